@@ -1,0 +1,261 @@
+"""Site configuration: ``site.toml`` text in, a validated :class:`SiteConfig` out.
+
+Every key is optional. Unknown keys are reported as warnings (they are
+usually typos); values of the wrong type are errors and fall back to the
+default, so one bad key never stops a build.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+from urllib.parse import urlsplit
+
+import tomli
+
+from .diagnostics import Diagnostic, error, warning
+
+CONFIG_PATH = "site.toml"
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Sandbox and input limits; the host enforces the time and memory ones."""
+
+    render_timeout: float = 2.0  # seconds per page or post
+    memory_mb: int = 512  # linear memory cap of one sandbox instance
+    max_file_mb: float = 8.0  # a post larger than this is refused
+    max_output_mb: float = 32.0  # one output file larger than this is refused
+    max_nesting: int = 32  # blockquote/list nesting depth in Markdown
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str = "A wasmblog site"
+    base_url: str = "/"
+    author: str = ""
+    description: str = ""
+    language: str = "en"
+    timezone: str = "UTC"
+    page_size: int = 10
+    summary_words: int = 70
+    words_per_minute: int = 200
+    feed_limit: int = 20
+    feed_full_content: bool = False
+    raw_html: bool = False
+    highlight: bool = True
+    highlight_style: str = "friendly"
+    highlight_style_dark: str = "monokai"
+    toc_min_level: int = 2
+    toc_max_level: int = 4
+    menu: tuple[MenuItem, ...] = ()
+    params_json: str = "{}"
+    limits: Limits = field(default_factory=Limits)
+
+    @property
+    def base_path(self) -> str:
+        """The path part of ``base_url``, with leading and trailing slashes."""
+        path = urlsplit(self.base_url).path or "/"
+        if not path.endswith("/"):
+            path += "/"
+        return path
+
+    @property
+    def site_root(self) -> str:
+        """``scheme://host`` of ``base_url``, or ``""`` when it is relative."""
+        parts = urlsplit(self.base_url)
+        if parts.scheme and parts.netloc:
+            return f"{parts.scheme}://{parts.netloc}"
+        return ""
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return json.loads(self.params_json)
+
+
+# key in site.toml -> (attribute, expected type(s), section)
+_TOP = {
+    "title": str,
+    "base_url": str,
+    "author": str,
+    "description": str,
+    "language": str,
+    "timezone": str,
+    "page_size": int,
+    "summary_words": int,
+    "words_per_minute": int,
+}
+_SECTIONS: dict[str, dict[str, tuple[str, type]]] = {
+    "feed": {"limit": ("feed_limit", int), "full_content": ("feed_full_content", bool)},
+    "markdown": {
+        "raw_html": ("raw_html", bool),
+        "highlight": ("highlight", bool),
+        "highlight_style": ("highlight_style", str),
+        "highlight_style_dark": ("highlight_style_dark", str),
+        "toc_min_level": ("toc_min_level", int),
+        "toc_max_level": ("toc_max_level", int),
+    },
+}
+_LIMITS = {f.name: f.type for f in fields(Limits)}
+_TIMEZONE_RE = re.compile(r"^[A-Za-z0-9_+\-]+(/[A-Za-z0-9_+\-]+)*$")
+
+
+def _key_line(text: str, key: str) -> int:
+    """Best-effort line of ``key = ...`` in TOML text (tomli gives no positions)."""
+    m = re.search(r"^[ \t]*" + re.escape(key) + r"[ \t]*=", text, re.MULTILINE)
+    return text.count("\n", 0, m.start()) + 1 if m else 0
+
+
+def _type_ok(value: Any, expected: type) -> bool:
+    if expected is bool:
+        return isinstance(value, bool)
+    if expected is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if expected is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return isinstance(value, expected)
+
+
+_TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", float: "a number"}
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return type(value).__name__
+
+
+def parse_config(text: str) -> tuple[SiteConfig, list[Diagnostic]]:
+    """Parse ``site.toml``; never raises. Returns the config and diagnostics."""
+    diags: list[Diagnostic] = []
+    try:
+        data = tomli.loads(text)
+    except tomli.TOMLDecodeError as exc:
+        msg = str(exc)
+        m = re.search(r"\(at line (\d+), column \d+\)", msg)
+        line = int(m.group(1)) if m else 0
+        msg = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", msg)
+        diags.append(error(CONFIG_PATH, line, f"invalid TOML: {msg}; using the default configuration"))
+        return SiteConfig(), diags
+
+    values: dict[str, Any] = {}
+
+    def take(key: str, value: Any, attr: str, expected: type, shown: str) -> None:
+        if _type_ok(value, expected):
+            values[attr] = value
+        else:
+            diags.append(
+                error(CONFIG_PATH, _key_line(text, key),
+                      f"'{shown}' must be {_TYPE_NAMES[expected]}, not {_describe(value)}")
+            )
+
+    limits: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in _TOP:
+            take(key, value, key, _TOP[key], key)
+        elif key in _SECTIONS and isinstance(value, dict):
+            for sub, subvalue in value.items():
+                if sub in _SECTIONS[key]:
+                    attr, expected = _SECTIONS[key][sub]
+                    take(sub, subvalue, attr, expected, f"{key}.{sub}")
+                else:
+                    diags.append(warning(CONFIG_PATH, _key_line(text, sub),
+                                         f"unknown key '{key}.{sub}' (known: {', '.join(_SECTIONS[key])})"))
+        elif key == "limits" and isinstance(value, dict):
+            for sub, subvalue in value.items():
+                expected = {"float": float, "int": int}.get(str(_LIMITS.get(sub)), None)
+                if expected is None:
+                    diags.append(warning(CONFIG_PATH, _key_line(text, sub),
+                                         f"unknown key 'limits.{sub}' (known: {', '.join(_LIMITS)})"))
+                elif not _type_ok(subvalue, expected) or subvalue <= 0:
+                    diags.append(error(CONFIG_PATH, _key_line(text, sub),
+                                       f"'limits.{sub}' must be a positive {'number' if expected is float else 'integer'}"))
+                else:
+                    limits[sub] = float(subvalue) if expected is float else subvalue
+        elif key == "menu":
+            items = _parse_menu(value, text, diags)
+            if items is not None:
+                values["menu"] = items
+        elif key == "params":
+            if isinstance(value, dict):
+                values["params_json"] = json.dumps(_jsonable(value), ensure_ascii=False, sort_keys=False)
+            else:
+                diags.append(error(CONFIG_PATH, _key_line(text, key), "'params' must be a table"))
+        else:
+            known = ", ".join([*_TOP, *_SECTIONS, "limits", "menu", "params"])
+            diags.append(warning(CONFIG_PATH, _key_line(text, key), f"unknown key '{key}' (known: {known})"))
+
+    config = replace(SiteConfig(), **values)
+    if limits:
+        config = replace(config, limits=replace(Limits(), **limits))
+    return _validate(config, text, diags), diags
+
+
+def _parse_menu(value: Any, text: str, diags: list[Diagnostic]) -> tuple[MenuItem, ...] | None:
+    line = _key_line(text, "menu") or (text.find("[[menu]]") >= 0 and text.count("\n", 0, text.find("[[menu]]")) + 1)
+    if not isinstance(value, list):
+        diags.append(error(CONFIG_PATH, int(line), "'menu' must be an array of tables ([[menu]] name = ..., url = ...)"))
+        return None
+    items = []
+    for entry in value:
+        if (not isinstance(entry, dict) or not isinstance(entry.get("name"), str)
+                or not isinstance(entry.get("url"), str)):
+            diags.append(error(CONFIG_PATH, int(line), "each [[menu]] entry needs a string 'name' and 'url'"))
+            continue
+        items.append(MenuItem(entry["name"], entry["url"]))
+    return tuple(items)
+
+
+def _validate(config: SiteConfig, text: str, diags: list[Diagnostic]) -> SiteConfig:
+    fixes: dict[str, Any] = {}
+    for key, low in (("page_size", 1), ("summary_words", 1), ("words_per_minute", 1), ("feed_limit", 1)):
+        if getattr(config, key) < low:
+            diags.append(error(CONFIG_PATH, _key_line(text, key.split("_", 1)[-1] if key == "feed_limit" else key),
+                               f"'{key}' must be at least {low}"))
+            fixes[key] = getattr(SiteConfig, key)
+    if not 1 <= config.toc_min_level <= config.toc_max_level <= 6:
+        diags.append(error(CONFIG_PATH, _key_line(text, "toc_min_level"),
+                           "toc levels must satisfy 1 <= toc_min_level <= toc_max_level <= 6"))
+        fixes["toc_min_level"] = SiteConfig.toc_min_level
+        fixes["toc_max_level"] = SiteConfig.toc_max_level
+    if not _TIMEZONE_RE.match(config.timezone) or ".." in config.timezone:
+        diags.append(error(CONFIG_PATH, _key_line(text, "timezone"),
+                           f"'timezone' must be an IANA name such as 'Europe/Paris', not {config.timezone!r}"))
+        fixes["timezone"] = "UTC"
+    parts = urlsplit(config.base_url)
+    if parts.scheme and parts.scheme not in ("http", "https"):
+        diags.append(error(CONFIG_PATH, _key_line(text, "base_url"),
+                           f"'base_url' must be an http(s) URL or a path, not {config.base_url!r}"))
+        fixes["base_url"] = "/"
+    elif not config.base_url.endswith("/"):
+        fixes["base_url"] = config.base_url + "/"
+    return replace(config, **fixes) if fixes else config
+
+
+def _jsonable(value: Any) -> Any:
+    """TOML values as JSON-compatible data (dates become ISO strings)."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)

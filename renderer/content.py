@@ -1,0 +1,376 @@
+"""Posts: source bytes -> front matter + Markdown -> a validated :class:`Post`.
+
+Every problem becomes a :class:`Diagnostic` with the file and line it is on.
+A post with an error is left out; warnings keep it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import frontmatter
+import tomli
+import yaml
+
+from . import dates, slugs
+from .config import SiteConfig
+from .diagnostics import Diagnostic, SourceError, describe_exception, error, warning
+from .markdown import MarkdownOptions, convert
+from .model import Post
+from .summary import auto_summary, reading_minutes, word_count
+
+MORE_RE = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
+KNOWN_KEYS = ("title", "description", "date", "lastmod", "draft", "tags", "categories",
+              "preview", "slug", "summary", "aliases")
+MAX_YAML_DEPTH = 64
+MAX_PARAM_NODES = 20_000
+
+_YAML_FENCE = frontmatter.YAMLHandler.FM_BOUNDARY.pattern  # ^-{3,}\s*$
+_TOML_FENCE = r"^\+{3,}[ \t]*$"
+
+
+class FrontMatterLoader(yaml.SafeLoader):
+    """PyYAML's pure-Python safe loader, used by both engines.
+
+    Dates stay strings (we parse them ourselves, strictly, with good
+    errors); nesting is bounded so a hostile document cannot exhaust the
+    stack.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self._depth += 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                mark = self.peek_event().start_mark
+                raise yaml.composer.ComposerError(
+                    None, None, f"nesting deeper than {MAX_YAML_DEPTH} levels", mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass
+class FrontMatter:
+    data: dict[str, Any]
+    lines: dict[str, int]  # key -> 1-based line in the file
+    item_lines: dict[str, list[int]]  # list-valued key -> line of each item
+    body: str
+    fence_line: int = 1
+
+
+def decode_source(data: bytes, max_bytes: int) -> str:
+    """Bytes of a post as text: UTF-8 (BOM allowed) or UTF-16 with a BOM."""
+    if len(data) > max_bytes:
+        raise SourceError(
+            f"file is {len(data) / 1e6:.1f} MB, over the {max_bytes / 1e6:g} MB limit "
+            "(raise limits.max_file_mb in site.toml if this is intended)")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise SourceError(f"not valid UTF-16 despite its byte-order mark ({exc.reason})") from None
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            offset = exc.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)
+            line = data.count(b"\n", 0, offset) + 1
+            col = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+            raise SourceError(
+                f"not valid UTF-8: byte 0x{data[offset]:02x} at column {col}; save the file as UTF-8",
+                line) from None
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise SourceError("contains NUL bytes: this looks like a binary file, not Markdown", line)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_front_matter(text: str) -> FrontMatter:
+    if not text.strip():
+        raise SourceError("file is empty: a post needs front matter (title, date) and a body", 1)
+    for fence, kind in ((_YAML_FENCE, "yaml"), (_TOML_FENCE, "toml")):
+        first = re.match(fence, text, re.MULTILINE)
+        if first:
+            break
+    else:
+        raise SourceError("no front matter: start the file with a '---' line, then 'title:' and "
+                          "'date:' lines, then another '---' line", 1)
+    start = text.find("\n", first.start())
+    if start < 0:
+        raise SourceError(f"front matter opened with {first.group(0).strip()!r} is never closed", 1)
+    close = re.compile(fence, re.MULTILINE).search(text, start + 1)
+    if not close:
+        raise SourceError(f"front matter opened with {first.group(0).strip()!r} is never closed", 1)
+    raw = text[start + 1:close.start()]
+    body = text[close.end():].lstrip("\n")
+    if kind == "yaml":
+        return _load_yaml(raw, body)
+    return _load_toml(raw, body)
+
+
+def _load_yaml(raw: str, body: str) -> FrontMatter:
+    loader = FrontMatterLoader(raw)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return FrontMatter({}, {}, {}, body)
+        if not isinstance(node, yaml.MappingNode):
+            raise SourceError("front matter must be 'key: value' lines, not a "
+                              + ("list" if isinstance(node, yaml.SequenceNode) else "single value"),
+                              node.start_mark.line + 2)
+        lines: dict[str, int] = {}
+        item_lines: dict[str, list[int]] = {}
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                lines.setdefault(key_node.value, key_node.start_mark.line + 2)
+                if isinstance(value_node, yaml.SequenceNode):
+                    item_lines[key_node.value] = [n.start_mark.line + 2 for n in value_node.value]
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 2 if mark else 1
+        problem = exc.problem or "malformed YAML"
+        context = f" ({exc.context})" if exc.context else ""
+        raise SourceError(f"invalid YAML front matter: {problem}{context}", line) from None
+    except yaml.YAMLError as exc:
+        raise SourceError(f"invalid YAML front matter: {describe_exception(exc)}", 1) from None
+    finally:
+        loader.dispose()
+    for key in data:
+        if not isinstance(key, str):
+            raise SourceError(f"front-matter key {key!r} must be text", 1)
+    return FrontMatter(data, lines, item_lines, body)
+
+
+def _load_toml(raw: str, body: str) -> FrontMatter:
+    try:
+        data = tomli.loads(raw)
+    except tomli.TOMLDecodeError as exc:
+        msg = str(exc)
+        m = re.search(r"\(at line (\d+), column \d+\)", msg)
+        line = int(m.group(1)) + 1 if m else 1
+        msg = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", msg)
+        raise SourceError(f"invalid TOML front matter: {msg}", line) from None
+    lines = {}
+    for key in data:
+        m = re.search(r"^[ \t]*" + re.escape(key) + r"[ \t]*=", raw, re.MULTILINE)
+        lines[key] = raw.count("\n", 0, m.start()) + 2 if m else 1
+    return FrontMatter(data, lines, {}, body)
+
+
+def _string(fm: FrontMatter, key: str, default: str = "") -> str:
+    value = fm.data.get(key)
+    if value is None:
+        return default
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return str(value)
+    raise SourceError(f"'{key}' must be text, not {dates.type_name(value)}", fm.lines.get(key, 1))
+
+
+def _string_list(fm: FrontMatter, key: str) -> list[str]:
+    value = fm.data.get(key)
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value] if value.strip() else []
+    if not isinstance(value, list):
+        raise SourceError(f"'{key}' must be a list of text such as [\"a\", \"b\"], not {dates.type_name(value)}",
+                          fm.lines.get(key, 1))
+    out: list[str] = []
+    lines = fm.item_lines.get(key, [])
+    for i, item in enumerate(value):
+        if not isinstance(item, str):
+            line = lines[i] if i < len(lines) else fm.lines.get(key, 1)
+            hint = f" (quote it: \"{item}\")" if isinstance(item, (int, float)) and not isinstance(item, bool) else ""
+            raise SourceError(f"'{key}' item {i + 1} must be text, not {dates.type_name(item)}{hint}", line)
+        item = item.strip()
+        if item and item not in out:
+            out.append(item)
+    return out
+
+
+def _jsonable(value: Any, budget: list[int]) -> Any:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise SourceError(f"front matter expands to more than {MAX_PARAM_NODES} values "
+                          "(YAML aliases?); simplify it")
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v, budget) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_jsonable(v, budget) for v in value]
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        if isinstance(value, float) and value in (float("inf"), float("-inf")):
+            return None
+        return value
+    if isinstance(value, bytes):
+        return value.decode("latin-1")
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def title_from_filename(path: str) -> str:
+    stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    if stem == "index" and "/" in path:
+        stem = path.rsplit("/", 2)[-2]
+    words = re.sub(r"[-_]+", " ", stem).strip()
+    return words[:1].upper() + words[1:] if words else "Untitled"
+
+
+def default_slug(path: str) -> str:
+    stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    if stem in ("index", "_index") and "/" in path.rstrip("/"):
+        stem = path.rsplit("/", 2)[-2]
+    return slugs.slugify(stem)
+
+
+def parse_post(path: str, data: bytes, config: SiteConfig, zone: Any) -> tuple[Post | None, list[Diagnostic]]:
+    """Parse one post. Returns ``(post, diagnostics)``; ``post`` is None on error."""
+    diags: list[Diagnostic] = []
+    try:
+        text = decode_source(data, int(config.limits.max_file_mb * 1_000_000))
+        fm = split_front_matter(text)
+        post = _build_post(path, fm, config, zone, diags)
+    except SourceError as exc:
+        diags.append(error(path, exc.line, exc.message))
+        return None, diags
+    except RecursionError:
+        diags.append(error(path, 0, "nested too deeply to render; flatten the lists or quotes"))
+        return None, diags
+    except MemoryError:
+        diags.append(error(path, 0, "ran out of memory while rendering"))
+        return None, diags
+    except Exception as exc:  # a bug or a library edge case: report it, lose only this post
+        diags.append(error(path, 0, f"could not render: {describe_exception(exc)}"))
+        return None, diags
+    return post, diags
+
+
+def _build_post(path: str, fm: FrontMatter, config: SiteConfig, zone: Any,
+                diags: list[Diagnostic]) -> Post:
+    if "title" in fm.data and fm.data["title"] is not None:
+        title = _string(fm, "title").strip()
+    else:
+        title = ""
+    if not title:
+        title = title_from_filename(path)
+        diags.append(warning(path, fm.lines.get("title", 1),
+                             f"no 'title' in front matter; using {title!r} from the file name"))
+
+    if fm.data.get("date") in (None, ""):
+        raise SourceError("missing 'date': add a line such as 'date: 2023-11-15T17:04:04Z' "
+                          "to the front matter", fm.lines.get("date", 1))
+    try:
+        moment = dates.parse_date(fm.data["date"], zone, "date")
+    except SourceError as exc:
+        raise SourceError(exc.message, fm.lines.get("date", 1)) from None
+    lastmod_moment = moment
+    if fm.data.get("lastmod") not in (None, ""):
+        try:
+            lastmod_moment = dates.parse_date(fm.data["lastmod"], zone, "lastmod")
+        except SourceError as exc:
+            raise SourceError(exc.message, fm.lines.get("lastmod", 1)) from None
+
+    draft = fm.data.get("draft", False)
+    if draft is None:
+        draft = False
+    if not isinstance(draft, bool):
+        raise SourceError(f"'draft' must be true or false, not {dates.type_name(draft)}", fm.lines.get("draft", 1))
+
+    if fm.data.get("slug") not in (None, ""):
+        try:
+            slug = slugs.check_segment(_string(fm, "slug"), "slug")
+        except SourceError as exc:
+            raise SourceError(exc.message, fm.lines.get("slug", 1)) from None
+    else:
+        slug = default_slug(path)
+        if not slug:
+            raise SourceError("the file name has no letters or digits to make a URL from; "
+                              "add a 'slug:' to the front matter", 1)
+    if slugs.is_reserved(slug):
+        diags.append(warning(path, fm.lines.get("slug", 1),
+                             f"slug {slug!r} is a reserved file name on Windows; the site will not "
+                             "copy to a Windows machine"))
+
+    aliases = []
+    for i, alias in enumerate(_string_list(fm, "aliases")):
+        try:
+            aliases.append(slugs.alias_path(alias))
+        except SourceError as exc:
+            lines = fm.item_lines.get("aliases", [])
+            raise SourceError(exc.message, lines[i] if i < len(lines) else fm.lines.get("aliases", 1)) from None
+
+    tags = _string_list(fm, "tags")
+    categories = _string_list(fm, "categories")
+    description = _string(fm, "description").strip()
+    preview = _string(fm, "preview").strip()
+    summary_text = _string(fm, "summary").strip()
+
+    params = {k: v for k, v in fm.data.items() if k not in KNOWN_KEYS}
+    params_json = json.dumps(_jsonable(params, [MAX_PARAM_NODES]), ensure_ascii=False)
+
+    options = markdown_options(config)
+    body = fm.body
+    more = MORE_RE.search(body)
+    if more:
+        head = body[:more.start()]
+        rendered = convert(body[:more.start()] + body[more.end():], options)
+        summary_html = convert(head, options).html.strip()
+        truncated = True
+    else:
+        rendered = convert(body, options)
+        if summary_text:
+            summary_html = convert(summary_text, options).html.strip()
+            truncated = True
+        else:
+            summary_html, truncated = auto_summary(rendered.html, config.summary_words)
+    words = word_count(rendered.html)
+    return Post(
+        source=path,
+        slug=slug,
+        title=title,
+        description=description,
+        date=dates.to_iso(moment),
+        timestamp=dates.to_micros(moment),
+        lastmod=dates.to_iso(lastmod_moment),
+        draft=draft,
+        tags=tags,
+        categories=categories,
+        aliases=aliases,
+        preview=preview,
+        summary_html=summary_html,
+        content_html=rendered.html,
+        toc_html=rendered.toc_html,
+        toc_count=len(rendered.toc),
+        truncated=truncated,
+        word_count=words,
+        reading_time=reading_minutes(words, config.words_per_minute),
+        params_json=params_json,
+    )
+
+
+def markdown_options(config: SiteConfig) -> MarkdownOptions:
+    """The site's Markdown settings as render options."""
+    return MarkdownOptions(
+        extensions=True,
+        raw_html=config.raw_html,
+        highlight=config.highlight,
+        heading_ids=True,
+        base_path=config.base_path,
+        toc_min_level=config.toc_min_level,
+        toc_max_level=config.toc_max_level,
+        max_nesting=config.limits.max_nesting,
+    )

@@ -1,0 +1,132 @@
+"""The data that flows through the core: sources -> posts -> page jobs -> files.
+
+Everything here is plain data (strings, numbers, lists) so that it crosses
+the WebAssembly boundary as WIT records without loss: a value that goes in
+and out of the sandbox comes back equal, which is what keeps the two engines
+byte-identical.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .diagnostics import Diagnostic
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What to publish. ``build_time`` is microseconds since the epoch, from the host."""
+
+    build_time: int
+    drafts: bool = False
+    future: bool = False
+
+
+@dataclass(frozen=True)
+class Post:
+    """One parsed post: front matter validated, Markdown rendered."""
+
+    source: str  # site-relative path, e.g. posts/hello.md; the post's identity
+    slug: str
+    title: str
+    description: str
+    date: str  # RFC 3339, the post's own offset
+    timestamp: int  # microseconds since the epoch
+    lastmod: str
+    draft: bool
+    tags: list[str]
+    categories: list[str]
+    aliases: list[str]  # validated output paths, e.g. old/url/index.html
+    preview: str
+    summary_html: str
+    content_html: str
+    toc_html: str
+    toc_count: int
+    truncated: bool  # the summary leaves something out
+    word_count: int
+    reading_time: int
+    params_json: str  # unknown front-matter keys, as JSON
+
+    @property
+    def url_path(self) -> str:
+        """Site-relative URL path of the post page, e.g. ``posts/hello/``."""
+        return f"posts/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class TermRef:
+    """A tag or category with its slug and how many published posts use it."""
+
+    name: str
+    slug: str
+    count: int
+
+
+@dataclass(frozen=True)
+class SitemapLink:
+    url: str  # site-relative URL path
+    lastmod: str  # RFC 3339, or ""
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """One output file and everything needed to render it, except post bodies.
+
+    A job names the posts it shows by their ``source``; the renderer is given
+    those posts alongside. Jobs are self-contained, so any subset of them can
+    be rendered in any order, on any engine, in any sandbox instance, with
+    the same bytes out.
+    """
+
+    kind: str  # post | list | taxonomy | term | feed | sitemap | alias | notfound | css | robots
+    path: str  # output path, e.g. posts/hello/index.html
+    url: str  # site-relative URL path, e.g. posts/hello/
+    posts: list[str] = field(default_factory=list)
+    number: int = 1  # page number (1-based) for paginated lists
+    total: int = 1  # number of pages in this list
+    taxonomy: str = ""  # tags | categories
+    term: str = ""  # the term's display name
+    term_slug: str = ""
+    terms: list[TermRef] = field(default_factory=list)
+    prev: str = ""  # post page: source of the older post
+    next: str = ""  # post page: source of the newer post
+    target: str = ""  # alias: site-relative URL it redirects to
+    links: list[SitemapLink] = field(default_factory=list)  # sitemap entries
+    lastmod: str = ""  # sitemap/feeds: newest date among the posts
+
+    @property
+    def needs_content(self) -> bool:
+        """Whether rendering needs the posts' full HTML (not just summaries)."""
+        return self.kind in ("post", "feed")
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    path: str
+    content: str
+
+
+@dataclass
+class ParseResult:
+    """Posts parsed from a batch of sources, and what was wrong with the rest."""
+
+    posts: list[Post]
+    diagnostics: list[Diagnostic]
+
+
+@dataclass
+class Plan:
+    """The whole site as independent page jobs."""
+
+    jobs: list[PageJob]
+    diagnostics: list[Diagnostic]
+
+
+@dataclass
+class SiteResult:
+    files: list[OutputFile]
+    diagnostics: list[Diagnostic]
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.is_error for d in self.diagnostics)

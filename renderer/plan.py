@@ -1,0 +1,135 @@
+"""The site plan: published posts -> every output file as an independent job.
+
+Publishing rules (drafts, future posts), ordering, pagination, taxonomies,
+feeds, the sitemap and aliases all live here, so that rendering one job
+needs nothing but the job and the few posts it names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from . import slugs
+from .config import SiteConfig
+from .diagnostics import Diagnostic, error, warning
+from .model import BuildOptions, PageJob, Plan, Post, SitemapLink, TermRef
+
+TAXONOMIES = ("tags", "categories")
+
+
+@dataclass
+class _Term:
+    name: str
+    slug: str
+    posts: list[Post]
+
+
+def published(posts: Sequence[Post], options: BuildOptions) -> list[Post]:
+    """Posts to publish, newest first (ties broken by source path)."""
+    keep = [p for p in posts
+            if (options.drafts or not p.draft) and (options.future or p.timestamp <= options.build_time)]
+    return sorted(keep, key=lambda p: (-p.timestamp, p.source))
+
+
+def _pages(total_items: int, size: int) -> int:
+    return max(1, -(-total_items // size))
+
+
+def _list_url(prefix: str, number: int) -> str:
+    return prefix if number == 1 else f"{prefix}page/{number}/"
+
+
+def _paginate(kind: str, prefix: str, posts: list[Post], size: int, **extra: object) -> list[PageJob]:
+    total = _pages(len(posts), size)
+    jobs = []
+    for n in range(1, total + 1):
+        url = _list_url(prefix, n)
+        chunk = posts[(n - 1) * size:n * size]
+        jobs.append(PageJob(kind=kind, path=url + "index.html", url=url,
+                            posts=[p.source for p in chunk], number=n, total=total, **extra))  # type: ignore[arg-type]
+    if total >= 1:  # /page/1/ is the same list as the first page: redirect it
+        jobs.append(PageJob(kind="alias", path=f"{prefix}page/1/index.html", url=f"{prefix}page/1/", target=prefix))
+    return jobs
+
+
+def _terms(posts: list[Post], taxonomy: str, diags: list[Diagnostic]) -> list[_Term]:
+    by_slug: dict[str, _Term] = {}
+    for post in posts:
+        for name in getattr(post, taxonomy):
+            slug = slugs.slugify(name)
+            if not slug:
+                diags.append(warning(post.source, 0, f"{taxonomy[:-1]} {name!r} has no letters or digits; "
+                                                     "it is left out of the taxonomy"))
+                continue
+            term = by_slug.setdefault(slug, _Term(name, slug, []))
+            if post not in term.posts:
+                term.posts.append(post)
+    return sorted(by_slug.values(), key=lambda t: (t.name.casefold(), t.slug))
+
+
+def plan_site(posts: Sequence[Post], config: SiteConfig, options: BuildOptions) -> Plan:
+    """Every output file of the site as a :class:`PageJob`, in path order."""
+    diags: list[Diagnostic] = []
+    live = published(posts, options)
+
+    # One post per slug: the first by source path keeps it.
+    owner: dict[str, Post] = {}
+    for post in sorted(live, key=lambda p: p.source):
+        if post.slug in owner:
+            diags.append(error(post.source, 0, f"slug {post.slug!r} is already used by "
+                                               f"{owner[post.slug].source}; give one of them another 'slug:'"))
+            continue
+        owner[post.slug] = post
+    live = [p for p in live if owner.get(p.slug) is p]
+
+    jobs: list[PageJob] = []
+    size = config.page_size
+    for i, post in enumerate(live):
+        older = live[i + 1].source if i + 1 < len(live) else ""
+        newer = live[i - 1].source if i > 0 else ""
+        jobs.append(PageJob(kind="post", path=post.url_path + "index.html", url=post.url_path,
+                            posts=[post.source] + [s for s in (older, newer) if s], prev=older, next=newer))
+
+    jobs += _paginate("list", "", live, size)
+    newest = live[0].lastmod if live else ""
+    feed_posts = [p.source for p in live[:config.feed_limit]]
+    jobs.append(PageJob(kind="feed", path="index.xml", url="index.xml", posts=feed_posts, lastmod=newest))
+
+    sitemap_links = [SitemapLink("", newest)]
+    for taxonomy in TAXONOMIES:
+        terms = _terms(live, taxonomy, diags)
+        refs = [TermRef(t.name, t.slug, len(t.posts)) for t in terms]
+        jobs.append(PageJob(kind="taxonomy", path=f"{taxonomy}/index.html", url=f"{taxonomy}/",
+                            taxonomy=taxonomy, terms=refs))
+        sitemap_links.append(SitemapLink(f"{taxonomy}/", newest))
+        for term in terms:
+            prefix = f"{taxonomy}/{term.slug}/"
+            jobs += _paginate("term", prefix, term.posts, size,
+                              taxonomy=taxonomy, term=term.name, term_slug=term.slug)
+            jobs.append(PageJob(kind="feed", path=prefix + "index.xml", url=prefix + "index.xml",
+                                posts=[p.source for p in term.posts[:config.feed_limit]],
+                                taxonomy=taxonomy, term=term.name, term_slug=term.slug,
+                                lastmod=term.posts[0].lastmod))
+            sitemap_links.append(SitemapLink(prefix, term.posts[0].lastmod))
+
+    sitemap_links += [SitemapLink(p.url_path, p.lastmod) for p in live]
+    jobs.append(PageJob(kind="sitemap", path="sitemap.xml", url="sitemap.xml", links=sitemap_links))
+    jobs.append(PageJob(kind="notfound", path="404.html", url="404.html"))
+    jobs.append(PageJob(kind="css", path="css/style.css", url="css/style.css"))
+    jobs.append(PageJob(kind="robots", path="robots.txt", url="robots.txt"))
+
+    taken = {job.path: "" for job in jobs}
+    for post in sorted(live, key=lambda p: p.source):
+        for alias in post.aliases:
+            if alias in taken:
+                who = taken[alias]
+                what = f"the alias of {who}" if who else "a page of the site"
+                diags.append(error(post.source, 0, f"alias {alias!r} would overwrite {what}; remove it"))
+                continue
+            taken[alias] = post.source
+            url = alias[:-len("index.html")] if alias.endswith("index.html") else alias
+            jobs.append(PageJob(kind="alias", path=alias, url=url, target=post.url_path))
+
+    jobs.sort(key=lambda j: j.path)
+    return Plan(jobs, diags)

@@ -1,0 +1,385 @@
+"""Templates: page jobs + posts -> output files, through sandboxed Jinja2.
+
+Themes are rendered with Jinja2's ``ImmutableSandboxedEnvironment`` on both
+engines: a template cannot reach Python internals, mutate its inputs, or
+build huge strings and ranges. Compiled templates are cached per distinct
+template set, so the default theme is compiled once per process (and once
+in the WebAssembly snapshot).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import operator
+import re
+from dataclasses import dataclass, field
+from types import CodeType, TracebackType
+from typing import Any, Callable, Mapping, Sequence
+
+import jinja2
+import jinja2.debug  # noqa: F401  imported lazily by jinja2 on errors; the sandbox needs it now
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
+
+from . import highlight, slugs
+from .config import SiteConfig
+from .dates import DateInfo
+from .diagnostics import Diagnostic, describe_exception, error
+from .model import OutputFile, PageJob, Post, SiteResult, SitemapLink
+from .theme import THEME
+
+TEMPLATE_FOR_KIND = {
+    "post": "post.html",
+    "list": "list.html",
+    "term": "term.html",
+    "taxonomy": "taxonomy.html",
+    "feed": "rss.xml",
+    "sitemap": "sitemap.xml",
+    "notfound": "404.html",
+    "alias": "alias.html",
+    "css": "style.css",
+    "robots": "robots.txt",
+}
+TAXONOMY_TITLES = {"tags": "Tags", "categories": "Categories"}
+TAXONOMY_SINGULAR = {"tags": "Tag", "categories": "Category"}
+MAX_TEMPLATE_STRING = 1_000_000  # longest string a template may build with * or **
+# Characters XML 1.0 forbids even when escaped; dropped from feeds and sitemaps.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+class ThemeSandbox(ImmutableSandboxedEnvironment):
+    """Jinja2's sandbox, plus bounds on ``*`` and ``**`` (string and number bombs)."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context: Any, operator_name: str, left: Any, right: Any) -> Any:
+        if operator_name == "**":
+            if isinstance(right, (int, float)) and abs(right) > 1000:
+                raise jinja2.sandbox.SecurityError("exponent too large for a template")
+            return operator.pow(left, right)
+        if operator_name == "*":
+            for seq, n in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(n, int):
+                    if len(seq) * n > MAX_TEMPLATE_STRING:
+                        raise jinja2.sandbox.SecurityError(
+                            f"a template may not build a value longer than {MAX_TEMPLATE_STRING:,}")
+            return operator.mul(left, right)
+        return super().call_binop(context, operator_name, left, right)
+
+
+class _ThemeLoader(jinja2.BaseLoader):
+    """Templates from memory; the file name says where the template came from."""
+
+    def __init__(self, sources: Mapping[str, tuple[str, str]]) -> None:
+        self.sources = sources  # name -> (source text, file name for messages)
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        if template not in self.sources:
+            raise jinja2.TemplateNotFound(template)
+        source, filename = self.sources[template]
+        return source, filename, lambda: True
+
+    def list_templates(self) -> list[str]:
+        return sorted(self.sources)
+
+
+@dataclass
+class _Theme:
+    env: ThemeSandbox
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+_THEMES: dict[str, _Theme] = {}
+
+
+def _autoescape(name: str | None) -> bool:
+    return not (name or "").endswith((".css", ".txt"))
+
+
+def _theme(overrides: Mapping[str, str]) -> _Theme:
+    """The compiled theme for this set of overrides (cached)."""
+    digest = hashlib.sha256()
+    for name in sorted(overrides):
+        digest.update(name.encode() + b"\0" + overrides[name].encode("utf-8", "surrogatepass") + b"\0")
+    key = digest.hexdigest()
+    theme = _THEMES.get(key)
+    if theme is not None:
+        return theme
+    sources = {name: (text, f"theme/{name}") for name, text in THEME.items()}
+    sources.update({name: (text, f"templates/{name}") for name, text in overrides.items()})
+    env = ThemeSandbox(loader=_ThemeLoader(sources), autoescape=_autoescape, trim_blocks=True,
+                       lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False, cache_size=-1)
+    theme = _Theme(env)
+    for name in sorted(overrides):
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            theme.diagnostics.append(error(f"templates/{name}", exc.lineno or 0,
+                                           f"template syntax error: {exc.message}" +
+                                           ("; using the default theme's template" if name in THEME else "")))
+            if name in THEME:
+                sources[name] = (THEME[name], f"theme/{name}")
+            else:
+                del sources[name]
+        except Exception as exc:  # e.g. RecursionError on absurd nesting
+            theme.diagnostics.append(error(f"templates/{name}", 0, f"template error: {describe_exception(exc)}"))
+            sources.pop(name, None)
+            if name in THEME:
+                sources[name] = (THEME[name], f"theme/{name}")
+    if len(_THEMES) >= 8:
+        _THEMES.clear()
+    _THEMES[key] = theme
+    return theme
+
+
+# --- what templates see -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Link:
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class SiteView:
+    title: str
+    description: str
+    author: str
+    language: str
+    base_url: str
+    base_path: str
+    root: str
+    menu: list[Link]
+    params: dict[str, Any]
+    feed_url: str
+    feed_full_content: bool
+    generator: str = "wasmblog"
+
+
+@dataclass(frozen=True)
+class TermView:
+    name: str
+    slug: str
+    taxonomy: str
+    taxonomy_title: str
+    taxonomy_singular: str
+    url: str
+    feed_url: str
+    count: int
+
+
+@dataclass(frozen=True)
+class PostView:
+    kind: str
+    source: str
+    slug: str
+    title: str
+    description: str
+    url: str
+    permalink: str
+    date: DateInfo
+    lastmod: DateInfo
+    draft: bool
+    tags: list[Link]
+    categories: list[Link]
+    preview: str
+    summary: Markup
+    content: Markup
+    toc: Markup
+    summary_html: str  # plain strings: feeds escape them into XML text
+    content_html: str
+    toc_count: int
+    truncated: bool
+    word_count: int
+    reading_time: int
+    params: dict[str, Any]
+    older: "PostView | None" = None
+    newer: "PostView | None" = None
+
+
+@dataclass(frozen=True)
+class PageView:
+    kind: str
+    title: str
+    url: str
+    permalink: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Pager:
+    number: int
+    total: int
+    first_url: str
+    last_url: str
+    prev_url: str
+    next_url: str
+
+
+class _Urls:
+    """Site-relative paths to links that honour base_url's path prefix."""
+
+    def __init__(self, config: SiteConfig) -> None:
+        self.base = config.base_path
+        self.root = config.site_root
+
+    def rel(self, path: str = "") -> str:
+        path = str(path)
+        if "://" in path or path.startswith(("//", "#", "mailto:")):
+            return path
+        return self.base + slugs.url_quote(path.lstrip("/"))
+
+    def abs(self, path: str = "") -> str:
+        rel = self.rel(path)
+        return rel if "://" in rel else self.root + rel
+
+
+def _site_view(config: SiteConfig, urls: _Urls) -> SiteView:
+    return SiteView(
+        title=config.title, description=config.description, author=config.author,
+        language=config.language, base_url=config.base_url, base_path=config.base_path,
+        root=urls.abs(""), menu=[Link(m.name, urls.rel(m.url)) for m in config.menu],
+        params=config.params, feed_url=urls.rel("index.xml"),
+        feed_full_content=config.feed_full_content,
+    )
+
+
+def _terms_links(names: list[str], taxonomy: str, urls: _Urls) -> list[Link]:
+    out = []
+    for name in names:
+        slug = slugs.slugify(name)
+        if slug:
+            out.append(Link(name, urls.rel(f"{taxonomy}/{slug}/")))
+    return out
+
+
+def _post_view(post: Post, urls: _Urls, older: PostView | None = None,
+               newer: PostView | None = None) -> PostView:
+    return PostView(
+        kind="post", source=post.source, slug=post.slug, title=post.title,
+        description=post.description, url=urls.rel(post.url_path), permalink=urls.abs(post.url_path),
+        date=DateInfo.from_iso(post.date), lastmod=DateInfo.from_iso(post.lastmod), draft=post.draft,
+        tags=_terms_links(post.tags, "tags", urls), categories=_terms_links(post.categories, "categories", urls),
+        preview=urls.rel(post.preview) if post.preview.startswith("/") else post.preview,
+        summary=Markup(post.summary_html), content=Markup(post.content_html), toc=Markup(post.toc_html),
+        summary_html=post.summary_html, content_html=post.content_html, toc_count=post.toc_count,
+        truncated=post.truncated, word_count=post.word_count, reading_time=post.reading_time,
+        params=json.loads(post.params_json), older=older, newer=newer,
+    )
+
+
+def _term_view(taxonomy: str, name: str, slug: str, count: int, urls: _Urls) -> TermView:
+    return TermView(name=name, slug=slug, taxonomy=taxonomy, taxonomy_title=TAXONOMY_TITLES.get(taxonomy, taxonomy),
+                    taxonomy_singular=TAXONOMY_SINGULAR.get(taxonomy, taxonomy),
+                    url=urls.rel(f"{taxonomy}/{slug}/"), feed_url=urls.rel(f"{taxonomy}/{slug}/index.xml"),
+                    count=count)
+
+
+def _pager(job: PageJob, prefix: str, urls: _Urls) -> Pager:
+    def page_url(n: int) -> str:
+        return urls.rel(prefix if n == 1 else f"{prefix}page/{n}/")
+
+    return Pager(number=job.number, total=job.total, first_url=page_url(1), last_url=page_url(job.total),
+                 prev_url=page_url(job.number - 1) if job.number > 1 else "",
+                 next_url=page_url(job.number + 1) if job.number < job.total else "")
+
+
+def _context(job: PageJob, posts: Mapping[str, Post], config: SiteConfig, urls: _Urls) -> dict[str, Any]:
+    ctx: dict[str, Any] = {
+        "site": _site_view(config, urls),
+        "relurl": urls.rel,
+        "absurl": urls.abs,
+        "kind": job.kind,
+    }
+    listed = [_post_view(posts[s], urls) for s in job.posts if s in posts]
+    if job.kind == "post":
+        post = posts[job.posts[0]]
+        older = _post_view(posts[job.prev], urls) if job.prev in posts else None
+        newer = _post_view(posts[job.next], urls) if job.next in posts else None
+        ctx["page"] = _post_view(post, urls, older, newer)
+        return ctx
+    title = config.title
+    prefix = ""
+    if job.kind in ("term", "feed") and job.term:
+        term = _term_view(job.taxonomy, job.term, job.term_slug, len(job.posts), urls)
+        ctx["term"] = term
+        title = f"{term.taxonomy_singular}: {job.term}"
+        prefix = f"{job.taxonomy}/{job.term_slug}/"
+    elif job.kind == "taxonomy":
+        title = TAXONOMY_TITLES.get(job.taxonomy, job.taxonomy)
+        ctx["terms"] = [_term_view(job.taxonomy, t.name, t.slug, t.count, urls) for t in job.terms]
+        ctx["taxonomy"] = job.taxonomy
+    elif job.kind == "notfound":
+        title = "Page not found"
+    if job.kind in ("list", "term"):
+        ctx["pager"] = _pager(job, prefix, urls)
+        if job.number > 1:
+            title = f"{title} (page {job.number})"
+    ctx["posts"] = listed
+    ctx["page"] = PageView(kind=job.kind, title=title, url=urls.rel(job.url), permalink=urls.abs(job.url),
+                           description=config.description)
+    if job.kind == "feed":
+        ctx["lastmod"] = DateInfo.from_iso(job.lastmod) if job.lastmod else None
+    if job.kind == "sitemap":
+        ctx["links"] = [SitemapLink(urls.abs(link.url), link.lastmod) for link in job.links]
+    if job.kind == "alias":
+        ctx["target"] = urls.abs(job.target) if urls.root else urls.rel(job.target)
+    if job.kind == "css":
+        ctx["highlight_css"] = Markup(highlight.stylesheet(config.highlight_style, config.highlight_style_dark))
+    return ctx
+
+
+def _template_line(tb: TracebackType | None, filenames: set[str]) -> tuple[str, int]:
+    """The innermost template frame of a traceback (no linecache, no files)."""
+    found = ("", 0)
+    while tb is not None:
+        code: CodeType = tb.tb_frame.f_code
+        if code.co_filename in filenames:
+            found = (code.co_filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def render_job(job: PageJob, posts: Mapping[str, Post], config: SiteConfig,
+               theme: _Theme, urls: _Urls) -> tuple[OutputFile | None, Diagnostic | None]:
+    name = TEMPLATE_FOR_KIND[job.kind]
+    try:
+        template = theme.env.get_template(name)
+        text = template.render(_context(job, posts, config, urls))
+    except Exception as exc:
+        loader: _ThemeLoader = theme.env.loader  # type: ignore[assignment]
+        filenames = {fn for _, fn in loader.sources.values()}
+        where, line = _template_line(exc.__traceback__, filenames)
+        if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+            where, line = exc.filename, exc.lineno or 0
+        if not where:
+            where = loader.sources.get(name, ("", f"theme/{name}"))[1]
+        what = "nests too deeply (recursion?)" if isinstance(exc, RecursionError) else describe_exception(exc)
+        return None, error(where, line, f"while rendering {job.path}: {what}")
+    if name.endswith(".xml"):
+        text = _XML_INVALID.sub("", text)
+    limit = int(config.limits.max_output_mb * 1_000_000)
+    if len(text) > limit:
+        return None, error(job.posts[0] if job.posts else f"theme/{name}", 0,
+                           f"{job.path} would be {len(text) / 1e6:.1f} MB, over the "
+                           f"{limit / 1e6:g} MB output limit (limits.max_output_mb)")
+    return OutputFile(job.path, text), None
+
+
+def render_pages(jobs: Sequence[PageJob], posts: Sequence[Post], config: SiteConfig,
+                 templates: Mapping[str, str]) -> SiteResult:
+    """Render ``jobs``; ``posts`` must include every post the jobs name."""
+    theme = _theme(templates)
+    urls = _Urls(config)
+    by_source = {p.source: p for p in posts}
+    files: list[OutputFile] = []
+    diags: list[Diagnostic] = list(theme.diagnostics)
+    for job in jobs:
+        out, diag = render_job(job, by_source, config, theme, urls)
+        if out is not None:
+            files.append(out)
+        if diag is not None:
+            diags.append(diag)
+    return SiteResult(files, diags)

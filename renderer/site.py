@@ -1,0 +1,86 @@
+"""The site pipeline: sources -> posts -> plan -> files, as pure functions.
+
+``render_site`` runs the three stages in one call. The stages are public
+too, so a host can run them in separate sandbox instances (``--jobs N``,
+the per-request server) and get exactly the same bytes: each stage is a
+function of its arguments only, and diagnostics are put in a canonical
+order at the end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, Mapping, Sequence
+
+from . import content, dates, plan, render
+from .config import CONFIG_PATH, SiteConfig, parse_config
+from .diagnostics import Diagnostic, SourceError, error, sort_key, warning
+from .model import BuildOptions, PageJob, ParseResult, Plan, Post, SiteResult
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input file: its path relative to the site folder and its raw bytes."""
+
+    path: str
+    data: bytes
+
+
+@lru_cache(maxsize=8)
+def load_config(text: str) -> tuple[SiteConfig, tuple[Diagnostic, ...]]:
+    """Parse ``site.toml`` text (cached: every stage needs it)."""
+    config, diags = parse_config(text)
+    if not config.site_root:
+        diags.append(warning(CONFIG_PATH, 0, "'base_url' is not an absolute URL such as 'https://example.org/'; "
+                                             "feed and sitemap links will be relative"))
+    return config, tuple(diags)
+
+
+def finalize(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Diagnostics in canonical order, each once."""
+    return sorted(set(diagnostics), key=sort_key)
+
+
+def parse_posts(sources: Sequence[Source], config: str, tzif: bytes = b"") -> ParseResult:
+    """Stage 1: parse and render each post's Markdown. Order of ``sources`` is kept."""
+    site, _ = load_config(config)
+    diags: list[Diagnostic] = []
+    try:
+        zone = dates.load_zone(site.timezone, tzif)
+    except SourceError as exc:
+        diags.append(error(CONFIG_PATH, 0, exc.message + "; dates without an offset are read as UTC"))
+        zone = dates.UTC
+    posts: list[Post] = []
+    for source in sources:
+        post, post_diags = content.parse_post(source.path, source.data, site, zone)
+        diags.extend(post_diags)
+        if post is not None:
+            posts.append(post)
+    return ParseResult(posts, diags)
+
+
+def plan_site(posts: Sequence[Post], config: str, options: BuildOptions) -> Plan:
+    """Stage 2: every output file as a job. Also reports the config's diagnostics."""
+    site, config_diags = load_config(config)
+    result = plan.plan_site(posts, site, options)
+    return Plan(result.jobs, list(config_diags) + result.diagnostics)
+
+
+def render_pages(jobs: Sequence[PageJob], posts: Sequence[Post], config: str,
+                 templates: Mapping[str, str]) -> SiteResult:
+    """Stage 3: render jobs. ``posts`` must hold every post the jobs name."""
+    site, _ = load_config(config)
+    return render.render_pages(jobs, posts, site, templates)
+
+
+def render_site(sources: Sequence[Source], config: str, templates: Mapping[str, str],
+                options: BuildOptions, tzif: bytes = b"") -> SiteResult:
+    """The whole site in one call: sources, config text, template overrides,
+    build options (with the build time) in; output files and diagnostics out.
+    """
+    parsed = parse_posts(sources, config, tzif)
+    site_plan = plan_site(parsed.posts, config, options)
+    rendered = render_pages(site_plan.jobs, parsed.posts, config, templates)
+    diags = finalize([*parsed.diagnostics, *site_plan.diagnostics, *rendered.diagnostics])
+    return SiteResult(sorted(rendered.files, key=lambda f: f.path), diags)

@@ -1,0 +1,211 @@
+"""Building a site: read it, run the core's three stages on an engine, write it.
+
+The stages run in batches so that ``--jobs N`` can spread them over N
+workers (sandbox instances on threads for wasm, processes for native) and
+so that one bad input costs one batch: when a call is stopped (deadline,
+memory cap, trap), its batch is retried one input at a time to find the
+culprit, which is reported and left out while the rest is kept. Output is
+byte-identical whatever the engine, the batch sizes or N.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Sequence, TypeVar
+
+from renderer import BuildOptions, Diagnostic, OutputFile, PageJob, Post, SiteResult, Source, finalize
+from renderer.diagnostics import error
+from renderer.render import TEMPLATE_FOR_KIND
+
+from .engines import Renderer, SandboxFault
+from .output import merge_static, validate, write_site
+from .sitefs import SiteInput, build_time_micros, load_site
+
+Progress = Callable[[str, int, int], None]
+T = TypeVar("T")
+
+
+@dataclass
+class BuildReport:
+    site: str
+    out: str
+    engine: str
+    jobs: int
+    posts: int = 0
+    pages: int = 0
+    static: int = 0
+    seconds: float = 0.0
+    written: bool = False
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(d.is_error for d in self.diagnostics)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.diagnostics) - self.errors
+
+    def to_json(self, prefix: str = "") -> dict[str, Any]:
+        return {
+            "site": self.site, "out": self.out, "engine": self.engine, "jobs": self.jobs,
+            "posts": self.posts, "pages": self.pages, "static": self.static,
+            "seconds": round(self.seconds, 4), "written": self.written,
+            "errors": self.errors, "warnings": self.warnings,
+            "diagnostics": [{"path": prefix + d.path if not d.path.startswith("<") else d.path, "line": d.line,
+                             "severity": d.severity, "message": d.message,
+                             "text": d.format(prefix if not d.path.startswith("<") else "")}
+                            for d in self.diagnostics],
+        }
+
+
+def _chunks(items: Sequence[T], workers: int, lo: int = 4, hi: int = 64) -> list[list[T]]:
+    size = max(lo, min(hi, -(-len(items) // max(1, workers * 4))))
+    return [list(items[i:i + size]) for i in range(0, len(items), size)]
+
+
+# Module-level so a process pool can pickle them.
+def _parse_batch(engine: Renderer, batch: list[Source], config: str, tzif: bytes) -> tuple[list[Post], list[Diagnostic]]:
+    try:
+        result = engine.parse_posts(batch, config, tzif)
+        return result.posts, result.diagnostics
+    except SandboxFault as fault:
+        if len(batch) == 1:
+            return [], [error(batch[0].path, 0, fault.message)]
+    posts: list[Post] = []
+    diags: list[Diagnostic] = []
+    for source in batch:
+        p, d = _parse_batch(engine, [source], config, tzif)
+        posts += p
+        diags += d
+    return posts, diags
+
+
+def _blame(job: PageJob, templates: dict[str, str]) -> str:
+    if job.kind == "post" and job.posts:
+        return job.posts[0]
+    name = TEMPLATE_FOR_KIND[job.kind]
+    return f"templates/{name}" if name in templates else f"theme/{name}"
+
+
+def _render_batch(engine: Renderer, batch: list[PageJob], posts: list[Post], config: str,
+                  templates: dict[str, str]) -> tuple[list[OutputFile], list[Diagnostic]]:
+    try:
+        result = engine.render_pages(batch, posts, config, templates)
+        return result.files, result.diagnostics
+    except SandboxFault as fault:
+        if len(batch) == 1:
+            return [], [error(_blame(batch[0], templates), 0, f"{batch[0].path}: {fault.message}")]
+    files: list[OutputFile] = []
+    diags: list[Diagnostic] = []
+    for job in batch:
+        needed = set(job.posts)
+        f, d = _render_batch(engine, [job], [p for p in posts if p.source in needed], config, templates)
+        files += f
+        diags += d
+    return files, diags
+
+
+def _executor(engine: Renderer, jobs: int) -> Executor | None:
+    if jobs <= 1:
+        return None
+    if engine.name == "native":  # the GIL serialises native threads: use processes
+        return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+    return ThreadPoolExecutor(jobs, thread_name_prefix="wasmblog-render")
+
+
+def render(site: SiteInput, engine: Renderer, options: BuildOptions, jobs: int = 1,
+           progress: Progress | None = None) -> tuple[SiteResult, int]:
+    """All of a site's generated files and diagnostics (nothing written).
+
+    Returns the result and the number of published posts.
+    """
+    pool = _executor(engine, jobs)
+    try:
+        return _render(site, engine, options, max(1, jobs), pool, progress)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _map(pool: Executor | None, fn: Callable[..., T], calls: list[tuple[Any, ...]],
+         stage: str, progress: Progress | None) -> list[T]:
+    total = len(calls)
+    if progress:
+        progress(stage, 0, total)
+    if pool is None:
+        out = []
+        for i, args in enumerate(calls):
+            out.append(fn(*args))
+            if progress:
+                progress(stage, i + 1, total)
+        return out
+    futures = [pool.submit(fn, *args) for args in calls]
+    out = []
+    for i, fut in enumerate(futures):
+        out.append(fut.result())
+        if progress:
+            progress(stage, i + 1, total)
+    return out
+
+
+def _render(site: SiteInput, engine: Renderer, options: BuildOptions, jobs: int,
+            pool: Executor | None, progress: Progress | None) -> tuple[SiteResult, int]:
+    diags: list[Diagnostic] = list(site.diagnostics)
+    config = site.config_text
+
+    parsed = _map(pool, _parse_batch, [(engine, b, config, site.tzif) for b in _chunks(site.sources, jobs)],
+                  "parse", progress)
+    posts: list[Post] = []
+    for p, d in parsed:
+        posts += p
+        diags += d
+
+    try:
+        plan = engine.plan_site(posts, config, options)
+    except SandboxFault as fault:
+        diags.append(error("site.toml", 0, f"planning the site: {fault.message}"))
+        return SiteResult([], finalize(diags)), 0
+    diags += plan.diagnostics
+
+    by_source = {p.source: p for p in posts}
+    calls = []
+    for batch in _chunks(plan.jobs, jobs, lo=8, hi=96):
+        needed = {s for job in batch for s in job.posts}
+        calls.append((engine, batch, [by_source[s] for s in sorted(needed) if s in by_source], config,
+                      site.templates))
+    rendered = _map(pool, _render_batch, calls, "render", progress)
+    files: list[OutputFile] = []
+    for f, d in rendered:
+        files += f
+        diags += d
+    published = sum(1 for job in plan.jobs if job.kind == "post")
+    return SiteResult(sorted(files, key=lambda f: f.path), finalize(diags)), published
+
+
+def build(site_dir: Path | str, out_dir: Path | str, engine: Renderer, *, drafts: bool = False,
+          future: bool = False, strict: bool = False, jobs: int = 1, build_time: int | None = None,
+          progress: Progress | None = None) -> BuildReport:
+    """Build ``site_dir`` into ``out_dir``; never raises for bad input, only reports."""
+    started = time.perf_counter()
+    report = BuildReport(site=str(site_dir), out=str(out_dir), engine=engine.name, jobs=jobs)
+    site = load_site(site_dir)
+    options = BuildOptions(build_time=build_time if build_time is not None else build_time_micros(),
+                           drafts=drafts, future=future)
+    result, report.posts = render(site, engine, options, jobs, progress)
+    limit = int(site.config.limits.max_output_mb * 1_000_000)
+    files, file_diags = validate(result.files, limit)
+    static, static_diags = merge_static(files, site.static)
+    static_paths = {rel for rel, _ in static}
+    files = [f for f in files if f.path not in static_paths]
+    report.diagnostics = finalize([*result.diagnostics, *file_diags, *static_diags])
+    report.pages, report.static = len(files), len(static)
+    if not (strict and report.errors):
+        write_site(Path(out_dir), files, static)
+        report.written = True
+    report.seconds = time.perf_counter() - started
+    return report

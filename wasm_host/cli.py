@@ -1,0 +1,141 @@
+"""The ``wasmblog`` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .build import BuildReport, build
+from .engines import make_renderer
+from .output import OutputError
+
+ENGINES = click.Choice(["wasm", "native"])
+DEFAULT_ENGINE = "native"
+
+
+class _ProgressLine:
+    """A one-line progress display on a terminal; silent otherwise."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self.shown = False
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        width = 30
+        filled = width * done // max(1, total)
+        bar = "#" * filled + "-" * (width - filled)
+        sys.stderr.write(f"\r{stage:>7} [{bar}] {done}/{total} ")
+        sys.stderr.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r" + " " * 60 + "\r")
+            sys.stderr.flush()
+
+
+def _site_prefix(site: str) -> str:
+    """How diagnostics name files: relative to where the user ran the command."""
+    return "" if site in (".", "./") else site.rstrip("/") + "/"
+
+
+def print_diagnostics(report: BuildReport, site: str) -> None:
+    prefix = _site_prefix(site)
+    for d in report.diagnostics:
+        click.echo(d.format("" if d.path.startswith("<") else prefix), err=True)
+
+
+def _summary(report: BuildReport) -> str:
+    verb = "Built" if report.written else "Checked"
+    text = (f"{verb} {report.pages} pages and {report.static} static files from {report.posts} posts "
+            f"in {report.seconds:.2f} s ({report.engine} engine, {report.jobs} job{'s' * (report.jobs != 1)})")
+    if report.written:
+        text += f" -> {report.out}"
+    problems = []
+    if report.errors:
+        problems.append(f"{report.errors} error{'s' * (report.errors != 1)}")
+    if report.warnings:
+        problems.append(f"{report.warnings} warning{'s' * (report.warnings != 1)}")
+    if problems:
+        text += "; " + ", ".join(problems)
+    if not report.written:
+        text += "; nothing written (--strict)"
+    return text
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="wasmblog")
+def main() -> None:
+    """wasmblog: a blog renderer whose core runs natively or sandboxed in WebAssembly.
+
+    \b
+    Quick start:
+      wasmblog build content -o public      build the sample site
+      wasmblog serve content                serve it, a fresh sandbox per request
+      wasmblog bench --posts 1000           what the sandbox costs against native
+    """
+
+
+@main.command("build")
+@click.argument("site", type=click.Path(file_okay=False, path_type=str), default=".")
+@click.option("-o", "--out", "out", type=click.Path(path_type=str), default="public", show_default=True,
+              help="Output folder; replaced whole, atomically, at the end of a build.")
+@click.option("--engine", type=ENGINES, default=DEFAULT_ENGINE, show_default=True,
+              help="Render natively or inside the WebAssembly sandbox (same bytes out).")
+@click.option("--drafts", is_flag=True, help="Include posts marked draft: true.")
+@click.option("--future", is_flag=True, help="Include posts dated after the build time.")
+@click.option("--strict", is_flag=True, help="Write nothing if any error is reported.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Workers: sandbox instances on threads (wasm) or processes (native).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON report on stdout.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress or summary; diagnostics only.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=str), default=None,
+              help="Where the compiled component is cached (default: $XDG_CACHE_HOME/wasmblog).")
+def build_command(site: str, out: str, engine: str, drafts: bool, future: bool, strict: bool, jobs: int,
+                  as_json: bool, quiet: bool, cache_dir: str | None) -> None:
+    """Build the site in SITE (default: the current folder) into OUT.
+
+    Problems are reported as 'path:line: error: message', all of them; a post
+    with an error is left out and the rest is built. Exit status 1 when any
+    error was reported. SOURCE_DATE_EPOCH, when set, is the build time.
+    """
+    if not Path(site).is_dir():
+        raise click.BadParameter(f"{site!r} is not a folder (expected site.toml, posts/, static/)",
+                                 param_hint="SITE")
+    from renderer import load_config
+
+    config_limits = load_config(_read_config(site))[0].limits
+    progress = _ProgressLine(not quiet and not as_json)
+    try:
+        engine_obj = make_renderer(engine, timeout=config_limits.render_timeout,
+                                   memory_mb=config_limits.memory_mb, cache_dir=cache_dir)
+        report = build(site, out, engine_obj, drafts=drafts, future=future, strict=strict, jobs=jobs,
+                       progress=progress)
+    except OutputError as exc:
+        progress.clear()
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    finally:
+        progress.clear()
+    print_diagnostics(report, site)
+    if as_json:
+        click.echo(json.dumps(report.to_json(_site_prefix(site)), indent=2))
+    elif not quiet:
+        click.echo(_summary(report), err=True)
+    sys.exit(1 if report.errors else 0)
+
+
+def _read_config(site: str) -> str:
+    try:
+        return (Path(site) / "site.toml").read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,146 @@
+"""Reading a site folder: the only place the build reads the user's files.
+
+Layout::
+
+    SITE/site.toml            configuration (optional)
+    SITE/posts/**/*.md        posts
+    SITE/templates/NAME       overrides of the default theme's templates
+    SITE/static/**            copied to the output as they are
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from renderer import Diagnostic, Source, load_config
+from renderer.diagnostics import error, warning
+
+POST_SUFFIXES = (".md", ".markdown")
+TEMPLATE_SUFFIXES = (".html", ".xml", ".css", ".txt")
+_ZONE_RE = re.compile(r"^[A-Za-z0-9_+\-]+(/[A-Za-z0-9_+\-]+)*$")
+
+
+@dataclass
+class SiteInput:
+    """Everything the core needs from a site folder, read into memory."""
+
+    root: Path
+    config_text: str
+    sources: list[Source]
+    templates: dict[str, str]
+    static: list[tuple[str, Path]]  # (output path, file on disk)
+    tzif: bytes
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def config(self):  # noqa: ANN201 - renderer.SiteConfig
+        return load_config(self.config_text)[0]
+
+
+def build_time_micros() -> int:
+    """The build time: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return int(epoch) * 1_000_000
+        except ValueError:
+            pass
+    return time.time_ns() // 1000
+
+
+def zone_data(name: str) -> bytes:
+    """TZif bytes for an IANA zone from the pinned ``tzdata`` package ("" if unknown)."""
+    if name in ("UTC", "Etc/UTC", "Z") or not _ZONE_RE.match(name) or ".." in name:
+        return b""
+    try:
+        resource = importlib.resources.files("tzdata").joinpath("zoneinfo", *name.split("/"))
+        return resource.read_bytes()
+    except (OSError, ValueError):
+        return b""
+
+
+def _walk(folder: Path) -> list[Path]:
+    """Regular files under ``folder``, sorted, skipping hidden names; no symlinked dirs."""
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if not name.startswith(".") and not name.endswith("~"):
+                found.append(Path(dirpath) / name)
+    return found
+
+
+def _rel(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def load_site(root: Path | str) -> SiteInput:
+    """Read a site folder. Problems become diagnostics; only a missing folder raises."""
+    root = Path(root)
+    if not root.is_dir():
+        raise FileNotFoundError(f"{root}: no such site folder (expected site.toml, posts/, static/)")
+    diags: list[Diagnostic] = []
+
+    config_text = ""
+    config_path = root / "site.toml"
+    if config_path.is_file():
+        try:
+            config_text = config_path.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            diags.append(error("site.toml", 0, "not valid UTF-8; using the default configuration"))
+        except OSError as exc:
+            diags.append(error("site.toml", 0, f"cannot read: {exc.strerror}"))
+    config = load_config(config_text)[0]
+    max_bytes = int(config.limits.max_file_mb * 1_000_000)
+
+    sources: list[Source] = []
+    posts_dir = root / "posts"
+    if not posts_dir.is_dir():
+        diags.append(warning("posts", 0, "no posts/ folder: the site has no posts"))
+    for path in _walk(posts_dir) if posts_dir.is_dir() else []:
+        rel = _rel(path, root)
+        if not path.name.endswith(POST_SUFFIXES):
+            continue
+        if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+            diags.append(error(rel, 0, "symlink to a file outside the site; left out"))
+            continue
+        try:
+            size = path.stat().st_size
+            if size > max_bytes:
+                diags.append(error(rel, 0, f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:g} MB "
+                                           "limit (raise limits.max_file_mb in site.toml if this is intended)"))
+                continue
+            sources.append(Source(rel, path.read_bytes()))
+        except OSError as exc:
+            diags.append(error(rel, 0, f"cannot read: {exc.strerror}"))
+
+    templates: dict[str, str] = {}
+    tdir = root / "templates"
+    for path in _walk(tdir) if tdir.is_dir() else []:
+        rel = _rel(path, root)
+        if path.parent != tdir or not path.name.endswith(TEMPLATE_SUFFIXES):
+            diags.append(warning(rel, 0, "not a template (templates/NAME.html, .xml, .css or .txt); ignored"))
+            continue
+        try:
+            templates[path.name] = path.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            diags.append(error(rel, 0, "not valid UTF-8; using the default theme's template"))
+        except OSError as exc:
+            diags.append(error(rel, 0, f"cannot read: {exc.strerror}"))
+
+    static: list[tuple[str, Path]] = []
+    sdir = root / "static"
+    real_sdir = sdir.resolve()
+    for path in _walk(sdir) if sdir.is_dir() else []:
+        rel = _rel(path, sdir)
+        if path.is_symlink() and not path.resolve().is_relative_to(real_sdir):
+            diags.append(error(f"static/{rel}", 0, "symlink to a file outside static/; not copied"))
+            continue
+        static.append((rel, path))
+
+    return SiteInput(root, config_text, sources, templates, static, zone_data(config.timezone), diags)
