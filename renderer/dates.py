@@ -9,6 +9,7 @@ and outside the sandbox.
 
 from __future__ import annotations
 
+import calendar
 import datetime as _dt
 import io
 import re
@@ -62,11 +63,18 @@ def parse_date(value: object, zone: _dt.tzinfo, key: str = "date") -> _dt.dateti
         raise SourceError(f"'{key}': {_shorten(text)!r} is not a date ({EXPECTED})")
     g = m.groupdict()
     frac = (g["f"] or "0")[:6].ljust(6, "0")
-    try:
-        naive = _dt.datetime(int(g["y"]), int(g["m"]), int(g["d"]), int(g["H"] or 0),
-                             int(g["M"] or 0), int(g["S"] or 0), int(frac))
-    except ValueError as exc:
-        raise SourceError(f"'{key}': {text!r} is not a valid date ({exc})") from None
+    year, month, day = int(g["y"]), int(g["m"]), int(g["d"])
+    hour, minute, second = int(g["H"] or 0), int(g["M"] or 0), int(g["S"] or 0)
+    # Checked here, not by datetime, whose wording differs between Python versions.
+    if not 1 <= month <= 12:
+        raise SourceError(f"'{key}': {text!r} is not a valid date (month {month} is not 1..12)")
+    last = calendar.monthrange(year, month)[1] if year >= 1 else 31
+    if year < 1 or not 1 <= day <= last:
+        raise SourceError(f"'{key}': {text!r} is not a valid date (day {day} is not 1..{last} "
+                          f"for {_MONTHS[month - 1]} {year})")
+    if hour > 23 or minute > 59 or second > 59:
+        raise SourceError(f"'{key}': {text!r} is not a valid time of day")
+    naive = _dt.datetime(year, month, day, hour, minute, second, int(frac))
     tz = g["tz"]
     if tz is None:
         return _localize(naive, zone)
@@ -111,9 +119,8 @@ def type_name(value: object) -> str:
 def to_iso(moment: _dt.datetime) -> str:
     """RFC 3339 with the moment's own offset, to the second; ``Z`` for UTC."""
     offset = moment.utcoffset() or _dt.timedelta(0)
-    base = moment.strftime("%Y-%m-%dT%H:%M:%S") if moment.year >= 1000 else (
-        f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T"
-        f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}")
+    base = (f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T"
+            f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}")
     return base + _offset_text(offset, colon=True, utc_z=True)
 
 

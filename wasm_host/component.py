@@ -1,0 +1,232 @@
+"""Building the WebAssembly component, and caching it.
+
+``componentize-py`` wraps the guest (``wasm_host/guest/app.py``) and the
+render core into one component with ``--stub-wasi``: every WASI import is
+replaced by a trap, so the component imports nothing at all.
+
+Only what the core imports is bundled: a native run of the same warm-up the
+guest does, against pure-Python copies of the dependencies (no C
+extensions, no site-packages: exactly what the guest will see), lists the
+modules loaded, and only those files go into the bundle.
+
+The component is cached in ``$XDG_CACHE_HOME/wasmblog`` (or ``--cache-dir``)
+under a key that hashes everything that goes into it: the WIT, the guest and
+core sources, the bundled packages' versions and componentize-py's version.
+Every cached file has a SHA-256 sidecar; a file that does not match it is
+never used, it is rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import importlib.metadata
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import renderer
+
+from .sitefs import zone_data
+
+HERE = Path(__file__).resolve().parent
+WIT_DIR = HERE / "wit"
+GUEST_DIR = HERE / "guest"
+CORE_DIR = Path(renderer.__file__).resolve().parent
+WORLD = "wasmblog"
+# import name -> distribution, for every package the core imports
+BUNDLED = {
+    "mistune": "mistune",
+    "jinja2": "Jinja2",
+    "markupsafe": "MarkupSafe",
+    "pygments": "Pygments",
+    "yaml": "PyYAML",
+    "frontmatter": "python-frontmatter",
+    "tomli": "tomli",
+}
+GUEST_FILES = ("app.py", "warmup.py", "collect.py")
+WARMUP_ZONE = "Europe/Berlin"
+
+Log = Callable[[str], None]
+
+
+class ComponentBuildError(Exception):
+    """componentize-py failed; the message carries its output."""
+
+
+def cache_root(override: str | os.PathLike[str] | None = None) -> Path:
+    """Where components are cached: ``override``, ``$WASMBLOG_CACHE_DIR``, or XDG."""
+    if override:
+        return Path(override)
+    if os.environ.get("WASMBLOG_CACHE_DIR"):
+        return Path(os.environ["WASMBLOG_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "wasmblog"
+
+
+def _versions() -> dict[str, str]:
+    versions = {dist: importlib.metadata.version(dist) for dist in BUNDLED.values()}
+    versions["componentize-py"] = importlib.metadata.version("componentize-py")
+    versions["tzdata"] = importlib.metadata.version("tzdata")
+    return versions
+
+
+def _source_files() -> list[Path]:
+    files = sorted(WIT_DIR.glob("*.wit"))
+    files += [GUEST_DIR / name for name in GUEST_FILES]
+    files += sorted(CORE_DIR.rglob("*.py"))
+    return files
+
+
+def component_key() -> str:
+    """A hash of everything that determines the component's bytes."""
+    digest = hashlib.sha256()
+    digest.update(json.dumps(_versions(), sort_keys=True).encode())
+    for path in _source_files():
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def write_verified(path: Path, data_path: Path) -> None:
+    """Move ``data_path`` to ``path`` atomically, with a SHA-256 sidecar."""
+    digest = file_digest(data_path)
+    sidecar = path.with_name(path.name + ".sha256")
+    tmp_sidecar = sidecar.with_name(sidecar.name + f".tmp{os.getpid()}")
+    tmp_sidecar.write_text(digest + "\n")
+    os.replace(data_path, path)
+    os.replace(tmp_sidecar, sidecar)
+
+
+def verified(path: Path) -> bool:
+    """Whether ``path`` exists and matches its SHA-256 sidecar."""
+    sidecar = path.with_name(path.name + ".sha256")
+    try:
+        expected = sidecar.read_text().strip()
+        return bool(expected) and file_digest(path) == expected
+    except OSError:
+        return False
+
+
+@dataclass
+class ComponentInfo:
+    path: Path
+    key: str
+    built: bool  # False when it came from the cache
+    seconds: float  # build time (0 when cached)
+
+    @property
+    def size(self) -> int:
+        return self.path.stat().st_size
+
+
+def component_path(cache: Path, key: str | None = None) -> Path:
+    return cache / f"wasmblog-{(key or component_key())[:20]}.wasm"
+
+
+def ensure_component(cache_dir: str | os.PathLike[str] | None = None, force: bool = False,
+                     log: Log | None = None) -> ComponentInfo:
+    """The component, from the cache when a verified copy is there, else built."""
+    cache = cache_root(cache_dir)
+    key = component_key()
+    path = component_path(cache, key)
+    if not force and verified(path):
+        return ComponentInfo(path, key, False, 0.0)
+    cache.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="wasmblog-build-") as tmp:
+        out = Path(tmp) / "component.wasm"
+        build_component(out, Path(tmp), log)
+        write_verified(path, out)
+    for stale in cache.glob("wasmblog-*.wasm"):
+        if stale != path:
+            stale.unlink(missing_ok=True)
+            stale.with_name(stale.name + ".sha256").unlink(missing_ok=True)
+    return ComponentInfo(path, key, True, time.perf_counter() - started)
+
+
+def _copy_pure(src: Path, dest: Path) -> None:
+    """Copy a package's Python sources only (no C extensions, no caches)."""
+    for path in src.rglob("*.py"):
+        if "__pycache__" in path.parts or "tests" in path.relative_to(src).parts:
+            continue
+        target = dest / path.relative_to(src.parent)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+
+
+def _package_dir(name: str) -> Path:
+    spec = importlib.util.find_spec(name)  # type: ignore[attr-defined]
+    if spec is None or not spec.submodule_search_locations:
+        raise ComponentBuildError(f"package {name!r} is not installed")
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+def _stage_full(stage: Path) -> None:
+    """Pure-Python copies of the core, its dependencies and the guest."""
+    _copy_pure(CORE_DIR, stage)
+    for name in BUNDLED:
+        _copy_pure(_package_dir(name), stage)
+    for name in GUEST_FILES:
+        shutil.copyfile(GUEST_DIR / name, stage / name)
+    tzif = zone_data(WARMUP_ZONE)
+    (stage / "warmup_tz.py").write_text(f"TZIF = {tzif!r}\n")
+
+
+def _imported_modules(stage: Path) -> list[str]:
+    """Modules the core loads, found by running the warm-up natively on ``stage``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    env["PYTHONPATH"] = str(stage)
+    proc = subprocess.run([sys.executable, "-S", str(stage / "collect.py")],
+                          cwd=stage, env=env, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise ComponentBuildError("warm-up failed natively:\n" + proc.stderr[-4000:])
+    return json.loads(proc.stdout)
+
+
+def _stage_bundle(full: Path, bundle: Path, modules: list[str]) -> None:
+    """Copy into ``bundle`` the sources of ``modules`` that live in ``full``."""
+    roots = {"renderer", *BUNDLED}
+    wanted = {m for m in modules if m.split(".")[0] in roots}
+    wanted.add("markupsafe._native")  # the fallback of MarkupSafe's C speedups
+    for module in sorted(wanted):
+        parts = module.split(".")
+        for candidate in (full.joinpath(*parts, "__init__.py"), full.joinpath(*parts[:-1], parts[-1] + ".py")):
+            if candidate.is_file():
+                target = bundle / candidate.relative_to(full)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(candidate, target)
+                break
+    for name in ("app.py", "warmup.py", "warmup_tz.py"):
+        shutil.copyfile(full / name, bundle / name)
+
+
+def build_component(out: Path, workdir: Path, log: Log | None = None) -> None:
+    """Run componentize-py over a minimal bundle; write the component to ``out``."""
+    say = log or (lambda _msg: None)
+    full, bundle = workdir / "full", workdir / "bundle"
+    full.mkdir()
+    bundle.mkdir()
+    say("staging the render core and its dependencies")
+    _stage_full(full)
+    modules = _imported_modules(full)
+    _stage_bundle(full, bundle, modules)
+    say(f"componentizing {sum(1 for _ in bundle.rglob('*.py'))} modules with componentize-py")
+    exe = Path(sys.executable).with_name("componentize-py")
+    command = [str(exe) if exe.exists() else "componentize-py", "-d", str(WIT_DIR), "-w", WORLD,
+               "componentize", "app", "-p", str(bundle), "-o", str(out), "--stub-wasi"]
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")}
+    proc = subprocess.run(command, cwd=bundle, env=env, capture_output=True, text=True)
+    if proc.returncode != 0 or not out.is_file():
+        raise ComponentBuildError("componentize-py failed:\n" + (proc.stderr or proc.stdout)[-6000:])

@@ -1,0 +1,149 @@
+"""The guest: the render core behind the component's WIT exports.
+
+componentize-py runs this module once at build time and snapshots the
+result, so everything the core will ever need must be imported, and every
+cache warmed, here: the component has no filesystem to import from later.
+The warm-up renders a small representative site through every stage and
+every error path.
+
+Conversions between the WIT dataclasses (``wit_world``) and the core's own
+dataclasses (``renderer.model``) go by field name, driven by the target
+type's annotations, so the two stay in step with the WIT file.
+"""
+
+from __future__ import annotations
+
+# Modules the core reaches lazily (codecs by name, jinja2's error path):
+import encodings.latin_1  # noqa: F401
+import encodings.unicode_escape  # noqa: F401
+import encodings.utf_16  # noqa: F401
+import encodings.utf_16_be  # noqa: F401
+import encodings.utf_16_le  # noqa: F401
+import encodings.utf_8_sig  # noqa: F401
+import dataclasses
+import enum
+import typing
+
+import jinja2.debug  # noqa: F401
+import renderer
+import renderer.model as model
+import wit_world
+from componentize_py_types import Err
+from renderer import highlight
+from renderer.diagnostics import describe_exception
+
+import warmup
+import warmup_tz  # written by the component build: TZif data for the warm-up
+
+_HINTS: dict[type, dict[str, typing.Any]] = {}
+
+
+def _hints(cls: type) -> dict[str, typing.Any]:
+    hints = _HINTS.get(cls)
+    if hints is None:
+        hints = _HINTS[cls] = typing.get_type_hints(cls)
+    return hints
+
+
+def convert(value: typing.Any, target: typing.Any) -> typing.Any:
+    """``value`` as an instance of ``target`` (a dataclass, List[...], enum or scalar)."""
+    origin = typing.get_origin(target)
+    if origin in (list, typing.List):
+        (item,) = typing.get_args(target)
+        return [convert(v, item) for v in value]
+    if isinstance(target, type):
+        if dataclasses.is_dataclass(target):
+            hints = _hints(target)
+            return target(**{f.name: convert(getattr(value, f.name), hints[f.name])
+                             for f in dataclasses.fields(target)})
+        if issubclass(target, enum.Enum):
+            return target[value.upper()]
+        if target is str and isinstance(value, enum.Enum):
+            return value.name.lower()
+    return value
+
+
+def _sources(items: list[wit_world.Source]) -> list[renderer.Source]:
+    return [renderer.Source(s.path, s.data.encode("latin-1")) for s in items]
+
+
+def _templates(items: list[wit_world.Template]) -> dict[str, str]:
+    return {t.name: t.source for t in items}
+
+
+def _options(options: wit_world.BuildOptions) -> renderer.BuildOptions:
+    return renderer.BuildOptions(options.build_time, options.drafts, options.future)
+
+
+class WitWorld(wit_world.WitWorld):
+    def parse_posts(self, sources: list[wit_world.Source], config: str, tzif: str) -> wit_world.ParseResult:
+        try:
+            result = renderer.parse_posts(_sources(sources), config, tzif.encode("latin-1"))
+            return convert(result, wit_world.ParseResult)
+        except Exception as exc:  # no traceback: linecache would touch the (absent) filesystem
+            raise Err(wit_world.Failure(describe_exception(exc)))
+
+    def plan_site(self, posts: list[wit_world.Post], config: str, options: wit_world.BuildOptions) -> wit_world.Plan:
+        try:
+            result = renderer.plan_site(convert(posts, typing.List[model.Post]), config, _options(options))
+            return convert(result, wit_world.Plan)
+        except Exception as exc:
+            raise Err(wit_world.Failure(describe_exception(exc)))
+
+    def render_pages(self, jobs: list[wit_world.PageJob], posts: list[wit_world.Post], config: str,
+                     templates: list[wit_world.Template]) -> wit_world.SiteResult:
+        try:
+            result = renderer.render_pages(convert(jobs, typing.List[model.PageJob]),
+                                           convert(posts, typing.List[model.Post]), config, _templates(templates))
+            return convert(result, wit_world.SiteResult)
+        except Exception as exc:
+            raise Err(wit_world.Failure(describe_exception(exc)))
+
+    def render_site(self, sources: list[wit_world.Source], config: str, templates: list[wit_world.Template],
+                    options: wit_world.BuildOptions, tzif: str) -> wit_world.SiteResult:
+        try:
+            result = renderer.render_site(_sources(sources), config, _templates(templates), _options(options),
+                                          tzif.encode("latin-1"))
+            return convert(result, wit_world.SiteResult)
+        except Exception as exc:
+            raise Err(wit_world.Failure(describe_exception(exc)))
+
+    def render_markdown(self, text: str, options: wit_world.MarkdownOptions) -> str:
+        try:
+            return renderer.render_markdown(text, **dataclasses.asdict(options))
+        except Exception as exc:
+            raise Err(wit_world.Failure(describe_exception(exc)))
+
+
+def _warm() -> None:
+    """Exercise every stage and error path so the snapshot holds it all."""
+    highlight.preload()
+    world = WitWorld()
+
+    def parse(sources, config, tzif):  # noqa: ANN001, ANN202
+        return world.parse_posts([wit_world.Source(p, d.decode("latin-1")) for p, d in sources], config,
+                                 tzif.decode("latin-1"))
+
+    def plan(posts, config, options):  # noqa: ANN001, ANN202
+        return world.plan_site(posts, config, wit_world.BuildOptions(*options))
+
+    def pages(jobs, posts, config, templates):  # noqa: ANN001, ANN202
+        return world.render_pages(jobs, posts, config, [wit_world.Template(n, s) for n, s in templates.items()])
+
+    def site(sources, config, templates, options, tzif):  # noqa: ANN001, ANN202
+        return world.render_site([wit_world.Source(p, d.decode("latin-1")) for p, d in sources], config,
+                                 [wit_world.Template(n, s) for n, s in templates.items()],
+                                 wit_world.BuildOptions(*options), tzif.decode("latin-1"))
+
+    def markdown(text, options):  # noqa: ANN001, ANN202
+        return world.render_markdown(text, wit_world.MarkdownOptions(**options))
+
+    warmup.run(parse, plan, pages, site, markdown, warmup_tz.TZIF)
+    try:  # the Err path
+        world.plan_site([None], "", wit_world.BuildOptions(0, False, False))  # type: ignore[list-item]
+    except Err:
+        pass
+    renderer.render.forget_overrides()
+
+
+_warm()

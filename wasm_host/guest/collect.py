@@ -1,0 +1,32 @@
+"""Run natively by the component build: which modules does the core import?
+
+Drives the core through the same warm-up as the guest and prints the names
+of every module loaded, as JSON. The build bundles exactly those modules'
+sources (plus the pure-Python fallbacks of C extensions), not whole packages.
+"""
+
+import json
+import sys
+
+import renderer
+from renderer import highlight
+
+import warmup
+import warmup_tz
+
+
+def _sources(items):  # noqa: ANN001, ANN202
+    return [renderer.Source(path, data) for path, data in items]
+
+
+highlight.preload()
+warmup.run(
+    lambda sources, config, tzif: renderer.parse_posts(_sources(sources), config, tzif),
+    lambda posts, config, options: renderer.plan_site(posts, config, renderer.BuildOptions(*options)),
+    renderer.render_pages,
+    lambda sources, config, templates, options, tzif: renderer.render_site(
+        _sources(sources), config, templates, renderer.BuildOptions(*options), tzif),
+    lambda text, options: renderer.render_markdown(text, **options),
+    warmup_tz.TZIF,
+)
+json.dump(sorted(sys.modules), sys.stdout)
