@@ -97,12 +97,16 @@ def _autoescape(name: str | None) -> bool:
     return not (name or "").endswith((".css", ".txt"))
 
 
-def _theme(overrides: Mapping[str, str]) -> _Theme:
-    """The compiled theme for this set of overrides (cached)."""
+def _theme_key(overrides: Mapping[str, str]) -> str:
     digest = hashlib.sha256()
     for name in sorted(overrides):
         digest.update(name.encode() + b"\0" + overrides[name].encode("utf-8", "surrogatepass") + b"\0")
-    key = digest.hexdigest()
+    return digest.hexdigest()
+
+
+def _theme(overrides: Mapping[str, str]) -> _Theme:
+    """The compiled theme for this set of overrides (cached)."""
+    key = _theme_key(overrides)
     theme = _THEMES.get(key)
     if theme is not None:
         return theme
@@ -131,6 +135,13 @@ def _theme(overrides: Mapping[str, str]) -> _Theme:
         _THEMES.clear()
     _THEMES[key] = theme
     return theme
+
+
+def forget_overrides() -> None:
+    """Drop compiled template sets except the default theme's."""
+    default = _theme({})
+    _THEMES.clear()
+    _THEMES[_theme_key({})] = default
 
 
 # --- what templates see -------------------------------------------------------
