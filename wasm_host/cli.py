@@ -13,7 +13,7 @@ from .engines import make_renderer
 from .output import OutputError
 
 ENGINES = click.Choice(["wasm", "native"])
-DEFAULT_ENGINE = "native"
+DEFAULT_ENGINE = "wasm"
 
 
 class _ProgressLine:
@@ -128,6 +128,62 @@ def build_command(site: str, out: str, engine: str, drafts: bool, future: bool, 
     elif not quiet:
         click.echo(_summary(report), err=True)
     sys.exit(1 if report.errors else 0)
+
+
+@main.group("component")
+def component_group() -> None:
+    """Build and inspect the WebAssembly component (cached; rebuilt when its inputs change)."""
+
+
+@component_group.command("build")
+@click.option("--force", is_flag=True, help="Rebuild even if a verified copy is cached.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=str), default=None,
+              help="Cache folder (default: $XDG_CACHE_HOME/wasmblog).")
+def component_build(force: bool, cache_dir: str | None) -> None:
+    """Componentize the render core and compile it with Cranelift, into the cache."""
+    from .component import ensure_component
+    from .wasm import runtime
+
+    info = ensure_component(cache_dir, force=force, log=lambda msg: click.echo(msg, err=True))
+    click.echo(f"{'built' if info.built else 'cached'}: {info.path} ({info.size / 1e6:.1f} MB"
+               + (f", {info.seconds:.1f} s" if info.built else "") + ")", err=True)
+    rt = runtime(cache_dir)
+    compiled = rt.compiled_path
+    click.echo(f"compiled: {compiled} ({compiled.stat().st_size / 1e6:.1f} MB"
+               + (f", {rt.times.compile:.1f} s" if rt.times.compile else ", cached") + ")", err=True)
+
+
+@component_group.command("info")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=str), default=None)
+def component_info(as_json: bool, cache_dir: str | None) -> None:
+    """Where the component is, its size, imports (none) and exports."""
+    import time
+
+    from .wasm import runtime
+
+    started = time.perf_counter()
+    rt = runtime(cache_dir)
+    info = {
+        "component": str(rt.component_path),
+        "component_bytes": rt.component_path.stat().st_size if rt.component_path.exists() else None,
+        "compiled": str(rt.compiled_path),
+        "compiled_bytes": rt.compiled_path.stat().st_size,
+        "key": rt.key,
+        "imports": rt.imports(),
+        "exports": rt.exports(),
+        "startup_seconds": {"componentize": rt.times.componentize, "compile": rt.times.compile,
+                            "load": rt.times.load, "total": time.perf_counter() - started},
+    }
+    if as_json:
+        click.echo(json.dumps(info, indent=2))
+        return
+    size = info["component_bytes"]
+    click.echo(f"component  {info['component']}" + (f"  {size / 1e6:.1f} MB" if size else "  (not kept)"))
+    click.echo(f"compiled   {info['compiled']}  {info['compiled_bytes'] / 1e6:.1f} MB")
+    click.echo(f"imports    {', '.join(info['imports']) or 'none (zero capabilities)'}")
+    click.echo(f"exports    {', '.join(e for e in info['exports'] if e != 'exports')}")
+    click.echo(f"start-up   {info['startup_seconds']['total'] * 1e3:.0f} ms")
 
 
 def _read_config(site: str) -> str:

@@ -13,6 +13,7 @@ runs, so calls on separate threads use separate cores.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import importlib.metadata
 import os
@@ -26,7 +27,7 @@ from typing import Any, Mapping, Sequence
 
 import wasmtime
 from wasmtime import _ffi as ffi
-from wasmtime.component import Component, Linker
+from wasmtime.component import Component, Linker, Variant
 
 from renderer import BuildOptions, Diagnostic, OutputFile, PageJob, ParseResult, Plan, Post, SiteResult, Source
 from renderer.markdown import MarkdownOptions
@@ -184,6 +185,28 @@ def runtime(cache_dir: str | os.PathLike[str] | None = None, pooling: bool = Tru
 # --- values across the boundary ---------------------------------------------------
 
 
+def _cache_type_introspection() -> None:
+    """Make wasmtime-py ask the C API for a record's fields once per value type.
+
+    Its converters call ``RecordType.fields`` (one FFI call per field) for
+    every record in a list, and ``ListType.element`` for every list: for a
+    few thousand posts that is most of the host-side cost. The answers never
+    change for a given type object, so they are cached on it.
+    """
+    from wasmtime.component import _types
+
+    for cls, name in ((_types.RecordType, "fields"), (_types.ListType, "element"),
+                      (_types.ResultType, "ok"), (_types.ResultType, "err")):
+        prop = cls.__dict__.get(name)
+        if isinstance(prop, property) and prop.fget is not None:
+            cached = functools.cached_property(prop.fget)
+            cached.__set_name__(cls, name)
+            setattr(cls, name, cached)
+
+
+_cache_type_introspection()
+
+
 class _Lowered:
     """A core dataclass seen through WIT field names (``summary-html``)."""
 
@@ -268,9 +291,15 @@ class Sandbox:
             result = func(self.store, *args)
         except wasmtime.WasmtimeError as exc:
             raise _fault(exc, timeout, self.memory_mb) from None
-        if result.tag == "err":  # a bug in the core, not a sandbox limit
-            raise SandboxFault("error", f"the renderer failed: {result.payload.message}")
-        return result.payload
+        # wasmtime-py returns a tagged Variant when ok and err have the same
+        # Python type, else the bare payload (render-markdown: str or failure).
+        if isinstance(result, Variant):
+            failed, payload = result.tag == "err", result.payload
+        else:
+            failed, payload = not isinstance(result, str), result
+        if failed:  # a bug in the core, not a sandbox limit
+            raise SandboxFault("error", f"the renderer failed: {payload.message}")
+        return payload
 
 
 class WasmRenderer:
