@@ -19,6 +19,7 @@ from . import dates, slugs
 from .config import SiteConfig
 from .diagnostics import Diagnostic, SourceError, describe_exception, error, warning
 from .markdown import MarkdownOptions, convert
+from .simple_yaml import SimpleYaml, Unsupported
 from .model import Post
 from .summary import auto_summary, reading_minutes, word_count
 
@@ -62,6 +63,9 @@ FrontMatterLoader.yaml_implicit_resolvers = {
 }
 
 
+_SIMPLE_YAML = SimpleYaml(FrontMatterLoader)
+
+
 @dataclass
 class FrontMatter:
     data: dict[str, Any]
@@ -82,6 +86,9 @@ def decode_source(data: bytes, max_bytes: int) -> str:
             text = data.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise SourceError(f"not valid UTF-16 despite its byte-order mark ({exc.reason})") from None
+    elif b"\x00" in data[:8192]:  # an image or archive saved as .md: say so, not "invalid UTF-8"
+        raise SourceError("contains NUL bytes: this looks like a binary file, not Markdown",
+                          data.count(b"\n", 0, data.index(b"\x00")) + 1)
     else:
         try:
             text = data.decode("utf-8-sig")
@@ -122,6 +129,11 @@ def split_front_matter(text: str) -> FrontMatter:
 
 
 def _load_yaml(raw: str, body: str) -> FrontMatter:
+    try:
+        data, lines, item_lines = _SIMPLE_YAML.load(raw)
+        return FrontMatter(data, lines, item_lines, body)
+    except Unsupported:
+        pass  # anything beyond flat keys and simple lists: the full loader
     loader = FrontMatterLoader(raw)
     try:
         node = loader.get_single_node()
@@ -141,9 +153,16 @@ def _load_yaml(raw: str, body: str) -> FrontMatter:
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and mark is not None and mark.index >= len(raw.rstrip()):
+            mark = exc.context_mark  # ran off the end: point at what was left open, e.g. a '['
         line = mark.line + 2 if mark else 1
         problem = exc.problem or "malformed YAML"
-        context = f" ({exc.context})" if exc.context else ""
+        context = ""
+        if exc.context:
+            where = exc.context_mark
+            started = f" started on line {where.line + 2}" if where is not None and where is not mark \
+                and where.line + 2 != line else ""
+            context = f" ({exc.context}{started})"
         raise SourceError(f"invalid YAML front matter: {problem}{context}", line) from None
     except yaml.YAMLError as exc:
         raise SourceError(f"invalid YAML front matter: {describe_exception(exc)}", 1) from None
@@ -161,7 +180,8 @@ def _load_toml(raw: str, body: str) -> FrontMatter:
     except tomli.TOMLDecodeError as exc:
         msg = str(exc)
         m = re.search(r"\(at line (\d+), column \d+\)", msg)
-        line = int(m.group(1)) + 1 if m else 1
+        # "(at end of document)": something was left open; its last line is the best guess
+        line = int(m.group(1)) + 1 if m else raw.rstrip().count("\n") + 2
         msg = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", msg)
         raise SourceError(f"invalid TOML front matter: {msg}", line) from None
     lines = {}

@@ -15,11 +15,14 @@ from typing import Any
 import mistune
 from mistune.toc import render_toc_ul
 from mistune.util import escape as escape_text
-from mistune.util import striptags
+from mistune.util import safe_entity, striptags
 
 from . import highlight as hl
 
 EXTENSIONS = ("table", "footnotes", "strikethrough", "task_lists", "url")
+# Imported now rather than on first use: the WebAssembly snapshot holds only
+# what was imported while it was taken.
+_PLUGINS = tuple(mistune.import_plugin(name) for name in EXTENSIONS)
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,12 @@ class SiteRenderer(mistune.HTMLRenderer):
     def __init__(self, options: MarkdownOptions) -> None:
         super().__init__(escape=not options.raw_html)
         self.options = options
+
+    def text(self, text: str) -> str:
+        # Entity references (&amp;, &copy;, &#169;) are resolved, then the text
+        # is escaped, whatever the raw-HTML policy; mistune's escape=True would
+        # escape them again and show "&amp;" literally.
+        return safe_entity(text)
 
     def _url(self, url: str) -> str:
         base = self.options.base_path
@@ -140,7 +149,7 @@ def _markdown(options: MarkdownOptions) -> mistune.Markdown:
     if md is None:
         block = mistune.BlockParser(max_nested_level=options.max_nesting)
         inline = mistune.InlineParser(max_nested_level=options.max_nesting)
-        plugins = [mistune.import_plugin(name) for name in EXTENSIONS] if options.extensions else []
+        plugins = list(_PLUGINS) if options.extensions else []
         md = mistune.Markdown(renderer=SiteRenderer(options), block=block, inline=inline, plugins=plugins)
         if options.heading_ids:
             md.before_render_hooks.append(_heading_ids_hook)

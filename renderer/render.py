@@ -9,6 +9,7 @@ in the WebAssembly snapshot).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import operator
@@ -240,6 +241,8 @@ class _Urls:
         path = str(path)
         if "://" in path or path.startswith(("//", "#", "mailto:")):
             return path
+        if self.base != "/" and path.startswith(self.base):
+            return path  # already has the base path (a view's .url): adding it again would double it
         return self.base + slugs.url_quote(path.lstrip("/"))
 
     def abs(self, path: str = "") -> str:
@@ -266,19 +269,38 @@ def _terms_links(names: list[str], taxonomy: str, urls: _Urls) -> list[Link]:
     return out
 
 
-def _post_view(post: Post, urls: _Urls, older: PostView | None = None,
-               newer: PostView | None = None) -> PostView:
-    return PostView(
-        kind="post", source=post.source, slug=post.slug, title=post.title,
-        description=post.description, url=urls.rel(post.url_path), permalink=urls.abs(post.url_path),
-        date=DateInfo.from_iso(post.date), lastmod=DateInfo.from_iso(post.lastmod), draft=post.draft,
-        tags=_terms_links(post.tags, "tags", urls), categories=_terms_links(post.categories, "categories", urls),
-        preview=urls.rel(post.preview) if post.preview.startswith("/") else post.preview,
-        summary=Markup(post.summary_html), content=Markup(post.content_html), toc=Markup(post.toc_html),
-        summary_html=post.summary_html, content_html=post.content_html, toc_count=post.toc_count,
-        truncated=post.truncated, word_count=post.word_count, reading_time=post.reading_time,
-        params=json.loads(post.params_json), older=older, newer=newer,
-    )
+class _Views:
+    """Template views of posts, made once per post per render call."""
+
+    def __init__(self, config: SiteConfig, urls: _Urls) -> None:
+        self.urls = urls
+        self.site = _site_view(config, urls)
+        self._posts: dict[str, PostView] = {}
+        self._dates: dict[str, DateInfo] = {}
+
+    def date(self, iso: str) -> DateInfo:
+        info = self._dates.get(iso)
+        if info is None:
+            info = self._dates[iso] = DateInfo.from_iso(iso)
+        return info
+
+    def post(self, post: Post) -> PostView:
+        view = self._posts.get(post.source)
+        if view is None:
+            urls = self.urls
+            view = self._posts[post.source] = PostView(
+                kind="post", source=post.source, slug=post.slug, title=post.title,
+                description=post.description, url=urls.rel(post.url_path), permalink=urls.abs(post.url_path),
+                date=self.date(post.date), lastmod=self.date(post.lastmod), draft=post.draft,
+                tags=_terms_links(post.tags, "tags", urls),
+                categories=_terms_links(post.categories, "categories", urls),
+                preview=urls.rel(post.preview) if post.preview.startswith("/") else post.preview,
+                summary=Markup(post.summary_html), content=Markup(post.content_html), toc=Markup(post.toc_html),
+                summary_html=post.summary_html, content_html=post.content_html, toc_count=post.toc_count,
+                truncated=post.truncated, word_count=post.word_count, reading_time=post.reading_time,
+                params=json.loads(post.params_json),
+            )
+        return view
 
 
 def _term_view(taxonomy: str, name: str, slug: str, count: int, urls: _Urls) -> TermView:
@@ -297,20 +319,21 @@ def _pager(job: PageJob, prefix: str, urls: _Urls) -> Pager:
                  next_url=page_url(job.number + 1) if job.number < job.total else "")
 
 
-def _context(job: PageJob, posts: Mapping[str, Post], config: SiteConfig, urls: _Urls) -> dict[str, Any]:
+def _context(job: PageJob, posts: Mapping[str, Post], config: SiteConfig, views: _Views) -> dict[str, Any]:
+    urls = views.urls
     ctx: dict[str, Any] = {
-        "site": _site_view(config, urls),
+        "site": views.site,
         "relurl": urls.rel,
         "absurl": urls.abs,
         "kind": job.kind,
     }
-    listed = [_post_view(posts[s], urls) for s in job.posts if s in posts]
     if job.kind == "post":
         post = posts[job.posts[0]]
-        older = _post_view(posts[job.prev], urls) if job.prev in posts else None
-        newer = _post_view(posts[job.next], urls) if job.next in posts else None
-        ctx["page"] = _post_view(post, urls, older, newer)
+        older = views.post(posts[job.prev]) if job.prev in posts else None
+        newer = views.post(posts[job.next]) if job.next in posts else None
+        ctx["page"] = dataclasses.replace(views.post(post), older=older, newer=newer)
         return ctx
+    listed = [views.post(posts[s]) for s in job.posts if s in posts]
     title = config.title
     prefix = ""
     if job.kind in ("term", "feed") and job.term:
@@ -332,7 +355,7 @@ def _context(job: PageJob, posts: Mapping[str, Post], config: SiteConfig, urls: 
     ctx["page"] = PageView(kind=job.kind, title=title, url=urls.rel(job.url), permalink=urls.abs(job.url),
                            description=config.description)
     if job.kind == "feed":
-        ctx["lastmod"] = DateInfo.from_iso(job.lastmod) if job.lastmod else None
+        ctx["lastmod"] = views.date(job.lastmod) if job.lastmod else None
     if job.kind == "sitemap":
         ctx["links"] = [SitemapLink(urls.abs(link.url), link.lastmod) for link in job.links]
     if job.kind == "alias":
@@ -354,11 +377,11 @@ def _template_line(tb: TracebackType | None, filenames: set[str]) -> tuple[str, 
 
 
 def render_job(job: PageJob, posts: Mapping[str, Post], config: SiteConfig,
-               theme: _Theme, urls: _Urls) -> tuple[OutputFile | None, Diagnostic | None]:
+               theme: _Theme, views: _Views) -> tuple[OutputFile | None, Diagnostic | None]:
     name = TEMPLATE_FOR_KIND[job.kind]
     try:
         template = theme.env.get_template(name)
-        text = template.render(_context(job, posts, config, urls))
+        text = template.render(_context(job, posts, config, views))
     except Exception as exc:
         loader: _ThemeLoader = theme.env.loader  # type: ignore[assignment]
         filenames = {fn for _, fn in loader.sources.values()}
@@ -383,12 +406,12 @@ def render_pages(jobs: Sequence[PageJob], posts: Sequence[Post], config: SiteCon
                  templates: Mapping[str, str]) -> SiteResult:
     """Render ``jobs``; ``posts`` must include every post the jobs name."""
     theme = _theme(templates)
-    urls = _Urls(config)
+    views = _Views(config, _Urls(config))
     by_source = {p.source: p for p in posts}
     files: list[OutputFile] = []
     diags: list[Diagnostic] = list(theme.diagnostics)
     for job in jobs:
-        out, diag = render_job(job, by_source, config, theme, urls)
+        out, diag = render_job(job, by_source, config, theme, views)
         if out is not None:
             files.append(out)
         if diag is not None:
