@@ -22,6 +22,7 @@ import encodings.utf_16_le  # noqa: F401
 import encodings.utf_8_sig  # noqa: F401
 import dataclasses
 import enum
+import gc
 import typing
 
 import jinja2.debug  # noqa: F401
@@ -144,6 +145,11 @@ def _warm() -> None:
     except Err:
         pass
     renderer.render.forget_overrides()
+    # Everything alive now lives as long as the instance: move it out of the
+    # cyclic GC's sight, so a collection during a render does not walk (and
+    # page in) the whole snapshot heap of a fresh instance.
+    gc.collect()
+    gc.freeze()
 
 
 _warm()
