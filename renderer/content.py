@@ -27,6 +27,7 @@ MORE_RE = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
 KNOWN_KEYS = ("title", "description", "date", "lastmod", "draft", "tags", "categories",
               "preview", "slug", "summary", "aliases")
 MAX_YAML_DEPTH = 64
+_SURROGATE = re.compile("[\ud800-\udfff]")
 MAX_PARAM_NODES = 20_000
 
 _YAML_FENCE = frontmatter.YAMLHandler.FM_BOUNDARY.pattern  # ^-{3,}\s*$
@@ -44,6 +45,20 @@ class FrontMatterLoader(yaml.SafeLoader):
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self._depth = 0
+
+    def construct_scalar(self, node: Any) -> Any:
+        """PyYAML turns ``"\\ud800"`` into a lone surrogate, which is not text
+        that can be written as UTF-8 (nor passed out of the sandbox): pair
+        up ``\\uD83D\\uDE00``-style escapes, refuse lone ones."""
+        value = super().construct_scalar(node)
+        if isinstance(value, str) and _SURROGATE.search(value):
+            try:
+                value = value.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+            except UnicodeDecodeError:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a \\u escape in a quoted string names half of a surrogate pair "
+                    "(D800-DFFF), which is not a character; write the character itself", node.start_mark) from None
+        return value
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         self._depth += 1

@@ -141,6 +141,38 @@ def _heading_ids_hook(md: mistune.Markdown, state: Any) -> None:
     state.env["toc"] = tuple(toc)
 
 
+class _InlineParser(mistune.InlineParser):
+    """mistune's inline parser, minus deep chains of objects freed recursively.
+
+    Each ``[`` pushes a bracket that links to the previous one
+    (``previous_link``), so ``[`` repeated n times makes a chain n long, and
+    freeing it frees n objects one C call inside the other (at the end of
+    the parse, or mid-parse when a run of ``]`` discards brackets).
+    Natively CPython's "trashcan" caps that recursion; the guest's CPython
+    (3.14 on WASI) only watches its shadow stack in linear memory, so the
+    engine's native wasm stack overflows first and the render traps
+    (``[`` x 3,000 was enough). Every bracket is kept alive until the parse
+    ends, then unlinked, so the chain is freed flat on both engines.
+    """
+
+    def parse_link(self, m: Any, state: Any) -> Any:
+        pos = super().parse_link(m, state)
+        if state.brackets:
+            state.__dict__.setdefault("_all_brackets", []).append(state.brackets[-1])
+        return pos
+
+    def parse(self, state: Any) -> Any:
+        try:
+            return super().parse(state)
+        finally:
+            kept = state.__dict__.pop("_all_brackets", [])
+            for bracket in kept:
+                bracket.previous_link = None
+            kept.clear()
+            state.brackets.clear()
+            state.last_link = None
+
+
 _CACHE: dict[MarkdownOptions, mistune.Markdown] = {}
 
 
@@ -148,7 +180,7 @@ def _markdown(options: MarkdownOptions) -> mistune.Markdown:
     md = _CACHE.get(options)
     if md is None:
         block = mistune.BlockParser(max_nested_level=options.max_nesting)
-        inline = mistune.InlineParser(max_nested_level=options.max_nesting)
+        inline = _InlineParser(max_nested_level=options.max_nesting)
         plugins = list(_PLUGINS) if options.extensions else []
         md = mistune.Markdown(renderer=SiteRenderer(options), block=block, inline=inline, plugins=plugins)
         if options.heading_ids:

@@ -8,7 +8,7 @@ byte-identical.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .diagnostics import Diagnostic
 
@@ -51,6 +51,10 @@ class Post:
     def url_path(self) -> str:
         """Site-relative URL path of the post page, e.g. ``posts/hello/``."""
         return f"posts/{self.slug}/"
+
+    def without_body(self) -> "Post":
+        """This post as a neighbour link needs it: rendering never reads the rest."""
+        return replace(self, summary_html="", content_html="", toc_html="")
 
 
 @dataclass(frozen=True)
@@ -95,9 +99,9 @@ class PageJob:
     lastmod: str = ""  # sitemap/feeds: newest date among the posts
 
     @property
-    def needs_content(self) -> bool:
-        """Whether rendering needs the posts' full HTML (not just summaries)."""
-        return self.kind in ("post", "feed")
+    def neighbours(self) -> tuple[str, ...]:
+        """Posts this job only links to (a post page's older and newer posts)."""
+        return tuple(s for s in (self.prev, self.next) if s) if self.kind == "post" else ()
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ TAXONOMY_SINGULAR = {"tags": "Tag", "categories": "Category"}
 MAX_TEMPLATE_STRING = 1_000_000  # longest string a template may build with * or **
 # Characters XML 1.0 forbids even when escaped; dropped from feeds and sitemaps.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class ThemeSandbox(ImmutableSandboxedEnvironment):
@@ -207,8 +208,17 @@ class PostView:
     word_count: int
     reading_time: int
     params: dict[str, Any]
-    older: "PostView | None" = None
-    newer: "PostView | None" = None
+    older: "PostLink | None" = None
+    newer: "PostLink | None" = None
+
+
+@dataclass(frozen=True)
+class PostLink:
+    """A neighbouring post as a post page links to it (no body: see job_posts)."""
+
+    title: str
+    url: str
+    date: DateInfo
 
 
 @dataclass(frozen=True)
@@ -284,6 +294,9 @@ class _Views:
             info = self._dates[iso] = DateInfo.from_iso(iso)
         return info
 
+    def link(self, post: Post) -> PostLink:
+        return PostLink(post.title, self.urls.rel(post.url_path), self.date(post.date))
+
     def post(self, post: Post) -> PostView:
         view = self._posts.get(post.source)
         if view is None:
@@ -329,8 +342,8 @@ def _context(job: PageJob, posts: Mapping[str, Post], config: SiteConfig, views:
     }
     if job.kind == "post":
         post = posts[job.posts[0]]
-        older = views.post(posts[job.prev]) if job.prev in posts else None
-        newer = views.post(posts[job.next]) if job.next in posts else None
+        older = views.link(posts[job.prev]) if job.prev in posts else None
+        newer = views.link(posts[job.next]) if job.next in posts else None
         ctx["page"] = dataclasses.replace(views.post(post), older=older, newer=newer)
         return ctx
     listed = [views.post(posts[s]) for s in job.posts if s in posts]
@@ -390,10 +403,20 @@ def render_job(job: PageJob, posts: Mapping[str, Post], config: SiteConfig,
             where, line = exc.filename, exc.lineno or 0
         if not where:
             where = loader.sources.get(name, ("", f"theme/{name}"))[1]
-        what = "nests too deeply (recursion?)" if isinstance(exc, RecursionError) else describe_exception(exc)
+        if isinstance(exc, RecursionError):
+            what = "nests too deeply (recursion?)"
+        elif isinstance(exc, MemoryError):
+            what = f"ran out of memory (limits.memory_mb is {config.limits.memory_mb})"
+        else:
+            what = describe_exception(exc)
         return None, error(where, line, f"while rendering {job.path}: {what}")
     if name.endswith(".xml"):
         text = _XML_INVALID.sub("", text)
+    if not text.isascii() and _SURROGATE.search(text):  # e.g. {{ "\\ud800" }}: not writable as UTF-8
+        loader = theme.env.loader  # type: ignore[assignment]
+        return None, error(loader.sources.get(name, ("", f"theme/{name}"))[1], 0,
+                           f"while rendering {job.path}: the page holds half of a surrogate pair "
+                           "(a \\ud800-\\udfff escape?), which is not a character")
     limit = int(config.limits.max_output_mb * 1_000_000)
     if len(text) > limit:
         return None, error(job.posts[0] if job.posts else f"theme/{name}", 0,

@@ -74,6 +74,24 @@ def render_pages(jobs: Sequence[PageJob], posts: Sequence[Post], config: str,
     return render.render_pages(jobs, posts, site, templates)
 
 
+def job_posts(jobs: Sequence[PageJob], posts: Mapping[str, Post]) -> list[Post]:
+    """Exactly the posts ``jobs`` need, in source order, for a render call.
+
+    A post a job only links to (a post page's neighbours) goes without its
+    body: less to copy into a sandbox, and the output is the same because
+    rendering reads only the title, URL and date of a neighbour.
+    """
+    full: set[str] = set()
+    links: set[str] = set()
+    for job in jobs:
+        neighbours = job.neighbours
+        full.update(s for s in job.posts if s not in neighbours)
+        links.update(neighbours)
+    out = [posts[s] for s in sorted(full) if s in posts]
+    out += [posts[s].without_body() for s in sorted(links - full) if s in posts]
+    return out
+
+
 def render_site(sources: Sequence[Source], config: str, templates: Mapping[str, str],
                 options: BuildOptions, tzif: bytes = b"") -> SiteResult:
     """The whole site in one call: sources, config text, template overrides,

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence, TypeVar
 
-from renderer import BuildOptions, Diagnostic, OutputFile, PageJob, Post, SiteResult, Source, finalize
+from renderer import BuildOptions, Diagnostic, OutputFile, PageJob, Post, SiteResult, Source, finalize, job_posts
 from renderer.diagnostics import error
 from renderer.render import TEMPLATE_FOR_KIND
 
@@ -102,9 +102,9 @@ def _render_batch(engine: Renderer, batch: list[PageJob], posts: list[Post], con
             return [], [error(_blame(batch[0], templates), 0, f"{batch[0].path}: {fault.message}")]
     files: list[OutputFile] = []
     diags: list[Diagnostic] = []
+    by_source = {p.source: p for p in posts}
     for job in batch:
-        needed = set(job.posts)
-        f, d = _render_batch(engine, [job], [p for p in posts if p.source in needed], config, templates)
+        f, d = _render_batch(engine, [job], job_posts([job], by_source), config, templates)
         files += f
         diags += d
     return files, diags
@@ -153,17 +153,43 @@ def _map(pool: Executor | None, fn: Callable[..., T], calls: list[tuple[Any, ...
     return out
 
 
+def parse_sources(engine: Renderer, sources: Sequence[Source], config: str, tzif: bytes, jobs: int = 1,
+                  pool: Executor | None = None, progress: Progress | None = None) -> tuple[list[Post], list[Diagnostic]]:
+    """Stage 1 for some of a site's sources, batched over ``pool``, with fault isolation.
+
+    Sources are independent, so parsing a subset (the per-request server
+    re-parses only the posts that changed) gives the same posts as parsing
+    them with the rest.
+    """
+    parsed = _map(pool, _parse_batch, [(engine, b, config, tzif) for b in _chunks(sources, jobs)],
+                  "parse", progress)
+    posts: list[Post] = []
+    diags: list[Diagnostic] = []
+    for p, d in parsed:
+        posts += p
+        diags += d
+    return posts, diags
+
+
+def output_files(site: SiteInput, result: SiteResult) -> tuple[list[OutputFile], list[tuple[str, Path]], list[Diagnostic]]:
+    """What a build writes: the generated files that pass validation (minus those a
+    static file replaces) and the static files, with the diagnostics of both checks.
+    """
+    limit = int(site.config.limits.max_output_mb * 1_000_000)
+    files, file_diags = validate(result.files, limit)
+    static, static_diags = merge_static(files, site.static)
+    static_paths = {rel for rel, _ in static}
+    files = [f for f in files if f.path not in static_paths]
+    return files, static, [*file_diags, *static_diags]
+
+
 def _render(site: SiteInput, engine: Renderer, options: BuildOptions, jobs: int,
             pool: Executor | None, progress: Progress | None) -> tuple[SiteResult, int]:
     diags: list[Diagnostic] = list(site.diagnostics)
     config = site.config_text
 
-    parsed = _map(pool, _parse_batch, [(engine, b, config, site.tzif) for b in _chunks(site.sources, jobs)],
-                  "parse", progress)
-    posts: list[Post] = []
-    for p, d in parsed:
-        posts += p
-        diags += d
+    posts, parse_diags = parse_sources(engine, site.sources, config, site.tzif, jobs, pool, progress)
+    diags += parse_diags
 
     try:
         plan = engine.plan_site(posts, config, options)
@@ -175,9 +201,7 @@ def _render(site: SiteInput, engine: Renderer, options: BuildOptions, jobs: int,
     by_source = {p.source: p for p in posts}
     calls = []
     for batch in _chunks(plan.jobs, jobs, lo=8, hi=96):
-        needed = {s for job in batch for s in job.posts}
-        calls.append((engine, batch, [by_source[s] for s in sorted(needed) if s in by_source], config,
-                      site.templates))
+        calls.append((engine, batch, job_posts(batch, by_source), config, site.templates))
     rendered = _map(pool, _render_batch, calls, "render", progress)
     files: list[OutputFile] = []
     for f, d in rendered:
@@ -197,12 +221,8 @@ def build(site_dir: Path | str, out_dir: Path | str, engine: Renderer, *, drafts
     options = BuildOptions(build_time=build_time if build_time is not None else build_time_micros(),
                            drafts=drafts, future=future)
     result, report.posts = render(site, engine, options, jobs, progress)
-    limit = int(site.config.limits.max_output_mb * 1_000_000)
-    files, file_diags = validate(result.files, limit)
-    static, static_diags = merge_static(files, site.static)
-    static_paths = {rel for rel, _ in static}
-    files = [f for f in files if f.path not in static_paths]
-    report.diagnostics = finalize([*result.diagnostics, *file_diags, *static_diags])
+    files, static, output_diags = output_files(site, result)
+    report.diagnostics = finalize([*result.diagnostics, *output_diags])
     report.pages, report.static = len(files), len(static)
     if not (strict and report.errors):
         write_site(Path(out_dir), files, static)

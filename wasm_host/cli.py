@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -184,6 +185,125 @@ def component_info(as_json: bool, cache_dir: str | None) -> None:
     click.echo(f"imports    {', '.join(info['imports']) or 'none (zero capabilities)'}")
     click.echo(f"exports    {', '.join(e for e in info['exports'] if e != 'exports')}")
     click.echo(f"start-up   {info['startup_seconds']['total'] * 1e3:.0f} ms")
+
+
+@main.command("bench")
+@click.option("--posts", type=click.IntRange(10, 1_000_000), default=1000, show_default=True,
+              help="Largest corpus; builds are timed at 100, 1,000, 10,000... up to it.")
+@click.option("--repeat", "-k", type=click.IntRange(1, 50), default=3, show_default=True,
+              help="Runs of each build (the median is reported).")
+@click.option("--jobs", "jobs_list", default="1,2", show_default=True,
+              help="Comma-separated --jobs values to build with.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write every figure, with machine facts, to this JSON file.")
+@click.option("--chart", "chart_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Draw the chart to this .png or .svg file.")
+@click.option("--peers", is_flag=True, help="Also build the corpus with Hugo and Pelican when installed.")
+@click.option("--serve", "serve_load", is_flag=True, help="Also load-test `wasmblog serve` with wrk.")
+@click.option("--workdir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Keep corpora and outputs here (default: a temporary folder).")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=str), default=None)
+def bench_command(posts: int, repeat: int, jobs_list: str, json_path: Path | None, chart_path: Path | None,
+                  peers: bool, serve_load: bool, workdir: Path | None, cache_dir: str | None) -> None:
+    """Measure what the WebAssembly sandbox costs against native, side by side.
+
+    Per page (warm instance), fresh instance per request, whole-site builds
+    (cold processes, --jobs 1 and 2), start-up, memory and size. Engines are
+    interleaved so noise on a shared machine hits both alike.
+    """
+    from . import bench, benchreport
+
+    try:
+        jobs = [int(j) for j in jobs_list.split(",") if j.strip()]
+    except ValueError:
+        raise click.BadParameter("use numbers separated by commas, e.g. 1,2", param_hint="--jobs") from None
+    started = time.perf_counter()
+
+    def progress(message: str) -> None:
+        if sys.stderr.isatty():
+            sys.stderr.write(f"\r[{time.perf_counter() - started:6.1f} s] {message[:100]:<100}")
+            sys.stderr.flush()
+        else:
+            click.echo(f"[{time.perf_counter() - started:6.1f} s] {message}", err=True)
+
+    report = bench.run(posts=posts, repeat=repeat, jobs=jobs, peers=peers, serve=serve_load, workdir=workdir,
+                       progress=progress, cache_dir=cache_dir)
+    if sys.stderr.isatty():
+        sys.stderr.write("\r" + " " * 112 + "\r")
+    click.echo(benchreport.table(report))
+    if json_path:
+        json_path.write_text(json.dumps(report, indent=2) + "\n")
+        click.echo(f"JSON: {json_path}", err=True)
+    if chart_path:
+        benchreport.chart(report, chart_path)
+        click.echo(f"chart: {chart_path}", err=True)
+
+
+@main.command("corpus")
+@click.argument("out", type=click.Path(file_okay=False, path_type=str))
+@click.option("--posts", "-n", type=click.IntRange(0, 1_000_000), default=1000, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["wasmblog", "hugo", "pelican"]), default="wasmblog",
+              show_default=True)
+@click.option("--force", is_flag=True, help="Write into a non-empty folder the generator did not create.")
+def corpus_command(out: str, posts: int, seed: int, fmt: str, force: bool) -> None:
+    """Write a deterministic corpus of generated posts as a complete site into OUT."""
+    from . import corpus
+
+    args = [out, "--posts", str(posts), "--seed", str(seed), "--format", fmt] + (["--force"] if force else [])
+    sys.exit(corpus.main(args))
+
+
+@main.command("serve")
+@click.argument("site", type=click.Path(file_okay=False, path_type=str), default=".")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (loopback by default; 0.0.0.0 exposes the site to the network).")
+@click.option("-p", "--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0 picks a free one).")
+@click.option("--engine", type=ENGINES, default=DEFAULT_ENGINE, show_default=True,
+              help="Render natively or inside the WebAssembly sandbox (same bytes out).")
+@click.option("--mode", type=click.Choice(["per-request", "static"]), default="per-request", show_default=True,
+              help="per-request: a fresh sandbox renders each page on request; static: build into memory, "
+                   "serve the bytes, rebuild on change.")
+@click.option("--drafts", is_flag=True, help="Include posts marked draft: true.")
+@click.option("--future", is_flag=True, help="Include posts dated after the build time.")
+@click.option("-j", "--jobs", type=click.IntRange(0, 64), default=0, show_default=True,
+              help="Workers that parse posts on (re)load (0: one per core).")
+@click.option("--live-reload/--no-live-reload", default=None,
+              help="Inject a script that reloads open tabs when the site changes "
+                   "(default: on in static mode, off in per-request mode, whose pages stay byte-identical).")
+@click.option("--max-inflight", type=click.IntRange(0, 1024), default=0, show_default=True,
+              help="Renders at once, each in its own sandbox (0: two per core).")
+@click.option("--max-queue", type=click.IntRange(0, 100000), default=128, show_default=True,
+              help="Requests that may wait for a render slot; beyond that, 503 with Retry-After.")
+@click.option("--max-connections", type=click.IntRange(1, 100000), default=1024, show_default=True,
+              help="Open connections before new requests are answered 503.")
+@click.option("--poll", is_flag=True, help="Watch the site folder by polling instead of inotify.")
+@click.option("-q", "--quiet", is_flag=True, help="No request log.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=str), default=None,
+              help="Where the compiled component is cached (default: $XDG_CACHE_HOME/wasmblog).")
+def serve_command(site: str, host: str, port: int, engine: str, mode: str, drafts: bool, future: bool, jobs: int,
+                  live_reload: bool | None, max_inflight: int, max_queue: int, max_connections: int, poll: bool,
+                  quiet: bool, cache_dir: str | None) -> None:
+    """Serve the site in SITE (default: the current folder) over HTTP.
+
+    Every URL answers with the bytes `wasmblog build` writes for it. In
+    per-request mode each page is rendered on request by a fresh sandbox
+    instance that is dropped afterwards; static files are served by the
+    host. Edits to the folder are picked up by the next request. Requests
+    are logged on stderr in common log format, with the render time.
+    SOURCE_DATE_EPOCH, when set, is the build time. Ctrl-C stops.
+    """
+    if not Path(site).is_dir():
+        raise click.BadParameter(f"{site!r} is not a folder (expected site.toml, posts/, static/)",
+                                 param_hint="SITE")
+    from .serve import ServeOptions, serve
+
+    options = ServeOptions(engine=engine, mode=mode, drafts=drafts, future=future, jobs=jobs,
+                           live_reload=live_reload, max_inflight=max_inflight, max_queue=max_queue,
+                           max_connections=max_connections, poll=poll, cache_dir=cache_dir)
+    log = lambda line: click.echo(line, err=True)  # noqa: E731
+    sys.exit(serve(site, options, host=host, port=port, log=log, access_log=None if quiet else log))
 
 
 def _read_config(site: str) -> str:

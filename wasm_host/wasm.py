@@ -12,6 +12,7 @@ runs, so calls on separate threads use separate cores.
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import functools
 import hashlib
@@ -102,6 +103,10 @@ class _Ticker:
         while not self._stop.wait(EPOCH_TICK):
             self.engine.increment_epoch()
 
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
 
 @dataclasses.dataclass
 class StartupTimes:
@@ -171,6 +176,17 @@ class Runtime:
 
 _RUNTIMES: dict[tuple[str, bool], Runtime] = {}
 _RUNTIMES_LOCK = threading.Lock()
+
+
+@atexit.register
+def _close_runtimes() -> None:
+    """Free wasmtime objects while their C library is still loaded (quiet exit)."""
+    with _RUNTIMES_LOCK:
+        for rt in _RUNTIMES.values():
+            rt._ticker.stop()
+            for obj in (rt.linker, rt.component, rt.engine):
+                obj.close()
+        _RUNTIMES.clear()
 
 
 def runtime(cache_dir: str | os.PathLike[str] | None = None, pooling: bool = True) -> Runtime:

@@ -36,32 +36,52 @@ from renderer.diagnostics import describe_exception
 import warmup
 import warmup_tz  # written by the component build: TZif data for the warm-up
 
-_HINTS: dict[type, dict[str, typing.Any]] = {}
+_CONVERTERS: dict[typing.Any, typing.Callable[[typing.Any], typing.Any]] = {}
 
 
-def _hints(cls: type) -> dict[str, typing.Any]:
-    hints = _HINTS.get(cls)
-    if hints is None:
-        hints = _HINTS[cls] = typing.get_type_hints(cls)
-    return hints
+def _identity(value: typing.Any) -> typing.Any:
+    return value
 
 
-def convert(value: typing.Any, target: typing.Any) -> typing.Any:
-    """``value`` as an instance of ``target`` (a dataclass, List[...], enum or scalar)."""
+def converter(target: typing.Any) -> typing.Callable[[typing.Any], typing.Any]:
+    """A function turning a value into ``target`` (a dataclass, List[...] or enum).
+
+    Built once per type, from the target's annotations, and kept: in the
+    sandbox every Python-level step costs, so the work of looking at the
+    types is not repeated per value.
+    """
+    conv = _CONVERTERS.get(target)
+    if conv is not None:
+        return conv
     origin = typing.get_origin(target)
     if origin in (list, typing.List):
         (item,) = typing.get_args(target)
-        return [convert(v, item) for v in value]
-    if isinstance(target, type):
-        if dataclasses.is_dataclass(target):
-            hints = _hints(target)
-            return target(**{f.name: convert(getattr(value, f.name), hints[f.name])
-                             for f in dataclasses.fields(target)})
-        if issubclass(target, enum.Enum):
-            return target[value.upper()]
-        if target is str and isinstance(value, enum.Enum):
-            return value.name.lower()
-    return value
+        item_conv = converter(item)
+        conv = list if item_conv is _identity else (lambda v: [item_conv(x) for x in v])
+    elif isinstance(target, type) and dataclasses.is_dataclass(target):
+        hints = typing.get_type_hints(target)
+        fields = [(f.name, converter(hints[f.name])) for f in dataclasses.fields(target)]
+
+        def conv(value: typing.Any, _cls: type = target, _fields: list = fields) -> typing.Any:
+            return _cls(*[c(getattr(value, name)) for name, c in _fields])
+    elif isinstance(target, type) and issubclass(target, enum.Enum):
+        conv = lambda v, _enum=target: _enum[v.upper()]  # noqa: E731
+    elif target is str:
+        conv = _text
+    else:
+        conv = _identity
+    _CONVERTERS[target] = conv
+    return conv
+
+
+def _text(value: typing.Any) -> typing.Any:
+    """A WIT enum as the core's string for it (``Severity.ERROR`` -> ``"error"``)."""
+    return value.name.lower() if isinstance(value, enum.Enum) else value
+
+
+def convert(value: typing.Any, target: typing.Any) -> typing.Any:
+    """``value`` as an instance of ``target``."""
+    return converter(target)(value)
 
 
 def _sources(items: list[wit_world.Source]) -> list[renderer.Source]:

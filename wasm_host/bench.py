@@ -1,0 +1,395 @@
+"""``wasmblog bench``: what the sandbox costs against native, measured side by side.
+
+Every figure is measured for both engines in one run, interleaved (native,
+wasm, native, wasm...) so that drift on a shared machine hits both alike.
+Whole-site builds are timed as whole ``wasmblog build`` processes, cold,
+exactly as a user (or an outside script) would time them. See
+``bench/README.md`` for what each figure means.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import renderer
+from renderer import BuildOptions, PageJob, Post, Source
+
+from . import corpus
+from .component import cache_root, ensure_component
+from .peers import _run_measured as run_measured
+from .sitefs import load_site
+
+Progress = Callable[[str], None]
+BUILD_TIME = 1_800_000_000 * 1_000_000  # fixed, so every run publishes the same posts
+
+
+def stats(samples: Sequence[float]) -> dict[str, float]:
+    """median, p95, p99, min, max of ``samples`` (rounded), and their count."""
+    if not samples:
+        return {"n": 0}
+    ordered = sorted(samples)
+
+    def pct(p: float) -> float:
+        return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+    return {"median": round(statistics.median(ordered), 4), "p95": round(pct(95), 4), "p99": round(pct(99), 4),
+            "min": round(ordered[0], 4), "max": round(ordered[-1], 4), "n": len(ordered)}
+
+
+def machine_facts() -> dict[str, Any]:
+    cpu = platform.processor() or "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        load = -1.0
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "wasmtime": version("wasmtime"),
+        "componentize_py": version("componentize-py"),
+        "wasmblog": version("wasmblog"),
+        "load_average_at_start": round(load, 2),
+    }
+
+
+def _corpus(workdir: Path, n: int) -> Path:
+    folder = workdir / f"corpus-{n}"
+    if not (folder / corpus.MARKER).is_file():
+        corpus.write_site(folder, n, seed=0, force=True)
+    return folder
+
+
+# --- start-up and footprint ---------------------------------------------------------
+
+
+def _initial_memory_bytes(wasm: Path) -> int:
+    """Initial linear memory of the component's largest core module (the snapshot)."""
+    data = wasm.read_bytes()
+
+    def leb(buf: bytes, i: int) -> tuple[int, int]:
+        result = shift = 0
+        while True:
+            b = buf[i]
+            i += 1
+            result |= (b & 0x7F) << shift
+            shift += 7
+            if b < 0x80:
+                return result, i
+
+    def walk(buf: bytes) -> int:
+        best = 0
+        component = buf[4:8] != b"\x01\x00\x00\x00"
+        i = 8
+        while i < len(buf):
+            sid = buf[i]
+            size, i = leb(buf, i + 1)
+            body = buf[i:i + size]
+            if component and sid in (1, 4):  # core module, nested component
+                best = max(best, walk(body))
+            elif not component and sid == 5:  # memory section
+                count, j = leb(body, 0)
+                for _ in range(count):
+                    flags = body[j]
+                    pages, j = leb(body, j + 1)
+                    if flags & 1:
+                        _, j = leb(body, j)
+                    best = max(best, pages * 65536)
+            i += size
+        return best
+
+    return walk(data)
+
+
+def _rss_bytes() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def measure_startup(repeat: int, say: Progress) -> dict[str, Any]:
+    """componentize and Cranelift times (in an empty cache), then cached loads in fresh processes."""
+    with tempfile.TemporaryDirectory(prefix="wasmblog-bench-cache-") as tmp:
+        say("start-up: componentize-py into an empty cache")
+        info = ensure_component(tmp, force=True)
+        say("start-up: Cranelift compile")
+        probe = ("import json, time; t = time.perf_counter(); from wasm_host.wasm import Runtime; "
+                 "t1 = time.perf_counter(); r = Runtime(cache_dir={!r}); t2 = time.perf_counter(); "
+                 "print(json.dumps({{'import': t1 - t, 'runtime': t2 - t1, 'compile': r.times.compile, "
+                 "'load': r.times.load}}))").format(tmp)
+        first = json.loads(subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                                          check=True).stdout)
+        loads, totals = [], []
+        for i in range(max(3, repeat)):
+            say(f"start-up: cached load in a fresh process ({i + 1})")
+            out = json.loads(subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                                            check=True).stdout)
+            loads.append(out["load"] * 1e3)
+            totals.append(out["runtime"] * 1e3)
+        compiled = next(Path(tmp).glob("*.cwasm"))
+        return {
+            "componentize_s": round(info.seconds, 2),
+            "compile_s": round(first["compile"], 2),
+            "cached_load_ms": stats(loads),
+            "cached_runtime_ms": stats(totals),
+            "component_bytes": info.size,
+            "compiled_bytes": compiled.stat().st_size,
+            "initial_linear_memory_bytes": _initial_memory_bytes(info.path),
+        }
+
+
+# --- per page, fresh instances, footprint ----------------------------------------------
+
+
+@dataclass
+class _Pages:
+    """Post pages of a corpus: for each, its source, the job and the posts it needs."""
+
+    config: str
+    tzif: bytes
+    sources: dict[str, Source]
+    jobs: list[PageJob]
+    posts: dict[str, Post]
+
+    def needed(self, job: PageJob) -> list[Post]:
+        return renderer.job_posts([job], self.posts)
+
+
+def _pages(site_dir: Path) -> _Pages:
+    site = load_site(site_dir)
+    parsed = renderer.parse_posts(site.sources, site.config_text, site.tzif)
+    plan = renderer.plan_site(parsed.posts, site.config_text, BuildOptions(BUILD_TIME))
+    jobs = [j for j in plan.jobs if j.kind == "post"]
+    return _Pages(site.config_text, site.tzif, {s.path: s for s in site.sources}, jobs,
+                  {p.source: p for p in parsed.posts})
+
+
+def measure_per_page(pages: _Pages, repeat: int, say: Progress) -> dict[str, Any]:
+    """Parse + render each post page in a warm instance (wasm) and natively, interleaved."""
+    from .wasm import WasmRenderer, lift, lower
+
+    wasm = WasmRenderer(timeout=60, memory_mb=2048)
+    box = wasm.sandbox()
+    native_ms: list[float] = []
+    wasm_ms: list[float] = []
+    identical = True
+    for rnd in range(repeat):
+        for i, job in enumerate(pages.jobs):
+            if i % 100 == 0:
+                say(f"per page: round {rnd + 1}/{repeat}, page {i}/{len(pages.jobs)}")
+            source = pages.sources[job.posts[0]]
+            others = [p for p in pages.needed(job) if p.source != job.posts[0]]
+            t = time.perf_counter()
+            parsed = renderer.parse_posts([source], pages.config, pages.tzif)
+            native = renderer.render_pages([job], parsed.posts + others, pages.config, {})
+            native_ms.append((time.perf_counter() - t) * 1e3)
+            t = time.perf_counter()
+            out = box.call("parse-posts", [_source_record(source)], pages.config,
+                           pages.tzif.decode("latin-1"), timeout=60)
+            wasm_posts = lift(out, renderer.ParseResult).posts
+            out = box.call("render-pages", lower([job]), lower(wasm_posts + others), pages.config, [], timeout=60)
+            wasm_ms.append((time.perf_counter() - t) * 1e3)
+            identical &= lift(out, renderer.SiteResult).files == native.files
+    return {"documents": len(pages.jobs), "rounds": repeat, "native_ms": stats(native_ms),
+            "wasm_ms": stats(wasm_ms), "ratio": round(statistics.median(wasm_ms) / statistics.median(native_ms), 2),
+            "identical_output": identical}
+
+
+def _source_record(source: Source) -> Any:
+    from types import SimpleNamespace
+
+    return SimpleNamespace(path=source.path, data=source.data.decode("latin-1"))
+
+
+def measure_fresh(pages: _Pages, requests: int, say: Progress) -> dict[str, Any]:
+    """A new sandbox per request: instantiate, render one post page, drop it."""
+    from .wasm import WasmRenderer, lower
+
+    wasm = WasmRenderer(timeout=10, memory_mb=512)
+    inst, render, drop, total, native = [], [], [], [], []
+    for i in range(requests):
+        if i % 100 == 0:
+            say(f"fresh instance per request: {i}/{requests}")
+        job = pages.jobs[i % len(pages.jobs)]
+        posts = pages.needed(job)
+        t0 = time.perf_counter()
+        renderer.render_pages([job], posts, pages.config, {})
+        native.append((time.perf_counter() - t0) * 1e3)
+        t0 = time.perf_counter()
+        box = wasm.sandbox()
+        t1 = time.perf_counter()
+        box.call("render-pages", lower([job]), lower(posts), pages.config, [], timeout=10)
+        t2 = time.perf_counter()
+        del box
+        t3 = time.perf_counter()
+        inst.append((t1 - t0) * 1e3)
+        render.append((t2 - t1) * 1e3)
+        drop.append((t3 - t2) * 1e3)
+        total.append((t3 - t0) * 1e3)
+    return {"requests": requests, "instantiate_ms": stats(inst), "render_ms": stats(render),
+            "drop_ms": stats(drop), "total_ms": stats(total), "native_render_ms": stats(native)}
+
+
+def measure_footprint(pages: _Pages, say: Progress) -> dict[str, Any]:
+    """Host RSS per extra live instance, and the smallest memory cap a post page renders in."""
+    import wasmtime
+
+    from .engines import SandboxFault
+    from .wasm import Sandbox, WasmRenderer, lower
+
+    wasm = WasmRenderer(timeout=10)
+    job = pages.jobs[0]
+    posts = lower(pages.needed(job))
+    say("footprint: host memory per live instance")
+    boxes = []
+    before = _rss_bytes()
+    for _ in range(16):
+        box = wasm.sandbox()
+        box.call("render-pages", lower([job]), posts, pages.config, [], timeout=10)
+        boxes.append(box)
+    per_instance = (_rss_bytes() - before) / len(boxes)
+    del boxes
+
+    say("footprint: smallest memory cap for a post page")
+    lo, hi = 1, 2048  # MiB: lo fails, hi works
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        try:
+            Sandbox(wasm.runtime, mid).call("render-pages", lower([job]), posts, pages.config, [], timeout=10)
+            hi = mid
+        except (SandboxFault, wasmtime.WasmtimeError):
+            lo = mid
+    return {"rss_per_live_instance_bytes": int(per_instance), "min_memory_cap_mib_post_page": hi}
+
+
+# --- whole-site builds ----------------------------------------------------------------
+
+
+def measure_builds(workdir: Path, sizes: Sequence[int], jobs: Sequence[int], repeat: int,
+                   say: Progress) -> list[dict[str, Any]]:
+    """``wasmblog build`` as whole cold processes, engines interleaved."""
+    rows: dict[tuple[int, str, int], dict[str, Any]] = {}
+    exe = [sys.executable, "-m", "wasm_host"]
+    for n in sizes:
+        site = _corpus(workdir, n)
+        for rnd in range(repeat):
+            for j in jobs:
+                for engine in ("native", "wasm"):
+                    say(f"build: {n} posts, {engine}, --jobs {j}, run {rnd + 1}/{repeat}")
+                    out = workdir / f"out-{n}-{engine}-{j}"
+                    report = workdir / f"report-{n}-{engine}-{j}.json"
+                    cmd = exe + ["build", str(site), "-o", str(out), "--engine", engine, "--jobs", str(j), "--json"]
+                    code, wall, cpu, rss = run_measured(cmd, workdir, report, timeout=3600)
+                    if code not in (0, 1):
+                        raise RuntimeError(f"wasmblog build failed ({code}): {report.read_text()[-2000:]}")
+                    data = json.loads(report.read_text()[report.read_text().index("{"):])
+                    row = rows.setdefault((n, engine, j), {"posts": n, "engine": engine, "jobs": j,
+                                                            "pages": data["pages"], "wall": [], "cpu": [], "rss": []})
+                    row["wall"].append(wall)
+                    row["cpu"].append(cpu)
+                    row["rss"].append(rss)
+    result = []
+    for (n, engine, j), row in rows.items():
+        wall = statistics.median(row["wall"])
+        result.append({
+            "posts": n, "engine": engine, "jobs": j, "pages": row["pages"],
+            "wall_s": stats(row["wall"]), "cpu_s": stats(row["cpu"]),
+            "peak_rss_mb": round(max(row["rss"]), 1),
+            "pages_per_s": round(row["pages"] / wall, 1),
+            "ms_per_page": round(wall / row["pages"] * 1e3, 3),
+        })
+    return result
+
+
+def measure_peers(workdir: Path, sizes: Sequence[int], say: Progress) -> list[dict[str, Any]]:
+    from . import peers
+
+    rows = []
+    for name in peers.available_peers():
+        for n in sizes:
+            say(f"peers: {name} on {n} posts")
+            try:
+                row = peers.build_peer(name, n, workdir / "peers")
+            except peers.PeerError as exc:
+                rows.append({"tool": name, "posts": n, "error": str(exc)})
+                continue
+            row["posts"] = n
+            row["pages_per_s"] = round(row["pages"] / row["seconds"], 1)
+            row["ms_per_page"] = round(row["seconds"] / row["pages"] * 1e3, 3)
+            rows.append(row)
+    return rows
+
+
+# --- the whole benchmark ------------------------------------------------------------------
+
+
+def sizes_up_to(posts: int) -> list[int]:
+    """100, 1000, 10000... up to ``posts`` (and ``posts`` itself)."""
+    sizes = [n for n in (100, 1000, 10_000, 100_000) if n < posts]
+    return sizes + [posts]
+
+
+def run(posts: int = 1000, repeat: int = 3, jobs: Sequence[int] = (1, 2), peers: bool = False,
+        serve: bool = False, workdir: Path | None = None, progress: Progress | None = None,
+        cache_dir: str | None = None) -> dict[str, Any]:
+    say = progress or (lambda _m: None)
+    started = time.perf_counter()
+    report: dict[str, Any] = {
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": machine_facts(),
+        "settings": {"posts": posts, "sizes": sizes_up_to(posts), "repeat": repeat, "jobs": list(jobs),
+                     "seed": 0, "build_time": BUILD_TIME},
+    }
+    if cache_dir:
+        os.environ["WASMBLOG_CACHE_DIR"] = str(cache_root(cache_dir))
+    own_tmp = None
+    if workdir is None:
+        own_tmp = tempfile.TemporaryDirectory(prefix="wasmblog-bench-")
+        workdir = Path(own_tmp.name)
+    workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        report["startup"] = measure_startup(repeat, say)
+        say("per page: parsing the corpus natively to plan post pages")
+        page_corpus = _corpus(workdir, min(posts, 1000))
+        pages = _pages(page_corpus)
+        report["per_page"] = measure_per_page(pages, max(1, min(repeat, 2)), say)
+        report["fresh_instance"] = measure_fresh(pages, 500, say)
+        report["footprint"] = measure_footprint(pages, say)
+        report["footprint"].update({k: report["startup"][k] for k in
+                                    ("component_bytes", "compiled_bytes", "initial_linear_memory_bytes")})
+        report["builds"] = measure_builds(workdir, report["settings"]["sizes"], jobs, repeat, say)
+        report["growth"] = [{"posts": r["posts"], "engine": r["engine"], "jobs": r["jobs"],
+                             "ms_per_page": r["ms_per_page"]} for r in report["builds"]]
+        if peers:
+            report["peers"] = measure_peers(workdir, report["settings"]["sizes"], say)
+        if serve:
+            from .loadbench import run_load
+
+            say("serve: load test with wrk")
+            report["serve"] = run_load(page_corpus, progress=say)
+    finally:
+        if own_tmp is not None:
+            own_tmp.cleanup()
+    report["seconds"] = round(time.perf_counter() - started, 1)
+    return report

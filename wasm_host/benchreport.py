@@ -1,0 +1,139 @@
+"""Showing a benchmark report: a terminal table and a chart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+
+def _ms(s: dict[str, float], key: str = "median") -> str:
+    return f"{s[key]:.2f}" if s.get("n") else "-"
+
+
+def table(report: dict[str, Any]) -> str:
+    """The report as aligned text tables (what `wasmblog bench` prints)."""
+    m = report["machine"]
+    lines = [f"wasmblog bench, {report['date']}: {m['cpu']}, {m['cores']} cores, Python {m['python']}, "
+             f"wasmtime {m['wasmtime']}, componentize-py {m['componentize_py']}", ""]
+
+    if "per_page" in report:
+        p = report["per_page"]
+        lines += ["Per post page, warm instance (parse + render; ms)",
+                  f"  {'engine':8} {'median':>8} {'p95':>8} {'min':>8} {'max':>8}"]
+        for name in ("native", "wasm"):
+            s = p[f"{name}_ms"]
+            lines.append(f"  {name:8} {s['median']:8.2f} {s['p95']:8.2f} {s['min']:8.2f} {s['max']:8.2f}")
+        lines += [f"  wasm/native: {p['ratio']:.2f}x over {p['documents']} pages"
+                  f" (identical output: {'yes' if p['identical_output'] else 'NO'})", ""]
+
+    if "fresh_instance" in report:
+        f = report["fresh_instance"]
+        lines += [f"Fresh sandbox per request ({f['requests']} post pages; ms)",
+                  f"  {'step':12} {'p50':>7} {'p95':>7} {'p99':>7} {'max':>7}"]
+        for key, label in (("instantiate_ms", "instantiate"), ("render_ms", "render"), ("drop_ms", "drop"),
+                           ("total_ms", "total"), ("native_render_ms", "native"),):
+            s = f[key]
+            lines.append(f"  {label:12} {s['median']:7.2f} {s['p95']:7.2f} {s['p99']:7.2f} {s['max']:7.2f}")
+        lines.append("")
+
+    if "startup" in report:
+        s = report["startup"]
+        lines += ["Start-up",
+                  f"  componentize {s['componentize_s']:.1f} s, Cranelift compile {s['compile_s']:.1f} s, "
+                  f"cached load {_ms(s['cached_load_ms'])} ms (runtime ready in {_ms(s['cached_runtime_ms'])} ms)",
+                  ""]
+    if "footprint" in report:
+        f = report["footprint"]
+        lines += ["Footprint",
+                  f"  component {f['component_bytes'] / 1e6:.1f} MB, compiled {f['compiled_bytes'] / 1e6:.1f} MB, "
+                  f"initial linear memory {f['initial_linear_memory_bytes'] / 2**20:.1f} MiB, "
+                  f"smallest cap for a post page {f['min_memory_cap_mib_post_page']} MiB, "
+                  f"host RSS per live instance {f['rss_per_live_instance_bytes'] / 2**20:.1f} MiB", ""]
+
+    if report.get("builds"):
+        lines += ["Whole-site build, cold process (`wasmblog build`)",
+                  f"  {'posts':>6} {'engine':7} {'jobs':>4} {'wall s':>8} {'p95':>7} {'cpu s':>7} "
+                  f"{'pages/s':>8} {'ms/page':>8} {'peak MB':>8}"]
+        for r in sorted(report["builds"], key=lambda r: (r["posts"], r["engine"], r["jobs"])):
+            lines.append(f"  {r['posts']:6} {r['engine']:7} {r['jobs']:4} {r['wall_s']['median']:8.2f} "
+                         f"{r['wall_s']['p95']:7.2f} {r['cpu_s']['median']:7.2f} {r['pages_per_s']:8.1f} "
+                         f"{r['ms_per_page']:8.3f} {r['peak_rss_mb']:8.1f}")
+        for r in report.get("peers", []):
+            if "error" in r:
+                lines.append(f"  {r['posts']:6} {r['tool']:7}  error: {r['error'].splitlines()[0]}")
+            else:
+                lines.append(f"  {r['posts']:6} {r['tool']:7} {'':>4} {r['seconds']:8.2f} {'':>7} "
+                             f"{r['cpu_seconds']:7.2f} {r['pages_per_s']:8.1f} {r['ms_per_page']:8.3f} "
+                             f"{r['peak_rss_mb']:8.1f}   ({r['tool']} {r['version']})")
+        lines.append("")
+
+    if "serve" in report:
+        lines += ["Server under load (wrk on loopback)",
+                  f"  {'mode':22} {'conns':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}"]
+        for r in report["serve"].get("rows", []):
+            lines.append(f"  {r['mode']:22} {r['connections']:5} {r['requests_per_s']:9.1f} "
+                         f"{r['p50_ms']:8.2f} {r['p99_ms']:8.2f} {r['errors']:7}")
+        lines.append("")
+    lines.append(f"({report.get('seconds', 0):.0f} s in all)")
+    return "\n".join(lines)
+
+
+def chart(report: dict[str, Any], path: Path) -> None:
+    """Per-page time and build throughput, native vs wasm (and peers), as PNG or SVG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    colours = {"native": "#4c72b0", "wasm": "#dd8452", "hugo": "#55a868", "pelican": "#8172b3"}
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.8), constrained_layout=True)
+
+    labels, values, errs, cols = [], [], [], []
+    if "per_page" in report:
+        for name in ("native", "wasm"):
+            s = report["per_page"][f"{name}_ms"]
+            labels.append(f"{name}\nwarm")
+            values.append(s["median"])
+            errs.append(s["p95"] - s["median"])
+            cols.append(colours[name])
+    if "fresh_instance" in report:
+        f = report["fresh_instance"]
+        labels.append("native\nrender only")
+        values.append(f["native_render_ms"]["median"])
+        errs.append(f["native_render_ms"]["p95"] - f["native_render_ms"]["median"])
+        cols.append(colours["native"])
+        labels.append("wasm fresh\ninstance")
+        values.append(f["total_ms"]["median"])
+        errs.append(f["total_ms"]["p95"] - f["total_ms"]["median"])
+        cols.append(colours["wasm"])
+    bars = left.bar(labels, values, yerr=errs, color=cols, capsize=4)
+    left.bar_label(bars, fmt="%.2f ms", padding=2)
+    ratio = report.get("per_page", {}).get("ratio")
+    left.set_title("Per post page (median, whisker = p95)" + (f": wasm/native {ratio:.2f}x" if ratio else ""))
+    left.set_ylabel("milliseconds")
+
+    builds = report.get("builds", [])
+    sizes = sorted({r["posts"] for r in builds})
+    series: list[tuple[str, str, list[float]]] = []
+    for engine in ("native", "wasm"):
+        for j in sorted({r["jobs"] for r in builds}):
+            by = {r["posts"]: r["pages_per_s"] for r in builds if r["engine"] == engine and r["jobs"] == j}
+            series.append((f"{engine} -j{j}", engine, [by.get(n, 0.0) for n in sizes]))
+    for tool in sorted({r["tool"] for r in report.get("peers", []) if "error" not in r}):
+        by = {r["posts"]: r["pages_per_s"] for r in report["peers"] if r.get("tool") == tool and "error" not in r}
+        series.append((tool, tool, [by.get(n, 0.0) for n in sizes]))
+    width = 0.8 / max(1, len(series))
+    for k, (label, key, vals) in enumerate(series):
+        xs = [i + (k - (len(series) - 1) / 2) * width for i in range(len(sizes))]
+        alpha = 1.0 if "-j1" in label or key in ("hugo", "pelican") else 0.6
+        right.bar(xs, vals, width=width, color=colours.get(key, "#999999"), alpha=alpha, label=label,
+                  hatch="//" if "-j2" in label else None, edgecolor="white")
+    right.set_xticks(range(len(sizes)), [f"{n:,} posts" for n in sizes])
+    right.set_ylabel("pages per second (higher is better)")
+    right.set_title("Whole-site build, cold process")
+    right.legend(fontsize=8, ncols=2)
+    m = report["machine"]
+    fig.suptitle(f"wasmblog: native vs WebAssembly sandbox ({m['cpu']}, {m['cores']} cores, {report['date'][:10]})",
+                 fontsize=10)
+    fig.savefig(path)
+    plt.close(fig)
