@@ -86,7 +86,7 @@ class SiteRenderer(mistune.HTMLRenderer):
 
     def _url(self, url: str) -> str:
         base = self.options.base_path
-        if base != "/" and url.startswith("/") and not url.startswith("//"):
+        if base != "/" and url.startswith("/") and not url.startswith(("//", base)):
             return base + url[1:]
         return url
 

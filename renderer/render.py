@@ -369,13 +369,25 @@ def _context(job: PageJob, posts: Mapping[str, Post], config: SiteConfig, views:
                            description=config.description)
     if job.kind == "feed":
         ctx["lastmod"] = views.date(job.lastmod) if job.lastmod else None
+        if urls.root:  # feed readers resolve links against the feed: make them absolute
+            ctx["posts"] = [dataclasses.replace(v, summary_html=_absolute(v.summary_html, urls.root),
+                                                content_html=_absolute(v.content_html, urls.root)) for v in listed]
     if job.kind == "sitemap":
         ctx["links"] = [SitemapLink(urls.abs(link.url), link.lastmod) for link in job.links]
     if job.kind == "alias":
-        ctx["target"] = urls.abs(job.target) if urls.root else urls.rel(job.target)
+        ctx["target"] = urls.rel(job.target)  # relative, so redirects work on a local preview too
+        ctx["canonical"] = urls.abs(job.target)
     if job.kind == "css":
         ctx["highlight_css"] = Markup(highlight.stylesheet(config.highlight_style, config.highlight_style_dark))
     return ctx
+
+
+_ROOT_RELATIVE = re.compile(r'(\s(?:href|src)=")/(?!/)')
+
+
+def _absolute(html_text: str, root: str) -> str:
+    """Root-relative links and images in ``html_text`` made absolute with ``root``."""
+    return _ROOT_RELATIVE.sub(lambda m: m.group(1) + root + "/", html_text)
 
 
 def _template_line(tb: TracebackType | None, filenames: set[str]) -> tuple[str, int]:

@@ -204,7 +204,7 @@ ALIAS = """\
 <head>
 <meta charset="utf-8">
 <title>Moved: {{ target }}</title>
-<link rel="canonical" href="{{ target }}">
+<link rel="canonical" href="{{ canonical }}">
 <meta name="robots" content="noindex">
 <meta http-equiv="refresh" content="0; url={{ target }}">
 </head>
@@ -268,6 +268,8 @@ Sitemap: {{ absurl('sitemap.xml') }}
 
 STYLE = """\
 /* wasmblog default theme */
+/* Syntax highlighting (Pygments), first so the theme's own rules win over its generic ones */
+{{ highlight_css }}
 :root {
   --bg: #fcfcfa;
   --fg: #1d2125;
@@ -369,8 +371,6 @@ th { background: var(--code-bg); }
 @media print {
   .site-header nav, .site-footer, .post-nav, .pagination, .skip-link { display: none; }
 }
-/* Syntax highlighting (Pygments) */
-{{ highlight_css }}
 """
 
 THEME: dict[str, str] = {

@@ -108,7 +108,9 @@ def test_sitemap_locations_are_absolute_under_the_prefix(site):
 
 
 def test_alias_pages_redirect_under_the_prefix(site):
-    assert "url=https://example.org/blog/posts/second/" in site["old/second/index.html"]
+    page = site["old/second/index.html"]
+    assert 'content="0; url=/blog/posts/second/"' in page
+    assert '<link rel="canonical" href="https://example.org/blog/posts/second/">' in page
 
 
 def test_robots_txt_names_the_prefixed_sitemap(site):
@@ -127,3 +129,12 @@ def test_a_relative_base_url_gives_relative_feed_links_and_a_warning(engine):
     site = render_folder(engine, BASIC, config=config)
     assert any(re.match(r"site.toml: warning: 'base_url' is not an absolute URL", w) for w in site.warnings)
     assert [i["link"] for i in site.feed_items("index.xml")][0] == "/blog/posts/fifth/"
+
+
+def test_feed_item_bodies_link_absolutely_so_feed_readers_resolve_them(engine):
+    config = CONFIG.replace("limit = 3", "limit = 10\nfull_content = true")
+    site = render_folder(engine, BASIC, config=config)
+    descriptions = [item.findtext("description") for item in site.xml("index.xml").iter("item")]
+    bodies = "".join(descriptions)
+    assert 'href="/' not in bodies and 'src="/' not in bodies
+    assert 'href="https://example.org/blog/' in bodies or 'src="https://example.org/blog/' in bodies

@@ -163,8 +163,9 @@ def test_highlighting_can_be_switched_off(engine):
 
 def test_the_stylesheet_has_light_and_dark_highlight_styles(engine):
     css = render(engine, ["code.md"])["css/style.css"]
-    dark = css.rindex("@media (prefers-color-scheme: dark) {")
-    assert ".highlight .k" in css[:dark] and ".highlight .k" in css[dark:]
+    light, *dark_blocks = css.split("@media (prefers-color-scheme: dark) {")
+    assert ".highlight .k" in light
+    assert any(".highlight .k" in block.split("\n}\n", 1)[0] for block in dark_blocks)
 
 
 # --- raw HTML and unsafe links ---------------------------------------------------------

@@ -64,14 +64,23 @@ def zone_data(name: str) -> bytes:
         return b""
 
 
-def _walk(folder: Path) -> list[Path]:
-    """Regular files under ``folder``, sorted, skipping hidden names; no symlinked dirs."""
+_NEVER_COPIED = frozenset((".git", ".hg", ".svn", ".DS_Store", "Thumbs.db"))
+
+
+def _walk(folder: Path, hidden: bool = False) -> list[Path]:
+    """Regular files under ``folder``, sorted; no symlinked folders, no editor backups.
+
+    Hidden names are skipped unless ``hidden`` (static/ keeps ``.well-known``
+    and the like; version-control folders are never copied).
+    """
     found: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        dirnames[:] = sorted(d for d in dirnames
+                             if d not in _NEVER_COPIED and (hidden or not d.startswith(".")))
         for name in sorted(filenames):
-            if not name.startswith(".") and not name.endswith("~"):
-                found.append(Path(dirpath) / name)
+            if name in _NEVER_COPIED or name.endswith("~") or (name.startswith(".") and not hidden):
+                continue
+            found.append(Path(dirpath) / name)
     return found
 
 
@@ -136,7 +145,7 @@ def load_site(root: Path | str) -> SiteInput:
     static: list[tuple[str, Path]] = []
     sdir = root / "static"
     real_sdir = sdir.resolve()
-    for path in _walk(sdir) if sdir.is_dir() else []:
+    for path in _walk(sdir, hidden=True) if sdir.is_dir() else []:
         rel = _rel(path, sdir)
         if path.is_symlink() and not path.resolve().is_relative_to(real_sdir):
             diags.append(error(f"static/{rel}", 0, "symlink to a file outside static/; not copied"))
