@@ -37,14 +37,25 @@ def load_config(text: str) -> tuple[SiteConfig, tuple[Diagnostic, ...]]:
     return config, tuple(diags)
 
 
+def site_config(config: str | SiteConfig) -> tuple[SiteConfig, tuple[Diagnostic, ...]]:
+    """A stage's ``config`` argument: ``site.toml`` text, or a config already parsed.
+
+    Hosts that run many calls (a sandbox per page) parse the text once and
+    pass the result; its diagnostics are then theirs to report.
+    """
+    if isinstance(config, SiteConfig):
+        return config, ()
+    return load_config(config)
+
+
 def finalize(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     """Diagnostics in canonical order, each once."""
     return sorted(set(diagnostics), key=sort_key)
 
 
-def parse_posts(sources: Sequence[Source], config: str, tzif: bytes = b"") -> ParseResult:
+def parse_posts(sources: Sequence[Source], config: str | SiteConfig, tzif: bytes = b"") -> ParseResult:
     """Stage 1: parse and render each post's Markdown. Order of ``sources`` is kept."""
-    site, _ = load_config(config)
+    site, _ = site_config(config)
     diags: list[Diagnostic] = []
     try:
         zone = dates.load_zone(site.timezone, tzif)
@@ -60,17 +71,17 @@ def parse_posts(sources: Sequence[Source], config: str, tzif: bytes = b"") -> Pa
     return ParseResult(posts, diags)
 
 
-def plan_site(posts: Sequence[Post], config: str, options: BuildOptions) -> Plan:
-    """Stage 2: every output file as a job. Also reports the config's diagnostics."""
-    site, config_diags = load_config(config)
+def plan_site(posts: Sequence[Post], config: str | SiteConfig, options: BuildOptions) -> Plan:
+    """Stage 2: every output file as a job. Also reports the config text's diagnostics."""
+    site, config_diags = site_config(config)
     result = plan.plan_site(posts, site, options)
     return Plan(result.jobs, list(config_diags) + result.diagnostics)
 
 
-def render_pages(jobs: Sequence[PageJob], posts: Sequence[Post], config: str,
+def render_pages(jobs: Sequence[PageJob], posts: Sequence[Post], config: str | SiteConfig,
                  templates: Mapping[str, str]) -> SiteResult:
     """Stage 3: render jobs. ``posts`` must hold every post the jobs name."""
-    site, _ = load_config(config)
+    site, _ = site_config(config)
     return render.render_pages(jobs, posts, site, templates)
 
 

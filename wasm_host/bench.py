@@ -187,7 +187,7 @@ def _pages(site_dir: Path) -> _Pages:
 
 def measure_per_page(pages: _Pages, repeat: int, say: Progress) -> dict[str, Any]:
     """Parse + render each post page in a warm instance (wasm) and natively, interleaved."""
-    from .wasm import WasmRenderer, lift, lower
+    from .wasm import WasmRenderer, config_record, lift, lower
 
     wasm = WasmRenderer(timeout=60, memory_mb=2048)
     box = wasm.sandbox()
@@ -205,10 +205,11 @@ def measure_per_page(pages: _Pages, repeat: int, say: Progress) -> dict[str, Any
             native = renderer.render_pages([job], parsed.posts + others, pages.config, {})
             native_ms.append((time.perf_counter() - t) * 1e3)
             t = time.perf_counter()
-            out = box.call("parse-posts", [_source_record(source)], pages.config,
+            out = box.call("parse-posts", [_source_record(source)], config_record(pages.config),
                            pages.tzif.decode("latin-1"), timeout=60)
             wasm_posts = lift(out, renderer.ParseResult).posts
-            out = box.call("render-pages", lower([job]), lower(wasm_posts + others), pages.config, [], timeout=60)
+            out = box.call("render-pages", lower([job]), lower(wasm_posts + others), config_record(pages.config), [],
+                           timeout=60)
             wasm_ms.append((time.perf_counter() - t) * 1e3)
             identical &= lift(out, renderer.SiteResult).files == native.files
     return {"documents": len(pages.jobs), "rounds": repeat, "native_ms": stats(native_ms),
@@ -224,7 +225,7 @@ def _source_record(source: Source) -> Any:
 
 def measure_fresh(pages: _Pages, requests: int, say: Progress) -> dict[str, Any]:
     """A new sandbox per request: instantiate, render one post page, drop it."""
-    from .wasm import WasmRenderer, lower
+    from .wasm import WasmRenderer, config_record, lower
 
     wasm = WasmRenderer(timeout=10, memory_mb=512)
     inst, render, drop, total, native = [], [], [], [], []
@@ -239,7 +240,7 @@ def measure_fresh(pages: _Pages, requests: int, say: Progress) -> dict[str, Any]
         t0 = time.perf_counter()
         box = wasm.sandbox()
         t1 = time.perf_counter()
-        box.call("render-pages", lower([job]), lower(posts), pages.config, [], timeout=10)
+        box.call("render-pages", lower([job]), lower(posts), config_record(pages.config), [], timeout=10)
         t2 = time.perf_counter()
         del box
         t3 = time.perf_counter()
@@ -256,17 +257,18 @@ def measure_footprint(pages: _Pages, say: Progress) -> dict[str, Any]:
     import wasmtime
 
     from .engines import SandboxFault
-    from .wasm import Sandbox, WasmRenderer, lower
+    from .wasm import Sandbox, WasmRenderer, config_record, lower
 
     wasm = WasmRenderer(timeout=10)
     job = pages.jobs[0]
     posts = lower(pages.needed(job))
+    config = config_record(pages.config)
     say("footprint: host memory per live instance")
     boxes = []
     before = _rss_bytes()
     for _ in range(16):
         box = wasm.sandbox()
-        box.call("render-pages", lower([job]), posts, pages.config, [], timeout=10)
+        box.call("render-pages", lower([job]), posts, config, [], timeout=10)
         boxes.append(box)
     per_instance = (_rss_bytes() - before) / len(boxes)
     del boxes
@@ -276,7 +278,7 @@ def measure_footprint(pages: _Pages, say: Progress) -> dict[str, Any]:
     while hi - lo > 1:
         mid = (lo + hi) // 2
         try:
-            Sandbox(wasm.runtime, mid).call("render-pages", lower([job]), posts, pages.config, [], timeout=10)
+            Sandbox(wasm.runtime, mid).call("render-pages", lower([job]), posts, config, [], timeout=10)
             hi = mid
         except (SandboxFault, wasmtime.WasmtimeError):
             lo = mid

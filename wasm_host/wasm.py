@@ -30,7 +30,9 @@ import wasmtime
 from wasmtime import _ffi as ffi
 from wasmtime.component import Component, Linker, Variant
 
-from renderer import BuildOptions, Diagnostic, OutputFile, PageJob, ParseResult, Plan, Post, SiteResult, Source
+from renderer import (BuildOptions, Diagnostic, OutputFile, PageJob, ParseResult, Plan, Post, SiteConfig, SiteResult,
+                      Source)
+from renderer.site import site_config
 from renderer.markdown import MarkdownOptions
 
 from .component import cache_root, component_key, component_path, ensure_component, verified, write_verified
@@ -343,19 +345,21 @@ class WasmRenderer:
     def _call(self, export: str, *args: Any, items: int = 1) -> Any:
         return self.sandbox().call(export, *args, timeout=self.timeout * max(1, items))
 
-    def parse_posts(self, sources: Sequence[Source], config: str, tzif: bytes = b"") -> ParseResult:
+    def parse_posts(self, sources: Sequence[Source], config: str | SiteConfig, tzif: bytes = b"") -> ParseResult:
         wit_sources = [_record(path=s.path, data=s.data.decode("latin-1")) for s in sources]
-        out = self._call("parse-posts", wit_sources, config, tzif.decode("latin-1"), items=len(sources))
+        out = self._call("parse-posts", wit_sources, config_record(config), tzif.decode("latin-1"), items=len(sources))
         return lift(out, ParseResult)
 
-    def plan_site(self, posts: Sequence[Post], config: str, options: BuildOptions) -> Plan:
-        out = self._call("plan-site", lower(list(posts)), config, lower(options), items=1 + len(posts) // 100)
-        return lift(out, Plan)
+    def plan_site(self, posts: Sequence[Post], config: str | SiteConfig, options: BuildOptions) -> Plan:
+        site, config_diags = site_config(config)
+        out = self._call("plan-site", lower(list(posts)), lower(site), lower(options), items=1 + len(posts) // 100)
+        plan = lift(out, Plan)
+        return Plan(plan.jobs, list(config_diags) + plan.diagnostics)
 
-    def render_pages(self, jobs: Sequence[PageJob], posts: Sequence[Post], config: str,
+    def render_pages(self, jobs: Sequence[PageJob], posts: Sequence[Post], config: str | SiteConfig,
                      templates: Mapping[str, str]) -> SiteResult:
-        out = self._call("render-pages", lower(list(jobs)), lower(list(posts)), config, _templates(templates),
-                         items=len(jobs))
+        out = self._call("render-pages", lower(list(jobs)), lower(list(posts)), config_record(config),
+                         _templates(templates), items=len(jobs))
         return lift(out, SiteResult)
 
     def render_site(self, sources: Sequence[Source], config: str, templates: Mapping[str, str],
@@ -367,6 +371,12 @@ class WasmRenderer:
 
     def render_markdown(self, text: str, **options: Any) -> str:
         return self._call("render-markdown", text, lower(MarkdownOptions(**options)))
+
+
+def config_record(config: str | SiteConfig) -> Any:
+    """``site.toml`` for the sandbox: parsed here, once per text (the host needs
+    its limits anyway), and passed as a record instead of text to re-parse."""
+    return lower(site_config(config)[0])
 
 
 def _templates(templates: Mapping[str, str]) -> list[SimpleNamespace]:

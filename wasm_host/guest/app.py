@@ -58,6 +58,9 @@ def converter(target: typing.Any) -> typing.Callable[[typing.Any], typing.Any]:
         (item,) = typing.get_args(target)
         item_conv = converter(item)
         conv = list if item_conv is _identity else (lambda v: [item_conv(x) for x in v])
+    elif origin is tuple:  # tuple[X, ...] in the core, list<x> in WIT
+        item_conv = converter(typing.get_args(target)[0])
+        conv = lambda v: tuple(item_conv(x) for x in v)  # noqa: E731
     elif isinstance(target, type) and dataclasses.is_dataclass(target):
         hints = typing.get_type_hints(target)
         fields = [(f.name, converter(hints[f.name])) for f in dataclasses.fields(target)]
@@ -92,30 +95,37 @@ def _templates(items: list[wit_world.Template]) -> dict[str, str]:
     return {t.name: t.source for t in items}
 
 
+def _config(config: wit_world.SiteConfig) -> renderer.SiteConfig:
+    return convert(config, renderer.SiteConfig)
+
+
 def _options(options: wit_world.BuildOptions) -> renderer.BuildOptions:
     return renderer.BuildOptions(options.build_time, options.drafts, options.future)
 
 
 class WitWorld(wit_world.WitWorld):
-    def parse_posts(self, sources: list[wit_world.Source], config: str, tzif: str) -> wit_world.ParseResult:
+    def parse_posts(self, sources: list[wit_world.Source], config: wit_world.SiteConfig,
+                    tzif: str) -> wit_world.ParseResult:
         try:
-            result = renderer.parse_posts(_sources(sources), config, tzif.encode("latin-1"))
+            result = renderer.parse_posts(_sources(sources), _config(config), tzif.encode("latin-1"))
             return convert(result, wit_world.ParseResult)
         except Exception as exc:  # no traceback: linecache would touch the (absent) filesystem
             raise Err(wit_world.Failure(describe_exception(exc)))
 
-    def plan_site(self, posts: list[wit_world.Post], config: str, options: wit_world.BuildOptions) -> wit_world.Plan:
+    def plan_site(self, posts: list[wit_world.Post], config: wit_world.SiteConfig,
+                  options: wit_world.BuildOptions) -> wit_world.Plan:
         try:
-            result = renderer.plan_site(convert(posts, typing.List[model.Post]), config, _options(options))
+            result = renderer.plan_site(convert(posts, typing.List[model.Post]), _config(config), _options(options))
             return convert(result, wit_world.Plan)
         except Exception as exc:
             raise Err(wit_world.Failure(describe_exception(exc)))
 
-    def render_pages(self, jobs: list[wit_world.PageJob], posts: list[wit_world.Post], config: str,
+    def render_pages(self, jobs: list[wit_world.PageJob], posts: list[wit_world.Post], config: wit_world.SiteConfig,
                      templates: list[wit_world.Template]) -> wit_world.SiteResult:
         try:
             result = renderer.render_pages(convert(jobs, typing.List[model.PageJob]),
-                                           convert(posts, typing.List[model.Post]), config, _templates(templates))
+                                           convert(posts, typing.List[model.Post]), _config(config),
+                                           _templates(templates))
             return convert(result, wit_world.SiteResult)
         except Exception as exc:
             raise Err(wit_world.Failure(describe_exception(exc)))
@@ -141,15 +151,19 @@ def _warm() -> None:
     highlight.preload()
     world = WitWorld()
 
+    def record(config):  # noqa: ANN001, ANN202 - site.toml text as the host sends it
+        return convert(renderer.load_config(config)[0], wit_world.SiteConfig)
+
     def parse(sources, config, tzif):  # noqa: ANN001, ANN202
-        return world.parse_posts([wit_world.Source(p, d.decode("latin-1")) for p, d in sources], config,
+        return world.parse_posts([wit_world.Source(p, d.decode("latin-1")) for p, d in sources], record(config),
                                  tzif.decode("latin-1"))
 
     def plan(posts, config, options):  # noqa: ANN001, ANN202
-        return world.plan_site(posts, config, wit_world.BuildOptions(*options))
+        return world.plan_site(posts, record(config), wit_world.BuildOptions(*options))
 
     def pages(jobs, posts, config, templates):  # noqa: ANN001, ANN202
-        return world.render_pages(jobs, posts, config, [wit_world.Template(n, s) for n, s in templates.items()])
+        return world.render_pages(jobs, posts, record(config),
+                                  [wit_world.Template(n, s) for n, s in templates.items()])
 
     def site(sources, config, templates, options, tzif):  # noqa: ANN001, ANN202
         return world.render_site([wit_world.Source(p, d.decode("latin-1")) for p, d in sources], config,
@@ -161,7 +175,7 @@ def _warm() -> None:
 
     warmup.run(parse, plan, pages, site, markdown, warmup_tz.TZIF)
     try:  # the Err path
-        world.plan_site([None], "", wit_world.BuildOptions(0, False, False))  # type: ignore[list-item]
+        world.plan_site([None], record(""), wit_world.BuildOptions(0, False, False))  # type: ignore[list-item]
     except Err:
         pass
     renderer.render.forget_overrides()
