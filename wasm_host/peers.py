@@ -42,6 +42,10 @@ class PeerError(RuntimeError):
     """A peer tool is missing or its build failed."""
 
 
+# Where scripts/setup installs Pelican: its own venv, pinned by bench/peers/pelican-requirements.txt.
+PELICAN_VENV = Path(__file__).resolve().parent.parent / ".venv-pelican" / "bin" / "pelican"
+
+
 def _pelican_executable() -> str | None:
     configured = os.environ.get(PELICAN_ENV, "").strip()
     if configured:
@@ -50,6 +54,8 @@ def _pelican_executable() -> str | None:
             return str(path)
         found = shutil.which(configured)
         return found
+    if PELICAN_VENV.is_file() and os.access(PELICAN_VENV, os.X_OK):
+        return str(PELICAN_VENV)
     return shutil.which("pelican")
 
 
