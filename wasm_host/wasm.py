@@ -36,10 +36,14 @@ from renderer.site import site_config
 from renderer.markdown import MarkdownOptions
 
 from .component import cache_root, component_key, component_path, ensure_component, verified, write_verified
-from .engines import SandboxFault
+from .engines import SandboxFault, parse_items, render_items
 
 EPOCH_TICK = 0.005  # seconds per epoch tick
-MAX_WASM_STACK = 1 << 20  # bytes of wasm stack per call (must stay under the 2 MiB async stack)
+# The guest's CPython sizes its recursion limits for a native C stack; recursion
+# that passes through C (deep expressions, nested filters) needs megabytes of
+# wasm stack before Python's own RecursionError can fire, as it does natively.
+MAX_WASM_STACK = 8 << 20
+ASYNC_STACK = 16 << 20  # wasmtime requires max_wasm_stack <= the async stack size
 POOL_INSTANCES = 64  # concurrent sandboxes the pooling allocator has slots for
 
 
@@ -85,6 +89,7 @@ def enable_pooling(config: wasmtime.Config, *, instances: int = POOL_INSTANCES,
 def make_config(pooling: bool = True) -> wasmtime.Config:
     config = wasmtime.Config()
     config.epoch_interruption = True
+    ffi.wasmtime_config_async_stack_size_set(config.ptr(), ASYNC_STACK)
     config.max_wasm_stack = MAX_WASM_STACK
     config.cranelift_opt_level = "speed"
     if pooling:
@@ -274,16 +279,24 @@ def lift(value: Any, target: Any) -> Any:
 # --- the sandbox ------------------------------------------------------------------
 
 
+def _cause(text: str) -> str:
+    """The most telling line of a wasmtime error: its "Caused by" reason if any."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    for i, line in enumerate(lines):
+        if line.startswith("Caused by") and i + 1 < len(lines):
+            return lines[i + 1].lstrip("0123456789: ")[:200]
+    return lines[0][:200] if lines else "unknown"
+
+
 def _fault(exc: Exception, seconds: float, memory_mb: int) -> SandboxFault:
     text = str(exc)
     if "interrupt" in text:
         return SandboxFault("timeout", f"rendering exceeded {seconds:g} s (limits.render_timeout)")
     if "stack" in text and ("exhausted" in text or "overflow" in text):
         return SandboxFault("stack", "nested too deeply: the sandbox ran out of stack")
-    if "memory" in text or "unreachable" in text or "resource limit" in text:
-        return SandboxFault("memory", f"the sandbox stopped (out of memory? the cap is {memory_mb} MB, "
-                                      "limits.memory_mb): " + text.splitlines()[0][:200])
-    return SandboxFault("trap", "the sandbox trapped: " + text.splitlines()[0][:200])
+    if "resource limit" in text or "memory.grow" in text or "out of memory" in text:
+        return SandboxFault("memory", f"ran out of memory (the sandbox's cap is {memory_mb} MB, limits.memory_mb)")
+    return SandboxFault("trap", f"the sandbox stopped: {_cause(text)}")
 
 
 class Sandbox:
@@ -347,7 +360,8 @@ class WasmRenderer:
 
     def parse_posts(self, sources: Sequence[Source], config: str | SiteConfig, tzif: bytes = b"") -> ParseResult:
         wit_sources = [_record(path=s.path, data=s.data.decode("latin-1")) for s in sources]
-        out = self._call("parse-posts", wit_sources, config_record(config), tzif.decode("latin-1"), items=len(sources))
+        out = self._call("parse-posts", wit_sources, config_record(config), tzif.decode("latin-1"),
+                         items=parse_items(sources))
         return lift(out, ParseResult)
 
     def plan_site(self, posts: Sequence[Post], config: str | SiteConfig, options: BuildOptions) -> Plan:
@@ -359,7 +373,7 @@ class WasmRenderer:
     def render_pages(self, jobs: Sequence[PageJob], posts: Sequence[Post], config: str | SiteConfig,
                      templates: Mapping[str, str]) -> SiteResult:
         out = self._call("render-pages", lower(list(jobs)), lower(list(posts)), config_record(config),
-                         _templates(templates), items=len(jobs))
+                         _templates(templates), items=render_items(jobs, posts))
         return lift(out, SiteResult)
 
     def render_site(self, sources: Sequence[Source], config: str, templates: Mapping[str, str],
