@@ -105,6 +105,16 @@ _SECTIONS: dict[str, dict[str, tuple[str, type]]] = {
     },
 }
 _LIMITS = {f.name: f.type for f in fields(Limits)}
+# The range each limit may be set to: finite, and within what the engines can
+# enforce (a wasm32 memory is at most 4 GiB; past 100 levels of Markdown
+# nesting the parser's recursion overflows the stack).
+LIMIT_RANGES: dict[str, tuple[float, float]] = {
+    "render_timeout": (0.01, 3600.0),
+    "memory_mb": (64, 4096),
+    "max_file_mb": (0.001, 1024.0),
+    "max_output_mb": (0.001, 4096.0),
+    "max_nesting": (1, 100),
+}
 _TIMEZONE_RE = re.compile(r"^[A-Za-z0-9_+\-]+(/[A-Za-z0-9_+\-]+)*$")
 
 
@@ -148,7 +158,11 @@ def parse_config(text: str) -> tuple[SiteConfig, list[Diagnostic]]:
     diags: list[Diagnostic] = []
     try:
         data = tomli.loads(text)
-    except tomli.TOMLDecodeError as exc:
+    except ValueError as exc:
+        if not isinstance(exc, tomli.TOMLDecodeError):  # int("9" * 5000): Python's own digit limit
+            diags.append(error(CONFIG_PATH, 0, "invalid TOML: a number too long to read; using the default "
+                                               "configuration"))
+            return SiteConfig(), diags
         msg = str(exc)
         m = re.search(r"\(at line (\d+), column \d+\)", msg)
         line = int(m.group(1)) if m else 0
@@ -185,9 +199,11 @@ def parse_config(text: str) -> tuple[SiteConfig, list[Diagnostic]]:
                 if expected is None:
                     diags.append(warning(CONFIG_PATH, _key_line(text, sub),
                                          f"unknown key 'limits.{sub}' (known: {', '.join(_LIMITS)})"))
-                elif not _type_ok(subvalue, expected) or subvalue <= 0:
+                elif not _type_ok(subvalue, expected) or not LIMIT_RANGES[sub][0] <= subvalue <= LIMIT_RANGES[sub][1]:
+                    low, high = LIMIT_RANGES[sub]
                     diags.append(error(CONFIG_PATH, _key_line(text, sub),
-                                       f"'limits.{sub}' must be a positive {'number' if expected is float else 'integer'}"))
+                                       f"'limits.{sub}' must be {'a number' if expected is float else 'an integer'} "
+                                       f"from {low:g} to {high:g}; using the default, {getattr(Limits, sub):g}"))
                 else:
                     limits[sub] = float(subvalue) if expected is float else subvalue
         elif key == "menu":

@@ -17,9 +17,10 @@ import yaml
 
 from . import dates, slugs
 from .config import SiteConfig
-from .diagnostics import Diagnostic, SourceError, describe_exception, error, warning
+from .diagnostics import Diagnostic, SourceError, describe_exception, error, megabytes, warning
 from .markdown import MarkdownOptions, convert
 from .simple_yaml import SimpleYaml, Unsupported
+from .ucd import has_unassigned
 from .model import Post
 from .summary import auto_summary, reading_minutes, word_count
 
@@ -29,6 +30,8 @@ KNOWN_KEYS = ("title", "description", "date", "lastmod", "draft", "tags", "categ
 MAX_YAML_DEPTH = 64
 _SURROGATE = re.compile("[\ud800-\udfff]")
 MAX_PARAM_NODES = 20_000
+MAX_PARAM_CHARS = 1_000_000  # characters the unknown keys may expand to beyond the text itself
+MAX_NUMBER_CHARS = 100  # a longer number in front matter is refused (Python limits int <-> str)
 
 _YAML_FENCE = frontmatter.YAMLHandler.FM_BOUNDARY.pattern  # ^-{3,}\s*$
 _TOML_FENCE = r"^\+{3,}[ \t]*$"
@@ -72,6 +75,19 @@ class FrontMatterLoader(yaml.SafeLoader):
             self._depth -= 1
 
 
+def _construct_int(loader: FrontMatterLoader, node: Any) -> Any:
+    """PyYAML's int constructor, refusing absurdly long numbers: converting a
+    5,000-digit int to text fails in Python (and sexagesimal ``1:2:3:...``
+    grows quadratically)."""
+    if isinstance(node.value, str) and len(node.value) > MAX_NUMBER_CHARS:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"a number longer than {MAX_NUMBER_CHARS} characters; quote it if it is text",
+            node.start_mark)
+    return yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+
+
+FrontMatterLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
 FrontMatterLoader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
@@ -88,19 +104,21 @@ class FrontMatter:
     item_lines: dict[str, list[int]]  # list-valued key -> line of each item
     body: str
     fence_line: int = 1
+    raw_chars: int = 0  # length of the front matter's text
 
 
 def decode_source(data: bytes, max_bytes: int) -> str:
     """Bytes of a post as text: UTF-8 (BOM allowed) or UTF-16 with a BOM."""
     if len(data) > max_bytes:
         raise SourceError(
-            f"file is {len(data) / 1e6:.1f} MB, over the {max_bytes / 1e6:g} MB limit "
+            f"file is {megabytes(len(data))} MB, over the {max_bytes / 1e6:g} MB limit "
             "(raise limits.max_file_mb in site.toml if this is intended)")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text = data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise SourceError(f"not valid UTF-16 despite its byte-order mark ({exc.reason})") from None
+        except UnicodeDecodeError as exc:  # exc.reason is Python's wording: not used
+            raise SourceError(f"not valid UTF-16 despite its byte-order mark (bad data at byte {exc.start}: "
+                              "an odd number of bytes, or half of a surrogate pair)") from None
     elif b"\x00" in data[:8192]:  # an image or archive saved as .md: say so, not "invalid UTF-8"
         raise SourceError("contains NUL bytes: this looks like a binary file, not Markdown",
                           data.count(b"\n", 0, data.index(b"\x00")) + 1)
@@ -110,7 +128,8 @@ def decode_source(data: bytes, max_bytes: int) -> str:
         except UnicodeDecodeError as exc:
             offset = exc.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)
             line = data.count(b"\n", 0, offset) + 1
-            col = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+            start = data.rfind(b"\n", 0, offset) + 1
+            col = len(data[start:offset].decode("utf-8", "replace")) + 1  # in characters, as editors count
             raise SourceError(
                 f"not valid UTF-8: byte 0x{data[offset]:02x} at column {col}; save the file as UTF-8",
                 line) from None
@@ -138,9 +157,9 @@ def split_front_matter(text: str) -> FrontMatter:
         raise SourceError(f"front matter opened with {first.group(0).strip()!r} is never closed", 1)
     raw = text[start + 1:close.start()]
     body = text[close.end():].lstrip("\n")
-    if kind == "yaml":
-        return _load_yaml(raw, body)
-    return _load_toml(raw, body)
+    fm = _load_yaml(raw, body) if kind == "yaml" else _load_toml(raw, body)
+    fm.raw_chars = len(raw)
+    return fm
 
 
 def _load_yaml(raw: str, body: str) -> FrontMatter:
@@ -185,14 +204,20 @@ def _load_yaml(raw: str, body: str) -> FrontMatter:
         loader.dispose()
     for key in data:
         if not isinstance(key, str):
-            raise SourceError(f"front-matter key {key!r} must be text", 1)
+            line = next((k.start_mark.line + 2 for k, _ in node.value if not (
+                isinstance(k, yaml.ScalarNode) and k.tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:merge"))), 1)
+            shown = "null" if key is None else str(key)[:40]
+            raise SourceError(f"front-matter key {shown!r} must be text (quote it)", line)
     return FrontMatter(data, lines, item_lines, body)
 
 
 def _load_toml(raw: str, body: str) -> FrontMatter:
     try:
         data = tomli.loads(raw)
-    except tomli.TOMLDecodeError as exc:
+    except ValueError as exc:
+        if not isinstance(exc, tomli.TOMLDecodeError):  # int("9" * 5000): Python's own digit limit
+            raise SourceError("invalid TOML front matter: a number too long to read "
+                              "(quote it if it is text)", 1) from None
         msg = str(exc)
         m = re.search(r"\(at line (\d+), column \d+\)", msg)
         # "(at end of document)": something was left open; its last line is the best guess
@@ -232,20 +257,53 @@ def _string_list(fm: FrontMatter, key: str) -> list[str]:
             hint = f" (quote it: \"{item}\")" if isinstance(item, (int, float)) and not isinstance(item, bool) else ""
             raise SourceError(f"'{key}' item {i + 1} must be text, not {dates.type_name(item)}{hint}", line)
         item = item.strip()
+        if key in ("tags", "categories") and slugs.too_long(slugs.slugify(item)):
+            line = lines[i] if i < len(lines) else fm.lines.get(key, 1)
+            raise SourceError(f"'{key}' item {i + 1} is too long to make a URL from "
+                              f"(over {slugs.MAX_SLUG_BYTES} bytes)", line)
         if item and item not in out:
             out.append(item)
     return out
 
 
-def _jsonable(value: Any, budget: list[int]) -> Any:
-    budget[0] -= 1
-    if budget[0] < 0:
-        raise SourceError(f"front matter expands to more than {MAX_PARAM_NODES} values "
-                          "(YAML aliases?); simplify it")
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v, budget) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set)):
-        return [_jsonable(v, budget) for v in value]
+class _Budget:
+    """How much the unknown front-matter keys may expand to (YAML aliases copy)."""
+
+    def __init__(self, raw_chars: int) -> None:
+        self.nodes = MAX_PARAM_NODES
+        # Written out in full, front matter always fits; only aliases can
+        # expand it past its own size (a 2 MB string referenced 1,000 times).
+        self.chars = max(MAX_PARAM_CHARS, raw_chars)
+        self.active: set[int] = set()  # containers on the current path (cycles)
+
+    def spend(self, value: Any) -> None:
+        self.nodes -= 1
+        if isinstance(value, (str, bytes)):
+            self.chars -= len(value)
+        if self.nodes < 0 or self.chars < 0:
+            raise SourceError(f"front matter expands to more than {MAX_PARAM_NODES:,} values or "
+                              f"{MAX_PARAM_CHARS:,} characters (YAML aliases?); simplify it")
+
+
+def _jsonable(value: Any, budget: _Budget) -> Any:
+    budget.spend(value)
+    if isinstance(value, (dict, list, tuple, set, frozenset)):
+        if id(value) in budget.active:
+            raise SourceError("front matter contains itself (a YAML alias inside its own anchor, "
+                              "such as 'x: &a [*a]')")
+        budget.active.add(id(value))
+        try:
+            if isinstance(value, dict):
+                out: Any = {}
+                for k, v in value.items():
+                    budget.spend(k)
+                    out[str(k)] = _jsonable(v, budget)
+                return out
+            if isinstance(value, (set, frozenset)):  # YAML !!set: in a fixed order, not the hash order of this run
+                return [_jsonable(v, budget) for v in sorted(value, key=lambda v: (type(v).__name__, str(v)))]
+            return [_jsonable(v, budget) for v in value]
+        finally:
+            budget.active.discard(id(value))
     if isinstance(value, float) and value != value:
         return None
     if isinstance(value, (str, int, float, bool)) or value is None:
@@ -257,12 +315,29 @@ def _jsonable(value: Any, budget: list[int]) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
+_SAFE_SCHEMES = ("http:", "https:")
+
+
+def _safe_url(url: str) -> bool:
+    """An http(s) URL or a path (what ``preview`` may be): no ``javascript:``,
+    ``data:`` or other schemes, however spelled."""
+    plain = re.sub(r"[\x00-\x20\x7f]+", "", url).lower()
+    if plain.startswith(_SAFE_SCHEMES) or plain.startswith(("/", "#", "?", ".")):
+        return not plain.startswith("/\\")
+    return ":" not in plain.split("/", 1)[0] and not any(slugs.is_control(ch) for ch in url)
+
+
 def title_from_filename(path: str) -> str:
     stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     if stem == "index" and "/" in path:
         stem = path.rsplit("/", 2)[-2]
     words = re.sub(r"[-_]+", " ", stem).strip()
-    return words[:1].upper() + words[1:] if words else "Untitled"
+    if not words:
+        return "Untitled"
+    first = words[:1].upper()
+    if has_unassigned(first):  # e.g. 'ƛ'.upper() is U+A7DC from Unicode 16 on: keep it as written
+        first = words[:1]
+    return first + words[1:]
 
 
 def default_slug(path: str) -> str:
@@ -286,7 +361,7 @@ def parse_post(path: str, data: bytes, config: SiteConfig, zone: Any) -> tuple[P
         diags.append(error(path, 0, "nested too deeply to render; flatten the lists or quotes"))
         return None, diags
     except MemoryError:
-        diags.append(error(path, 0, "ran out of memory while rendering"))
+        diags.append(error(path, 0, "ran out of memory while rendering (the sandbox's cap is limits.memory_mb)"))
         return None, diags
     except Exception as exc:  # a bug or a library edge case: report it, lose only this post
         diags.append(error(path, 0, f"could not render: {describe_exception(exc)}"))
@@ -335,6 +410,9 @@ def _build_post(path: str, fm: FrontMatter, config: SiteConfig, zone: Any,
         if not slug:
             raise SourceError("the file name has no letters or digits to make a URL from; "
                               "add a 'slug:' to the front matter", 1)
+        if slugs.too_long(slug):
+            raise SourceError(f"the file name is too long to make a URL from (over {slugs.MAX_SLUG_BYTES} "
+                              "bytes); add a shorter 'slug:' to the front matter", 1)
     if slugs.is_reserved(slug):
         diags.append(warning(path, fm.lines.get("slug", 1),
                              f"slug {slug!r} is a reserved file name on Windows; the site will not "
@@ -344,6 +422,11 @@ def _build_post(path: str, fm: FrontMatter, config: SiteConfig, zone: Any,
     for i, alias in enumerate(_string_list(fm, "aliases")):
         try:
             aliases.append(slugs.alias_path(alias))
+            if any(slugs.is_reserved(seg.lower()) for seg in aliases[-1].split("/")):
+                lines = fm.item_lines.get("aliases", [])
+                diags.append(warning(path, lines[i] if i < len(lines) else fm.lines.get("aliases", 1),
+                                     f"alias {alias!r} uses a reserved file name on Windows; the site will not "
+                                     "copy to a Windows machine"))
         except SourceError as exc:
             lines = fm.item_lines.get("aliases", [])
             raise SourceError(exc.message, lines[i] if i < len(lines) else fm.lines.get("aliases", 1)) from None
@@ -352,10 +435,15 @@ def _build_post(path: str, fm: FrontMatter, config: SiteConfig, zone: Any,
     categories = _string_list(fm, "categories")
     description = _string(fm, "description").strip()
     preview = _string(fm, "preview").strip()
+    if preview and not _safe_url(preview):
+        diags.append(warning(path, fm.lines.get("preview", 1),
+                             f"'preview' {preview[:80]!r} is not an http(s) URL or a path on this site; "
+                             "left out"))
+        preview = ""
     summary_text = _string(fm, "summary").strip()
 
     params = {k: v for k, v in fm.data.items() if k not in KNOWN_KEYS}
-    params_json = json.dumps(_jsonable(params, [MAX_PARAM_NODES]), ensure_ascii=False)
+    params_json = json.dumps(_jsonable(params, _Budget(fm.raw_chars)), ensure_ascii=False)
 
     options = markdown_options(config)
     body = fm.body

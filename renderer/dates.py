@@ -24,7 +24,7 @@ _DATE_RE = re.compile(
     r"""^(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})
         (?:[Tt ](?P<H>\d{2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,](?P<f>\d{1,9}))?)?
            [ ]?(?P<tz>[Zz]|[+-]\d{2}(?::?\d{2})?)?)?$""",
-    re.VERBOSE,
+    re.VERBOSE | re.ASCII,  # ASCII digits only: which characters are \d depends on the Python version
 )
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July",
@@ -68,8 +68,10 @@ def parse_date(value: object, zone: _dt.tzinfo, key: str = "date") -> _dt.dateti
     # Checked here, not by datetime, whose wording differs between Python versions.
     if not 1 <= month <= 12:
         raise SourceError(f"'{key}': {text!r} is not a valid date (month {month} is not 1..12)")
-    last = calendar.monthrange(year, month)[1] if year >= 1 else 31
-    if year < 1 or not 1 <= day <= last:
+    if year < 1:
+        raise SourceError(f"'{key}': {text!r} is not a valid date (year 0 does not exist; years start at 1)")
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
         raise SourceError(f"'{key}': {text!r} is not a valid date (day {day} is not 1..{last} "
                           f"for {_MONTHS[month - 1]} {year})")
     if hour > 23 or minute > 59 or second > 59:
@@ -113,6 +115,10 @@ def type_name(value: object) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
+    if isinstance(value, (bytes, bytearray)):
+        return "binary data"
+    if isinstance(value, (set, frozenset)):
+        return "a set"
     return "a " + type(value).__name__
 
 

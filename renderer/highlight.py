@@ -19,6 +19,8 @@ from pygments.formatters.html import HtmlFormatter
 from pygments.lexers._mapping import LEXERS
 from pygments.styles._mapping import STYLES
 
+from .ucd import has_unassigned
+
 # Lexer classes the core supports (class names from pygments.lexers._mapping).
 # Lexers that look other lexers up by name at run time (Markdown, reST,
 # templates) are left out: that lookup scans plugins on disk.
@@ -88,6 +90,8 @@ def highlight(code: str, lang: str) -> str | None:
     """Highlighted HTML spans for ``code``, or ``None`` for an unknown language."""
     cls_name = ALIASES.get(lang.lower())
     if cls_name is None:
+        return None
+    if has_unassigned(code):  # lexers' \w differs between Unicode versions (renderer.ucd): plain code
         return None
     return _pygments_highlight(code, _lexer(cls_name), _FORMATTER)
 

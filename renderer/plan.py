@@ -57,9 +57,11 @@ def _terms(posts: list[Post], taxonomy: str, diags: list[Diagnostic]) -> list[_T
     by_slug: dict[str, _Term] = {}
     for post in posts:
         for name in getattr(post, taxonomy):
-            slug = slugs.slugify(name)
+            slug = slugs.term_slug(name)
             if not slug:
-                diags.append(warning(post.source, 0, f"{taxonomy[:-1]} {name!r} has no letters or digits; "
+                why = ("has no letters or digits" if not slugs.slugify(name)
+                       else "would need a URL the taxonomy uses itself")
+                diags.append(warning(post.source, 0, f"{taxonomy[:-1]} {name!r} {why}; "
                                                      "it is left out of the taxonomy"))
                 continue
             term = by_slug.setdefault(slug, _Term(name, slug, []))
@@ -68,20 +70,31 @@ def _terms(posts: list[Post], taxonomy: str, diags: list[Diagnostic]) -> list[_T
     return sorted(by_slug.values(), key=lambda t: (t.name.casefold(), t.slug))
 
 
+def _parent(path: str, levels: int) -> str:
+    """``path`` without its last ``levels`` segments."""
+    return path.rsplit("/", levels)[0]
+
+
 def plan_site(posts: Sequence[Post], config: SiteConfig, options: BuildOptions) -> Plan:
     """Every output file of the site as a :class:`PageJob`, in path order."""
     diags: list[Diagnostic] = []
     live = published(posts, options)
 
-    # One post per slug: the first by source path keeps it.
+    # One post per slug: the first by source path keeps it. Slugs that differ
+    # only in case ('ß' and 'ss') clash too: on a case-insensitive disk they
+    # are one folder, and the host refuses to write the second.
     owner: dict[str, Post] = {}
     for post in sorted(live, key=lambda p: p.source):
-        if post.slug in owner:
+        key = post.slug.casefold()
+        if key in owner:
+            first = owner[key]
+            same = "" if first.slug == post.slug else \
+                f" (as {first.slug!r}: the same folder on a case-insensitive disk)"
             diags.append(error(post.source, 0, f"slug {post.slug!r} is already used by "
-                                               f"{owner[post.slug].source}; give one of them another 'slug:'"))
+                                               f"{first.source}{same}; give one of them another 'slug:'"))
             continue
-        owner[post.slug] = post
-    live = [p for p in live if owner.get(p.slug) is p]
+        owner[key] = post
+    live = [p for p in live if owner.get(p.slug.casefold()) is p]
 
     jobs: list[PageJob] = []
     size = config.page_size
@@ -119,15 +132,25 @@ def plan_site(posts: Sequence[Post], config: SiteConfig, options: BuildOptions) 
     jobs.append(PageJob(kind="css", path="css/style.css", url="css/style.css"))
     jobs.append(PageJob(kind="robots", path="robots.txt", url="robots.txt"))
 
-    taken = {job.path: "" for job in jobs}
+    # Paths (case-folded) already written, and the folders they are in: an
+    # alias may neither replace a file nor turn a file into a folder
+    # ('css/style.css/' would take the stylesheet's place) or the reverse.
+    taken = {job.path.casefold(): "" for job in jobs}
+    folders = {_parent(path, i) for path in taken for i in range(1, path.count("/") + 1)}
     for post in sorted(live, key=lambda p: p.source):
         for alias in post.aliases:
-            if alias in taken:
-                who = taken[alias]
+            key = alias.casefold()
+            clash = next((p for p in [key] + [_parent(key, i) for i in range(1, key.count("/") + 1)]
+                          if p in taken), None)
+            if clash is None and key in folders:
+                clash = key
+            if clash is not None:
+                who = taken.get(clash, "")
                 what = f"the alias of {who}" if who else "a page of the site"
                 diags.append(error(post.source, 0, f"alias {alias!r} would overwrite {what}; remove it"))
                 continue
-            taken[alias] = post.source
+            taken[key] = post.source
+            folders.update(_parent(key, i) for i in range(1, key.count("/") + 1))
             url = alias[:-len("index.html")] if alias.endswith("index.html") else alias
             jobs.append(PageJob(kind="alias", path=alias, url=url, target=post.url_path))
 

@@ -13,7 +13,9 @@ import dataclasses
 import hashlib
 import json
 import operator
+import pprint  # noqa: F401  jinja2's pprint filter imports it lazily (the guest cannot)
 import re
+import textwrap  # noqa: F401  jinja2's wordwrap filter imports it lazily (the guest cannot)
 from dataclasses import dataclass, field
 from types import CodeType, TracebackType
 from typing import Any, Callable, Mapping, Sequence
@@ -26,7 +28,7 @@ from markupsafe import Markup
 from . import highlight, slugs
 from .config import SiteConfig
 from .dates import DateInfo
-from .diagnostics import Diagnostic, describe_exception, error
+from .diagnostics import Diagnostic, describe_exception, error, megabytes
 from .model import OutputFile, PageJob, Post, SiteResult, SitemapLink
 from .theme import THEME
 
@@ -45,9 +47,110 @@ TEMPLATE_FOR_KIND = {
 TAXONOMY_TITLES = {"tags": "Tags", "categories": "Categories"}
 TAXONOMY_SINGULAR = {"tags": "Tag", "categories": "Category"}
 MAX_TEMPLATE_STRING = 1_000_000  # longest string a template may build with * or **
+# Largest integer a template may compute with * or ** (Python cannot print
+# ints over 4,300 digits, and multiplying huge ones blocks signals natively).
+MAX_TEMPLATE_INT_BITS = 10_000
+_BIG_NUMBER = f"a template may not compute a number larger than {MAX_TEMPLATE_INT_BITS:,} bits"
 # Characters XML 1.0 forbids even when escaped; dropped from feeds and sitemaps.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# Code points HTML forbids in a document (controls other than whitespace,
+# noncharacters): they come out as U+FFFD, so every page parses cleanly.
+_HTML_INVALID = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef"
+                           + "".join(chr(p << 16 | 0xFFFE) + chr(p << 16 | 0xFFFF) for p in range(17)) + "]")
+
+
+def _safe_range(*args: int) -> range:
+    """Jinja2's ``safe_range`` without ``len()``: on a 32-bit build (the wasm
+    guest) ``len(range(10**12))`` raises "Python int too large to convert to
+    C ssize_t" before the sandbox's own check, so the engines disagreed."""
+    rng = range(*args)
+    if max(0, -((rng.start - rng.stop) // rng.step)) > jinja2.sandbox.MAX_RANGE:
+        raise OverflowError("Range too big. The sandbox blocks ranges larger than"
+                            f" MAX_RANGE ({jinja2.sandbox.MAX_RANGE}).")
+    return rng
+
+
+# CPython refuses code nested past 20 loop/with/try blocks, 100 indentation
+# levels or 200 brackets with a SyntaxError, and to word that error it opens
+# the source file by name: in the capability-free guest any file access traps
+# the whole instance. So templates whose generated code nests that deep are
+# refused here, before compile(), with the same message on both engines.
+MAX_CODE_BLOCKS = 16
+MAX_CODE_INDENT = 80
+MAX_CODE_BRACKETS = 150
+_BLOCK_STATEMENTS = ("for ", "async for ", "while ", "with ", "async with ", "try:")
+_DEBUG_INFO = re.compile(r"^debug_info = '([0-9=&]*)'$", re.MULTILINE)
+
+
+def _brackets_too_deep(line: str) -> bool:
+    depth, quote, escaped = 0, "", False
+    for ch in line:
+        if quote:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+            if depth > MAX_CODE_BRACKETS:
+                return True
+        elif ch in ")]}":
+            depth -= 1
+    return False
+
+
+def _too_deep(code: str) -> int:
+    """The line of generated Python that nests past CPython's limits, or 0."""
+    blocks: list[int] = []
+    for number, line in enumerate(code.split("\n"), 1):
+        stripped = line.lstrip(" ")
+        if not stripped:
+            continue
+        indent = (len(line) - len(stripped)) // 4
+        while blocks and blocks[-1] >= indent:
+            blocks.pop()
+        if stripped.startswith(_BLOCK_STATEMENTS):
+            blocks.append(indent)
+        if len(blocks) > MAX_CODE_BLOCKS or indent > MAX_CODE_INDENT:
+            return number
+        if (stripped.count("(") + stripped.count("[") + stripped.count("{") > MAX_CODE_BRACKETS
+                and _brackets_too_deep(stripped)):
+            return number
+    return 0
+
+
+def _template_lineno(code: str, code_line: int) -> int:
+    """The template line that generated ``code_line`` (from Jinja's debug_info)."""
+    m = _DEBUG_INFO.search(code)
+    pairs = [tuple(map(int, pair.split("="))) for pair in m.group(1).split("&") if pair] if m else []
+    before = [(line, tpl) for tpl, line in pairs if line <= code_line]
+    return max(before)[1] if before else 1
+
+
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+def _without_address(value: Any) -> Any:
+    """``value`` as template output. An object shown by its default repr
+    (``{{ posts|map('upper') }}`` without ``|list``: ``<generator object ...
+    at 0x7f...>``) carries its memory address, which differs from build to
+    build and between engines; the address is left out."""
+    if isinstance(value, (str, int, float, jinja2.Undefined)) or value is None or hasattr(value, "__html__"):
+        return value
+    text = str(value)
+    return _ADDRESS.sub("", text) if " at 0x" in text else text
+
+
+def _not_deterministic(what: str) -> Callable[..., Any]:
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise jinja2.sandbox.SecurityError(f"{what} would make every build different; templates must be "
+                                           "deterministic")
+    return refuse
 
 
 class ThemeSandbox(ImmutableSandboxedEnvironment):
@@ -55,12 +158,59 @@ class ThemeSandbox(ImmutableSandboxedEnvironment):
 
     intercepted_binops = frozenset(["*", "**"])
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("finalize", _without_address)
+        super().__init__(*args, **kwargs)
+        self.globals["range"] = _safe_range
+        string_filter = self.filters["string"]
+        self.filters["string"] = lambda value: string_filter(_without_address(value))
+        # A page must be the same on every build and engine: no randomness.
+        self.filters["random"] = _not_deterministic("the 'random' filter")
+        self.globals["lipsum"] = _not_deterministic("lipsum()")
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        # str.encode / bytes.decode look codecs up by name, importing them on
+        # first use: the guest can import nothing after its snapshot.
+        if attr in ("encode", "decode") and isinstance(obj, (str, bytes, bytearray)):
+            return False
+        return super().is_safe_attribute(obj, attr, value)
+
+    def _compile(self, source: str, filename: str) -> CodeType:
+        line = _too_deep(source)
+        if line:
+            raise jinja2.TemplateSyntaxError(
+                f"nested too deeply (more than {MAX_CODE_BLOCKS} loops inside each other, "
+                f"{MAX_CODE_INDENT} levels of blocks or {MAX_CODE_BRACKETS} of brackets)",
+                _template_lineno(source, line), filename=filename)
+        return super()._compile(source, filename)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """``x._anything`` is refused whether or not ``x`` has it (``range.__self__``
+        on a function, ``self._TemplateReference__context``); a mapping's own
+        keys (``page.params._draft``) stay readable."""
+        if (isinstance(attribute, str) and attribute.startswith("_")
+                and not (isinstance(obj, Mapping) and attribute in obj)):
+            self.unsafe_undefined(obj, attribute)
+        return super().getattr(obj, attribute)
+
+    def unsafe_undefined(self, obj: Any, attribute: str) -> Any:
+        """An attribute the sandbox refuses is an error, not a silent empty value:
+        ``{{ ''.__class__ }}`` and ``'{0.__class__}'.format(x)`` say so."""
+        raise jinja2.sandbox.SecurityError(
+            f"access to attribute {attribute!r} of {type(obj).__name__!r} object is unsafe.")
+
     def call_binop(self, context: Any, operator_name: str, left: Any, right: Any) -> Any:
         if operator_name == "**":
             if isinstance(right, (int, float)) and abs(right) > 1000:
                 raise jinja2.sandbox.SecurityError("exponent too large for a template")
+            if (isinstance(left, int) and isinstance(right, int) and right > 0
+                    and left.bit_length() * right > MAX_TEMPLATE_INT_BITS):
+                raise jinja2.sandbox.SecurityError(_BIG_NUMBER)
             return operator.pow(left, right)
         if operator_name == "*":
+            if (isinstance(left, int) and isinstance(right, int)
+                    and left.bit_length() + right.bit_length() > MAX_TEMPLATE_INT_BITS):
+                raise jinja2.sandbox.SecurityError(_BIG_NUMBER)
             for seq, n in ((left, right), (right, left)):
                 if isinstance(seq, (str, list, tuple)) and isinstance(n, int):
                     if len(seq) * n > MAX_TEMPLATE_STRING:
@@ -129,7 +279,8 @@ def _theme(overrides: Mapping[str, str]) -> _Theme:
             else:
                 del sources[name]
         except Exception as exc:  # e.g. RecursionError on absurd nesting
-            theme.diagnostics.append(error(f"templates/{name}", 0, f"template error: {describe_exception(exc)}"))
+            what = "nests too deeply (recursion?)" if isinstance(exc, RecursionError) else describe_exception(exc)
+            theme.diagnostics.append(error(f"templates/{name}", 0, f"template error: {what}"))
             sources.pop(name, None)
             if name in THEME:
                 sources[name] = (THEME[name], f"theme/{name}")
@@ -273,7 +424,7 @@ def _site_view(config: SiteConfig, urls: _Urls) -> SiteView:
 def _terms_links(names: list[str], taxonomy: str, urls: _Urls) -> list[Link]:
     out = []
     for name in names:
-        slug = slugs.slugify(name)
+        slug = slugs.term_slug(name)
         if slug:
             out.append(Link(name, urls.rel(f"{taxonomy}/{slug}/")))
     return out
@@ -390,15 +541,26 @@ def _absolute(html_text: str, root: str) -> str:
     return _ROOT_RELATIVE.sub(lambda m: m.group(1) + root + "/", html_text)
 
 
-def _template_line(tb: TracebackType | None, filenames: set[str]) -> tuple[str, int]:
-    """The innermost template frame of a traceback (no linecache, no files)."""
-    found = ("", 0)
+def _template_line(tb: TracebackType | None, filenames: set[str], recursion: bool = False) -> tuple[str, int]:
+    """The innermost template frame of a traceback (no linecache, no files).
+
+    For a RecursionError the innermost frame is wherever the engine's Python
+    ran out of depth, which differs natively and in the guest; the outermost
+    frame that repeats, one on the loop, is the same on both.
+    """
+    frames: list[tuple[str, int]] = []
     while tb is not None:
         code: CodeType = tb.tb_frame.f_code
         if code.co_filename in filenames:
-            found = (code.co_filename, tb.tb_lineno)
+            frames.append((code.co_filename, tb.tb_lineno))
         tb = tb.tb_next
-    return found
+    if recursion:
+        seen: set[tuple[str, int]] = set()
+        repeated = {frame for frame in frames if frame in seen or seen.add(frame)}
+        for frame in frames:
+            if frame in repeated:
+                return frame
+    return frames[-1] if frames else ("", 0)
 
 
 def render_job(job: PageJob, posts: Mapping[str, Post], config: SiteConfig,
@@ -410,7 +572,7 @@ def render_job(job: PageJob, posts: Mapping[str, Post], config: SiteConfig,
     except Exception as exc:
         loader: _ThemeLoader = theme.env.loader  # type: ignore[assignment]
         filenames = {fn for _, fn in loader.sources.values()}
-        where, line = _template_line(exc.__traceback__, filenames)
+        where, line = _template_line(exc.__traceback__, filenames, isinstance(exc, RecursionError))
         if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
             where, line = exc.filename, exc.lineno or 0
         if not where:
@@ -418,21 +580,26 @@ def render_job(job: PageJob, posts: Mapping[str, Post], config: SiteConfig,
         if isinstance(exc, RecursionError):
             what = "nests too deeply (recursion?)"
         elif isinstance(exc, MemoryError):
-            what = f"ran out of memory (limits.memory_mb is {config.limits.memory_mb})"
+            what = "ran out of memory (the sandbox's cap is limits.memory_mb)"
         else:
             what = describe_exception(exc)
         return None, error(where, line, f"while rendering {job.path}: {what}")
     if name.endswith(".xml"):
         text = _XML_INVALID.sub("", text)
+    elif name.endswith(".html") and _HTML_INVALID.search(text):
+        text = _HTML_INVALID.sub("\ufffd", text)
     if not text.isascii() and _SURROGATE.search(text):  # e.g. {{ "\\ud800" }}: not writable as UTF-8
         loader = theme.env.loader  # type: ignore[assignment]
         return None, error(loader.sources.get(name, ("", f"theme/{name}"))[1], 0,
                            f"while rendering {job.path}: the page holds half of a surrogate pair "
                            "(a \\ud800-\\udfff escape?), which is not a character")
     limit = int(config.limits.max_output_mb * 1_000_000)
-    if len(text) > limit:
-        return None, error(job.posts[0] if job.posts else f"theme/{name}", 0,
-                           f"{job.path} would be {len(text) / 1e6:.1f} MB, over the "
+    if len(text) > limit:  # a post page is as big as its post; any other page, as its template makes it
+        loader = theme.env.loader  # type: ignore[assignment]
+        blame = job.posts[0] if job.kind == "post" and job.posts else \
+            loader.sources.get(name, ("", f"theme/{name}"))[1]
+        return None, error(blame, 0,
+                           f"{job.path} would be {megabytes(len(text))} MB, over the "
                            f"{limit / 1e6:g} MB output limit (limits.max_output_mb)")
     return OutputFile(job.path, text), None
 

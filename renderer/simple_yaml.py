@@ -53,8 +53,8 @@ class SimpleYaml:
     def _plain(self, text: str) -> Any:
         tag = self._scalars.resolve(yaml.ScalarNode, text, (True, False))
         construct = self._scalars.yaml_constructors.get(tag)
-        if construct is None:  # e.g. "=": let PyYAML report it
-            raise Unsupported(text)
+        if construct is None or (tag == "tag:yaml.org,2002:int" and len(text) > 100):
+            raise Unsupported(text)  # e.g. "=", or a number too long: let the full loader report it
         return construct(self._scalars, yaml.ScalarNode(tag, text))
 
     def _scalar(self, text: str, flow: bool = False) -> Any:

@@ -63,9 +63,29 @@ class BuildReport:
         }
 
 
+MAX_BATCH_BYTES = 4_000_000  # sources parsed in one call: larger posts go one per call
+
+
 def _chunks(items: Sequence[T], workers: int, lo: int = 4, hi: int = 64) -> list[list[T]]:
     size = max(lo, min(hi, -(-len(items) // max(1, workers * 4))))
     return [list(items[i:i + size]) for i in range(0, len(items), size)]
+
+
+def _source_chunks(sources: Sequence[Source], workers: int) -> list[list[Source]]:
+    """Sources in batches of consecutive files, also split so that one call's
+    input stays under MAX_BATCH_BYTES (a sandbox's memory is capped)."""
+    out: list[list[Source]] = []
+    for chunk in _chunks(sources, workers):
+        batch: list[Source] = []
+        size = 0
+        for source in chunk:
+            if batch and size + len(source.data) > MAX_BATCH_BYTES:
+                out.append(batch)
+                batch, size = [], 0
+            batch.append(source)
+            size += len(source.data)
+        out.append(batch)
+    return out
 
 
 # Module-level so a process pool can pickle them.
@@ -161,7 +181,7 @@ def parse_sources(engine: Renderer, sources: Sequence[Source], config: str, tzif
     re-parses only the posts that changed) gives the same posts as parsing
     them with the rest.
     """
-    parsed = _map(pool, _parse_batch, [(engine, b, config, tzif) for b in _chunks(sources, jobs)],
+    parsed = _map(pool, _parse_batch, [(engine, b, config, tzif) for b in _source_chunks(sources, jobs)],
                   "parse", progress)
     posts: list[Post] = []
     diags: list[Diagnostic] = []

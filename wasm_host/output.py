@@ -50,6 +50,16 @@ def check_path(path: str) -> str | None:
     return None
 
 
+def _utf8_size(text: str) -> int | None:
+    """How many bytes ``text`` takes in UTF-8 (as written), or None if it cannot be encoded."""
+    if text.isascii():
+        return len(text)
+    try:
+        return len(text.encode("utf-8"))
+    except UnicodeEncodeError:
+        return None
+
+
 def validate(files: list[OutputFile], max_bytes: int) -> tuple[list[OutputFile], list[Diagnostic]]:
     """Keep the files that are safe to write; report the others."""
     keep: list[OutputFile] = []
@@ -60,8 +70,13 @@ def validate(files: list[OutputFile], max_bytes: int) -> tuple[list[OutputFile],
         if problem:
             diags.append(error("<renderer>", 0, f"refused output {f.path[:200]!r}: {problem}"))
             continue
-        if len(f.content) > max_bytes:
-            diags.append(error("<renderer>", 0, f"refused output {f.path!r}: {len(f.content)} characters, "
+        size = _utf8_size(f.content)
+        if size is None:
+            diags.append(error("<renderer>", 0, f"refused output {f.path!r}: not valid Unicode text "
+                                                "(a lone surrogate cannot be written as UTF-8)"))
+            continue
+        if size > max_bytes:
+            diags.append(error("<renderer>", 0, f"refused output {f.path!r}: {size} bytes, "
                                                 f"over the {max_bytes} limit"))
             continue
         key = f.path.casefold()

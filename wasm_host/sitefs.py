@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from renderer import Diagnostic, Source, load_config
-from renderer.diagnostics import error, warning
+from renderer.diagnostics import error, megabytes, warning
 
 POST_SUFFIXES = (".md", ".markdown")
 TEMPLATE_SUFFIXES = (".html", ".xml", ".css", ".txt")
@@ -121,7 +121,7 @@ def load_site(root: Path | str) -> SiteInput:
         try:
             size = path.stat().st_size
             if size > max_bytes:
-                diags.append(error(rel, 0, f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:g} MB "
+                diags.append(error(rel, 0, f"file is {megabytes(size)} MB, over the {max_bytes / 1e6:g} MB "
                                            "limit (raise limits.max_file_mb in site.toml if this is intended)"))
                 continue
             sources.append(Source(rel, path.read_bytes()))
@@ -134,6 +134,9 @@ def load_site(root: Path | str) -> SiteInput:
         rel = _rel(path, root)
         if path.parent != tdir or not path.name.endswith(TEMPLATE_SUFFIXES):
             diags.append(warning(rel, 0, "not a template (templates/NAME.html, .xml, .css or .txt); ignored"))
+            continue
+        if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+            diags.append(error(rel, 0, "symlink to a file outside the site; using the default theme's template"))
             continue
         try:
             templates[path.name] = path.read_bytes().decode("utf-8-sig")
