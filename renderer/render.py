@@ -56,8 +56,23 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # Code points HTML forbids in a document (controls other than whitespace,
 # noncharacters): they come out as U+FFFD, so every page parses cleanly.
-_HTML_INVALID = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef"
-                           + "".join(chr(p << 16 | 0xFFFE) + chr(p << 16 | 0xFFFF) for p in range(17)) + "]")
+# One character class of ranges (scanned fast), over-matching the astral
+# planes' top code points; _html_clean keeps those that are not noncharacters.
+_HTML_SUSPECT = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\U0001fffe-\U0010ffff]")
+
+
+def _html_replace(m: re.Match[str]) -> str:
+    ch = m.group(0)
+    if ord(ch) > 0xFFFF and ord(ch) & 0xFFFE != 0xFFFE:
+        return ch  # an astral character that is not a noncharacter: fine
+    return "\ufffd"
+
+
+def _html_clean(text: str) -> str:
+    """``text`` with the code points HTML forbids replaced by U+FFFD."""
+    if _HTML_SUSPECT.search(text) is None:
+        return text
+    return _HTML_SUSPECT.sub(_html_replace, text)
 
 
 def _safe_range(*args: int) -> range:
@@ -586,8 +601,8 @@ def render_job(job: PageJob, posts: Mapping[str, Post], config: SiteConfig,
         return None, error(where, line, f"while rendering {job.path}: {what}")
     if name.endswith(".xml"):
         text = _XML_INVALID.sub("", text)
-    elif name.endswith(".html") and _HTML_INVALID.search(text):
-        text = _HTML_INVALID.sub("\ufffd", text)
+    elif name.endswith(".html"):
+        text = _html_clean(text)
     if not text.isascii() and _SURROGATE.search(text):  # e.g. {{ "\\ud800" }}: not writable as UTF-8
         loader = theme.env.loader  # type: ignore[assignment]
         return None, error(loader.sources.get(name, ("", f"theme/{name}"))[1], 0,
