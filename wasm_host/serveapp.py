@@ -1,0 +1,444 @@
+"""The ASGI application of ``wasmblog serve``: routing like a static host, bounded rendering, answers.
+
+Routing: ``/`` and ``/index.html``, ``/posts/x/`` and ``/posts/x/index.html``
+serve the same file; ``/posts/x`` redirects (301) to ``/posts/x/``; feeds,
+the sitemap, CSS, robots.txt and aliases are served at their output paths;
+a base_url path prefix (``https://example.org/blog/``) moves the site under
+``/blog/`` and ``/`` redirects there; anything else gets the site's 404 page
+with status 404. Request paths are decoded once and strictly
+(:func:`wasm_host.httputil.decode_path`); static files are opened through
+:func:`wasm_host.httputil.open_static`.
+
+Rendering: at most ``max_inflight`` renders on worker threads, at most
+``max_queue`` requests waiting (FIFO, for at most ``queue_timeout`` s), then
+``503`` with ``Retry-After``. A render stopped by the engine (deadline,
+memory cap, trap) or failing in the theme gives a ``500`` page; nothing
+else is affected. Requests are logged in common log format plus the
+render time and the total time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import html
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Mapping
+from urllib.parse import quote
+
+from . import livereload
+from .httputil import (BadPath, OpenedFile, body_etag, content_type, decode_path, etag_matches, http_date,
+                       not_modified_since, open_static)
+from .sitehost import Rendered, SiteHost, Snapshot
+
+if TYPE_CHECKING:
+    from .serve import ServeOptions
+
+MAX_GET_BODY = 1024  # bytes of body a GET or HEAD may carry (ignored); more is refused with 413
+STREAM_CHUNK = 256 * 1024
+SAFE_URL_CHARS = "/:@!$&'()*+,;=-._~"
+
+
+class Overloaded(Exception):
+    """No render slot and no room in the queue (or waited too long): answer 503."""
+
+
+class RenderQueue:
+    """At most ``inflight`` renders on worker threads, at most ``queue`` waiting, FIFO.
+
+    A slot is released when the worker thread actually finishes, even if the
+    request gave up waiting (native soft timeout, client gone, shutdown), so
+    the number of busy threads never exceeds the bound.
+    """
+
+    def __init__(self, inflight: int, queue: int, queue_timeout: float) -> None:
+        self.inflight = inflight
+        self.max_queue = queue
+        self.queue_timeout = queue_timeout
+        self.pool = ThreadPoolExecutor(inflight, thread_name_prefix="wasmblog-render")
+        self.running = 0
+        self.rejected = 0
+        self.completed = 0
+        self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
+
+    @property
+    def waiting(self) -> int:
+        return len(self._waiters)
+
+    async def _acquire(self) -> None:
+        if self.running < self.inflight and not self._waiters:
+            self.running += 1
+            return
+        if len(self._waiters) >= self.max_queue:
+            self.rejected += 1
+            raise Overloaded("the render queue is full")
+        fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters.append(fut)
+        try:
+            await asyncio.wait_for(fut, self.queue_timeout)
+        except asyncio.TimeoutError:
+            self.rejected += 1
+            raise Overloaded("waited too long for a render slot") from None
+        except asyncio.CancelledError:
+            if fut.done() and not fut.cancelled():
+                self._release()  # the slot was handed to us as we were cancelled
+            raise
+        finally:
+            try:
+                self._waiters.remove(fut)
+            except ValueError:
+                pass
+
+    def _release(self, _: Any = None) -> None:
+        self.completed += 1
+        while self._waiters:
+            fut = self._waiters.popleft()
+            if not fut.done():
+                fut.set_result(None)  # hand the slot over
+                return
+        self.running -= 1
+
+    async def run(self, fn: Callable[..., Any], *args: Any, soft_timeout: float | None = None) -> Any:
+        await self._acquire()
+        try:
+            fut = asyncio.get_running_loop().run_in_executor(self.pool, fn, *args)
+        except BaseException:
+            self._release()
+            raise
+        fut.add_done_callback(self._release)
+        if soft_timeout:
+            return await asyncio.wait_for(asyncio.shield(fut), soft_timeout)
+        return await asyncio.shield(fut)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+# --- the ASGI application ---------------------------------------------------------------
+
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+
+_COMMON = [(b"x-content-type-options", b"nosniff")]
+_NO_CACHE = (b"cache-control", b"no-cache")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def clf_time(now: float) -> str:
+    """``10/Oct/2000:13:55:36 -0700``, the common log format's time (English month names, any locale)."""
+    t = time.localtime(now)
+    offset = t.tm_gmtoff or 0
+    sign = "-" if offset < 0 else "+"
+    offset = abs(offset)
+    return (f"{t.tm_mday:02d}/{_MONTHS[t.tm_mon - 1]}/{t.tm_year}:{t.tm_hour:02d}:{t.tm_min:02d}:"
+            f"{t.tm_sec:02d} {sign}{offset // 3600:02d}{offset % 3600 // 60:02d}")
+
+
+def _printable(raw: bytes) -> str:
+    text = raw.decode("latin-1")
+    return "".join(ch if 0x20 < ord(ch) < 0x7f and ch not in '"\\' else f"\\x{ord(ch):02x}" for ch in text)
+
+
+@dataclass
+class Stats:
+    requests: int = 0
+    renders: int = 0
+    faults: int = 0
+    rejected: int = 0
+    statuses: collections.Counter = field(default_factory=collections.Counter)
+
+
+class ServeApp:
+    """The ASGI application: routing, static files, rendering, live reload, logging."""
+
+    def __init__(self, host: SiteHost, options: ServeOptions, log: Callable[[str], None],
+                 access_log: Callable[[str], None] | None) -> None:
+        self.host = host
+        self.options = options
+        self.log = log
+        self.access_log = access_log
+        self.queue = RenderQueue(options.max_inflight, options.max_queue, options.queue_timeout)
+        self.live = livereload.LiveReload() if options.live_reload else None
+        self.stats = Stats()
+        self._refreshing: asyncio.Future[bool] | None = None
+        self._reload_pool = ThreadPoolExecutor(1, thread_name_prefix="wasmblog-reload")
+        if self.live is not None:
+            snap = host.snapshot
+            self.live.bump(snap.generation if snap else 0)
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    def started(self, loop: asyncio.AbstractEventLoop) -> None:
+        if self.live is not None:
+            self.live.bind(loop)
+
+    def closing(self) -> None:
+        if self.live is not None:
+            self.live.close()
+
+    def close(self) -> None:
+        self.queue.close()
+        self._reload_pool.shutdown(wait=False, cancel_futures=True)
+
+    def on_change(self, snap: Snapshot) -> None:
+        if self.live is not None:
+            self.live.bump(snap.generation)
+
+    async def current(self) -> Snapshot:
+        """The snapshot to answer from: reloaded first if the folder changed."""
+        host = self.host
+        for _ in range(3):
+            if not host.needs_refresh():
+                break
+            if self._refreshing is None or self._refreshing.done():
+                self._refreshing = asyncio.get_running_loop().run_in_executor(self._reload_pool, host.refresh)
+            try:
+                await asyncio.shield(self._refreshing)
+            except Exception as exc:  # refresh reports its own problems; never fail a request for it
+                self.log(f"wasmblog: reload failed: {exc}")
+                break
+        snap = host.snapshot
+        assert snap is not None
+        return snap
+
+    # -- ASGI ----------------------------------------------------------------------------
+
+    async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        started = time.perf_counter()
+        outcome = _Outcome()
+        try:
+            await self._handle(scope, receive, send, outcome)
+        finally:
+            self.stats.requests += 1
+            self.stats.statuses[outcome.status] += 1
+            if self.access_log is not None:
+                self._log_request(scope, outcome, time.perf_counter() - started)
+
+    def _log_request(self, scope: dict[str, Any], outcome: "_Outcome", seconds: float) -> None:
+        client = scope.get("client")
+        target = scope.get("raw_path") or scope.get("path", "").encode()
+        if scope.get("query_string"):
+            target += b"?" + scope["query_string"]
+        render = f"{outcome.render * 1e3:.2f}ms" if outcome.render is not None else "-"
+        assert self.access_log is not None
+        self.access_log(f'{client[0] if client else "-"} - - [{clf_time(time.time())}] '
+                        f'"{scope["method"]} {_printable(target)} HTTP/{scope.get("http_version", "1.1")}" '
+                        f"{outcome.status} {outcome.length or '-'} render={render} total={seconds * 1e3:.2f}ms")
+
+    async def _handle(self, scope: dict[str, Any], receive: Receive, send: Send, out: "_Outcome") -> None:
+        method = scope["method"]
+        head = method == "HEAD"
+        if method not in ("GET", "HEAD"):
+            await self._plain(send, out, 405, "only GET and HEAD are served", head,
+                              [(b"allow", b"GET, HEAD")])
+            return
+        headers = _headers(scope)
+        length = headers.get("content-length", "0")
+        if "transfer-encoding" in headers or not length.isdigit() or int(length) > MAX_GET_BODY:
+            await self._plain(send, out, 413, "GET and HEAD requests take no body", head,
+                              [(b"connection", b"close")])
+            return
+        raw = scope.get("raw_path") or scope["path"].encode("utf-8")
+        try:
+            path = decode_path(raw)
+        except BadPath as exc:
+            await self._plain(send, out, 400, f"bad request path: {exc}", head)
+            return
+        query = scope.get("query_string") or b""
+
+        if path == livereload.EVENTS_PATH and self.live is not None:
+            out.status = 200
+            if head:
+                await send({"type": "http.response.start", "status": 200,
+                            "headers": [(b"content-type", b"text/event-stream; charset=utf-8"), *_COMMON]})
+                await send({"type": "http.response.body", "body": b""})
+                return
+            await self.live.stream(receive, send)
+            return
+
+        snap = await self.current()
+        base = snap.base_path
+        if not path.startswith(base):
+            if path + "/" == base:
+                await self._redirect(send, out, 301, base, query, head)
+            elif path == "/":
+                await self._redirect(send, out, 302, base, query, head)
+            else:
+                await self._not_found(snap, send, out, head)
+            return
+        rel = path[len(base):]
+        target = rel + "index.html" if rel == "" or rel.endswith("/") else rel
+        if target in snap:
+            await self._serve(snap, target, headers, send, out, head, 200)
+        elif rel and not rel.endswith("/") and rel + "/index.html" in snap:
+            await self._redirect(send, out, 301, path + "/", query, head)
+        else:
+            await self._not_found(snap, send, out, head)
+
+    # -- answers ---------------------------------------------------------------------------
+
+    async def _serve(self, snap: Snapshot, target: str, headers: Mapping[str, str], send: Send,
+                     out: "_Outcome", head: bool, status: int) -> None:
+        if target in snap.static:
+            await self._static_file(snap, target, headers, send, out, head, status)
+            return
+        ctype = content_type(target)
+        inject = self.live is not None and ctype.startswith("text/html")
+        timing: list[tuple[bytes, bytes]] = []
+        if target in snap.files:
+            body, etag = snap.files[target]
+            if inject:
+                body = livereload.inject(body)
+                etag = body_etag(body)
+        else:
+            job = snap.pages[target]
+            known = snap.etags.get(target)
+            if status == 200 and known and etag_matches(headers.get("if-none-match", ""), known):
+                await self._not_modified(send, out, [(b"etag", known.encode())])
+                return
+            # The native engine cannot be stopped: stop waiting for it instead (wasm stops itself).
+            soft_timeout = self.host.engine.timeout if self.host.engine.name == "native" else None
+            try:
+                result: Rendered = await self.queue.run(self.host.render, snap, job, soft_timeout=soft_timeout)
+            except Overloaded as exc:
+                self.stats.rejected += 1
+                await self._error_page(send, out, 503, "Busy", "The server is rendering as many pages as it may "
+                                       "and its queue is full. Try again in a moment.", head,
+                                       [(b"retry-after", b"1")], detail=str(exc))
+                return
+            except asyncio.TimeoutError:
+                result = Rendered(None, "timeout", f"rendering exceeded {soft_timeout:g} s "
+                                                   "(limits.render_timeout); the native engine cannot stop it",
+                                  soft_timeout or 0.0)
+            out.render = result.seconds
+            self.stats.renders += 1
+            if result.body is None:
+                self.stats.faults += 1
+                self.log(f"wasmblog: {target}: {result.kind}: {result.message}")
+                await self._error_page(send, out, 500, "This page could not be rendered",
+                                       f"The sandbox that rendered it stopped ({result.kind}). The server carries on; "
+                                       "other pages are not affected.", head, detail=result.message)
+                return
+            body = livereload.inject(result.body) if inject else result.body
+            etag = body_etag(body)
+            if status == 200:
+                snap.etags[target] = etag
+            timing.append((b"server-timing", f"render;dur={result.seconds * 1e3:.2f}".encode()))
+        extra = [(b"etag", etag.encode()), *timing]
+        if status == 200 and etag_matches(headers.get("if-none-match", ""), etag):
+            await self._not_modified(send, out, extra)
+            return
+        await self._send(send, out, status, ctype, body, head, extra + [_NO_CACHE])
+
+    async def _static_file(self, snap: Snapshot, target: str, headers: Mapping[str, str], send: Send,
+                           out: "_Outcome", head: bool, status: int) -> None:
+        opened = open_static(snap.static_root, target)
+        if opened is None:
+            self.log(f"wasmblog: refused static/{target}: not a regular file inside static/ any more")
+            if status == 404:
+                await self._plain(send, out, 404, "not found", head)
+            else:
+                await self._not_found(snap, send, out, head)
+            return
+        try:
+            validators = [(b"etag", opened.etag.encode()), (b"last-modified", http_date(opened.mtime).encode())]
+            if status == 200:
+                inm = headers.get("if-none-match")
+                ims = headers.get("if-modified-since")
+                if (etag_matches(inm, opened.etag) if inm is not None
+                        else ims is not None and not_modified_since(ims, opened.mtime)):
+                    await self._not_modified(send, out, validators)
+                    return
+            start_headers = [(b"content-type", content_type(target).encode()),
+                             (b"content-length", str(opened.size).encode()), _NO_CACHE, *validators, *_COMMON]
+            out.status, out.length = status, opened.size
+            await send({"type": "http.response.start", "status": status, "headers": start_headers})
+            if head:
+                await send({"type": "http.response.body", "body": b""})
+                return
+            await _stream(opened, send)
+        finally:
+            opened.close()
+
+    async def _not_found(self, snap: Snapshot, send: Send, out: "_Outcome", head: bool) -> None:
+        if "404.html" in snap:
+            await self._serve(snap, "404.html", {}, send, out, head, 404)
+        else:
+            await self._plain(send, out, 404, "not found", head)
+
+    async def _redirect(self, send: Send, out: "_Outcome", status: int, location: str, query: bytes,
+                        head: bool) -> None:
+        url = quote(location, safe=SAFE_URL_CHARS)
+        if query:
+            url += "?" + query.decode("latin-1")
+        safe = html.escape(url)
+        body = f'<!DOCTYPE html>\n<title>Moved</title>\n<p>Moved to <a href="{safe}">{safe}</a>.</p>\n'.encode()
+        await self._send(send, out, status, "text/html; charset=utf-8", body, head,
+                         [(b"location", url.encode("latin-1"))])
+
+    async def _not_modified(self, send: Send, out: "_Outcome", validators: list[tuple[bytes, bytes]]) -> None:
+        out.status, out.length = 304, 0
+        await send({"type": "http.response.start", "status": 304, "headers": [*validators, _NO_CACHE, *_COMMON]})
+        await send({"type": "http.response.body", "body": b""})
+
+    async def _error_page(self, send: Send, out: "_Outcome", status: int, title: str, text: str, head: bool,
+                          extra: list[tuple[bytes, bytes]] | None = None, detail: str = "") -> None:
+        shown = (f"<pre>{html.escape(detail)}</pre>\n" if detail and self.options.show_errors else "")
+        body = (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+                f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+                f"<title>{status} {html.escape(title)}</title>\n</head>\n<body>\n"
+                f"<h1>{html.escape(title)}</h1>\n<p>{html.escape(text)}</p>\n{shown}</body>\n</html>\n").encode()
+        if self.live is not None:
+            body = livereload.inject(body)  # so the tab reloads once the problem is fixed
+        await self._send(send, out, status, "text/html; charset=utf-8", body, head,
+                         [(b"cache-control", b"no-store"), *(extra or [])])
+
+    async def _plain(self, send: Send, out: "_Outcome", status: int, message: str, head: bool,
+                     extra: list[tuple[bytes, bytes]] | None = None) -> None:
+        await self._send(send, out, status, "text/plain; charset=utf-8", (message + "\n").encode(), head,
+                         [(b"cache-control", b"no-store"), *(extra or [])])
+
+    async def _send(self, send: Send, out: "_Outcome", status: int, ctype: str, body: bytes, head: bool,
+                    extra: list[tuple[bytes, bytes]]) -> None:
+        out.status, out.length = status, len(body)
+        await send({"type": "http.response.start", "status": status, "headers": [
+            (b"content-type", ctype.encode()), (b"content-length", str(len(body)).encode()), *extra, *_COMMON]})
+        await send({"type": "http.response.body", "body": b"" if head else body})
+
+
+@dataclass
+class _Outcome:
+    status: int = 500
+    length: int = 0
+    render: float | None = None
+
+
+def _headers(scope: dict[str, Any]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name, value in scope.get("headers", []):
+        key = name.decode("latin-1").lower()
+        text = value.decode("latin-1")
+        out[key] = f"{out[key]}, {text}" if key in out else text
+    return out
+
+
+async def _stream(opened: OpenedFile, send: Send) -> None:
+    remaining = opened.size
+    loop = asyncio.get_running_loop()
+    while remaining > 0:
+        size = min(STREAM_CHUNK, remaining)
+        if opened.size <= STREAM_CHUNK:
+            chunk = os.read(opened.fd, size)
+        else:  # large files: keep the event loop free while the disk works
+            chunk = await loop.run_in_executor(None, os.read, opened.fd, size)
+        if not chunk:  # the file shrank under us: the promised length cannot be met
+            raise OSError("static file changed while it was being sent")
+        remaining -= len(chunk)
+        await send({"type": "http.response.body", "body": chunk, "more_body": remaining > 0})
+    if opened.size == 0:
+        await send({"type": "http.response.body", "body": b""})

@@ -1,0 +1,313 @@
+"""The site as the server holds it: loaded, parsed, planned, kept current, rendered page by page.
+
+:class:`SiteHost` loads a site folder into an immutable :class:`Snapshot`
+and replaces it when the folder changes. In per-request mode a snapshot
+holds the parsed posts and the plan (output path -> :class:`PageJob`);
+posts are parsed in sandboxes, batched, and cached per (path, content
+hash), so an edit re-parses only the posts that changed. In static mode it
+holds the built files. ``render`` renders one job of a snapshot in a fresh
+sandbox (on a worker thread) and returns the bytes ``wasmblog build`` writes.
+"""
+
+from __future__ import annotations
+
+import collections
+import hashlib
+import threading
+import time
+from concurrent.futures import Executor, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+from urllib.parse import unquote
+
+from renderer import (BuildOptions, Diagnostic, OutputFile, PageJob, Post, SiteResult, finalize, job_posts,
+                      load_config)
+from renderer.config import SiteConfig
+from renderer.diagnostics import error
+
+from .build import output_files, parse_sources, render
+from .engines import Renderer, SandboxFault
+from .httputil import body_etag
+from .sitefs import SiteInput, build_time_micros, load_site
+from .watch import Watcher, make_watcher
+
+if TYPE_CHECKING:
+    from .serve import ServeOptions
+
+
+@dataclass
+class Snapshot:
+    """The site as served at one moment: immutable once published (but for the ETag memo)."""
+
+    generation: int
+    root: Path
+    site: SiteInput
+    options: BuildOptions
+    base_path: str  # decoded path prefix of base_url, with slashes: "/" or "/blog/"
+    static: dict[str, Path]  # output path -> file under SITE/static
+    pages: dict[str, PageJob] = field(default_factory=dict)  # per-request: output path -> job
+    posts: dict[str, Post] = field(default_factory=dict)  # per-request: source -> post
+    files: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # static mode: path -> (bytes, etag)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    post_count: int = 0
+    seconds: float = 0.0
+    reparsed: int = 0
+    etags: dict[str, str] = field(default_factory=dict)  # per-request: path -> ETag of its last rendering
+
+    @property
+    def config(self) -> SiteConfig:
+        return self.site.config
+
+    @property
+    def static_root(self) -> Path:
+        return self.root / "static"
+
+    def __contains__(self, path: str) -> bool:
+        return path in self.static or path in self.pages or path in self.files
+
+    @property
+    def page_count(self) -> int:
+        return len(self.pages) + len(self.files)
+
+    def paths(self) -> list[str]:
+        """Every output path, as ``wasmblog build`` would write them."""
+        return sorted({*self.static, *self.pages, *self.files})
+
+
+@dataclass
+class Rendered:
+    body: bytes | None
+    kind: str = ""  # fault kind when body is None: timeout, memory, stack, trap, error
+    message: str = ""
+    seconds: float = 0.0
+
+
+def _fingerprint(site: SiteInput) -> tuple[Any, ...]:
+    stats = []
+    for rel, path in site.static:
+        try:
+            st = path.stat()
+            stats.append((rel, st.st_mtime_ns, st.st_size, st.st_ino))
+        except OSError:
+            stats.append((rel, 0, -1, 0))
+    return (site.config_text, tuple(site.sources), tuple(sorted(site.templates.items())), tuple(stats), site.tzif,
+            tuple(d.format() for d in site.diagnostics))
+
+
+class SiteHost:
+    """Loads the site, keeps it current, and renders pages of the current snapshot."""
+
+    def __init__(self, root: Path | str, engine: Renderer, options: ServeOptions,
+                 log: Callable[[str], None], on_change: Callable[[Snapshot], None] | None = None,
+                 report: bool = True) -> None:
+        self.root = Path(root)
+        self.engine = engine
+        self.options = options
+        self.log = log
+        self.report = report  # print the site's diagnostics and reloads (one worker of several does)
+        self.on_change = on_change
+        self.snapshot: Snapshot | None = None
+        self._lock = threading.Lock()
+        self._fingerprint: tuple[Any, ...] | None = None
+        self._parse_key: tuple[str, bytes] | None = None
+        self._parse_cache: dict[tuple[str, bytes], tuple[Post | None, list[Diagnostic]]] = {}
+        self._parse_global: list[Diagnostic] = []
+        self._generation = 0
+        self._reported: set[str] = set()
+        self._pool: Executor | None = None
+        if engine.name == "wasm" and options.jobs > 1:
+            self._pool = ThreadPoolExecutor(options.jobs, thread_name_prefix="wasmblog-parse")
+        self.watcher: Watcher = make_watcher(self.root, poll=options.poll)
+
+    # -- loading -----------------------------------------------------------------------
+
+    def load(self) -> Snapshot:
+        """The first load (raises if the site folder is missing)."""
+        with self._lock:
+            site = load_site(self.root)
+            self._install(site, first=True)
+        assert self.snapshot is not None
+        return self.snapshot
+
+    def needs_refresh(self) -> bool:
+        """Cheap: has the folder changed since the last load, or is a reload running?"""
+        if self._lock.locked():
+            return True
+        try:
+            return self.watcher.pending()
+        except (OSError, ValueError, RuntimeError):  # closed or broken: let refresh() find out
+            return True
+
+    def refresh(self) -> bool:
+        """Reload if the folder changed; True if the site served changed."""
+        changed = False
+        with self._lock:
+            for _ in range(5):  # editors write in steps: load until the folder is quiet
+                if not self.watcher.drain():
+                    break
+                try:
+                    site = load_site(self.root)
+                except Exception as exc:  # the folder went away, or worse: keep serving what we have
+                    self.log(f"wasmblog: cannot reload {self.root}: {exc}")
+                    break
+                if _fingerprint(site) != self._fingerprint:
+                    changed |= self._install(site)
+        return changed
+
+    def _install(self, site: SiteInput, first: bool = False) -> bool:
+        started = time.perf_counter()
+        fingerprint = _fingerprint(site)
+        try:
+            snapshot = self._snapshot(site)
+        except Exception as exc:  # a bug, not bad input: keep the last good site
+            if first:
+                raise
+            self.log(f"wasmblog: reloading {self.root} failed: {type(exc).__name__}: {exc}")
+            return False
+        snapshot.seconds = time.perf_counter() - started
+        limits = snapshot.config.limits  # [limits] edited while serving apply to the next render
+        if hasattr(self.engine, "timeout"):
+            self.engine.timeout = limits.render_timeout
+        if hasattr(self.engine, "memory_mb"):
+            self.engine.memory_mb = limits.memory_mb  # type: ignore[attr-defined]
+        previous = self.snapshot
+        self.snapshot = snapshot
+        self._fingerprint = fingerprint
+        self._reported = set()
+        self._report(previous, snapshot)
+        if self.on_change is not None and previous is not None:
+            self.on_change(snapshot)
+        return True
+
+    def _snapshot(self, site: SiteInput) -> Snapshot:
+        config = site.config
+        options = BuildOptions(build_time=build_time_micros(), drafts=self.options.drafts, future=self.options.future)
+        base = unquote(config.base_path)
+        self._generation += 1
+        snap = Snapshot(self._generation, self.root, site, options, base, {})
+        if self.options.mode == "static":
+            self._build_static(snap)
+        else:
+            self._build_plan(snap)
+        return snap
+
+    def _build_static(self, snap: Snapshot) -> None:
+        site = snap.site
+        jobs = self.options.jobs if self.engine.name == "wasm" else 1  # no process pool inside a server
+        result, snap.post_count = render(site, self.engine, snap.options, jobs)
+        files, static, diags = output_files(site, result)
+        snap.files = {f.path: _bytes_and_etag(f.content) for f in files}
+        snap.static = dict(static)
+        snap.diagnostics = finalize([*result.diagnostics, *diags])
+        snap.reparsed = len(site.sources)
+
+    def _build_plan(self, snap: Snapshot) -> None:
+        site = snap.site
+        config = site.config_text
+        key = (config, site.tzif)
+        if key != self._parse_key:  # parsing depends on the config and the zone: start over
+            self._parse_cache = {}
+            self._parse_global = []
+            self._parse_key = key
+        keyed = [((s.path, hashlib.sha256(s.data).digest()), s) for s in site.sources]
+        cache = {k: self._parse_cache[k] for k, _ in keyed if k in self._parse_cache}
+        todo = [s for k, s in keyed if k not in cache]
+        if todo:
+            posts, diags = parse_sources(self.engine, todo, config, site.tzif, self.options.jobs, self._pool)
+            by_source = {p.source: p for p in posts}
+            paths = {s.path for s in todo}
+            per_path: dict[str, list[Diagnostic]] = collections.defaultdict(list)
+            glob = []
+            for d in diags:
+                (per_path[d.path] if d.path in paths else glob).append(d)
+            for k, s in keyed:
+                if k not in cache:
+                    cache[k] = (by_source.get(s.path), per_path.get(s.path, []))
+            self._parse_global = glob
+        self._parse_cache = cache
+        snap.reparsed = len(todo)
+
+        posts_list = [cache[k][0] for k, _ in keyed if cache[k][0] is not None]
+        diags = [*site.diagnostics, *self._parse_global, *(d for k, _ in keyed for d in cache[k][1])]
+        snap.posts = {p.source: p for p in posts_list}
+        try:
+            plan = self.engine.plan_site(posts_list, config, snap.options)
+            jobs = plan.jobs
+            diags += plan.diagnostics
+        except SandboxFault as fault:
+            diags.append(error("site.toml", 0, f"planning the site: {fault.message}"))
+            jobs = []
+        # The files a build would write: validated paths, a static file replacing a page.
+        placeholders = SiteResult([OutputFile(job.path, "") for job in jobs], [])
+        files, static, out_diags = output_files(site, placeholders)
+        kept = {f.path for f in files}
+        snap.pages = {job.path: job for job in jobs if job.path in kept}
+        snap.static = dict(static)
+        snap.post_count = sum(1 for job in snap.pages.values() if job.kind == "post")
+        snap.diagnostics = finalize([*diags, *out_diags])
+
+    def _report(self, previous: Snapshot | None, snap: Snapshot) -> None:
+        if not self.report:
+            return
+        before = {d.format() for d in previous.diagnostics} if previous else set()
+        for d in snap.diagnostics:
+            text = d.format("" if d.path.startswith("<") else _prefix(self.root))
+            if d.format() not in before:
+                self.log(text)
+        if previous is not None:
+            what = (f"{snap.reparsed} post{'s' * (snap.reparsed != 1)} re-parsed"
+                    if self.options.mode == "per-request" else "rebuilt")
+            self.log(f"wasmblog: reloaded in {snap.seconds * 1e3:.0f} ms ({what}): {snap.post_count} posts, "
+                     f"{snap.page_count} pages, {len(snap.static)} static files")
+
+    # -- rendering -----------------------------------------------------------------------
+
+    def render(self, snap: Snapshot, job: PageJob) -> Rendered:
+        """Render one page in a fresh sandbox (runs on a worker thread)."""
+        started = time.perf_counter()
+        posts = job_posts([job], snap.posts)  # as the build passes them: neighbours without bodies
+        try:
+            result = self.engine.render_pages([job], posts, snap.config, snap.site.templates)
+        except SandboxFault as fault:
+            return Rendered(None, fault.kind, fault.message, time.perf_counter() - started)
+        except Exception as exc:  # a host-side bug: report it as a 500, keep serving
+            return Rendered(None, "error", f"{type(exc).__name__}: {exc}", time.perf_counter() - started)
+        seconds = time.perf_counter() - started
+        content = next((f.content for f in result.files if f.path == job.path), None)
+        errors = [d for d in result.diagnostics if d.is_error]
+        if content is None:
+            message = "; ".join(d.format() for d in errors) or "the renderer returned no file"
+            return Rendered(None, "error", message, seconds)
+        limit = int(snap.config.limits.max_output_mb * 1_000_000)
+        if len(content) > limit:  # as the build's validate() refuses it
+            return Rendered(None, "error", f"{job.path}: {len(content)} characters, over the {limit} limit", seconds)
+        for d in result.diagnostics:  # e.g. theme warnings: once per site version
+            text = d.format()
+            if self.report and text not in self._reported:
+                self._reported.add(text)
+                self.log(d.format("" if d.path.startswith("<") else _prefix(self.root)))
+        return Rendered(content.encode("utf-8"), seconds=seconds)
+
+    def close(self) -> None:
+        self.watcher.close()
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def site_config(root: Path) -> SiteConfig:
+    try:
+        text = (root / "site.toml").read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    return load_config(text)[0]
+
+
+def _bytes_and_etag(text: str) -> tuple[bytes, str]:
+    data = text.encode("utf-8")
+    return data, body_etag(data)
+
+
+def _prefix(root: Path) -> str:
+    text = str(root)
+    return "" if text in (".", "./") else text.rstrip("/") + "/"
