@@ -204,3 +204,21 @@ def test_parallel_builds_give_the_same_bytes(engine, tmp_path):
     build(site, tmp_path / "one", engine, jobs=1, build_time=BUILD_TIME)
     build(site, tmp_path / "two", engine, jobs=2, build_time=BUILD_TIME)
     assert tree_bytes(tmp_path / "one") == tree_bytes(tmp_path / "two")
+
+
+def test_a_template_stopped_on_its_first_page_is_not_run_for_the_others(engine, tmp_path):
+    from wasm_host import corpus
+
+    site = corpus.write_site(tmp_path / "site", 60)
+    (site / "templates").mkdir()
+    (site / "templates" / "post.html").write_text(
+        "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}")
+    with open(site / "site.toml", "a") as fh:
+        fh.write("\n[limits]\nrender_timeout = 0.5\n")
+    report = build(site, tmp_path / "out", engine, build_time=BUILD_TIME)
+    errors = [d.format() for d in report.diagnostics if d.is_error]
+    assert len(errors) == 2, errors
+    assert "rendering exceeded 0.5 s" in errors[0] and errors[0].startswith("templates/post.html: error: posts/")
+    assert errors[1].startswith("templates/post.html: error: ") and "were not rendered" in errors[1]
+    assert (tmp_path / "out" / "index.html").is_file() and (tmp_path / "out" / "tags" / "index.html").is_file()
+    assert report.seconds < 20  # one deadline and a retry, not one per post page

@@ -106,28 +106,50 @@ def _parse_batch(engine: Renderer, batch: list[Source], config: str, tzif: bytes
 
 
 def _blame(job: PageJob, templates: dict[str, str]) -> str:
-    if job.kind == "post" and job.posts:
-        return job.posts[0]
+    """The template a page is rendered with: rendering runs nothing else
+    (a post's Markdown was rendered, and checked, when it was parsed)."""
     name = TEMPLATE_FOR_KIND[job.kind]
     return f"templates/{name}" if name in templates else f"theme/{name}"
 
 
+def _canaries(jobs: Sequence[PageJob]) -> list[PageJob]:
+    """The first page of each template, in path order."""
+    seen: dict[str, PageJob] = {}
+    for job in jobs:
+        seen.setdefault(TEMPLATE_FOR_KIND[job.kind], job)
+    return list(seen.values())
+
+
+def _try_canaries(engine: Renderer, jobs: Sequence[PageJob], by_source: dict[str, Post], config: str,
+                  templates: dict[str, str]) -> tuple[list[OutputFile], list[Diagnostic], set[str]]:
+    """Render one page per template first. A template that a sandbox had to
+    stop on its first page (a loop that never ends, a memory bomb) is not
+    run again for each of its other pages: that would cost a deadline per
+    page, minutes on a large site, to report the same problem."""
+    canaries = _canaries(jobs)
+    files, diags, stopped = _render_batch(engine, canaries, job_posts(canaries, by_source), config, templates)
+    return files, diags, {TEMPLATE_FOR_KIND[j.kind] for j in canaries if j.path in stopped}
+
+
 def _render_batch(engine: Renderer, batch: list[PageJob], posts: list[Post], config: str,
-                  templates: dict[str, str]) -> tuple[list[OutputFile], list[Diagnostic]]:
+                  templates: dict[str, str]) -> tuple[list[OutputFile], list[Diagnostic], list[str]]:
+    """Files, diagnostics, and the paths of the pages a sandbox had to stop."""
     try:
         result = engine.render_pages(batch, posts, config, templates)
-        return result.files, result.diagnostics
+        return result.files, result.diagnostics, []
     except SandboxFault as fault:
         if len(batch) == 1:
-            return [], [error(_blame(batch[0], templates), 0, f"{batch[0].path}: {fault.message}")]
+            return [], [error(_blame(batch[0], templates), 0, f"{batch[0].path}: {fault.message}")], [batch[0].path]
     files: list[OutputFile] = []
     diags: list[Diagnostic] = []
+    stopped: list[str] = []
     by_source = {p.source: p for p in posts}
     for job in batch:
-        f, d = _render_batch(engine, [job], job_posts([job], by_source), config, templates)
+        f, d, s = _render_batch(engine, [job], job_posts([job], by_source), config, templates)
         files += f
         diags += d
-    return files, diags
+        stopped += s
+    return files, diags, stopped
 
 
 def _executor(engine: Renderer, jobs: int) -> Executor | None:
@@ -219,12 +241,21 @@ def _render(site: SiteInput, engine: Renderer, options: BuildOptions, jobs: int,
     diags += plan.diagnostics
 
     by_source = {p.source: p for p in posts}
+    files, canary_diags, stopped = _try_canaries(engine, plan.jobs, by_source, config, site.templates)
+    diags += canary_diags
+    done = {f.path for f in files} | {j.path for j in _canaries(plan.jobs)}
+    rest = [j for j in plan.jobs if j.path not in done and TEMPLATE_FOR_KIND[j.kind] not in stopped]
+    for name in sorted(stopped):
+        left = sum(1 for j in plan.jobs if TEMPLATE_FOR_KIND[j.kind] == name and j.path not in done)
+        if left:
+            where = f"templates/{name}" if name in site.templates else f"theme/{name}"
+            diags.append(error(where, 0, f"{left} more page{'s' * (left != 1)} that use this template "
+                                         "were not rendered: it was stopped on its first page"))
     calls = []
-    for batch in _chunks(plan.jobs, jobs, lo=8, hi=96):
+    for batch in _chunks(rest, jobs, lo=8, hi=96):
         calls.append((engine, batch, job_posts(batch, by_source), config, site.templates))
     rendered = _map(pool, _render_batch, calls, "render", progress)
-    files: list[OutputFile] = []
-    for f, d in rendered:
+    for f, d, _stopped in rendered:
         files += f
         diags += d
     published = sum(1 for job in plan.jobs if job.kind == "post")
