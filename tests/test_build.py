@@ -224,3 +224,14 @@ def test_a_template_stopped_on_its_first_page_is_not_run_for_the_others(engine, 
     assert skipped.startswith("templates/post.html: error: ")
     assert (tmp_path / "out" / "index.html").is_file() and (tmp_path / "out" / "tags" / "index.html").is_file()
     assert report.seconds < 20  # one deadline and a retry, not one per post page
+
+
+def test_limits_given_on_the_command_line_override_site_toml(engine, tmp_path):
+    site = copy_site("basic", tmp_path / "site")
+    (site / "posts" / "long.md").write_text("---\ntitle: Long\ndate: 2024-01-01\n---\n" + "word " * 1000)
+    result = wasmblog(engine, str(site), "-o", str(tmp_path / "out"), "--max-file-mb", "0.001")
+    assert result.returncode == 1
+    refused = [line for line in result.stderr.splitlines() if "limits.max_file_mb" in line]
+    assert len(refused) == 1 and refused[0].startswith(f"{site}/posts/long.md: error: file is ")
+    assert (tmp_path / "out" / "posts" / "first" / "index.html").is_file()
+    assert not (tmp_path / "out" / "posts" / "long").exists()

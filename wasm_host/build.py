@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import multiprocessing
 import time
+from contextlib import contextmanager
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence, TypeVar
+from typing import Any, Callable, Iterator, Sequence, TypeVar
 
 from renderer import BuildOptions, Diagnostic, OutputFile, PageJob, Post, SiteResult, Source, finalize, job_posts
+from renderer.config import Limits, SiteConfig
 from renderer.diagnostics import error
 from renderer.render import TEMPLATE_FOR_KIND
 
@@ -89,7 +91,7 @@ def _source_chunks(sources: Sequence[Source], workers: int) -> list[list[Source]
 
 
 # Module-level so a process pool can pickle them.
-def _parse_batch(engine: Renderer, batch: list[Source], config: str, tzif: bytes) -> tuple[list[Post], list[Diagnostic]]:
+def _parse_batch(engine: Renderer, batch: list[Source], config: str | SiteConfig, tzif: bytes) -> tuple[list[Post], list[Diagnostic]]:
     try:
         result = engine.parse_posts(batch, config, tzif)
         return result.posts, result.diagnostics
@@ -120,7 +122,7 @@ def _canaries(jobs: Sequence[PageJob]) -> list[PageJob]:
     return list(seen.values())
 
 
-def _try_canaries(engine: Renderer, jobs: Sequence[PageJob], by_source: dict[str, Post], config: str,
+def _try_canaries(engine: Renderer, jobs: Sequence[PageJob], by_source: dict[str, Post], config: str | SiteConfig,
                   templates: dict[str, str]) -> tuple[list[OutputFile], list[Diagnostic], set[str]]:
     """Render one page per template first. A template that a sandbox had to
     stop on its first page (a loop that never ends, a memory bomb) is not
@@ -131,7 +133,7 @@ def _try_canaries(engine: Renderer, jobs: Sequence[PageJob], by_source: dict[str
     return files, diags, {TEMPLATE_FOR_KIND[j.kind] for j in canaries if j.path in stopped}
 
 
-def _render_batch(engine: Renderer, batch: list[PageJob], posts: list[Post], config: str,
+def _render_batch(engine: Renderer, batch: list[PageJob], posts: list[Post], config: str | SiteConfig,
                   templates: dict[str, str]) -> tuple[list[OutputFile], list[Diagnostic], list[str]]:
     """Files, diagnostics, and the paths of the pages a sandbox had to stop."""
     try:
@@ -195,7 +197,7 @@ def _map(pool: Executor | None, fn: Callable[..., T], calls: list[tuple[Any, ...
     return out
 
 
-def parse_sources(engine: Renderer, sources: Sequence[Source], config: str, tzif: bytes, jobs: int = 1,
+def parse_sources(engine: Renderer, sources: Sequence[Source], config: str | SiteConfig, tzif: bytes, jobs: int = 1,
                   pool: Executor | None = None, progress: Progress | None = None) -> tuple[list[Post], list[Diagnostic]]:
     """Stage 1 for some of a site's sources, batched over ``pool``, with fault isolation.
 
@@ -227,8 +229,8 @@ def output_files(site: SiteInput, result: SiteResult) -> tuple[list[OutputFile],
 
 def _render(site: SiteInput, engine: Renderer, options: BuildOptions, jobs: int,
             pool: Executor | None, progress: Progress | None) -> tuple[SiteResult, int]:
-    diags: list[Diagnostic] = list(site.diagnostics)
-    config = site.config_text
+    diags: list[Diagnostic] = [*site.diagnostics, *site.config_diagnostics]
+    config = site.config  # parsed once, limits applied; the stages report no config diagnostics
 
     posts, parse_diags = parse_sources(engine, site.sources, config, site.tzif, jobs, pool, progress)
     diags += parse_diags
@@ -262,16 +264,36 @@ def _render(site: SiteInput, engine: Renderer, options: BuildOptions, jobs: int,
     return SiteResult(sorted(files, key=lambda f: f.path), finalize(diags)), published
 
 
+@contextmanager
+def engine_limits(engine: Renderer, limits: Limits) -> Iterator[None]:
+    """Run with the engine's time and memory caps set from ``limits``, then restore them."""
+    saved = {name: getattr(engine, name) for name in ("timeout", "memory_mb") if hasattr(engine, name)}
+    if "timeout" in saved:
+        engine.timeout = limits.render_timeout
+    if "memory_mb" in saved:
+        engine.memory_mb = limits.memory_mb  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(engine, name, value)
+
+
 def build(site_dir: Path | str, out_dir: Path | str, engine: Renderer, *, drafts: bool = False,
           future: bool = False, strict: bool = False, jobs: int = 1, build_time: int | None = None,
-          progress: Progress | None = None) -> BuildReport:
-    """Build ``site_dir`` into ``out_dir``; never raises for bad input, only reports."""
+          progress: Progress | None = None, limits: dict[str, float] | None = None) -> BuildReport:
+    """Build ``site_dir`` into ``out_dir``; never raises for bad input, only reports.
+
+    The site's ``[limits]`` (with ``limits`` overriding them) apply to the engine
+    for the duration of the build.
+    """
     started = time.perf_counter()
     report = BuildReport(site=str(site_dir), out=str(out_dir), engine=engine.name, jobs=jobs)
-    site = load_site(site_dir)
+    site = load_site(site_dir, limits)
     options = BuildOptions(build_time=build_time if build_time is not None else build_time_micros(),
                            drafts=drafts, future=future)
-    result, report.posts = render(site, engine, options, jobs, progress)
+    with engine_limits(engine, site.config.limits):
+        result, report.posts = render(site, engine, options, jobs, progress)
     files, static, output_diags = output_files(site, result)
     report.diagnostics = finalize([*result.diagnostics, *output_diags])
     report.pages, report.static = len(files), len(static)

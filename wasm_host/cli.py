@@ -6,6 +6,7 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -15,6 +16,32 @@ from .output import OutputError
 
 ENGINES = click.Choice(["wasm", "native"])
 DEFAULT_ENGINE = "wasm"
+
+
+def limit_options(command: Any) -> Any:
+    """``--render-timeout``, ``--memory-mb``... : override the site's ``[limits]``."""
+    from renderer.config import LIMIT_RANGES
+
+    helps = {
+        "render_timeout": ("SECONDS", "Time limit per post or page (default: site.toml, else 2)."),
+        "memory_mb": ("MB", "Memory cap of one sandbox instance (default: site.toml, else 512)."),
+        "max_file_mb": ("MB", "Largest post file accepted (default: site.toml, else 8)."),
+        "max_output_mb": ("MB", "Largest output file accepted (default: site.toml, else 32)."),
+        "max_nesting": ("LEVELS", "Deepest Markdown nesting rendered (default: site.toml, else 32)."),
+    }
+    for name in reversed(list(LIMIT_RANGES)):
+        low, high = LIMIT_RANGES[name]
+        kind = click.IntRange(int(low), int(high)) if name in ("memory_mb", "max_nesting") else \
+            click.FloatRange(low, high)
+        metavar, text = helps[name]
+        command = click.option("--" + name.replace("_", "-"), name, type=kind, default=None, metavar=metavar,
+                               help=text)(command)
+    return command
+
+
+def _limits(values: dict[str, Any]) -> dict[str, float]:
+    """The limit options that were given (the others stay as site.toml says)."""
+    return {name: value for name, value in values.items() if value is not None}
 
 
 class _ProgressLine:
@@ -97,8 +124,9 @@ def main() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="No progress or summary; diagnostics only.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=str), default=None,
               help="Where the compiled component is cached (default: $XDG_CACHE_HOME/wasmblog).")
+@limit_options
 def build_command(site: str, out: str, engine: str, drafts: bool, future: bool, strict: bool, jobs: int,
-                  as_json: bool, quiet: bool, cache_dir: str | None) -> None:
+                  as_json: bool, quiet: bool, cache_dir: str | None, **limit_values: Any) -> None:
     """Build the site in SITE (default: the current folder) into OUT.
 
     Problems are reported as 'path:line: error: message', all of them; a post
@@ -108,15 +136,11 @@ def build_command(site: str, out: str, engine: str, drafts: bool, future: bool, 
     if not Path(site).is_dir():
         raise click.BadParameter(f"{site!r} is not a folder (expected site.toml, posts/, static/)",
                                  param_hint="SITE")
-    from renderer import load_config
-
-    config_limits = load_config(_read_config(site))[0].limits
     progress = _ProgressLine(not quiet and not as_json)
     try:
-        engine_obj = make_renderer(engine, timeout=config_limits.render_timeout,
-                                   memory_mb=config_limits.memory_mb, cache_dir=cache_dir)
+        engine_obj = make_renderer(engine, cache_dir=cache_dir)  # build() applies the site's [limits]
         report = build(site, out, engine_obj, drafts=drafts, future=future, strict=strict, jobs=jobs,
-                       progress=progress)
+                       progress=progress, limits=_limits(limit_values))
     except OutputError as exc:
         progress.clear()
         click.echo(f"error: {exc}", err=True)
@@ -285,9 +309,10 @@ def corpus_command(out: str, posts: int, seed: int, fmt: str, force: bool) -> No
 @click.option("-q", "--quiet", is_flag=True, help="No request log.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=str), default=None,
               help="Where the compiled component is cached (default: $XDG_CACHE_HOME/wasmblog).")
+@limit_options
 def serve_command(site: str, host: str, port: int, engine: str, mode: str, drafts: bool, future: bool, jobs: int,
                   live_reload: bool | None, max_inflight: int, max_queue: int, max_connections: int, workers: int,
-                  poll: bool, quiet: bool, cache_dir: str | None) -> None:
+                  poll: bool, quiet: bool, cache_dir: str | None, **limit_values: Any) -> None:
     """Serve the site in SITE (default: the current folder) over HTTP.
 
     Every URL answers with the bytes `wasmblog build` writes for it. In
@@ -304,16 +329,10 @@ def serve_command(site: str, host: str, port: int, engine: str, mode: str, draft
 
     options = ServeOptions(engine=engine, mode=mode, drafts=drafts, future=future, jobs=jobs,
                            live_reload=live_reload, max_inflight=max_inflight, max_queue=max_queue,
-                           max_connections=max_connections, workers=workers, poll=poll, cache_dir=cache_dir)
+                           max_connections=max_connections, workers=workers, poll=poll, cache_dir=cache_dir,
+                           limits=_limits(limit_values))
     log = lambda line: click.echo(line, err=True)  # noqa: E731
     sys.exit(serve(site, options, host=host, port=port, log=log, access_log=None if quiet else log))
-
-
-def _read_config(site: str) -> str:
-    try:
-        return (Path(site) / "site.toml").read_bytes().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return ""
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -39,6 +39,7 @@ from urllib.parse import quote
 from . import httpserver
 from .engines import Renderer, make_renderer
 from .serveapp import SAFE_URL_CHARS, ServeApp, clf_time
+from .sitefs import with_limits
 from .sitehost import SiteHost, site_config
 
 MODES = ("per-request", "static")
@@ -71,6 +72,7 @@ class ServeOptions:
     poll: bool = False  # watch by polling instead of inotify
     cache_dir: str | None = None
     show_errors: bool | None = None  # fault details on 500 pages (None: when bound to loopback)
+    limits: dict[str, float] = field(default_factory=dict)  # overrides of the site's [limits]
 
     def resolved(self, host: str = "127.0.0.1") -> "ServeOptions":
         """A copy with defaults filled in."""
@@ -183,7 +185,7 @@ def create_service(site: Path | str, options: ServeOptions, *, host: str = "127.
     opts = options.resolved(host)
     owns_engine = engine is None
     if engine is None:
-        limits = site_config(root).limits
+        limits = with_limits(site_config(root), opts.limits).limits
         if opts.engine == "wasm":
             from .instances import PrewarmedWasmRenderer
 

@@ -14,10 +14,11 @@ import importlib.resources
 import os
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from renderer import Diagnostic, Source, load_config
+from renderer import Diagnostic, SiteConfig, Source, load_config
+from renderer.config import LIMIT_RANGES
 from renderer.diagnostics import error, megabytes, warning
 
 POST_SUFFIXES = (".md", ".markdown")
@@ -36,10 +37,26 @@ class SiteInput:
     static: list[tuple[str, Path]]  # (output path, file on disk)
     tzif: bytes
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    limits: dict[str, float] = field(default_factory=dict)  # overrides of [limits], e.g. from the CLI
 
     @property
-    def config(self):  # noqa: ANN201 - renderer.SiteConfig
-        return load_config(self.config_text)[0]
+    def config(self) -> SiteConfig:
+        """``site.toml`` parsed, with the ``limits`` overrides applied: what every stage gets."""
+        return with_limits(load_config(self.config_text)[0], self.limits)
+
+    @property
+    def config_diagnostics(self) -> list[Diagnostic]:
+        return list(load_config(self.config_text)[1])
+
+
+def with_limits(config: SiteConfig, overrides: dict[str, float]) -> SiteConfig:
+    """``config`` with some of its ``[limits]`` replaced (unknown names are an error)."""
+    if not overrides:
+        return config
+    unknown = set(overrides) - set(LIMIT_RANGES)
+    if unknown:
+        raise ValueError(f"unknown limits: {', '.join(sorted(unknown))}")
+    return replace(config, limits=replace(config.limits, **overrides))
 
 
 def build_time_micros() -> int:
@@ -88,8 +105,11 @@ def _rel(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def load_site(root: Path | str) -> SiteInput:
-    """Read a site folder. Problems become diagnostics; only a missing folder raises."""
+def load_site(root: Path | str, limits: dict[str, float] | None = None) -> SiteInput:
+    """Read a site folder. Problems become diagnostics; only a missing folder raises.
+
+    ``limits`` override the site's ``[limits]`` (the command line's ``--render-timeout``...).
+    """
     root = Path(root)
     if not root.is_dir():
         raise FileNotFoundError(f"{root}: no such site folder (expected site.toml, posts/, static/)")
@@ -104,7 +124,7 @@ def load_site(root: Path | str) -> SiteInput:
             diags.append(error("site.toml", 0, "not valid UTF-8; using the default configuration"))
         except OSError as exc:
             diags.append(error("site.toml", 0, f"cannot read: {exc.strerror}"))
-    config = load_config(config_text)[0]
+    config = with_limits(load_config(config_text)[0], limits or {})
     max_bytes = int(config.limits.max_file_mb * 1_000_000)
 
     sources: list[Source] = []
@@ -155,4 +175,5 @@ def load_site(root: Path | str) -> SiteInput:
             continue
         static.append((rel, path))
 
-    return SiteInput(root, config_text, sources, templates, static, zone_data(config.timezone), diags)
+    return SiteInput(root, config_text, sources, templates, static, zone_data(config.timezone), diags,
+                     dict(limits or {}))

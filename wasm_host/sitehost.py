@@ -125,7 +125,7 @@ class SiteHost:
     def load(self) -> Snapshot:
         """The first load (raises if the site folder is missing)."""
         with self._lock:
-            site = load_site(self.root)
+            site = load_site(self.root, self.options.limits)
             self._install(site, first=True)
         assert self.snapshot is not None
         return self.snapshot
@@ -147,7 +147,7 @@ class SiteHost:
                 if not self.watcher.drain():
                     break
                 try:
-                    site = load_site(self.root)
+                    site = load_site(self.root, self.options.limits)
                 except Exception as exc:  # the folder went away, or worse: keep serving what we have
                     self.log(f"wasmblog: cannot reload {self.root}: {exc}")
                     break
@@ -204,8 +204,8 @@ class SiteHost:
 
     def _build_plan(self, snap: Snapshot) -> None:
         site = snap.site
-        config = site.config_text
-        key = (config, site.tzif)
+        config = site.config  # parsed once, limits applied; its diagnostics are added below
+        key = (site.config_text, tuple(sorted(site.limits.items())), site.tzif)
         if key != self._parse_key:  # parsing depends on the config and the zone: start over
             self._parse_cache = {}
             self._parse_global = []
@@ -229,7 +229,8 @@ class SiteHost:
         snap.reparsed = len(todo)
 
         posts_list = [cache[k][0] for k, _ in keyed if cache[k][0] is not None]
-        diags = [*site.diagnostics, *self._parse_global, *(d for k, _ in keyed for d in cache[k][1])]
+        diags = [*site.diagnostics, *site.config_diagnostics, *self._parse_global,
+                 *(d for k, _ in keyed for d in cache[k][1])]
         snap.posts = {p.source: p for p in posts_list}
         try:
             plan = self.engine.plan_site(posts_list, config, snap.options)
