@@ -28,7 +28,7 @@ from renderer import BuildOptions, PageJob, Post, Source
 
 from . import corpus
 from .component import cache_root, ensure_component
-from .peers import _run_measured as run_measured
+from .measure import run_measured
 from .sitefs import load_site
 
 Progress = Callable[[str], None]
@@ -302,7 +302,8 @@ def measure_builds(workdir: Path, sizes: Sequence[int], jobs: Sequence[int], rep
                     out = workdir / f"out-{n}-{engine}-{j}"
                     report = workdir / f"report-{n}-{engine}-{j}.json"
                     cmd = exe + ["build", str(site), "-o", str(out), "--engine", engine, "--jobs", str(j), "--json"]
-                    code, wall, cpu, rss = run_measured(cmd, workdir, report, timeout=3600)
+                    measured = run_measured(cmd, workdir, report, timeout=3600)
+                    code, wall, cpu, rss = measured.code, measured.seconds, measured.cpu_seconds, measured.peak_rss_mb
                     if code not in (0, 1):
                         raise RuntimeError(f"wasmblog build failed ({code}): {report.read_text()[-2000:]}")
                     data = json.loads(report.read_text()[report.read_text().index("{"):])

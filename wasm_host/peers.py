@@ -6,8 +6,9 @@ kept in ``bench/peers/`` (post pages, a paginated home, tag and category
 pages with their RSS feeds, a sitemap, robots.txt and a 404 page, like a
 wasmblog site). Each build is one cold run of the tool in a subprocess:
 wall-clock time around the whole process, and the peak RSS and CPU time of
-that process from ``os.wait4`` (the rusage of exactly that child, which
-``getrusage(RUSAGE_CHILDREN)`` cannot give once other children have run).
+that process, read by :func:`wasm_host.measure.run_measured` (the rusage of
+exactly that child, from a small wrapper process so no parent's memory is
+counted in).
 
 Where the tools come from:
 
@@ -25,13 +26,12 @@ import os
 import re
 import shutil
 import subprocess
-import threading
-import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from . import corpus
+from .measure import run_measured
 
 PEERS = ("hugo", "pelican")
 PELICAN_ENV = "WASMBLOG_PELICAN"
@@ -115,28 +115,6 @@ def _command(name: str, exe: str, site: Path, out: Path) -> list[str]:
             "--output", str(out), "--fatal", "errors", "--quiet"]
 
 
-def _run_measured(cmd: list[str], cwd: Path, log: Path, timeout: float) -> tuple[int, float, float, float]:
-    """Run ``cmd``; return (exit code, wall seconds, CPU seconds, peak RSS in MB) of that process."""
-    with open(log, "wb") as sink:
-        started = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=sink, stderr=subprocess.STDOUT,
-                                env=_clean_env())
-        timer = threading.Timer(timeout, proc.kill)
-        timer.start()
-        try:
-            while True:
-                try:
-                    _, status, usage = os.wait4(proc.pid, 0)
-                    break
-                except InterruptedError:
-                    continue
-        finally:
-            timer.cancel()
-        seconds = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return proc.returncode, seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0
-
-
 def _count_outputs(out: Path) -> tuple[int, int, int]:
     """(pages, all files, post pages) under a built site."""
     pages = files = 0
@@ -185,7 +163,8 @@ def build_peer(name: str, corpus_posts: int, workdir: Path | str, seed: int = 0,
             shutil.rmtree(stale)
     cmd = _command(name, exe, site, out)
     log = workdir / f"{name}-{corpus_posts}.log"
-    code, seconds, cpu, rss = _run_measured(cmd, site, log, timeout)
+    measured = run_measured(cmd, site, log, timeout, env=_clean_env())
+    code, seconds, cpu, rss = measured.code, measured.seconds, measured.cpu_seconds, measured.peak_rss_mb
     output = log.read_text(encoding="utf-8", errors="replace")
     if code != 0:
         tail = "\n".join(output.strip().splitlines()[-15:])
