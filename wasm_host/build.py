@@ -68,8 +68,15 @@ class BuildReport:
 MAX_BATCH_BYTES = 4_000_000  # sources parsed in one call: larger posts go one per call
 
 
-def _chunks(items: Sequence[T], workers: int, lo: int = 4, hi: int = 64) -> list[list[T]]:
-    size = max(lo, min(hi, -(-len(items) // max(1, workers * 4))))
+MAX_PARSE_BATCH = 256  # posts per parse call
+MAX_RENDER_BATCH = 1000  # pages per render call
+
+
+def _chunks(items: Sequence[T], workers: int, hi: int) -> list[list[T]]:
+    """About one batch per worker (fewer calls, less copied into sandboxes),
+    at most ``hi`` items each (a sandbox's memory is capped)."""
+    count = max(workers, -(-len(items) // hi))
+    size = max(1, -(-len(items) // count))
     return [list(items[i:i + size]) for i in range(0, len(items), size)]
 
 
@@ -77,7 +84,7 @@ def _source_chunks(sources: Sequence[Source], workers: int) -> list[list[Source]
     """Sources in batches of consecutive files, also split so that one call's
     input stays under MAX_BATCH_BYTES (a sandbox's memory is capped)."""
     out: list[list[Source]] = []
-    for chunk in _chunks(sources, workers):
+    for chunk in _chunks(sources, workers, MAX_PARSE_BATCH):
         batch: list[Source] = []
         size = 0
         for source in chunk:
@@ -100,11 +107,20 @@ def _parse_batch(engine: Renderer, batch: list[Source], config: str | SiteConfig
             return [], [error(batch[0].path, 0, fault.message)]
     posts: list[Post] = []
     diags: list[Diagnostic] = []
-    for source in batch:
-        p, d = _parse_batch(engine, [source], config, tzif)
+    for part in _halves(batch):
+        p, d = _parse_batch(engine, part, config, tzif)
         posts += p
         diags += d
     return posts, diags
+
+
+def _halves(batch: list[T]) -> list[list[T]]:
+    """A failed batch, split to find the input a sandbox had to stop: small
+    batches one item at a time, large ones in halves (a few calls, not one per item)."""
+    if len(batch) <= 8:
+        return [[item] for item in batch]
+    middle = len(batch) // 2
+    return [batch[:middle], batch[middle:]]
 
 
 def _blame(job: PageJob, templates: dict[str, str]) -> str:
@@ -146,8 +162,8 @@ def _render_batch(engine: Renderer, batch: list[PageJob], posts: list[Post], con
     diags: list[Diagnostic] = []
     stopped: list[str] = []
     by_source = {p.source: p for p in posts}
-    for job in batch:
-        f, d, s = _render_batch(engine, [job], job_posts([job], by_source), config, templates)
+    for part in _halves(batch):
+        f, d, s = _render_batch(engine, part, job_posts(part, by_source), config, templates)
         files += f
         diags += d
         stopped += s
@@ -155,11 +171,15 @@ def _render_batch(engine: Renderer, batch: list[PageJob], posts: list[Post], con
 
 
 def _executor(engine: Renderer, jobs: int) -> Executor | None:
+    """Worker processes. Native threads would share the GIL; wasm threads share
+    one address space, where fresh instances' page faults contend, and the
+    host's conversions take the GIL: two processes render twice as fast as
+    two threads. wasm workers start clean ("spawn": wasmtime's threads do not
+    survive a fork) and load the cached component in ~50 ms."""
     if jobs <= 1:
         return None
-    if engine.name == "native":  # the GIL serialises native threads: use processes
-        return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
-    return ThreadPoolExecutor(jobs, thread_name_prefix="wasmblog-render")
+    context = "fork" if engine.name == "native" else "spawn"
+    return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(context))
 
 
 def render(site: SiteInput, engine: Renderer, options: BuildOptions, jobs: int = 1,
@@ -254,7 +274,7 @@ def _render(site: SiteInput, engine: Renderer, options: BuildOptions, jobs: int,
             diags.append(error(where, 0, f"{left} more page{'s' * (left != 1)} that use this template "
                                          "were not rendered: it was stopped on its first page"))
     calls = []
-    for batch in _chunks(rest, jobs, lo=8, hi=96):
+    for batch in _chunks(rest, jobs, MAX_RENDER_BATCH):
         calls.append((engine, batch, job_posts(batch, by_source), config, site.templates))
     rendered = _map(pool, _render_batch, calls, "render", progress)
     for f, d, _stopped in rendered:

@@ -346,7 +346,13 @@ class WasmRenderer:
                  cache_dir: str | os.PathLike[str] | None = None, pooling: bool = True) -> None:
         self.timeout = timeout
         self.memory_mb = memory_mb
+        self.cache_dir = cache_dir
+        self.pooling = pooling
         self.runtime = runtime(cache_dir, pooling)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Sent to a worker process, it rebuilds itself there from the (cached) component."""
+        return (type(self), (self.timeout, self.memory_mb, self.cache_dir, self.pooling))
 
     def sandbox(self) -> Sandbox:
         """A new instance (for callers that time instantiation separately)."""
