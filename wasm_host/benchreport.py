@@ -68,12 +68,9 @@ def table(report: dict[str, Any]) -> str:
         lines.append("")
 
     if "serve" in report:
-        lines += ["Server under load (wrk on loopback)",
-                  f"  {'mode':22} {'conns':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}"]
-        for r in report["serve"].get("rows", []):
-            lines.append(f"  {r['mode']:22} {r['connections']:5} {r['requests_per_s']:9.1f} "
-                         f"{r['p50_ms']:8.2f} {r['p99_ms']:8.2f} {r['errors']:7}")
-        lines.append("")
+        from .loadbench import format_table
+
+        lines += ["Server under load (wrk on loopback, `wasmblog serve`)", format_table(report["serve"]), ""]
     lines.append(f"({report.get('seconds', 0):.0f} s in all)")
     return "\n".join(lines)
 

@@ -254,10 +254,10 @@ def bench_command(posts: int, repeat: int, jobs_list: str, json_path: Path | Non
                        progress=progress, cache_dir=cache_dir)
     if sys.stderr.isatty():
         sys.stderr.write("\r" + " " * 112 + "\r")
-    click.echo(benchreport.table(report))
-    if json_path:
+    if json_path:  # first: the figures are kept whatever happens to the table or the chart
         json_path.write_text(json.dumps(report, indent=2) + "\n")
         click.echo(f"JSON: {json_path}", err=True)
+    click.echo(benchreport.table(report))
     if chart_path:
         benchreport.chart(report, chart_path)
         click.echo(f"chart: {chart_path}", err=True)

@@ -22,6 +22,13 @@ from typing import Any, Iterator
 from .wasm import Sandbox, WasmRenderer
 
 
+# Drops happen off the request path here, so the allocator may keep a whole
+# snapshot heap resident: a fresh instance's render then takes no page faults
+# (measured: 3.0 ms instead of 4.4 ms for a post page; the drop costs 3 ms
+# instead of 1.5 ms, on the dropper thread).
+RESIDENT_MB = 64
+
+
 class PrewarmedWasmRenderer(WasmRenderer):
     """:class:`WasmRenderer` with ``spares`` instances made ahead and deferred drops.
 
@@ -36,8 +43,9 @@ class PrewarmedWasmRenderer(WasmRenderer):
 
     def __init__(self, timeout: float = 2.0, memory_mb: int = 512,
                  cache_dir: str | os.PathLike[str] | None = None, pooling: bool = True, spares: int = 2,
-                 max_pending: int = 4) -> None:
-        super().__init__(timeout=timeout, memory_mb=memory_mb, cache_dir=cache_dir, pooling=pooling)
+                 max_pending: int = 4, resident_mb: int = RESIDENT_MB) -> None:
+        super().__init__(timeout=timeout, memory_mb=memory_mb, cache_dir=cache_dir, pooling=pooling,
+                         resident_mb=resident_mb)
         self.spares = max(0, spares)
         self._ready: queue.Queue[Sandbox] = queue.Queue()
         self._used: queue.Queue[Sandbox | None] = queue.Queue(maxsize=max(1, max_pending))
