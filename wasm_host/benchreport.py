@@ -85,29 +85,37 @@ def chart(report: dict[str, Any], path: Path) -> None:
     colours = {"native": "#4c72b0", "wasm": "#dd8452", "hugo": "#55a868", "pelican": "#8172b3"}
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.8), constrained_layout=True)
 
-    labels, values, errs, cols = [], [], [], []
+    # Left: a post page. Parse + render in a warm instance; then render alone in
+    # a new sandbox per request, stacked as instantiate / render / drop.
+    xs, labels = [], []
     if "per_page" in report:
-        for name in ("native", "wasm"):
-            s = report["per_page"][f"{name}_ms"]
-            labels.append(f"{name}\nwarm")
-            values.append(s["median"])
-            errs.append(s["p95"] - s["median"])
-            cols.append(colours[name])
+        for i, name in enumerate(("native", "wasm")):
+            st = report["per_page"][f"{name}_ms"]
+            bar = left.bar(i, st["median"], yerr=[[0], [st["p95"] - st["median"]]], color=colours[name], capsize=4)
+            left.bar_label(bar, fmt="%.2f", padding=2)
+            xs.append(i)
+            labels.append(f"{name}\nparse+render\n(warm)")
     if "fresh_instance" in report:
         f = report["fresh_instance"]
-        labels.append("native\nrender only")
-        values.append(f["native_render_ms"]["median"])
-        errs.append(f["native_render_ms"]["p95"] - f["native_render_ms"]["median"])
-        cols.append(colours["native"])
-        labels.append("wasm fresh\ninstance")
-        values.append(f["total_ms"]["median"])
-        errs.append(f["total_ms"]["p95"] - f["total_ms"]["median"])
-        cols.append(colours["wasm"])
-    bars = left.bar(labels, values, yerr=errs, color=cols, capsize=4)
-    left.bar_label(bars, fmt="%.2f ms", padding=2)
+        base = len(xs) + 0.5
+        nat = left.bar(base, f["native_render_ms"]["median"], color=colours["native"])
+        left.bar_label(nat, fmt="%.2f", padding=2)
+        bottom = 0.0
+        for key, shade, label in (("instantiate_ms", "#f2b48c", "instantiate"), ("render_ms", colours["wasm"], "render"),
+                                  ("drop_ms", "#9c4f1f", "drop")):
+            value = f[key]["median"]
+            left.bar(base + 1, value, bottom=bottom, color=shade, label=f"fresh sandbox: {label}")
+            bottom += value
+        left.text(base + 1, bottom, f"{bottom:.2f}", ha="center", va="bottom")
+        xs += [base, base + 1]
+        labels += ["native\nrender", "wasm render in\na new sandbox"]
+        left.legend(fontsize=8, loc="upper right")
+    left.set_xticks(xs, labels, fontsize=8)
     ratio = report.get("per_page", {}).get("ratio")
-    left.set_title("Per post page (median, whisker = p95)" + (f": wasm/native {ratio:.2f}x" if ratio else ""))
-    left.set_ylabel("milliseconds")
+    left.set_title("Post page, median ms (whisker: p95)" + (f"; warm wasm/native {ratio:.2f}x" if ratio else ""),
+                   fontsize=10)
+    left.set_ylabel("milliseconds (lower is better)")
+    left.set_ylim(0, left.get_ylim()[1] * 1.15)
 
     builds = report.get("builds", [])
     sizes = sorted({r["posts"] for r in builds})
@@ -127,8 +135,8 @@ def chart(report: dict[str, Any], path: Path) -> None:
                   hatch="//" if "-j2" in label else None, edgecolor="white")
     right.set_xticks(range(len(sizes)), [f"{n:,} posts" for n in sizes])
     right.set_ylabel("pages per second (higher is better)")
-    right.set_title("Whole-site build, cold process")
-    right.legend(fontsize=8, ncols=2)
+    right.set_title("Whole-site build, cold process", fontsize=10)
+    right.legend(fontsize=8, ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.08))
     m = report["machine"]
     fig.suptitle(f"wasmblog: native vs WebAssembly sandbox ({m['cpu']}, {m['cores']} cores, {report['date'][:10]})",
                  fontsize=10)
