@@ -23,6 +23,7 @@ class _Term:
     name: str
     slug: str
     posts: list[Post]
+    sources: set[str]  # of ``posts``: a post tagged 'Go' and 'go' is listed once
 
 
 def published(posts: Sequence[Post], options: BuildOptions) -> list[Post]:
@@ -64,8 +65,9 @@ def _terms(posts: list[Post], taxonomy: str, diags: list[Diagnostic]) -> list[_T
                 diags.append(warning(post.source, 0, f"{taxonomy[:-1]} {name!r} {why}; "
                                                      "it is left out of the taxonomy"))
                 continue
-            term = by_slug.setdefault(slug, _Term(name, slug, []))
-            if post not in term.posts:
+            term = by_slug.setdefault(slug, _Term(name, slug, [], set()))
+            if post.source not in term.sources:
+                term.sources.add(post.source)
                 term.posts.append(post)
     return sorted(by_slug.values(), key=lambda t: (t.name.casefold(), t.slug))
 
