@@ -26,7 +26,7 @@ from renderer import (BuildOptions, Diagnostic, OutputFile, PageJob, Post, SiteR
 from renderer.config import SiteConfig
 from renderer.diagnostics import error
 
-from .build import output_files, parse_sources, render
+from .build import output_files, parse_sources, plan_input, render
 from .engines import Renderer, SandboxFault
 from .httputil import body_etag
 from .sitefs import SiteInput, build_time_micros, load_site
@@ -233,7 +233,7 @@ class SiteHost:
                  *(d for k, _ in keyed for d in cache[k][1])]
         snap.posts = {p.source: p for p in posts_list}
         try:
-            plan = self.engine.plan_site(posts_list, config, snap.options)
+            plan = self.engine.plan_site(plan_input(posts_list), config, snap.options)
             jobs = plan.jobs
             diags += plan.diagnostics
         except SandboxFault as fault:
