@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import time
 from pathlib import Path
@@ -96,6 +97,13 @@ def _summary(report: BuildReport) -> str:
     return text
 
 
+class _EchoHandler(logging.Handler):
+    """Log records on the current stderr (looked up per record, as click does)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(self.format(record), err=True)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="wasmblog")
 def main() -> None:
@@ -107,6 +115,12 @@ def main() -> None:
       wasmblog serve content                serve it, a fresh sandbox per request
       wasmblog bench --posts 1000           what the sandbox costs against native
     """
+    logger = logging.getLogger("wasmblog")  # one-off notices, such as the first component build
+    if not logger.handlers:
+        handler = _EchoHandler()
+        handler.setFormatter(logging.Formatter("wasmblog: %(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
 
 
 @main.command("build")
@@ -119,7 +133,7 @@ def main() -> None:
 @click.option("--future", is_flag=True, help="Include posts dated after the build time.")
 @click.option("--strict", is_flag=True, help="Write nothing if any error is reported.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Workers: sandbox instances on threads (wasm) or processes (native).")
+              help="Worker processes (each with its own sandbox instances for wasm).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON report on stdout.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or summary; diagnostics only.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=str), default=None,
@@ -137,6 +151,8 @@ def build_command(site: str, out: str, engine: str, drafts: bool, future: bool, 
         raise click.BadParameter(f"{site!r} is not a folder (expected site.toml, posts/, static/)",
                                  param_hint="SITE")
     progress = _ProgressLine(not quiet and not as_json)
+    if quiet or as_json:
+        logging.getLogger("wasmblog").setLevel(logging.WARNING)
     try:
         engine_obj = make_renderer(engine, cache_dir=cache_dir)  # build() applies the site's [limits]
         report = build(site, out, engine_obj, drafts=drafts, future=future, strict=strict, jobs=jobs,

@@ -17,6 +17,7 @@ import dataclasses
 import functools
 import hashlib
 import importlib.metadata
+import logging
 import os
 import threading
 import time
@@ -37,6 +38,8 @@ from renderer.markdown import MarkdownOptions
 
 from .component import cache_root, component_key, component_path, ensure_component, verified, write_verified
 from .engines import SandboxFault, parse_items, render_items
+
+_LOG = logging.getLogger("wasmblog")
 
 EPOCH_TICK = 0.005  # seconds per epoch tick
 # The guest's CPython sizes its recursion limits for a native C stack; recursion
@@ -143,7 +146,8 @@ class Runtime:
         self.compiled_path = self._compiled_path(cache, self.key)
         component = self._deserialize(self.compiled_path)
         if component is None:
-            info = ensure_component(cache_dir)
+            _LOG.info("preparing the sandbox once, cached in %s (up to about 20 s)", cache)
+            info = ensure_component(cache_dir, log=_LOG.info)
             self.times.componentize = info.seconds
             component = self._compile(cache, info.path)
         self.component = component
