@@ -13,6 +13,7 @@ runs, so calls on separate threads use separate cores.
 from __future__ import annotations
 
 import atexit
+import ctypes
 import dataclasses
 import functools
 import hashlib
@@ -29,7 +30,8 @@ from typing import Any, Mapping, Sequence
 
 import wasmtime
 from wasmtime import _ffi as ffi
-from wasmtime.component import Component, Linker, Variant
+from wasmtime.component import Component, Func, Linker, Variant
+from wasmtime.component._enter import enter_wasm
 
 from renderer import (BuildOptions, Diagnostic, OutputFile, PageJob, ParseResult, Plan, Post, SiteConfig, SiteResult,
                       Source)
@@ -153,6 +155,24 @@ class Runtime:
         self.component = component
         self.linker = Linker(self.engine)  # the component imports nothing: nothing to define
         self._ticker = _Ticker(self.engine)
+        self._signatures: dict[str, tuple[Any, list[Any], Any]] = {}
+        self._signatures_lock = threading.Lock()
+
+    def signature(self, export: str, func: Func, store: wasmtime.Store) -> tuple[list[Any], Any]:
+        """An export's parameter types and result type, asked of the C API once.
+
+        wasmtime-py builds new type objects on every call; kept here, the
+        answers cached on them (record fields, list elements) are reused by
+        every call after the first, whatever its store: the types belong to
+        the component, not to an instance.
+        """
+        sig = self._signatures.get(export)
+        if sig is None:
+            fty = func.type(store)
+            sig = (fty, [ty for _name, ty in fty.params], fty.result)  # fty owns the others
+            with self._signatures_lock:
+                sig = self._signatures.setdefault(export, sig)
+        return sig[1], sig[2]
 
     def _compiled_path(self, cache: Path, key: str) -> Path:
         flavour = hashlib.sha256(
@@ -203,6 +223,7 @@ def _close_runtimes() -> None:
     with _RUNTIMES_LOCK:
         for rt in _RUNTIMES.values():
             rt._ticker.stop()
+            rt._signatures.clear()  # type objects, freed by the C library
             for obj in (rt.linker, rt.component, rt.engine):
                 obj.close()
         _RUNTIMES.clear()
@@ -241,6 +262,34 @@ def _cache_type_introspection() -> None:
 
 
 _cache_type_introspection()
+
+
+def _bytes_to_capi(data: bytes | bytearray) -> Any:
+    """wasmtime-py's ``bytes_to_capi`` with one copy instead of two (no ctypes array between)."""
+    if not isinstance(data, (bytes, bytearray)):
+        raise TypeError("expected bytes or bytearray")
+    vec = ffi.wasm_byte_vec_t()
+    ffi.wasm_byte_vec_new_uninitialized(ctypes.byref(vec), len(data))
+    if data:
+        ctypes.memmove(vec.data, bytes(data) if isinstance(data, bytearray) else data, len(data))
+    return vec
+
+
+def _str_to_capi(text: str) -> Any:
+    if not isinstance(text, str):
+        raise TypeError("expected a string")
+    return _bytes_to_capi(text.encode("utf-8"))
+
+
+def _to_str(vec: Any) -> str:
+    """wasmtime-py's ``to_str`` with one copy instead of two (no bytearray between)."""
+    return ctypes.string_at(vec.data, vec.size).decode("utf-8") if vec.size else ""
+
+
+# Every string crossing the boundary, and every record field's name, goes through these.
+ffi.bytes_to_capi = _bytes_to_capi
+ffi.str_to_capi = _str_to_capi
+ffi.to_str = _to_str
 
 
 class _Lowered:
@@ -312,6 +361,28 @@ def _fault(exc: Exception, seconds: float, memory_mb: int) -> SandboxFault:
     return SandboxFault("trap", f"the sandbox stopped: {_cause(text)}")
 
 
+def _call(func: Func, store: wasmtime.Store, params: list[Any], result_type: Any, args: Sequence[Any]) -> Any:
+    """``func(store, *args)`` as wasmtime-py's ``Func.__call__`` does it, with the types given."""
+    if len(args) != len(params):
+        raise TypeError(f"{len(args)} arguments given, {len(params)} expected")
+    values = (ffi.wasmtime_component_val_t * len(args))()
+    done = 0
+    try:
+        for ty, value in zip(params, args):
+            ty.convert_to_c(store, value, ctypes.pointer(values[done]))
+            done += 1
+        result = ffi.wasmtime_component_val_t()
+
+        def run() -> Any:
+            return ffi.wasmtime_component_func_call(ctypes.byref(func._func), store._context(), values, done,
+                                                    ctypes.byref(result), 1)
+        enter_wasm(run)
+        return result_type.convert_from_c(result)
+    finally:
+        for i in range(done):
+            ffi.wasmtime_component_val_delete(ctypes.byref(values[i]))
+
+
 class Sandbox:
     """One instance of the component in its own Store, with limits.
 
@@ -331,8 +402,9 @@ class Sandbox:
         if func is None:
             raise SandboxFault("trap", f"the component has no export {export!r}")
         self.store.set_epoch_deadline(max(1, int(timeout / EPOCH_TICK)))
+        params, result_type = self.rt.signature(export, func, self.store)
         try:
-            result = func(self.store, *args)
+            result = _call(func, self.store, params, result_type, args)
         except wasmtime.WasmtimeError as exc:
             raise _fault(exc, timeout, self.memory_mb) from None
         # wasmtime-py returns a tagged Variant when ok and err have the same
