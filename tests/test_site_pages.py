@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from renderer import Source
 from sitekit import RSS_ITEM_FIELDS, SITEMAP_NS, SITES, find_all, links_of, render, render_folder, text_of
 
 BASIC = SITES / "basic"
@@ -180,3 +181,13 @@ def test_feeds_and_sitemap_are_well_formed_xml(site):
     for path in site.files:
         if path.endswith(".xml"):
             ET.fromstring(site[path].encode("utf-8"))
+
+
+def test_a_post_naming_a_term_twice_is_listed_once_under_it(engine):
+    post = Source("posts/twice.md", b'---\ntitle: Twice\ndate: 2024-01-02\ntags: ["Go", "go", "GO"]\n---\nBody.\n')
+    site = render(engine, [post])
+    doc = site.html("tags/index.html")
+    terms = [(text_of(li.find("a")), text_of(li.find("span")))
+             for li in find_all(doc, "ul", class_="terms")[0].iter("li")]
+    assert terms == [("Go", "1")]
+    assert site.post_titles("tags/go/index.html") == ["Twice"]
