@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import os
 import re
-import string
 import subprocess
 import sys
 from pathlib import Path

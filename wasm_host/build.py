@@ -13,7 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import time
 from contextlib import contextmanager
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence, TypeVar
