@@ -363,6 +363,21 @@ def test_a_render_that_times_out_gives_500_and_the_next_request_succeeds(tmp_pat
         assert any("posts/p1/index.html: timeout" in line for line in server.logs), server.logs
 
 
+def test_a_wasm_server_warms_its_sandboxes_before_it_listens(tmp_path):
+    with ServerThread(small_site(tmp_path), ServeOptions(engine="wasm")) as server:
+        assert server.service.host.warmed >= 2  # a post page, rendered (up to 16 times, 1 s) and thrown away
+        assert server.app.stats.faults == 0 and request(server.port, "/posts/p1/").status == 200
+
+
+def test_warming_up_stops_at_the_first_page_that_fails(tmp_path):
+    site = small_site(tmp_path, config="[limits]\nrender_timeout = 0.2\n", templates={"post.html": LOOP_FOREVER})
+    started = time.monotonic()
+    with ServerThread(site, ServeOptions(engine="wasm")) as server:
+        assert time.monotonic() - started < 5  # one deadline, not one per round
+        assert server.service.host.warmed == 1
+        assert request(server.port, "/posts/p1/").status == 500
+
+
 @pytest.mark.parametrize("engine", ["wasm", "native"])
 def test_a_template_error_gives_500_and_the_server_carries_on(tmp_path, engine):
     recursive = "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}"

@@ -198,6 +198,8 @@ def create_service(site: Path | str, options: ServeOptions, *, host: str = "127.
     site_host = SiteHost(root, engine, opts, log, on_change=lambda snap: app_ref[0].on_change(snap) if app_ref else None,
                          report=report)
     site_host.load()
+    if owns_engine and opts.engine == "wasm" and opts.mode == "per-request":
+        site_host.warm_up()
     app = ServeApp(site_host, opts, log, access_log)
     app_ref.append(app)
     return Service(root, opts, engine, site_host, app, log, owns_engine)
