@@ -34,6 +34,8 @@ def table(report: dict[str, Any]) -> str:
                            ("total_ms", "total"), ("native_render_ms", "native"),):
             s = f[key]
             lines.append(f"  {label:12} {s['median']:7.2f} {s['p95']:7.2f} {s['p99']:7.2f} {s['max']:7.2f}")
+        if "cpu_per_cycle_ms" in f:  # older reports lack it
+            lines.append(f"  CPU per request (process, native render included): {f['cpu_per_cycle_ms']:.2f} ms")
         lines.append("")
 
     if "startup" in report:
