@@ -6,25 +6,11 @@ once runs natively and in the WebAssembly sandbox on the same inputs.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from wasm_host.engines import Renderer, make_renderer
+from wasm_host.engines import Renderer
 
-ENGINES = ["native", "wasm"]
-TESTS = Path(__file__).parent
-ROOT = TESTS.parent
-SAMPLE_SITE = ROOT / "content"
-BUILD_TIME = 1_800_000_000 * 1_000_000  # 2027-01-15, fixed so tests are reproducible
-
-_renderers: dict[str, Renderer] = {}
-
-
-def get_renderer(name: str) -> Renderer:
-    if name not in _renderers:
-        _renderers[name] = make_renderer(name)
-    return _renderers[name]
+from sitekit import ENGINES, get_renderer
 
 
 @pytest.fixture(params=ENGINES)

@@ -18,6 +18,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import html5lib
 
 from renderer import BuildOptions, Diagnostic, Post, SiteResult, Source, load_config
+from wasm_host.engines import Renderer, make_renderer
 from wasm_host.sitefs import load_site, zone_data
 
 TESTS = Path(__file__).parent
@@ -25,7 +26,8 @@ ROOT = TESTS.parent
 POSTS = TESTS / "posts"
 SITES = TESTS / "sites"
 SAMPLE_SITE = ROOT / "content"
-BUILD_TIME = 1_800_000_000 * 1_000_000  # 2027-01-15T08:00:00Z, as in conftest
+BUILD_TIME = 1_800_000_000 * 1_000_000  # 2027-01-15T08:00:00Z, fixed so tests are reproducible
+ENGINES = ["native", "wasm"]
 
 # The config most render-level tests use: a real zone, so naive times mean something.
 CONFIG = """\
@@ -42,6 +44,15 @@ summary_words = 20
 DIAGNOSTIC_LINE = re.compile(r"^(?P<path>[^\s:][^:\n]*?)(?::(?P<line>\d+))?: (?P<severity>error|warning): (?P<message>[^\n]+)$")
 RSS_ITEM_FIELDS = ("title", "link", "guid", "pubDate", "description")
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+_renderers: dict[str, Renderer] = {}
+
+
+def get_renderer(name: str) -> Renderer:
+    """One renderer per engine for the whole test run (the wasm one loads the component once)."""
+    if name not in _renderers:
+        _renderers[name] = make_renderer(name)
+    return _renderers[name]
 
 
 def post_source(name: str, as_path: str | None = None) -> Source:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from sitekit import BUILD_TIME, SITES, copy_site, make_site, tree_bytes
+from sitekit import BUILD_TIME, POSTS, SITES, copy_site, make_site, tree_bytes
 from wasm_host.build import build
 from wasm_host.output import OutputError
 
@@ -200,7 +200,7 @@ def test_source_date_epoch_is_the_build_time(engine, tmp_path):
 
 
 def test_parallel_builds_give_the_same_bytes(engine, tmp_path):
-    site = make_site(tmp_path, [p.name for p in (Path(__file__).parent / "posts").glob("*.md")])
+    site = make_site(tmp_path, [p.name for p in POSTS.glob("*.md")])
     build(site, tmp_path / "one", engine, jobs=1, build_time=BUILD_TIME)
     build(site, tmp_path / "two", engine, jobs=2, build_time=BUILD_TIME)
     assert tree_bytes(tmp_path / "one") == tree_bytes(tmp_path / "two")

@@ -35,7 +35,7 @@ from typing import Iterator
 
 import pytest
 
-from conftest import BUILD_TIME, ROOT
+from sitekit import BUILD_TIME, ROOT
 from sitekit import tree_bytes
 from wasm_host import corpus
 from wasm_host.component import cache_root, verified

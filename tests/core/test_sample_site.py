@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ENGINES, get_renderer
+from sitekit import ENGINES, get_renderer
 from sitekit import (BUILD_TIME, SAMPLE_SITE, SITEMAP_NS, find_all, html_parse_errors, links_of, local_target,
                      page_url, parse_html, text_of)
 from wasm_host.build import build

@@ -34,17 +34,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-import html5lib
 import pytest
 
-from conftest import BUILD_TIME, ROOT
-from renderer import load_config
-from renderer import ucd
-from sitekit import DIAGNOSTIC_LINE, parse_html, tree_bytes
+from renderer import load_config, ucd
+from safety import assert_well_formed, outside
+from sitekit import BUILD_TIME, DIAGNOSTIC_LINE, ROOT, parse_html, tree_bytes
 from wasm_host.build import build
 from wasm_host.engines import BATCH_DEADLINE_ITEMS, make_renderer
 
-HOSTILE = Path(__file__).parent / "hostile"
+HOSTILE = Path(__file__).parent
 SITE_TOML = 'title = "Hostile"\nbase_url = "https://example.org/"\n'
 GOOD = "---\ntitle: Good\ndate: 2023-01-01\ntags: [good]\ncategories: [fine]\n---\nGood body.\n"
 # For template cases: no terms, so list.html (which term.html extends) renders the home page only.
@@ -499,61 +497,6 @@ def _raw_html_allowed(out: dict[str, bytes]) -> None:
 
 
 # --- running a case ---------------------------------------------------------------------------
-
-SAFE_SCHEMES = ("http", "https", "mailto", "tel", "ftp", "ftps", "irc", "ircs")
-URL_ATTRIBUTES = ("href", "src", "action", "formaction", "poster", "background", "xlink:href", "srcset", "content")
-UNSAFE_ELEMENTS = {"script", "iframe", "object", "embed", "svg", "math", "style", "base", "form", "frame"}
-
-
-def _scheme(url: str) -> str:
-    plain = re.sub(r"[\x00-\x20\x7f]", "", url).lower()
-    head = plain.split("/", 1)[0]
-    return head.split(":", 1)[0] if ":" in head else ""
-
-
-def parse_strictly(data: bytes) -> tuple[ET.Element, list[str]]:
-    """A page as an element tree, and what html5lib's conformance checks object to."""
-    parser = html5lib.HTMLParser(strict=False, namespaceHTMLElements=False)
-    doc = parser.parse(data)
-    return doc, [f"line {line}, col {col}: {code} {info or ''}" for (line, col), code, info in parser.errors]
-
-
-def assert_safe_html(path: str, doc: ET.Element) -> None:
-    """No script, handler or script URL in a page (the theme itself uses none)."""
-    for el in doc.iter():
-        tag = el.tag if isinstance(el.tag, str) else ""
-        assert tag not in UNSAFE_ELEMENTS, (path, tag)
-        for name, value in el.attrib.items():
-            assert not name.lower().startswith("on"), (path, name, value)
-            if name in URL_ATTRIBUTES and (name != "content" or el.get("property") == "og:image"):
-                scheme = _scheme(value)
-                ok = scheme in SAFE_SCHEMES or scheme == "" or re.match(r"data:image/(gif|png|jpeg|webp);", value)
-                assert ok, (path, name, value)
-
-
-def assert_well_formed(out: dict[str, bytes], unsafe_html: bool) -> None:
-    for path, data in out.items():
-        if path.endswith(".html"):
-            doc, errors = parse_strictly(data)
-            assert errors == [], path
-            if not unsafe_html:
-                assert_safe_html(path, doc)
-        elif path.endswith(".xml"):
-            root = ET.fromstring(data)
-            if path.endswith("index.xml"):  # feed item links are http(s)
-                assert all(_scheme(link.text or "") in ("http", "https") for link in root.iter("link"))
-
-
-def outside(root: Path, out: Path) -> dict[str, bytes]:
-    """Every file under ``root`` except the output folder (what a build must not change)."""
-    files = {}
-    for dirpath, dirnames, filenames in os.walk(root):
-        if Path(dirpath) == root:
-            dirnames[:] = [d for d in dirnames if d != out.name]
-        for name in filenames:
-            path = Path(dirpath) / name
-            files[path.relative_to(root).as_posix()] = b"" if path.stat().st_size > 1_000_000 else path.read_bytes()
-    return files
 
 
 def make_case_site(root: Path, files: dict[str, bytes], templates: dict[str, str], config: str) -> Path:

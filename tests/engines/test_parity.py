@@ -22,7 +22,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import BUILD_TIME, ROOT, SAMPLE_SITE, TESTS, get_renderer
+from sitekit import BUILD_TIME, ROOT, SAMPLE_SITE, TESTS, get_renderer
 from renderer import Source
 from wasm_host.build import BuildReport, build
 from wasm_host.corpus import write_site

@@ -30,10 +30,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import BUILD_TIME, ROOT, get_renderer
+from sitekit import BUILD_TIME, ROOT, get_renderer
 from renderer import Source
 from sitekit import tree_bytes
-from test_hostile import assert_well_formed, outside
+from safety import assert_well_formed, outside
 from wasm_host.build import build
 from wasm_host.sitefs import zone_data
 

@@ -29,7 +29,7 @@ import pytest
 import wasmtime
 from wasmtime.component import FuncType
 
-from conftest import BUILD_TIME, ROOT, get_renderer
+from sitekit import BUILD_TIME, ROOT, get_renderer
 from renderer import BuildOptions, Diagnostic, OutputFile, ParseResult, Post, Source
 from renderer.markdown import MarkdownOptions
 from wasm_host.build import build
