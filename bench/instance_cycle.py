@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from wasm_host.bench import _pages, measure_fresh  # noqa: E402
+from wasm_host.bench.runner import measure_fresh, post_pages  # noqa: E402
 
 
 def main() -> None:
@@ -27,7 +27,7 @@ def main() -> None:
     parser.add_argument("--resident", default="0,16,32,64", help="MiB kept resident, comma-separated")
     parser.add_argument("--requests", type=int, default=300)
     args = parser.parse_args()
-    pages = _pages(args.site)
+    pages = post_pages(args.site)
     print("| resident | instantiate | render | drop | CPU per cycle |\n|---|---|---|---|---|")
     for mb in (int(x) for x in args.resident.split(",")):
         r = measure_fresh(pages, args.requests, lambda _msg: None, resident_mb=mb)

@@ -9,7 +9,7 @@ cell, and prints a Markdown table: requests/s, latency p50/p99, failed
 responses (non-2xx/3xx and socket errors), the load average when the cell
 ran, and the wasm server's RSS after warm-up and after each 10,000
 requests. Other CPU-heavy work on the machine skews every number: check
-`uptime` first. The same measurement is `wasm_host.loadbench.run_load`.
+`uptime` first. The same measurement is `wasm_host.bench.load.run_load`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from wasm_host.loadbench import LoadError, format_table, run_load  # noqa: E402
+from wasm_host.bench.load import LoadError, format_table, run_load  # noqa: E402
 
 
 def main() -> int:

@@ -9,7 +9,7 @@ import socket
 from pathlib import Path
 
 from sitekit import BUILD_TIME, SAMPLE_SITE
-from wasm_host.corpus import write_site
+from wasm_host.bench.corpus import write_site
 
 EPOCH = str(BUILD_TIME // 1_000_000)
 SECRET = "TOP-SECRET-d41d8cd98f00b204"

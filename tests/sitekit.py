@@ -19,7 +19,8 @@ import html5lib
 
 from renderer import BuildOptions, Diagnostic, Post, SiteResult, Source, load_config
 from wasm_host.engines import Renderer, make_renderer
-from wasm_host.sitefs import load_site, zone_data
+from wasm_host.engines.zones import zone_data
+from wasm_host.site import load_site
 
 TESTS = Path(__file__).parent
 ROOT = TESTS.parent

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
 import sys
@@ -11,11 +12,11 @@ from typing import Any
 
 import click
 
-from .build import BuildReport, build
+from .engines import ENGINES as ENGINE_NAMES
 from .engines import make_renderer
-from .output import OutputError
+from .site import BuildReport, OutputError, build, display_prefix
 
-ENGINES = click.Choice(["wasm", "native"])
+ENGINES = click.Choice(list(ENGINE_NAMES))
 DEFAULT_ENGINE = "wasm"
 
 
@@ -45,36 +46,35 @@ def _limits(values: dict[str, Any]) -> dict[str, float]:
     return {name: value for name, value in values.items() if value is not None}
 
 
-class _ProgressLine:
-    """A one-line progress display on a terminal; silent otherwise."""
+class _Progress:
+    """Build progress as click progress bars on stderr, one per stage (silent when not a terminal)."""
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled and sys.stderr.isatty()
-        self.shown = False
+        self._bar: Any = None
+        self._stage = ""
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if not self.enabled:
             return
-        width = 30
-        filled = width * done // max(1, total)
-        bar = "#" * filled + "-" * (width - filled)
-        sys.stderr.write(f"\r{stage:>7} [{bar}] {done}/{total} ")
-        sys.stderr.flush()
-        self.shown = True
+        if stage != self._stage or self._bar is None:
+            self.clear()
+            self._stage = stage
+            self._bar = click.progressbar(length=total, label=f"{stage:>7}", file=sys.stderr, show_pos=True,
+                                          width=30)
+            self._bar.__enter__()
+        self._bar.update(done - self._bar.pos)
 
     def clear(self) -> None:
-        if self.shown:
-            sys.stderr.write("\r" + " " * 60 + "\r")
+        if self._bar is not None:
+            self._bar.render_finish()
+            self._bar = None
+            sys.stderr.write("\x1b[1A\x1b[2K")  # the finished bar's line, erased: the summary replaces it
             sys.stderr.flush()
 
 
-def _site_prefix(site: str) -> str:
-    """How diagnostics name files: relative to where the user ran the command."""
-    return "" if site in (".", "./") else site.rstrip("/") + "/"
-
-
 def print_diagnostics(report: BuildReport, site: str) -> None:
-    prefix = _site_prefix(site)
+    prefix = display_prefix(site)
     for d in report.diagnostics:
         click.echo(d.format("" if d.path.startswith("<") else prefix), err=True)
 
@@ -150,7 +150,7 @@ def build_command(site: str, out: str, engine: str, drafts: bool, future: bool, 
     if not Path(site).is_dir():
         raise click.BadParameter(f"{site!r} is not a folder (expected site.toml, posts/, static/)",
                                  param_hint="SITE")
-    progress = _ProgressLine(not quiet and not as_json)
+    progress = _Progress(not quiet and not as_json)
     if quiet or as_json:
         logging.getLogger("wasmblog").setLevel(logging.WARNING)
     try:
@@ -165,7 +165,7 @@ def build_command(site: str, out: str, engine: str, drafts: bool, future: bool, 
         progress.clear()
     print_diagnostics(report, site)
     if as_json:
-        click.echo(json.dumps(report.to_json(_site_prefix(site)), indent=2))
+        click.echo(json.dumps(report.to_json(display_prefix(site)), indent=2))
     elif not quiet:
         click.echo(_summary(report), err=True)
     sys.exit(1 if report.errors else 0)
@@ -182,8 +182,8 @@ def component_group() -> None:
               help="Cache folder (default: $XDG_CACHE_HOME/wasmblog).")
 def component_build(force: bool, cache_dir: str | None) -> None:
     """Componentize the render core and compile it with Cranelift, into the cache."""
-    from .component import ensure_component
-    from .wasm import runtime
+    from .engines.component import ensure_component
+    from .engines.wasm import runtime
 
     info = ensure_component(cache_dir, force=force, log=lambda msg: click.echo(msg, err=True))
     click.echo(f"{'built' if info.built else 'cached'}: {info.path} ({info.size / 1e6:.1f} MB"
@@ -199,9 +199,7 @@ def component_build(force: bool, cache_dir: str | None) -> None:
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=str), default=None)
 def component_info(as_json: bool, cache_dir: str | None) -> None:
     """Where the component is, its size, imports (none) and exports."""
-    import time
-
-    from .wasm import runtime
+    from .engines.wasm import runtime
 
     started = time.perf_counter()
     rt = runtime(cache_dir)
@@ -251,7 +249,11 @@ def bench_command(posts: int, repeat: int, jobs_list: str, json_path: Path | Non
     (cold processes, --jobs 1 and 2), start-up, memory and size. Engines are
     interleaved so noise on a shared machine hits both alike.
     """
-    from . import bench, benchreport
+    if chart_path is not None and importlib.util.find_spec("matplotlib") is None:
+        raise click.ClickException("--chart needs the bench extra: pip install 'wasmblog[bench]' "
+                                   "(./scripts/setup installs it)")
+    from .bench import report as bench_report
+    from .bench import runner as bench
 
     try:
         jobs = [int(j) for j in jobs_list.split(",") if j.strip()]
@@ -273,9 +275,9 @@ def bench_command(posts: int, repeat: int, jobs_list: str, json_path: Path | Non
     if json_path:  # first: the figures are kept whatever happens to the table or the chart
         json_path.write_text(json.dumps(report, indent=2) + "\n")
         click.echo(f"JSON: {json_path}", err=True)
-    click.echo(benchreport.table(report))
+    click.echo(bench_report.table(report))
     if chart_path:
-        benchreport.chart(report, chart_path)
+        bench_report.chart(report, chart_path)
         click.echo(f"chart: {chart_path}", err=True)
 
 
@@ -288,10 +290,18 @@ def bench_command(posts: int, repeat: int, jobs_list: str, json_path: Path | Non
 @click.option("--force", is_flag=True, help="Write into a non-empty folder the generator did not create.")
 def corpus_command(out: str, posts: int, seed: int, fmt: str, force: bool) -> None:
     """Write a deterministic corpus of generated posts as a complete site into OUT."""
-    from . import corpus
+    from .bench.corpus import CorpusStats, write_site
 
-    args = [out, "--posts", str(posts), "--seed", str(seed), "--format", fmt] + (["--force"] if force else [])
-    sys.exit(corpus.main(args))
+    started = time.perf_counter()
+    stats: list[CorpusStats] = []
+    try:
+        write_site(out, posts, seed, fmt, force=force, stats=stats)
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    s = stats[0]
+    click.echo(f"Wrote {s.posts} posts ({s.drafts} drafts, {s.words:,} words, {s.tags} tags, "
+               f"{s.categories} categories) in {fmt} format to {out} "
+               f"in {time.perf_counter() - started:.2f} s (seed {seed})")
 
 
 @main.command("serve")

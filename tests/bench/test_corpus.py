@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 
 from renderer.content import split_front_matter
-from wasm_host import corpus, peers
-from wasm_host.build import build
+from click.testing import CliRunner
+
+from wasm_host.bench import corpus, peers
+from wasm_host.cli import main
+from wasm_host.site import build
 from wasm_host.engines import NativeRenderer
 
 BUILD_TIME = 1_800_000_000 * 1_000_000  # as in conftest: 2027-01-15, after every generated date
@@ -131,14 +134,16 @@ def test_peer_layouts(tmp_path: Path, fmt: str, config: str, post_glob: str) -> 
         assert text.startswith("---\ntitle: ") and "\nslug: " in text
 
 
-def test_cli_main(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert corpus.main(["--posts", "7", str(tmp_path / "s"), "--seed", "2"]) == 0
-    line = capsys.readouterr().out.strip()
-    assert line.startswith("Wrote 7 posts") and "\n" not in line
-    assert corpus.main(["--posts", "7", str(tmp_path / "s"), "--seed", "2"]) == 0  # rewrites its own folder
+def test_the_corpus_command_writes_a_site_and_refuses_a_folder_it_did_not_write(tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(main, ["corpus", str(tmp_path / "s"), "--posts", "7", "--seed", "2"])
+    assert result.exit_code == 0 and result.output.startswith("Wrote 7 posts") and result.output.count("\n") == 1
+    result = runner.invoke(main, ["corpus", str(tmp_path / "s"), "--posts", "7", "--seed", "2"])
+    assert result.exit_code == 0  # rewrites its own folder
     (tmp_path / "other").mkdir()
     (tmp_path / "other" / "x").write_text("x")
-    assert corpus.main(["--posts", "1", str(tmp_path / "other")]) == 1
+    result = runner.invoke(main, ["corpus", str(tmp_path / "other"), "--posts", "1"])
+    assert result.exit_code == 1 and "not empty" in result.output
 
 
 @pytest.mark.parametrize("name", peers.PEERS)

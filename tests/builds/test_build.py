@@ -1,6 +1,6 @@
 """`wasmblog build`: what gets written, atomically, reproducibly, and the exit status.
 
-In-process builds go through ``wasm_host.build.build`` on the engine under
+In-process builds go through ``wasm_host.site.build`` on the engine under
 test; CLI builds run ``python -m wasm_host build --engine <engine>`` in a
 subprocess, the way a user runs it.
 """
@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from sitekit import BUILD_TIME, POSTS, SITES, copy_site, make_site, tree_bytes
-from wasm_host.build import build
-from wasm_host.output import OutputError
+from wasm_host.site import build
+from wasm_host.site.output import OutputError
 
 BASIC = SITES / "basic"
 
@@ -207,7 +207,7 @@ def test_parallel_builds_give_the_same_bytes(engine, tmp_path):
 
 
 def test_a_template_stopped_on_its_first_page_is_not_run_for_the_others(engine, tmp_path):
-    from wasm_host import corpus
+    from wasm_host.bench import corpus
 
     site = corpus.write_site(tmp_path / "site", 60)
     (site / "templates").mkdir()

@@ -16,7 +16,7 @@ import sys
 import pytest
 
 from sitekit import BUILD_TIME, DIAGNOSTIC_LINE, POSTS, copy_site, make_site
-from wasm_host.build import build
+from wasm_host.site import build
 
 BROKEN = POSTS / "broken"
 

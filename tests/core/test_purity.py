@@ -27,7 +27,7 @@ AUDIT_SCRIPT = textwrap.dedent("""
     import json, sys
     import renderer
     from renderer import BuildOptions
-    from wasm_host.sitefs import load_site
+    from wasm_host.site import load_site
 
     site = load_site(sys.argv[1])
     args = (site.sources, site.config_text, site.templates)

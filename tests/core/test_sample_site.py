@@ -14,7 +14,7 @@ import pytest
 from sitekit import ENGINES, get_renderer
 from sitekit import (BUILD_TIME, SAMPLE_SITE, SITEMAP_NS, find_all, html_parse_errors, links_of, local_target,
                      page_url, parse_html, text_of)
-from wasm_host.build import build
+from wasm_host.site import build
 
 BASE = "https://example.org/"
 PREFIXED = "https://example.org/blog/"

@@ -37,9 +37,9 @@ import pytest
 
 from sitekit import BUILD_TIME, ROOT
 from sitekit import tree_bytes
-from wasm_host import corpus
-from wasm_host.component import cache_root, verified
-from wasm_host.wasm import runtime
+from wasm_host.bench import corpus
+from wasm_host.engines.component import cache_root, verified
+from wasm_host.engines.wasm import runtime
 
 ENV = dict(os.environ, SOURCE_DATE_EPOCH=str(BUILD_TIME // 1_000_000))
 WASMBLOG = [sys.executable, "-m", "wasm_host"]
@@ -51,8 +51,7 @@ def cli(*args: str, preexec=None, timeout: float = 300) -> subprocess.CompletedP
 
 
 def make_corpus(folder: Path, posts: int, seed: int) -> Path:
-    assert corpus.main([str(folder), "--posts", str(posts), "--seed", str(seed)]) == 0
-    return folder
+    return corpus.write_site(folder, posts, seed)
 
 
 def leftovers(out: Path) -> list[str]:
@@ -80,7 +79,7 @@ def versions(tmp_path_factory) -> dict[str, object]:
 
 # Runs the CLI with the fallback swap (two renames) that file systems without
 # renameat2(RENAME_EXCHANGE) get.
-NO_EXCHANGE = ("import sys, wasm_host.output as o; o._exchange = lambda a, b: False; "
+NO_EXCHANGE = ("import sys, wasm_host.site.output as o; o._exchange = lambda a, b: False; "
                "from wasm_host.cli import main; sys.argv[0] = 'wasmblog'; main()")
 
 
@@ -278,7 +277,7 @@ def test_the_output_lock_is_released_when_its_holder_is_killed(tmp_path, version
     """A build killed while it holds the lock (writing) does not block the next one."""
     out = tmp_path / "public"
     holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time, pathlib; from wasm_host.output import locked; "
+        "import sys, time, pathlib; from wasm_host.site.output import locked; "
         f"cm = locked(pathlib.Path({str(out)!r})); cm.__enter__(); print('locked', flush=True); time.sleep(60)")],
         cwd=ROOT, stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline().strip() == "locked"

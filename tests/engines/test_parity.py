@@ -24,10 +24,10 @@ from hypothesis import strategies as st
 
 from sitekit import BUILD_TIME, ROOT, SAMPLE_SITE, TESTS, get_renderer
 from renderer import Source
-from wasm_host.build import BuildReport, build
-from wasm_host.corpus import write_site
+from wasm_host.site import BuildReport, build
+from wasm_host.bench.corpus import write_site
 from wasm_host.engines import make_renderer
-from wasm_host.sitefs import zone_data
+from wasm_host.engines.zones import zone_data
 
 ENGINES_AND_JOBS = [("native", 1), ("native", 2), ("wasm", 1), ("wasm", 2)]
 BERLIN = 'title = "Parity"\nbase_url = "https://example.org/blog/"\ntimezone = "Europe/Berlin"\n'

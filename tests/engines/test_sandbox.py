@@ -6,7 +6,7 @@
 - every call runs under a deadline, a memory cap and a bounded stack, and a
   call that hits one becomes a diagnostic naming the input while the rest
   of the site is built and the process carries on;
-- the host trusts nothing the guest returns (``wasm_host.output.validate``);
+- the host trusts nothing the guest returns (``wasm_host.site.output.validate``);
 - sandboxes come from a pooling allocator and run on several threads at once.
 
 Runaway, nesting and memory inputs run through both engines where both have
@@ -32,11 +32,13 @@ from wasmtime.component import FuncType
 from sitekit import BUILD_TIME, ROOT, get_renderer
 from renderer import BuildOptions, Diagnostic, OutputFile, ParseResult, Post, Source
 from renderer.markdown import MarkdownOptions
-from wasm_host.build import build
-from wasm_host.component import ensure_component, file_digest, verified, write_verified
+from wasm_host.site import build
+from wasm_host.engines.component import ensure_component, file_digest, verified, write_verified
 from wasm_host.engines import NativeRenderer, SandboxFault, make_renderer
-from wasm_host.output import validate
-from wasm_host.wasm import POOL_INSTANCES, Sandbox, WasmRenderer, enable_pooling, lower, runtime
+from wasm_host.site.output import validate
+from wasm_host.engines.convert import lower
+from wasm_host.engines.wasm import POOL_INSTANCES, Sandbox, WasmRenderer, runtime
+from wasm_host.engines.wasmtime_internals import enable_pooling
 
 EXPORTS = {"parse-posts", "plan-site", "render-pages", "render-site", "render-markdown"}
 RUNAWAY = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
@@ -113,7 +115,7 @@ def test_the_wasm_engine_returns_the_core_s_own_types():
 
 def test_a_second_process_loads_the_cached_component_without_building_or_compiling():
     runtime()  # this process has built or loaded it, so the cache is populated
-    code = ("import dataclasses, json\nfrom wasm_host.wasm import Runtime\n"
+    code = ("import dataclasses, json\nfrom wasm_host.engines.wasm import Runtime\n"
             "print(json.dumps(dataclasses.asdict(Runtime().times)))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert proc.returncode == 0, proc.stderr
@@ -380,7 +382,7 @@ def test_a_file_that_is_also_a_folder_is_refused():
 
 def test_enable_pooling_switches_a_config_to_the_pooling_allocator():
     config = wasmtime.Config()
-    assert enable_pooling(config) is True
+    assert enable_pooling(config, instances=POOL_INSTANCES) is True
     wasmtime.Engine(config)  # the C API accepted the limits
 
 

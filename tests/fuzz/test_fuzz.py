@@ -10,7 +10,7 @@ Invariants, for every generated input, on both engines:
 - run as ``wasmblog build`` in a subprocess: no traceback on stderr, exit 0 or 1.
 
 (``test_parity.py`` compares random Markdown and front matter at the level of
-single calls; these tests go through ``wasm_host.build`` and the file system.)
+single calls; these tests go through ``wasm_host.site.build`` and the file system.)
 
 Profiles: the CI-sized one by default; ``WASMBLOG_FUZZ=long`` runs about 40
 times as many examples (several minutes per test) for local runs, e.g.
@@ -34,8 +34,8 @@ from sitekit import BUILD_TIME, ROOT, get_renderer
 from renderer import Source
 from sitekit import tree_bytes
 from safety import assert_well_formed, outside
-from wasm_host.build import build
-from wasm_host.sitefs import zone_data
+from wasm_host.site import build
+from wasm_host.engines.zones import zone_data
 
 settings.register_profile("wasmblog-ci", max_examples=25, deadline=None, derandomize=False,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,

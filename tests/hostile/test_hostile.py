@@ -39,7 +39,7 @@ import pytest
 from renderer import load_config, ucd
 from safety import assert_well_formed, outside
 from sitekit import BUILD_TIME, DIAGNOSTIC_LINE, ROOT, parse_html, tree_bytes
-from wasm_host.build import build
+from wasm_host.site import build
 from wasm_host.engines import BATCH_DEADLINE_ITEMS, make_renderer
 
 HOSTILE = Path(__file__).parent

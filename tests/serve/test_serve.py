@@ -27,10 +27,10 @@ import pytest
 from servekit import (EPOCH, SECRET, Response, raw_request, request, sample_copy, small_site, status_of, url_of,
                       write_post)
 from sitekit import BUILD_TIME, links_of, parse_html, tree_bytes
-from wasm_host.build import build
+from wasm_host.site import build
 from wasm_host.engines import make_renderer
-from wasm_host.httputil import BadPath, decode_path, open_static
-from wasm_host.livereload import EVENTS_PATH, SCRIPT
+from wasm_host.serve.httputil import BadPath, decode_path, open_static
+from wasm_host.serve.livereload import EVENTS_PATH, SCRIPT
 from wasm_host.serve import ServeOptions, ServerThread
 
 

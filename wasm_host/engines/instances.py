@@ -7,7 +7,7 @@ one). Only the call has to happen while a client waits. This engine keeps a
 few never-used instances ready (made by a background thread) and hands used
 ones to another thread to drop, so a request pays for the call alone. Each
 instance still serves exactly one call and is never reused: the isolation
-is the same as :class:`~wasm_host.wasm.WasmRenderer`'s, only the
+is the same as :class:`~wasm_host.engines.wasm.WasmRenderer`'s, only the
 bookkeeping moves off the request's path.
 """
 
@@ -16,8 +16,7 @@ from __future__ import annotations
 import os
 import queue
 import threading
-from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
 from .wasm import Sandbox, WasmRenderer
 
@@ -32,13 +31,12 @@ RESIDENT_MB = 64
 class PrewarmedWasmRenderer(WasmRenderer):
     """:class:`WasmRenderer` with ``spares`` instances made ahead and deferred drops.
 
-    Every method of the render core API gets its instance from
-    :meth:`sandbox`, which here takes a spare (or makes one if none is
-    ready) and keeps a reference so that the instance outlives the call;
-    afterwards it goes to the dropper thread. At most ``max_pending`` used
-    instances wait to be dropped (they hold pooling-allocator slots): past
-    that, the calling thread drops its own, so a busy server degrades to
-    the plain engine's cost instead of running out of slots.
+    Every call of the render core API takes a spare instance (or makes one
+    if none is ready); afterwards the instance goes to the dropper thread.
+    At most ``max_pending`` used instances wait to be dropped (they hold
+    pooling-allocator slots): past that, the calling thread drops its own,
+    so a busy server degrades to the plain engine's cost instead of running
+    out of slots.
     """
 
     def __init__(self, timeout: float = 2.0, memory_mb: int = 512,
@@ -50,7 +48,6 @@ class PrewarmedWasmRenderer(WasmRenderer):
         self._ready: queue.Queue[Sandbox] = queue.Queue()
         self._used: queue.Queue[Sandbox | None] = queue.Queue(maxsize=max(1, max_pending))
         self._want = threading.Semaphore(self.spares)  # one permit per spare to make
-        self._local = threading.local()
         self._closed = threading.Event()
         self._threads = [threading.Thread(target=self._make_spares, name="wasmblog-spares", daemon=True),
                          threading.Thread(target=self._drop_used, name="wasmblog-dropper", daemon=True)]
@@ -65,7 +62,7 @@ class PrewarmedWasmRenderer(WasmRenderer):
             if self._closed.is_set():
                 return
             try:
-                self._ready.put(WasmRenderer.sandbox(self))
+                self._ready.put(self.sandbox())
             except Exception:  # e.g. every slot is taken right now: requests make their own
                 self._closed.wait(0.05)
                 self._want.release()
@@ -79,53 +76,26 @@ class PrewarmedWasmRenderer(WasmRenderer):
 
     # -- the hook -----------------------------------------------------------------------
 
-    def sandbox(self) -> Sandbox:
+    def _take(self) -> Sandbox:
         try:
             sandbox = self._ready.get_nowait()
             self._want.release()  # make a replacement
+            return sandbox
         except queue.Empty:
-            sandbox = super().sandbox()
-        held = getattr(self._local, "held", None)
-        if held is not None:
-            held.append(sandbox)
-        return sandbox
+            return self.sandbox()
 
-    @contextmanager
-    def _holding(self) -> Iterator[None]:
-        held: list[Sandbox] = []
-        self._local.held = held
+    def _invoke(self, export: str, *args: Any, items: int = 1) -> Any:
+        """One call in a spare instance, which is then handed to the dropper thread."""
+        sandbox = self._take()
         try:
-            yield
+            return sandbox.call(export, *args, timeout=self.timeout * max(1, items))
         finally:
-            self._local.held = None
-            while held:
-                sandbox = held.pop()
-                if not self._closed.is_set():
-                    try:
-                        self._used.put_nowait(sandbox)
-                    except queue.Full:
-                        pass  # the dropper is behind: drop it here
-                del sandbox
-
-    def parse_posts(self, *args: Any, **kwargs: Any) -> Any:
-        with self._holding():
-            return super().parse_posts(*args, **kwargs)
-
-    def plan_site(self, *args: Any, **kwargs: Any) -> Any:
-        with self._holding():
-            return super().plan_site(*args, **kwargs)
-
-    def render_pages(self, *args: Any, **kwargs: Any) -> Any:
-        with self._holding():
-            return super().render_pages(*args, **kwargs)
-
-    def render_site(self, *args: Any, **kwargs: Any) -> Any:
-        with self._holding():
-            return super().render_site(*args, **kwargs)
-
-    def render_markdown(self, *args: Any, **kwargs: Any) -> Any:
-        with self._holding():
-            return super().render_markdown(*args, **kwargs)
+            if not self._closed.is_set():
+                try:
+                    self._used.put_nowait(sandbox)
+                except queue.Full:
+                    pass  # the dropper is behind: drop it here
+            del sandbox
 
     def close(self) -> None:
         """Stop the helper threads and drop the spares."""

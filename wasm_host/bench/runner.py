@@ -26,10 +26,11 @@ from typing import Any, Callable, Sequence
 import renderer
 from renderer import BuildOptions, PageJob, Post, Source
 
+from ..engines import SandboxFault
+from ..engines.component import cache_root, ensure_component
+from ..site import load_site
 from . import corpus
-from .component import cache_root, ensure_component
 from .measure import run_measured
-from .sitefs import load_site
 
 Progress = Callable[[str], None]
 BUILD_TIME = 1_800_000_000 * 1_000_000  # fixed, so every run publishes the same posts
@@ -134,7 +135,7 @@ def measure_startup(repeat: int, say: Progress) -> dict[str, Any]:
         say("start-up: componentize-py into an empty cache")
         info = ensure_component(tmp, force=True)
         say("start-up: Cranelift compile")
-        probe = ("import json, time; t = time.perf_counter(); from wasm_host.wasm import Runtime; "
+        probe = ("import json, time; t = time.perf_counter(); from wasm_host.engines.wasm import Runtime; "
                  "t1 = time.perf_counter(); r = Runtime(cache_dir={!r}); t2 = time.perf_counter(); "
                  "print(json.dumps({{'import': t1 - t, 'runtime': t2 - t1, 'compile': r.times.compile, "
                  "'load': r.times.load}}))").format(tmp)
@@ -163,7 +164,7 @@ def measure_startup(repeat: int, say: Progress) -> dict[str, Any]:
 
 
 @dataclass
-class _Pages:
+class PostPages:
     """Post pages of a corpus: for each, its source, the job and the posts it needs."""
 
     config: str
@@ -176,21 +177,21 @@ class _Pages:
         return renderer.job_posts([job], self.posts)
 
 
-def _pages(site_dir: Path) -> _Pages:
+def post_pages(site_dir: Path) -> PostPages:
+    """The post pages of a site, parsed and planned natively (the jobs every engine is given)."""
     site = load_site(site_dir)
     parsed = renderer.parse_posts(site.sources, site.config_text, site.tzif)
     plan = renderer.plan_site(parsed.posts, site.config_text, BuildOptions(BUILD_TIME))
     jobs = [j for j in plan.jobs if j.kind == "post"]
-    return _Pages(site.config_text, site.tzif, {s.path: s for s in site.sources}, jobs,
+    return PostPages(site.config_text, site.tzif, {s.path: s for s in site.sources}, jobs,
                   {p.source: p for p in parsed.posts})
 
 
-def measure_per_page(pages: _Pages, repeat: int, say: Progress) -> dict[str, Any]:
-    """Parse + render each post page in a warm instance (wasm) and natively, interleaved."""
-    from .wasm import WasmRenderer, config_record, lift, lower
+def measure_per_page(pages: PostPages, repeat: int, say: Progress) -> dict[str, Any]:
+    """Parse + render each post page in one warm instance (a wasm session) and natively, interleaved."""
+    from ..engines.wasm import WasmRenderer
 
-    wasm = WasmRenderer(timeout=60, memory_mb=2048)
-    box = wasm.sandbox()
+    session = WasmRenderer(timeout=60, memory_mb=2048).session(max_calls=1 << 30)
     native_ms: list[float] = []
     wasm_ms: list[float] = []
     identical = True
@@ -205,31 +206,23 @@ def measure_per_page(pages: _Pages, repeat: int, say: Progress) -> dict[str, Any
             native = renderer.render_pages([job], parsed.posts + others, pages.config, {})
             native_ms.append((time.perf_counter() - t) * 1e3)
             t = time.perf_counter()
-            out = box.call("parse-posts", [_source_record(source)], config_record(pages.config),
-                           pages.tzif.decode("latin-1"), timeout=60)
-            wasm_posts = lift(out, renderer.ParseResult).posts
-            out = box.call("render-pages", lower([job]), lower(wasm_posts + others), config_record(pages.config), [],
-                           timeout=60)
+            wasm_posts = session.parse_posts([source], pages.config, pages.tzif).posts
+            sandboxed = session.render_pages([job], wasm_posts + others, pages.config, {})
             wasm_ms.append((time.perf_counter() - t) * 1e3)
-            identical &= lift(out, renderer.SiteResult).files == native.files
+            identical &= sandboxed.files == native.files
+    session.close()
     return {"documents": len(pages.jobs), "rounds": repeat, "native_ms": stats(native_ms),
             "wasm_ms": stats(wasm_ms), "ratio": round(statistics.median(wasm_ms) / statistics.median(native_ms), 2),
             "identical_output": identical}
 
 
-def _source_record(source: Source) -> Any:
-    from types import SimpleNamespace
-
-    return SimpleNamespace(path=source.path, data=source.data.decode("latin-1"))
-
-
-def measure_fresh(pages: _Pages, requests: int, say: Progress, resident_mb: int | None = None) -> dict[str, Any]:
+def measure_fresh(pages: PostPages, requests: int, say: Progress, resident_mb: int | None = None) -> dict[str, Any]:
     """A new sandbox per request: instantiate, render one post page, drop it.
 
     ``resident_mb``: the pooling allocator's resident memory (default: the
     engine's). Also reports the process CPU time per cycle, native render included.
     """
-    from .wasm import KEEP_RESIDENT_MB, WasmRenderer, config_record, lower
+    from ..engines.wasm import KEEP_RESIDENT_MB, WasmRenderer
 
     wasm = WasmRenderer(timeout=10, memory_mb=512,
                         resident_mb=KEEP_RESIDENT_MB if resident_mb is None else resident_mb)
@@ -244,11 +237,11 @@ def measure_fresh(pages: _Pages, requests: int, say: Progress, resident_mb: int 
         renderer.render_pages([job], posts, pages.config, {})
         native.append((time.perf_counter() - t0) * 1e3)
         t0 = time.perf_counter()
-        box = wasm.sandbox()
+        session = wasm.session(max_calls=1).open()
         t1 = time.perf_counter()
-        box.call("render-pages", lower([job]), lower(posts), config_record(pages.config), [], timeout=10)
+        session.render_pages([job], posts, pages.config, {})
         t2 = time.perf_counter()
-        del box
+        session.close()
         t3 = time.perf_counter()
         inst.append((t1 - t0) * 1e3)
         render.append((t2 - t1) * 1e3)
@@ -260,35 +253,32 @@ def measure_fresh(pages: _Pages, requests: int, say: Progress, resident_mb: int 
             "cpu_per_cycle_ms": round(cpu_ms, 3)}
 
 
-def measure_footprint(pages: _Pages, say: Progress) -> dict[str, Any]:
+def measure_footprint(pages: PostPages, say: Progress) -> dict[str, Any]:
     """Host RSS per extra live instance, and the smallest memory cap a post page renders in."""
-    import wasmtime
+    from ..engines.wasm import WasmRenderer
 
-    from .engines import SandboxFault
-    from .wasm import Sandbox, WasmRenderer, config_record, lower
-
-    wasm = WasmRenderer(timeout=10)
     job = pages.jobs[0]
-    posts = lower(pages.needed(job))
-    config = config_record(pages.config)
+    posts = pages.needed(job)
     say("footprint: host memory per live instance")
-    boxes = []
+    sessions = []
     before = _rss_bytes()
+    wasm = WasmRenderer(timeout=10)
     for _ in range(16):
-        box = wasm.sandbox()
-        box.call("render-pages", lower([job]), posts, config, [], timeout=10)
-        boxes.append(box)
-    per_instance = (_rss_bytes() - before) / len(boxes)
-    del boxes
+        session = wasm.session()
+        session.render_pages([job], posts, pages.config, {})
+        sessions.append(session)  # kept open: its instance stays alive
+    per_instance = (_rss_bytes() - before) / len(sessions)
+    for session in sessions:
+        session.close()
 
     say("footprint: smallest memory cap for a post page")
     lo, hi = 1, 2048  # MiB: lo fails, hi works
     while hi - lo > 1:
         mid = (lo + hi) // 2
         try:
-            Sandbox(wasm.runtime, mid).call("render-pages", lower([job]), posts, config, [], timeout=10)
+            WasmRenderer(timeout=10, memory_mb=mid).render_pages([job], posts, pages.config, {})
             hi = mid
-        except (SandboxFault, wasmtime.WasmtimeError):
+        except SandboxFault:
             lo = mid
     return {"rss_per_live_instance_bytes": int(per_instance), "min_memory_cap_mib_post_page": hi}
 
@@ -383,7 +373,7 @@ def run(posts: int = 1000, repeat: int = 3, jobs: Sequence[int] = (1, 2), peers:
         report["startup"] = measure_startup(repeat, say)
         say("per page: parsing the corpus natively to plan post pages")
         page_corpus = _corpus(workdir, min(posts, 1000))
-        pages = _pages(page_corpus)
+        pages = post_pages(page_corpus)
         report["per_page"] = measure_per_page(pages, max(1, min(repeat, 2)), say)
         report["fresh_instance"] = measure_fresh(pages, 500, say)
         report["footprint"] = measure_footprint(pages, say)
@@ -395,7 +385,7 @@ def run(posts: int = 1000, repeat: int = 3, jobs: Sequence[int] = (1, 2), peers:
         if peers:
             report["peers"] = measure_peers(workdir, report["settings"]["sizes"], say)
         if serve:
-            from .loadbench import run_load
+            from .load import run_load
 
             say("serve: load test with wrk")
             report["serve"] = run_load(page_corpus, progress=say)

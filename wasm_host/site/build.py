@@ -12,20 +12,19 @@ from __future__ import annotations
 
 import multiprocessing
 import time
-from contextlib import contextmanager
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence, TypeVar
+from typing import Any, Callable, Sequence, TypeVar
 
 from renderer import BuildOptions, Diagnostic, OutputFile, PageJob, Post, SiteResult, Source, finalize, job_posts
-from renderer.config import Limits, SiteConfig
+from renderer.config import SiteConfig
 from renderer.diagnostics import error
 from renderer.render import TEMPLATE_FOR_KIND
 
-from .engines import Renderer, SandboxFault
+from ..engines import Renderer, SandboxFault, engine_limits
 from .output import merge_static, validate, write_site
-from .sitefs import SiteInput, build_time_micros, load_site
+from .reader import SiteInput, build_time_micros, load_site
 
 Progress = Callable[[str, int, int], None]
 T = TypeVar("T")
@@ -287,21 +286,6 @@ def _render(site: SiteInput, engine: Renderer, options: BuildOptions, jobs: int,
         diags += d
     published = sum(1 for job in plan.jobs if job.kind == "post")
     return SiteResult(sorted(files, key=lambda f: f.path), finalize(diags)), published
-
-
-@contextmanager
-def engine_limits(engine: Renderer, limits: Limits) -> Iterator[None]:
-    """Run with the engine's time and memory caps set from ``limits``, then restore them."""
-    saved = {name: getattr(engine, name) for name in ("timeout", "memory_mb") if hasattr(engine, name)}
-    if "timeout" in saved:
-        engine.timeout = limits.render_timeout
-    if "memory_mb" in saved:
-        engine.memory_mb = limits.memory_mb  # type: ignore[attr-defined]
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            setattr(engine, name, value)
 
 
 def build(site_dir: Path | str, out_dir: Path | str, engine: Renderer, *, drafts: bool = False,

@@ -1,6 +1,6 @@
 """Building the WebAssembly component, and caching it.
 
-``componentize-py`` wraps the guest (``wasm_host/guest/app.py``) and the
+``componentize-py`` wraps the guest (``wasm_host/engines/guest/app.py``) and the
 render core into one component with ``--stub-wasi``: every WASI import is
 replaced by a trap, so the component imports nothing at all.
 
@@ -34,7 +34,7 @@ from typing import Callable
 
 import renderer
 
-from .sitefs import zone_data
+from .zones import zone_data
 
 HERE = Path(__file__).resolve().parent
 WIT_DIR = HERE / "wit"
@@ -109,6 +109,15 @@ def write_verified(path: Path, data_path: Path) -> None:
     os.replace(tmp_sidecar, sidecar)
 
 
+def remove_stale(cache: Path, pattern: str, keep: Path) -> None:
+    """Delete the cached files matching ``pattern`` (and their sidecars) other than ``keep``:
+    an older build of the component, or its compiled form for another engine version."""
+    for stale in cache.glob(pattern):
+        if stale != keep:
+            stale.unlink(missing_ok=True)
+            stale.with_name(stale.name + ".sha256").unlink(missing_ok=True)
+
+
 def verified(path: Path) -> bool:
     """Whether ``path`` exists and matches its SHA-256 sidecar."""
     sidecar = path.with_name(path.name + ".sha256")
@@ -149,10 +158,7 @@ def ensure_component(cache_dir: str | os.PathLike[str] | None = None, force: boo
         out = Path(tmp) / "component.wasm"
         build_component(out, Path(tmp), log)
         write_verified(path, out)
-    for stale in cache.glob("wasmblog-*.wasm"):
-        if stale != path:
-            stale.unlink(missing_ok=True)
-            stale.with_name(stale.name + ".sha256").unlink(missing_ok=True)
+    remove_stale(cache, "wasmblog-*.wasm", keep=path)
     return ComponentInfo(path, key, True, time.perf_counter() - started)
 
 

@@ -8,38 +8,36 @@ cap (``Store.set_limits``) and a bounded wasm stack. A trap, a deadline, a
 memory cap or a stack overflow becomes a :class:`SandboxFault`; the store is
 dropped and the next call starts clean. ctypes releases the GIL while wasm
 runs, so calls on separate threads use separate cores.
+
+:meth:`WasmRenderer.session` is the other way to call it: one instance for
+a bounded number of calls (a library rendering many small documents), with
+the isolation that implies (see :class:`Session`).
 """
 
 from __future__ import annotations
 
 import atexit
-import ctypes
 import dataclasses
-import functools
 import hashlib
-import importlib.metadata
 import logging
 import os
 import threading
 import time
-import typing
-from functools import lru_cache
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any, Mapping, Sequence
 
 import wasmtime
-from wasmtime import _ffi as ffi
 from wasmtime.component import Component, Func, Linker, Variant
-from wasmtime.component._enter import enter_wasm
 
-from renderer import (BuildOptions, Diagnostic, OutputFile, PageJob, ParseResult, Plan, Post, SiteConfig, SiteResult,
-                      Source)
-from renderer.site import site_config
+from renderer import BuildOptions, ParseResult, Plan, PageJob, Post, SiteConfig, SiteResult, Source
 from renderer.markdown import MarkdownOptions
+from renderer.site import site_config
 
-from .component import cache_root, component_key, component_path, ensure_component, verified, write_verified
-from .engines import SandboxFault, parse_items, render_items
+from . import wasmtime_internals as internals
+from .base import SandboxFault, parse_items, render_items
+from .component import cache_root, component_key, component_path, ensure_component, remove_stale, verified, \
+    write_verified
+from .convert import config_record, lift, lower, record, templates_record
 
 _LOG = logging.getLogger("wasmblog")
 
@@ -50,58 +48,19 @@ EPOCH_TICK = 0.005  # seconds per epoch tick
 MAX_WASM_STACK = 8 << 20
 ASYNC_STACK = 16 << 20  # wasmtime requires max_wasm_stack <= the async stack size
 POOL_INSTANCES = 64  # concurrent sandboxes the pooling allocator has slots for
-
-
-# --- engine set-up ---------------------------------------------------------------
-
-
-def enable_pooling(config: wasmtime.Config, *, instances: int = POOL_INSTANCES,
-                   max_memory_bytes: int = 1 << 32, keep_resident_bytes: int = 16 << 20) -> bool:
-    """Switch ``config`` to wasmtime's pooling allocator (through the C API).
-
-    wasmtime-py has no Config property for it. A componentize-py component
-    has dozens of core instances, memories and tables, so the per-component
-    limits are generous. Memory pages up to ``keep_resident_bytes`` stay
-    mapped between instances, which is what makes a fresh instance cheap.
-    Returns False if this wasmtime build lacks the API.
-    """
-    if not hasattr(ffi, "wasmtime_pooling_allocation_config_new"):
-        return False
-    pool = ffi.wasmtime_pooling_allocation_config_new()
-    try:
-        ffi.wasmtime_pooling_allocation_config_total_component_instances_set(pool, instances)
-        ffi.wasmtime_pooling_allocation_config_total_core_instances_set(pool, instances * 64)
-        ffi.wasmtime_pooling_allocation_config_total_memories_set(pool, instances * 4)
-        ffi.wasmtime_pooling_allocation_config_total_tables_set(pool, instances * 16)
-        ffi.wasmtime_pooling_allocation_config_total_stacks_set(pool, instances)
-        ffi.wasmtime_pooling_allocation_config_max_core_instances_per_component_set(pool, 64)
-        ffi.wasmtime_pooling_allocation_config_max_memories_per_component_set(pool, 4)
-        ffi.wasmtime_pooling_allocation_config_max_tables_per_component_set(pool, 16)
-        ffi.wasmtime_pooling_allocation_config_max_memories_per_module_set(pool, 1)
-        ffi.wasmtime_pooling_allocation_config_max_tables_per_module_set(pool, 1)
-        ffi.wasmtime_pooling_allocation_config_table_elements_set(pool, 1 << 16)
-        ffi.wasmtime_pooling_allocation_config_max_memory_size_set(pool, max_memory_bytes)
-        ffi.wasmtime_pooling_allocation_config_max_core_instance_size_set(pool, 1 << 20)
-        ffi.wasmtime_pooling_allocation_config_max_component_instance_size_set(pool, 1 << 20)
-        ffi.wasmtime_pooling_allocation_config_linear_memory_keep_resident_set(pool, keep_resident_bytes)
-        ffi.wasmtime_pooling_allocation_config_table_keep_resident_set(pool, 1 << 16)
-        ffi.wasmtime_pooling_allocation_strategy_set(config.ptr(), pool)
-    finally:
-        ffi.wasmtime_pooling_allocation_config_delete(pool)
-    return True
-
-
 KEEP_RESIDENT_MB = 16  # default: see Runtime
+
+internals.install()
 
 
 def make_config(pooling: bool = True, resident_mb: int = KEEP_RESIDENT_MB) -> wasmtime.Config:
     config = wasmtime.Config()
     config.epoch_interruption = True
-    ffi.wasmtime_config_async_stack_size_set(config.ptr(), ASYNC_STACK)
+    internals.set_async_stack_size(config, ASYNC_STACK)
     config.max_wasm_stack = MAX_WASM_STACK
     config.cranelift_opt_level = "speed"
     if pooling:
-        enable_pooling(config, keep_resident_bytes=resident_mb << 20)
+        internals.enable_pooling(config, instances=POOL_INSTANCES, keep_resident_bytes=resident_mb << 20)
     return config
 
 
@@ -176,7 +135,7 @@ class Runtime:
 
     def _compiled_path(self, cache: Path, key: str) -> Path:
         flavour = hashlib.sha256(
-            f"{importlib.metadata.version('wasmtime')}|pooling={self.pooling}|stack={MAX_WASM_STACK}".encode()
+            f"{internals.VERSION}|pooling={self.pooling}|stack={MAX_WASM_STACK}".encode()
         ).hexdigest()[:12]
         return cache / f"wasmblog-{key[:20]}-{flavour}.cwasm"
 
@@ -199,10 +158,7 @@ class Runtime:
         tmp = self.compiled_path.with_name(self.compiled_path.name + f".tmp{os.getpid()}")
         tmp.write_bytes(component.serialize())
         write_verified(self.compiled_path, tmp)
-        for stale in cache.glob("wasmblog-*.cwasm"):
-            if stale != self.compiled_path:
-                stale.unlink(missing_ok=True)
-                stale.with_name(stale.name + ".sha256").unlink(missing_ok=True)
+        remove_stale(cache, "wasmblog-*.cwasm", keep=self.compiled_path)
         return component
 
     def imports(self) -> list[str]:
@@ -239,105 +195,6 @@ def runtime(cache_dir: str | os.PathLike[str] | None = None, pooling: bool = Tru
         return _RUNTIMES[key]
 
 
-# --- values across the boundary ---------------------------------------------------
-
-
-def _cache_type_introspection() -> None:
-    """Make wasmtime-py ask the C API for a record's fields once per value type.
-
-    Its converters call ``RecordType.fields`` (one FFI call per field) for
-    every record in a list, and ``ListType.element`` for every list: for a
-    few thousand posts that is most of the host-side cost. The answers never
-    change for a given type object, so they are cached on it.
-    """
-    from wasmtime.component import _types
-
-    for cls, name in ((_types.RecordType, "fields"), (_types.ListType, "element"),
-                      (_types.ResultType, "ok"), (_types.ResultType, "err")):
-        prop = cls.__dict__.get(name)
-        if isinstance(prop, property) and prop.fget is not None:
-            cached = functools.cached_property(prop.fget)
-            cached.__set_name__(cls, name)
-            setattr(cls, name, cached)
-
-
-_cache_type_introspection()
-
-
-def _bytes_to_capi(data: bytes | bytearray) -> Any:
-    """wasmtime-py's ``bytes_to_capi`` with one copy instead of two (no ctypes array between)."""
-    if not isinstance(data, (bytes, bytearray)):
-        raise TypeError("expected bytes or bytearray")
-    vec = ffi.wasm_byte_vec_t()
-    ffi.wasm_byte_vec_new_uninitialized(ctypes.byref(vec), len(data))
-    if data:
-        ctypes.memmove(vec.data, bytes(data) if isinstance(data, bytearray) else data, len(data))
-    return vec
-
-
-def _str_to_capi(text: str) -> Any:
-    if not isinstance(text, str):
-        raise TypeError("expected a string")
-    return _bytes_to_capi(text.encode("utf-8"))
-
-
-def _to_str(vec: Any) -> str:
-    """wasmtime-py's ``to_str`` with one copy instead of two (no bytearray between)."""
-    return ctypes.string_at(vec.data, vec.size).decode("utf-8") if vec.size else ""
-
-
-# Every string crossing the boundary, and every record field's name, goes through these.
-ffi.bytes_to_capi = _bytes_to_capi
-ffi.str_to_capi = _str_to_capi
-ffi.to_str = _to_str
-
-
-class _Lowered:
-    """A core dataclass seen through WIT field names (``summary-html``)."""
-
-    __slots__ = ("_obj",)
-
-    def __init__(self, obj: Any) -> None:
-        self._obj = obj
-
-    def __getattr__(self, name: str) -> Any:
-        return lower(getattr(self._obj, name.replace("-", "_")))
-
-
-def lower(value: Any) -> Any:
-    """A Python value as wasmtime-py expects it for the matching WIT type."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return _Lowered(value)
-    if isinstance(value, (list, tuple)):
-        return [lower(v) for v in value]
-    return value
-
-
-def _record(**fields: Any) -> SimpleNamespace:
-    ns = SimpleNamespace()
-    for name, value in fields.items():
-        setattr(ns, name.replace("_", "-"), value)
-    return ns
-
-
-@lru_cache(maxsize=None)
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
-
-
-def lift(value: Any, target: Any) -> Any:
-    """A wasmtime-py value (Record, list, str...) as the core's type ``target``."""
-    origin = typing.get_origin(target)
-    if origin is list:
-        (item,) = typing.get_args(target)
-        return [lift(v, item) for v in value]
-    if isinstance(target, type) and dataclasses.is_dataclass(target):
-        hints = _hints(target)
-        return target(**{f.name: lift(getattr(value, f.name.replace("_", "-")), hints[f.name])
-                         for f in dataclasses.fields(target)})
-    return value
-
-
 # --- the sandbox ------------------------------------------------------------------
 
 
@@ -361,50 +218,31 @@ def _fault(exc: Exception, seconds: float, memory_mb: int) -> SandboxFault:
     return SandboxFault("trap", f"the sandbox stopped: {_cause(text)}")
 
 
-def _call(func: Func, store: wasmtime.Store, params: list[Any], result_type: Any, args: Sequence[Any]) -> Any:
-    """``func(store, *args)`` as wasmtime-py's ``Func.__call__`` does it, with the types given."""
-    if len(args) != len(params):
-        raise TypeError(f"{len(args)} arguments given, {len(params)} expected")
-    values = (ffi.wasmtime_component_val_t * len(args))()
-    done = 0
-    try:
-        for ty, value in zip(params, args):
-            ty.convert_to_c(store, value, ctypes.pointer(values[done]))
-            done += 1
-        result = ffi.wasmtime_component_val_t()
-
-        def run() -> Any:
-            return ffi.wasmtime_component_func_call(ctypes.byref(func._func), store._context(), values, done,
-                                                    ctypes.byref(result), 1)
-        enter_wasm(run)
-        return result_type.convert_from_c(result)
-    finally:
-        for i in range(done):
-            ffi.wasmtime_component_val_delete(ctypes.byref(values[i]))
-
-
 class Sandbox:
     """One instance of the component in its own Store, with limits.
 
-    A sandbox is meant for one call; after a fault it must not be reused.
+    After a fault it must not be reused (a trapped instance's state is undefined).
     """
 
     def __init__(self, rt: Runtime, memory_mb: int) -> None:
         self.rt = rt
         self.memory_mb = memory_mb
+        self.calls = 0
         self.store = wasmtime.Store(rt.engine)
         self.store.set_limits(memory_size=memory_mb << 20)
         self.store.set_epoch_deadline(1 << 40)  # instantiation itself is quick
         self.instance = rt.linker.instantiate(self.store, rt.component)
 
     def call(self, export: str, *args: Any, timeout: float) -> Any:
+        """Call an export with WIT values; raises :class:`SandboxFault` if stopped or failed."""
         func = self.instance.get_func(self.store, export)
         if func is None:
             raise SandboxFault("trap", f"the component has no export {export!r}")
         self.store.set_epoch_deadline(max(1, int(timeout / EPOCH_TICK)))
         params, result_type = self.rt.signature(export, func, self.store)
+        self.calls += 1
         try:
-            result = _call(func, self.store, params, result_type, args)
+            result = internals.call(func, self.store, params, result_type, args)
         except wasmtime.WasmtimeError as exc:
             raise _fault(exc, timeout, self.memory_mb) from None
         # wasmtime-py returns a tagged Variant when ok and err have the same
@@ -418,7 +256,46 @@ class Sandbox:
         return payload
 
 
-class WasmRenderer:
+def _sources_record(sources: Sequence[Source]) -> list[Any]:
+    return [record(path=s.path, data=s.data.decode("latin-1")) for s in sources]
+
+
+class _CoreAPI:
+    """The render core's API over WIT calls; subclasses say which instance runs each call."""
+
+    timeout: float
+
+    def _invoke(self, export: str, *args: Any, items: int = 1) -> Any:
+        raise NotImplementedError
+
+    def parse_posts(self, sources: Sequence[Source], config: str | SiteConfig, tzif: bytes = b"") -> ParseResult:
+        out = self._invoke("parse-posts", _sources_record(sources), config_record(config), tzif.decode("latin-1"),
+                           items=parse_items(sources))
+        return lift(out, ParseResult)
+
+    def plan_site(self, posts: Sequence[Post], config: str | SiteConfig, options: BuildOptions) -> Plan:
+        site, config_diags = site_config(config)
+        out = self._invoke("plan-site", lower(list(posts)), lower(site), lower(options), items=1 + len(posts) // 100)
+        plan = lift(out, Plan)
+        return Plan(plan.jobs, list(config_diags) + plan.diagnostics)
+
+    def render_pages(self, jobs: Sequence[PageJob], posts: Sequence[Post], config: str | SiteConfig,
+                     templates: Mapping[str, str]) -> SiteResult:
+        out = self._invoke("render-pages", lower(list(jobs)), lower(list(posts)), config_record(config),
+                           templates_record(templates), items=render_items(jobs, posts))
+        return lift(out, SiteResult)
+
+    def render_site(self, sources: Sequence[Source], config: str, templates: Mapping[str, str],
+                    options: BuildOptions, tzif: bytes = b"") -> SiteResult:
+        out = self._invoke("render-site", _sources_record(sources), config, templates_record(templates),
+                           lower(options), tzif.decode("latin-1"), items=3 * len(sources) + 10)
+        return lift(out, SiteResult)
+
+    def render_markdown(self, text: str, **options: Any) -> str:
+        return self._invoke("render-markdown", text, lower(MarkdownOptions(**options)))
+
+
+class WasmRenderer(_CoreAPI):
     """The render core's API, run in a fresh sandbox instance per call.
 
     Same methods, arguments and result types as the native engine; switch
@@ -448,47 +325,60 @@ class WasmRenderer:
         except wasmtime.WasmtimeError as exc:
             raise _fault(exc, self.timeout, self.memory_mb) from None
 
-    def _call(self, export: str, *args: Any, items: int = 1) -> Any:
+    def _invoke(self, export: str, *args: Any, items: int = 1) -> Any:
         return self.sandbox().call(export, *args, timeout=self.timeout * max(1, items))
 
-    def parse_posts(self, sources: Sequence[Source], config: str | SiteConfig, tzif: bytes = b"") -> ParseResult:
-        wit_sources = [_record(path=s.path, data=s.data.decode("latin-1")) for s in sources]
-        out = self._call("parse-posts", wit_sources, config_record(config), tzif.decode("latin-1"),
-                         items=parse_items(sources))
-        return lift(out, ParseResult)
-
-    def plan_site(self, posts: Sequence[Post], config: str | SiteConfig, options: BuildOptions) -> Plan:
-        site, config_diags = site_config(config)
-        out = self._call("plan-site", lower(list(posts)), lower(site), lower(options), items=1 + len(posts) // 100)
-        plan = lift(out, Plan)
-        return Plan(plan.jobs, list(config_diags) + plan.diagnostics)
-
-    def render_pages(self, jobs: Sequence[PageJob], posts: Sequence[Post], config: str | SiteConfig,
-                     templates: Mapping[str, str]) -> SiteResult:
-        out = self._call("render-pages", lower(list(jobs)), lower(list(posts)), config_record(config),
-                         _templates(templates), items=render_items(jobs, posts))
-        return lift(out, SiteResult)
-
-    def render_site(self, sources: Sequence[Source], config: str, templates: Mapping[str, str],
-                    options: BuildOptions, tzif: bytes = b"") -> SiteResult:
-        wit_sources = [_record(path=s.path, data=s.data.decode("latin-1")) for s in sources]
-        out = self._call("render-site", wit_sources, config, _templates(templates), lower(options),
-                         tzif.decode("latin-1"), items=3 * len(sources) + 10)
-        return lift(out, SiteResult)
-
-    def render_markdown(self, text: str, **options: Any) -> str:
-        return self._call("render-markdown", text, lower(MarkdownOptions(**options)))
+    def session(self, max_calls: int = 100) -> "Session":
+        """One instance for up to ``max_calls`` calls (then a fresh one): see :class:`Session`."""
+        return Session(self, max_calls)
 
 
-def config_record(config: str | SiteConfig) -> Any:
-    """``site.toml`` for the sandbox: parsed here, once per text (the host needs
-    its limits anyway), and passed as a record instead of text to re-parse."""
-    return lower(site_config(config)[0])
+class Session(_CoreAPI):
+    """The render core's API with one sandbox instance reused across calls.
+
+    For a library rendering many small documents: a fresh instance costs
+    more than a small render. Isolation is per session, not per call: calls
+    in one session share the instance's memory (the core keeps caches, not
+    documents, between calls, but a document could in principle observe
+    what an earlier one left in memory). Use one session per trust domain.
+    The instance is replaced after ``max_calls`` calls and after any fault,
+    so one runaway input cannot poison the next. Each call keeps its own
+    deadline; the memory cap applies to the instance. Use it as a context
+    manager, or call :meth:`close`.
+    """
+
+    name = "wasm"
+
+    def __init__(self, renderer: WasmRenderer, max_calls: int = 100) -> None:
+        self.renderer = renderer
+        self.timeout = renderer.timeout
+        self.max_calls = max(1, max_calls)
+        self._sandbox: Sandbox | None = None
+
+    def _invoke(self, export: str, *args: Any, items: int = 1) -> Any:
+        if self._sandbox is None or self._sandbox.calls >= self.max_calls:
+            self._sandbox = self.renderer.sandbox()
+        try:
+            return self._sandbox.call(export, *args, timeout=self.timeout * max(1, items))
+        except SandboxFault:
+            self._sandbox = None  # never reuse an instance that was stopped
+            raise
+
+    def open(self) -> "Session":
+        """Make the instance now (else the first call makes it): for callers that time the steps."""
+        if self._sandbox is None:
+            self._sandbox = self.renderer.sandbox()
+        return self
+
+    def close(self) -> None:
+        """Drop the instance (the next call, if any, makes a fresh one)."""
+        self._sandbox = None
+
+    def __enter__(self) -> "Session":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
-def _templates(templates: Mapping[str, str]) -> list[SimpleNamespace]:
-    return [_record(name=name, source=source) for name, source in sorted(templates.items())]
-
-
-__all__ = ["Runtime", "Sandbox", "WasmRenderer", "enable_pooling", "lift", "lower", "runtime",
-           "Diagnostic", "OutputFile"]
+__all__ = ["Runtime", "Sandbox", "Session", "WasmRenderer", "make_config", "runtime", "POOL_INSTANCES"]

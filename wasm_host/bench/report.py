@@ -70,7 +70,7 @@ def table(report: dict[str, Any]) -> str:
         lines.append("")
 
     if "serve" in report:
-        from .loadbench import format_table
+        from .load import format_table
 
         lines += ["Server under load (wrk on loopback, `wasmblog serve`)", format_table(report["serve"]), ""]
     lines.append(f"({report.get('seconds', 0):.0f} s in all)")

@@ -18,7 +18,7 @@ import time
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 from urllib.parse import unquote
 
 from renderer import (BuildOptions, Diagnostic, OutputFile, PageJob, Post, SiteResult, finalize, job_posts,
@@ -26,14 +26,12 @@ from renderer import (BuildOptions, Diagnostic, OutputFile, PageJob, Post, SiteR
 from renderer.config import SiteConfig
 from renderer.diagnostics import error
 
-from .build import output_files, parse_sources, plan_input, render
-from .engines import Renderer, SandboxFault
+from ..engines import Renderer, SandboxFault, apply_limits
+from ..site import (SiteInput, build_time_micros, display_prefix, load_site, output_files, parse_sources, plan_input,
+                    render)
 from .httputil import body_etag
-from .sitefs import SiteInput, build_time_micros, load_site
+from .options import ServeOptions
 from .watch import Watcher, make_watcher
-
-if TYPE_CHECKING:
-    from .serve import ServeOptions
 
 
 @dataclass
@@ -167,11 +165,7 @@ class SiteHost:
             self.log(f"wasmblog: reloading {self.root} failed: {type(exc).__name__}: {exc}")
             return False
         snapshot.seconds = time.perf_counter() - started
-        limits = snapshot.config.limits  # [limits] edited while serving apply to the next render
-        if hasattr(self.engine, "timeout"):
-            self.engine.timeout = limits.render_timeout
-        if hasattr(self.engine, "memory_mb"):
-            self.engine.memory_mb = limits.memory_mb  # type: ignore[attr-defined]
+        apply_limits(self.engine, snapshot.config.limits)  # [limits] edited while serving apply to the next render
         previous = self.snapshot
         self.snapshot = snapshot
         self._fingerprint = fingerprint
@@ -254,7 +248,7 @@ class SiteHost:
             return
         before = {d.format() for d in previous.diagnostics} if previous else set()
         for d in snap.diagnostics:
-            text = d.format("" if d.path.startswith("<") else _prefix(self.root))
+            text = d.format("" if d.path.startswith("<") else display_prefix(self.root))
             if d.format() not in before:
                 self.log(text)
         if previous is not None:
@@ -288,7 +282,7 @@ class SiteHost:
             text = d.format()
             if self.report and text not in self._reported:
                 self._reported.add(text)
-                self.log(d.format("" if d.path.startswith("<") else _prefix(self.root)))
+                self.log(d.format("" if d.path.startswith("<") else display_prefix(self.root)))
         return Rendered(content.encode("utf-8"), seconds=seconds)
 
     def warm_up(self, rounds: int = 16, budget: float = 1.0) -> int:
@@ -331,8 +325,3 @@ def site_config(root: Path) -> SiteConfig:
 def _bytes_and_etag(text: str) -> tuple[bytes, str]:
     data = text.encode("utf-8")
     return data, body_etag(data)
-
-
-def _prefix(root: Path) -> str:
-    text = str(root)
-    return "" if text in (".", "./") else text.rstrip("/") + "/"

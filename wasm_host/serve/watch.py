@@ -1,10 +1,15 @@
-"""Noticing that a site folder changed: inotify on Linux, polling elsewhere.
+"""Noticing that a site folder changed: inotify on Linux (``inotify_simple``), polling elsewhere.
 
 The server asks ``pending()`` on every request (a zero-timeout ``poll`` of
 the inotify descriptor: a microsecond or two), so an edit saved before a
 request is always seen by that request. ``drain()`` consumes the events and
 says whether any of them matters. Hidden files and editor backups (``.x``,
 ``x~``) are ignored, as ``load_site`` ignores them.
+
+Why not ``watchfiles``: it reports changes from a background thread after
+a debounce, so a request made right after a save could be answered from
+the old site. An inotify descriptor polled on the request's own thread
+cannot miss an edit that finished before the request arrived.
 
 Only what ``load_site`` reads is watched: ``site.toml``, ``posts/``,
 ``templates/`` and ``static/`` (recursively, without following symlinked
@@ -13,41 +18,22 @@ folders).
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import errno
 import os
 import select
-import struct
 import sys
 import threading
 from pathlib import Path
 from typing import Protocol
 
+from inotify_simple import INotify, Event, flags
+
 WATCHED_FOLDERS = ("posts", "templates", "static")
 WATCHED_FILES = ("site.toml",)
 
-# <sys/inotify.h>
-IN_MODIFY = 0x00000002
-IN_ATTRIB = 0x00000004
-IN_CLOSE_WRITE = 0x00000008
-IN_MOVED_FROM = 0x00000040
-IN_MOVED_TO = 0x00000080
-IN_CREATE = 0x00000100
-IN_DELETE = 0x00000200
-IN_DELETE_SELF = 0x00000400
-IN_MOVE_SELF = 0x00000800
-IN_Q_OVERFLOW = 0x00004000
-IN_IGNORED = 0x00008000
-IN_ONLYDIR = 0x01000000
-IN_DONT_FOLLOW = 0x02000000
-IN_ISDIR = 0x40000000
-IN_NONBLOCK = os.O_NONBLOCK
-IN_CLOEXEC = 0o2000000
-
-_MASK = (IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | IN_CREATE | IN_DELETE
-         | IN_DELETE_SELF | IN_MOVE_SELF)
-_EVENT = struct.Struct("iIII")
+# What changes a site: content, metadata (a chmod can hide a file), renames and deletions.
+_MASK = (flags.MODIFY | flags.ATTRIB | flags.CLOSE_WRITE | flags.MOVED_FROM | flags.MOVED_TO | flags.CREATE
+         | flags.DELETE | flags.DELETE_SELF | flags.MOVE_SELF)
 
 
 def _ignored(name: str) -> bool:
@@ -65,21 +51,16 @@ class Watcher(Protocol):
 
 
 class InotifyWatcher:
-    """Kernel change notifications for a site folder (Linux)."""
+    """Kernel change notifications for a site folder (Linux), through ``inotify_simple``."""
 
     def __init__(self, root: Path | str) -> None:
         self.root = Path(root)
-        libc_name = ctypes.util.find_library("c")
-        if sys.platform != "linux" or not libc_name:
+        if sys.platform != "linux":
             raise OSError(errno.ENOSYS, "inotify needs Linux")
-        self._libc = ctypes.CDLL(libc_name, use_errno=True)
-        fd = self._libc.inotify_init1(IN_NONBLOCK | IN_CLOEXEC)
-        if fd < 0:
-            err = ctypes.get_errno()
-            raise OSError(err, os.strerror(err))
-        self.fd = fd
+        self._inotify = INotify(nonblocking=True)
+        self.fd = self._inotify.fileno()
         self._poll = select.poll()
-        self._poll.register(fd, select.POLLIN)
+        self._poll.register(self.fd, select.POLLIN)
         self._poll_lock = threading.Lock()
         self._dirs: dict[int, Path] = {}  # watch descriptor -> folder
         self._lock = threading.Lock()
@@ -93,13 +74,13 @@ class InotifyWatcher:
             raise
 
     def _add(self, folder: Path) -> None:
-        wd = self._libc.inotify_add_watch(self.fd, os.fsencode(folder), _MASK | IN_ONLYDIR | IN_DONT_FOLLOW)
-        if wd < 0:
-            err = ctypes.get_errno()
-            if err in (errno.ENOENT, errno.ENOTDIR, errno.EACCES):
+        try:
+            wd = self._inotify.add_watch(folder, _MASK | flags.ONLYDIR | flags.DONT_FOLLOW)
+        except OSError as exc:
+            if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.EACCES):
                 return  # gone already, or not a folder: nothing to watch
-            raise OSError(err, f"cannot watch {folder}: {os.strerror(err)} "
-                               "(raise fs.inotify.max_user_watches, or use --poll)")
+            raise OSError(exc.errno, f"cannot watch {folder}: {exc.strerror} "
+                                     "(raise fs.inotify.max_user_watches, or use --poll)") from None
         self._dirs[wd] = folder
 
     def _add_tree(self, folder: Path, recursive: bool = True) -> None:
@@ -121,57 +102,42 @@ class InotifyWatcher:
         changed = False
         with self._lock:
             while not self._closed:
-                try:
-                    data = os.read(self.fd, 65536)
-                except BlockingIOError:
+                events = self._inotify.read(timeout=0)
+                if not events:
                     break
-                if not data:
-                    break
-                changed |= self._handle(data)
+                for event in events:
+                    changed |= self._handle(event)
         return changed
 
-    def _handle(self, data: bytes) -> bool:
-        changed = False
-        offset = 0
-        while offset + _EVENT.size <= len(data):
-            wd, mask, _cookie, length = _EVENT.unpack_from(data, offset)
-            raw = data[offset + _EVENT.size: offset + _EVENT.size + length]
-            offset += _EVENT.size + length
-            name = os.fsdecode(raw.rstrip(b"\0"))
-            if mask & IN_Q_OVERFLOW:  # events were lost: assume everything changed
-                for folder in WATCHED_FOLDERS:
-                    self._add_tree(self.root / folder)
-                changed = True
-                continue
-            if mask & IN_IGNORED:
-                self._dirs.pop(wd, None)
-                continue
-            folder = self._dirs.get(wd)
-            if folder is None:
-                continue
-            if mask & (IN_DELETE_SELF | IN_MOVE_SELF):
-                changed = True
-                continue
-            if not name or _ignored(name):
-                continue
-            if folder == self.root:
-                if name in WATCHED_FILES:
-                    changed = True
-                elif name in WATCHED_FOLDERS:
-                    changed = True
-                    if mask & (IN_CREATE | IN_MOVED_TO):
-                        self._add_tree(self.root / name)
-                continue
-            changed = True
-            if mask & IN_ISDIR and mask & (IN_CREATE | IN_MOVED_TO):
-                self._add_tree(folder / name)
-        return changed
+    def _handle(self, event: Event) -> bool:
+        mask, name = event.mask, event.name
+        if mask & flags.Q_OVERFLOW:  # events were lost: assume everything changed
+            for folder in WATCHED_FOLDERS:
+                self._add_tree(self.root / folder)
+            return True
+        if mask & flags.IGNORED:
+            self._dirs.pop(event.wd, None)
+            return False
+        folder = self._dirs.get(event.wd)
+        if folder is None:
+            return False
+        if mask & (flags.DELETE_SELF | flags.MOVE_SELF):
+            return True
+        if not name or _ignored(name):
+            return False
+        if folder == self.root:
+            if name in WATCHED_FOLDERS and mask & (flags.CREATE | flags.MOVED_TO):
+                self._add_tree(self.root / name)
+            return name in WATCHED_FILES or name in WATCHED_FOLDERS
+        if mask & flags.ISDIR and mask & (flags.CREATE | flags.MOVED_TO):
+            self._add_tree(folder / name)
+        return True
 
     def close(self) -> None:
         with self._lock, self._poll_lock:
             if not self._closed:
                 self._closed = True
-                os.close(self.fd)
+                self._inotify.close()
 
 
 def signature(root: Path) -> list[tuple[str, int, int]]:

@@ -1,4 +1,4 @@
-"""Reading a site folder: the only place the build reads the user's files.
+"""Reading a site folder: the only place the host reads the user's site files.
 
 Layout::
 
@@ -10,9 +10,7 @@ Layout::
 
 from __future__ import annotations
 
-import importlib.resources
 import os
-import re
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -21,9 +19,10 @@ from renderer import Diagnostic, SiteConfig, Source, load_config
 from renderer.config import LIMIT_RANGES
 from renderer.diagnostics import error, megabytes, warning
 
+from ..engines.zones import zone_data
+
 POST_SUFFIXES = (".md", ".markdown")
 TEMPLATE_SUFFIXES = (".html", ".xml", ".css", ".txt")
-_ZONE_RE = re.compile(r"^[A-Za-z0-9_+\-]+(/[A-Za-z0-9_+\-]+)*$")
 
 
 @dataclass
@@ -70,17 +69,6 @@ def build_time_micros() -> int:
     return time.time_ns() // 1000
 
 
-def zone_data(name: str) -> bytes:
-    """TZif bytes for an IANA zone from the pinned ``tzdata`` package ("" if unknown)."""
-    if name in ("UTC", "Etc/UTC", "Z") or not _ZONE_RE.match(name) or ".." in name:
-        return b""
-    try:
-        resource = importlib.resources.files("tzdata").joinpath("zoneinfo", *name.split("/"))
-        return resource.read_bytes()
-    except (OSError, ValueError):
-        return b""
-
-
 _NEVER_COPIED = frozenset((".git", ".hg", ".svn", ".DS_Store", "Thumbs.db"))
 
 
@@ -99,6 +87,13 @@ def _walk(folder: Path, hidden: bool = False) -> list[Path]:
                 continue
             found.append(Path(dirpath) / name)
     return found
+
+
+def display_prefix(site: Path | str) -> str:
+    """How diagnostics name a site's files to the user: relative to where the command ran
+    (``content/posts/x.md`` for ``wasmblog build content``)."""
+    text = str(site)
+    return "" if text in (".", "./") else text.rstrip("/") + "/"
 
 
 def _rel(path: Path, root: Path) -> str:

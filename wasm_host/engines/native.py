@@ -1,10 +1,7 @@
-"""The two engines behind one interface: native Python and the wasm sandbox.
+"""The native engine: the render core called directly, with limits per call.
 
-Both expose the render core's API (``parse_posts``, ``plan_site``,
-``render_pages``, ``render_site``, ``render_markdown``) with the same
-arguments and result types, so a caller switches engines by switching one
-object. A call that the engine had to stop (deadline, memory cap, trap)
-raises :class:`SandboxFault`; the caller decides what input to blame.
+The time limit uses SIGALRM and the memory limit RLIMIT_DATA, so both hold
+only in the main thread (the CLI's builds; not the server's worker threads).
 """
 
 from __future__ import annotations
@@ -14,7 +11,7 @@ import signal
 import sys
 import threading
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator, Mapping, Protocol, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 try:
     import resource
@@ -24,53 +21,7 @@ except ImportError:  # not on every platform
 import renderer
 from renderer import BuildOptions, PageJob, ParseResult, Plan, Post, SiteResult, Source
 
-
-class SandboxFault(Exception):
-    """A render call was stopped: ``kind`` is timeout, memory, stack or trap."""
-
-    def __init__(self, kind: str, message: str) -> None:
-        super().__init__(message)
-        self.kind = kind
-        self.message = message
-
-
-class Renderer(Protocol):
-    name: str
-    timeout: float
-
-    def parse_posts(self, sources: Sequence[Source], config: str, tzif: bytes = b"") -> ParseResult: ...
-
-    def plan_site(self, posts: Sequence[Post], config: str, options: BuildOptions) -> Plan: ...
-
-    def render_pages(self, jobs: Sequence[PageJob], posts: Sequence[Post], config: str,
-                     templates: Mapping[str, str]) -> SiteResult: ...
-
-    def render_site(self, sources: Sequence[Source], config: str, templates: Mapping[str, str],
-                    options: BuildOptions, tzif: bytes = b"") -> SiteResult: ...
-
-    def render_markdown(self, text: str, **options: Any) -> str: ...
-
-
-# How long one call may take: render_timeout per item, but a batch gets at
-# most BATCH_DEADLINE_ITEMS items' worth (plus one per BYTES_PER_DEADLINE of
-# input). A batch that runs out is retried one item at a time, each with the
-# full render_timeout, so the results are the same; the cap only bounds what
-# one runaway post or template costs: about (BATCH_DEADLINE_ITEMS + 1) x
-# render_timeout, however large the batch it was in.
-BATCH_DEADLINE_ITEMS = 4
-BYTES_PER_DEADLINE = 512 * 1024
-
-
-def parse_items(sources: Sequence[Source]) -> int:
-    """Deadline units for parsing ``sources`` in one call."""
-    size = sum(len(s.data) for s in sources)
-    return min(len(sources), BATCH_DEADLINE_ITEMS) + size // BYTES_PER_DEADLINE
-
-
-def render_items(jobs: Sequence[PageJob], posts: Sequence[Post]) -> int:
-    """Deadline units for rendering ``jobs`` in one call."""
-    size = sum(len(p.content_html) + len(p.summary_html) for p in posts)
-    return min(len(jobs), BATCH_DEADLINE_ITEMS) + size // BYTES_PER_DEADLINE
+from .base import SandboxFault, parse_items, render_items
 
 
 class _Timeout(BaseException):
@@ -209,15 +160,3 @@ class NativeRenderer:
     def render_markdown(self, text: str, **options: Any) -> str:
         with self._limits(1):
             return renderer.render_markdown(text, **options)
-
-
-def make_renderer(engine: str, timeout: float = 2.0, memory_mb: int = 512,
-                  cache_dir: str | None = None) -> Renderer:
-    """``native`` or ``wasm``; the wasm one builds or loads the component as needed."""
-    if engine == "native":
-        return NativeRenderer(timeout=timeout, memory_mb=memory_mb)
-    if engine == "wasm":
-        from .wasm import WasmRenderer
-
-        return WasmRenderer(timeout=timeout, memory_mb=memory_mb, cache_dir=cache_dir)
-    raise ValueError(f"unknown engine {engine!r}: use 'wasm' or 'native'")

@@ -1,0 +1,85 @@
+"""What both engines share: the render core's API as a protocol, faults, deadlines, limits.
+
+Both engines expose the render core's API (``parse_posts``, ``plan_site``,
+``render_pages``, ``render_site``, ``render_markdown``) with the same
+arguments and result types, so a caller switches engines by switching one
+object. A call that the engine had to stop (deadline, memory cap, trap)
+raises :class:`SandboxFault`; the caller decides what input to blame.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Any, Iterator, Mapping, Protocol, Sequence
+
+from renderer import BuildOptions, PageJob, ParseResult, Plan, Post, SiteResult, Source
+from renderer.config import Limits
+
+
+class SandboxFault(Exception):
+    """A render call was stopped: ``kind`` is timeout, memory, stack or trap."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+
+class Renderer(Protocol):
+    name: str
+    timeout: float
+
+    def parse_posts(self, sources: Sequence[Source], config: str, tzif: bytes = b"") -> ParseResult: ...
+
+    def plan_site(self, posts: Sequence[Post], config: str, options: BuildOptions) -> Plan: ...
+
+    def render_pages(self, jobs: Sequence[PageJob], posts: Sequence[Post], config: str,
+                     templates: Mapping[str, str]) -> SiteResult: ...
+
+    def render_site(self, sources: Sequence[Source], config: str, templates: Mapping[str, str],
+                    options: BuildOptions, tzif: bytes = b"") -> SiteResult: ...
+
+    def render_markdown(self, text: str, **options: Any) -> str: ...
+
+
+# How long one call may take: render_timeout per item, but a batch gets at
+# most BATCH_DEADLINE_ITEMS items' worth (plus one per BYTES_PER_DEADLINE of
+# input). A batch that runs out is retried one item at a time, each with the
+# full render_timeout, so the results are the same; the cap only bounds what
+# one runaway post or template costs: about (BATCH_DEADLINE_ITEMS + 1) x
+# render_timeout, however large the batch it was in.
+BATCH_DEADLINE_ITEMS = 4
+BYTES_PER_DEADLINE = 512 * 1024
+
+
+def parse_items(sources: Sequence[Source]) -> int:
+    """Deadline units for parsing ``sources`` in one call."""
+    size = sum(len(s.data) for s in sources)
+    return min(len(sources), BATCH_DEADLINE_ITEMS) + size // BYTES_PER_DEADLINE
+
+
+def render_items(jobs: Sequence[PageJob], posts: Sequence[Post]) -> int:
+    """Deadline units for rendering ``jobs`` in one call."""
+    size = sum(len(p.content_html) + len(p.summary_html) for p in posts)
+    return min(len(jobs), BATCH_DEADLINE_ITEMS) + size // BYTES_PER_DEADLINE
+
+
+def apply_limits(engine: Renderer, limits: Limits) -> dict[str, Any]:
+    """Set the engine's time and memory caps from a site's ``[limits]``; returns the previous values."""
+    saved = {name: getattr(engine, name) for name in ("timeout", "memory_mb") if hasattr(engine, name)}
+    if "timeout" in saved:
+        engine.timeout = limits.render_timeout
+    if "memory_mb" in saved:
+        engine.memory_mb = limits.memory_mb  # type: ignore[attr-defined]
+    return saved
+
+
+@contextmanager
+def engine_limits(engine: Renderer, limits: Limits) -> Iterator[None]:
+    """Run with the engine's caps set from ``limits``, then restore them."""
+    saved = apply_limits(engine, limits)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(engine, name, value)

@@ -1,0 +1,78 @@
+"""Values across the WIT boundary: the core's dataclasses <-> wasmtime-py values.
+
+Conversion goes by field name (``summary_html`` <-> ``summary-html``),
+driven by the core's type annotations, so it follows the WIT file without a
+table of its own. The guest does the same on its side
+(``wasm_host/engines/guest/app.py``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import typing
+from functools import lru_cache
+from types import SimpleNamespace
+from typing import Any, Mapping
+
+from renderer import SiteConfig
+from renderer.site import site_config
+
+
+class _Lowered:
+    """A core dataclass seen through WIT field names (``summary-html``)."""
+
+    __slots__ = ("_obj",)
+
+    def __init__(self, obj: Any) -> None:
+        self._obj = obj
+
+    def __getattr__(self, name: str) -> Any:
+        return lower(getattr(self._obj, name.replace("-", "_")))
+
+
+def lower(value: Any) -> Any:
+    """A Python value as wasmtime-py expects it for the matching WIT type."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _Lowered(value)
+    if isinstance(value, (list, tuple)):
+        return [lower(v) for v in value]
+    return value
+
+
+def record(**fields: Any) -> SimpleNamespace:
+    """A WIT record from keyword arguments (``summary_html`` -> ``summary-html``)."""
+    ns = SimpleNamespace()
+    for name, value in fields.items():
+        setattr(ns, name.replace("_", "-"), value)
+    return ns
+
+
+@lru_cache(maxsize=None)
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def lift(value: Any, target: Any) -> Any:
+    """A wasmtime-py value (Record, list, str...) as the core's type ``target``."""
+    origin = typing.get_origin(target)
+    if origin is list:
+        (item,) = typing.get_args(target)
+        return [lift(v, item) for v in value]
+    if isinstance(target, type) and dataclasses.is_dataclass(target):
+        hints = _hints(target)
+        return target(**{f.name: lift(getattr(value, f.name.replace("_", "-")), hints[f.name])
+                         for f in dataclasses.fields(target)})
+    if isinstance(target, type) and issubclass(target, enum.Enum) and isinstance(value, str):
+        return target(value)  # wasmtime-py gives a WIT enum case as its name
+    return value
+
+
+def config_record(config: str | SiteConfig) -> Any:
+    """``site.toml`` for the sandbox: parsed here, once per text (the host needs
+    its limits anyway), and passed as a record instead of text to re-parse."""
+    return lower(site_config(config)[0])
+
+
+def templates_record(templates: Mapping[str, str]) -> list[SimpleNamespace]:
+    return [record(name=name, source=source) for name, source in sorted(templates.items())]

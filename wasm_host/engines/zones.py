@@ -1,0 +1,24 @@
+"""Time-zone data for the core, from the pinned ``tzdata`` package.
+
+The core has no filesystem (and the sandbox no ``zoneinfo``): the host
+reads the TZif bytes of the site's zone and passes them in. Both the site
+reader and the component build's warm-up need them.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import re
+
+_ZONE_RE = re.compile(r"^[A-Za-z0-9_+\-]+(/[A-Za-z0-9_+\-]+)*$")
+
+
+def zone_data(name: str) -> bytes:
+    """TZif bytes for an IANA zone from the pinned ``tzdata`` package ("" if unknown)."""
+    if name in ("UTC", "Etc/UTC", "Z") or not _ZONE_RE.match(name) or ".." in name:
+        return b""
+    try:
+        resource = importlib.resources.files("tzdata").joinpath("zoneinfo", *name.split("/"))
+        return resource.read_bytes()
+    except (OSError, ValueError):
+        return b""

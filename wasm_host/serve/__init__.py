@@ -1,0 +1,14 @@
+"""``wasmblog serve``: the site over HTTP, a fresh sandbox per request (or built into memory).
+
+Inside, from the top: ``server`` (the service, the foreground server, a
+server on a thread for tests), ``supervisor`` and ``worker`` (one process
+per core), ``app`` (the ASGI application), ``queue`` (bounded rendering),
+``sitehost`` and ``snapshot`` (the site as served, kept current),
+``watch``, ``livereload``, ``http`` and ``httputil`` (uvicorn's gaps closed,
+paths and validators), ``options``.
+"""
+
+from .options import MODES, ServeOptions
+from .server import ServerThread, create_service, serve
+
+__all__ = ["MODES", "ServeOptions", "ServerThread", "create_service", "serve"]
