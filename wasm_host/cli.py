@@ -97,6 +97,13 @@ def _summary(report: BuildReport) -> str:
     return text
 
 
+def _importable(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):  # ValueError: a module set to None in sys.modules
+        return False
+
+
 class _EchoHandler(logging.Handler):
     """Log records on the current stderr (looked up per record, as click does)."""
 
@@ -249,7 +256,7 @@ def bench_command(posts: int, repeat: int, jobs_list: str, json_path: Path | Non
     (cold processes, --jobs 1 and 2), start-up, memory and size. Engines are
     interleaved so noise on a shared machine hits both alike.
     """
-    if chart_path is not None and importlib.util.find_spec("matplotlib") is None:
+    if chart_path is not None and not _importable("matplotlib"):
         raise click.ClickException("--chart needs the bench extra: pip install 'wasmblog[bench]' "
                                    "(./scripts/setup installs it)")
     from .bench import report as bench_report

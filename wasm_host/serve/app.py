@@ -34,7 +34,8 @@ from .queue import Overloaded, RenderQueue
 from .httputil import (BadPath, OpenedFile, body_etag, content_type, decode_path, etag_matches, http_date,
                        not_modified_since, open_static)
 from .options import ServeOptions
-from .sitehost import Rendered, SiteHost, Snapshot
+from .sitehost import Rendered, SiteHost
+from .snapshot import Bytes, PlannedSnapshot, Snapshot, StaticFile
 
 MAX_GET_BODY = 1024  # bytes of body a GET or HEAD may carry (ignored); more is refused with 413
 STREAM_CHUNK = 256 * 1024
@@ -208,27 +209,29 @@ class ServeApp:
 
     async def _serve(self, snap: Snapshot, target: str, headers: Mapping[str, str], send: Send,
                      out: "_Outcome", head: bool, status: int) -> None:
-        if target in snap.static:
+        entry = snap.lookup(target)
+        if isinstance(entry, StaticFile):
             await self._static_file(snap, target, headers, send, out, head, status)
+            return
+        if entry is None:  # only the 404 page can be missing here (a custom 404.html that failed)
+            await self._plain(send, out, 404, "not found", head)
             return
         ctype = content_type(target)
         inject = self.live is not None and ctype.startswith("text/html")
         timing: list[tuple[bytes, bytes]] = []
-        if target in snap.files:
-            body, etag = snap.files[target]
+        if isinstance(entry, Bytes):
+            body, etag = entry.body, entry.etag
             if inject:
                 body = livereload.inject(body)
                 etag = body_etag(body)
         else:
-            job = snap.pages[target]
-            known = snap.etags.get(target)
-            if status == 200 and known and etag_matches(headers.get("if-none-match", ""), known):
-                await self._not_modified(send, out, [(b"etag", known.encode())])
+            if status == 200 and entry.etag and etag_matches(headers.get("if-none-match", ""), entry.etag):
+                await self._not_modified(send, out, [(b"etag", entry.etag.encode())])
                 return
             # The native engine cannot be stopped: stop waiting for it instead (wasm stops itself).
             soft_timeout = self.host.engine.timeout if self.host.engine.name == "native" else None
             try:
-                result: Rendered = await self.queue.run(self.host.render, snap, job, soft_timeout=soft_timeout)
+                result: Rendered = await self.queue.run(self.host.render, snap, entry.job, soft_timeout=soft_timeout)
             except Overloaded as exc:
                 self.stats.rejected += 1
                 await self._error_page(send, out, 503, "Busy", "The server is rendering as many pages as it may "
@@ -250,8 +253,8 @@ class ServeApp:
                 return
             body = livereload.inject(result.body) if inject else result.body
             etag = body_etag(body)
-            if status == 200:
-                snap.etags[target] = etag
+            if status == 200 and isinstance(snap, PlannedSnapshot):
+                snap.remember(target, etag)
             timing.append((b"server-timing", f"render;dur={result.seconds * 1e3:.2f}".encode()))
         extra = [(b"etag", etag.encode()), *timing]
         if status == 200 and etag_matches(headers.get("if-none-match", ""), etag):

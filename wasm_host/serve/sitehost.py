@@ -16,7 +16,7 @@ import hashlib
 import threading
 import time
 from concurrent.futures import Executor, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import unquote
@@ -28,49 +28,11 @@ from renderer.diagnostics import error
 
 from ..engines import Renderer, SandboxFault, apply_limits
 from ..site import (SiteInput, build_time_micros, display_prefix, load_site, output_files, parse_sources, plan_input,
-                    render)
+                    render, validate)
 from .httputil import body_etag
 from .options import ServeOptions
+from .snapshot import Bytes, BuiltSnapshot, PlannedSnapshot, Snapshot
 from .watch import Watcher, make_watcher
-
-
-@dataclass
-class Snapshot:
-    """The site as served at one moment: immutable once published (but for the ETag memo)."""
-
-    generation: int
-    root: Path
-    site: SiteInput
-    options: BuildOptions
-    base_path: str  # decoded path prefix of base_url, with slashes: "/" or "/blog/"
-    static: dict[str, Path]  # output path -> file under SITE/static
-    pages: dict[str, PageJob] = field(default_factory=dict)  # per-request: output path -> job
-    posts: dict[str, Post] = field(default_factory=dict)  # per-request: source -> post
-    files: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # static mode: path -> (bytes, etag)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    post_count: int = 0
-    seconds: float = 0.0
-    reparsed: int = 0
-    etags: dict[str, str] = field(default_factory=dict)  # per-request: path -> ETag of its last rendering
-
-    @property
-    def config(self) -> SiteConfig:
-        return self.site.config
-
-    @property
-    def static_root(self) -> Path:
-        return self.root / "static"
-
-    def __contains__(self, path: str) -> bool:
-        return path in self.static or path in self.pages or path in self.files
-
-    @property
-    def page_count(self) -> int:
-        return len(self.pages) + len(self.files)
-
-    def paths(self) -> list[str]:
-        """Every output path, as ``wasmblog build`` would write them."""
-        return sorted({*self.static, *self.pages, *self.files})
 
 
 @dataclass
@@ -180,24 +142,25 @@ class SiteHost:
         options = BuildOptions(build_time=build_time_micros(), drafts=self.options.drafts, future=self.options.future)
         base = unquote(config.base_path)
         self._generation += 1
-        snap = Snapshot(self._generation, self.root, site, options, base, {})
         if self.options.mode == "static":
-            self._build_static(snap)
-        else:
-            self._build_plan(snap)
-        return snap
+            built = BuiltSnapshot(self._generation, self.root, site, options, base)
+            self._build_static(built)
+            return built
+        planned = PlannedSnapshot(self._generation, self.root, site, options, base)
+        self._build_plan(planned)
+        return planned
 
-    def _build_static(self, snap: Snapshot) -> None:
+    def _build_static(self, snap: BuiltSnapshot) -> None:
         site = snap.site
         jobs = self.options.jobs if self.engine.name == "wasm" else 1  # no process pool inside a server
         result, snap.post_count = render(site, self.engine, snap.options, jobs)
         files, static, diags = output_files(site, result)
-        snap.files = {f.path: _bytes_and_etag(f.content) for f in files}
+        snap.files = {f.path: _bytes(f.content) for f in files}
         snap.static = dict(static)
         snap.diagnostics = finalize([*result.diagnostics, *diags])
         snap.reparsed = len(site.sources)
 
-    def _build_plan(self, snap: Snapshot) -> None:
+    def _build_plan(self, snap: PlannedSnapshot) -> None:
         site = snap.site
         config = site.config  # parsed once, limits applied; its diagnostics are added below
         key = (site.config_text, tuple(sorted(site.limits.items())), site.tzif)
@@ -259,7 +222,7 @@ class SiteHost:
 
     # -- rendering -----------------------------------------------------------------------
 
-    def render(self, snap: Snapshot, job: PageJob) -> Rendered:
+    def render(self, snap: PlannedSnapshot, job: PageJob) -> Rendered:
         """Render one page in a fresh sandbox (runs on a worker thread)."""
         started = time.perf_counter()
         posts = job_posts([job], snap.posts)  # as the build passes them: neighbours without bodies
@@ -275,9 +238,9 @@ class SiteHost:
         if content is None:
             message = "; ".join(d.format() for d in errors) or "the renderer returned no file"
             return Rendered(None, "error", message, seconds)
-        limit = int(snap.config.limits.max_output_mb * 1_000_000)
-        if len(content) > limit:  # as the build's validate() refuses it
-            return Rendered(None, "error", f"{job.path}: {len(content)} characters, over the {limit} limit", seconds)
+        _, refused = validate([OutputFile(job.path, content)], int(snap.config.limits.max_output_mb * 1_000_000))
+        if refused:  # what the build would refuse to write, the server refuses to serve
+            return Rendered(None, "error", refused[0].format(), seconds)
         for d in result.diagnostics:  # e.g. theme warnings: once per site version
             text = d.format()
             if self.report and text not in self._reported:
@@ -297,7 +260,7 @@ class SiteHost:
         """
         snap = self.snapshot
         self.warmed = 0
-        if snap is None or not snap.pages:
+        if not isinstance(snap, PlannedSnapshot) or not snap.pages:
             return 0
         jobs = list(snap.pages.values())
         job = next((j for j in jobs if j.kind == "post"), jobs[0])
@@ -322,6 +285,6 @@ def site_config(root: Path) -> SiteConfig:
     return load_config(text)[0]
 
 
-def _bytes_and_etag(text: str) -> tuple[bytes, str]:
+def _bytes(text: str) -> Bytes:
     data = text.encode("utf-8")
-    return data, body_etag(data)
+    return Bytes(data, body_etag(data))

@@ -1,0 +1,131 @@
+"""The site as served at one moment: one snapshot type per serving mode, one way to look a path up.
+
+A snapshot is immutable once published (the ETag memo of a planned one
+aside). ``lookup(path)`` says how to answer for an output path: a
+:class:`StaticFile` from ``SITE/static``, :class:`Bytes` already made, a
+:class:`Job` to render in a fresh sandbox, or ``None`` (not in the site).
+The application serves those three the same way whatever the mode.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Union
+
+from renderer import BuildOptions, Diagnostic, PageJob, Post
+from renderer.config import SiteConfig
+
+from ..site import SiteInput
+
+
+@dataclass(frozen=True)
+class StaticFile:
+    """A file under ``SITE/static``, served by the host as it is."""
+
+    path: Path
+
+
+@dataclass(frozen=True)
+class Bytes:
+    """A page already rendered (static mode)."""
+
+    body: bytes
+    etag: str
+
+
+@dataclass(frozen=True)
+class Job:
+    """A page to render on request; ``etag`` is that of its last rendering, if any."""
+
+    job: PageJob
+    etag: str | None
+
+
+Entry = Union[StaticFile, Bytes, Job]
+
+
+@dataclass
+class Snapshot:
+    """What every mode's snapshot holds: the site read from disk, its static files, diagnostics."""
+
+    generation: int
+    root: Path
+    site: SiteInput
+    options: BuildOptions
+    base_path: str  # decoded path prefix of base_url, with slashes: "/" or "/blog/"
+    static: dict[str, Path] = field(default_factory=dict)  # output path -> file under SITE/static
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    post_count: int = 0
+    seconds: float = 0.0
+    reparsed: int = 0
+
+    @property
+    def config(self) -> SiteConfig:
+        return self.site.config
+
+    @property
+    def static_root(self) -> Path:
+        return self.root / "static"
+
+    def generated(self) -> set[str]:
+        """Output paths of the pages (not the static files)."""
+        raise NotImplementedError
+
+    def lookup(self, path: str) -> Entry | None:
+        """How to answer for ``path``, or None when the site has no such file."""
+        raise NotImplementedError
+
+    def __contains__(self, path: str) -> bool:
+        return path in self.static or path in self.generated()
+
+    @property
+    def page_count(self) -> int:
+        return len(self.generated())
+
+    def paths(self) -> list[str]:
+        """Every output path, as ``wasmblog build`` would write them."""
+        return sorted({*self.static, *self.generated()})
+
+
+@dataclass
+class BuiltSnapshot(Snapshot):
+    """Static mode: the whole site built into memory, as ``wasmblog build`` would write it."""
+
+    files: dict[str, Bytes] = field(default_factory=dict)
+
+    def generated(self) -> set[str]:
+        return set(self.files)
+
+    def __contains__(self, path: str) -> bool:
+        return path in self.static or path in self.files
+
+    def lookup(self, path: str) -> Entry | None:
+        if path in self.static:
+            return StaticFile(self.static[path])
+        return self.files.get(path)
+
+
+@dataclass
+class PlannedSnapshot(Snapshot):
+    """Per-request mode: posts parsed and the site planned; each page rendered when asked for."""
+
+    pages: dict[str, PageJob] = field(default_factory=dict)  # output path -> job
+    posts: dict[str, Post] = field(default_factory=dict)  # source -> post
+    etags: dict[str, str] = field(default_factory=dict)  # output path -> ETag of its last rendering
+
+    def generated(self) -> set[str]:
+        return set(self.pages)
+
+    def __contains__(self, path: str) -> bool:
+        return path in self.static or path in self.pages
+
+    def lookup(self, path: str) -> Entry | None:
+        if path in self.static:
+            return StaticFile(self.static[path])
+        job = self.pages.get(path)
+        return None if job is None else Job(job, self.etags.get(path))
+
+    def remember(self, path: str, etag: str) -> None:
+        """The ETag of ``path``'s latest rendering (answers If-None-Match without rendering)."""
+        self.etags[path] = etag
