@@ -162,6 +162,7 @@ def test_the_cli_json_report(engine, tmp_path):
            "using the default theme's template" in texts
 
 
+@pytest.mark.slow
 def test_the_cli_drafts_and_future_flags(engine, tmp_path):
     wasmblog(engine, str(BASIC), "-o", str(tmp_path / "plain"), "-q")
     wasmblog(engine, str(BASIC), "-o", str(tmp_path / "all"), "-q", "--drafts", "--future")
@@ -186,6 +187,7 @@ def test_two_builds_of_the_same_input_are_byte_identical(engine, tmp_path):
     assert tree_bytes(tmp_path / "a") == tree_bytes(tmp_path / "b")
 
 
+@pytest.mark.slow
 def test_two_cli_builds_with_source_date_epoch_are_byte_identical(engine, tmp_path):
     for name in ("a", "b"):
         assert wasmblog(engine, str(BASIC), "-o", str(tmp_path / name), "-q").returncode == 0
@@ -199,6 +201,7 @@ def test_source_date_epoch_is_the_build_time(engine, tmp_path):
     assert posts == ["first", "second"]
 
 
+@pytest.mark.slow
 def test_parallel_builds_give_the_same_bytes(engine, tmp_path):
     site = make_site(tmp_path, [p.name for p in POSTS.glob("*.md")])
     build(site, tmp_path / "one", engine, jobs=1, build_time=BUILD_TIME)
@@ -206,6 +209,7 @@ def test_parallel_builds_give_the_same_bytes(engine, tmp_path):
     assert tree_bytes(tmp_path / "one") == tree_bytes(tmp_path / "two")
 
 
+@pytest.mark.slow
 def test_a_template_stopped_on_its_first_page_is_not_run_for_the_others(engine, tmp_path):
     from wasm_host.bench import corpus
 

@@ -42,6 +42,7 @@ def test_the_spec_file_is_commonmark_0_31_2():
     assert SPEC[624]["markdown"] == "foo <!-- this is a --\ncomment - with hyphens -->\n"  # new in 0.31
 
 
+@pytest.mark.slow
 def test_render_markdown_passes_at_least_what_mistune_passes(engine, mistune_passes):
     ours = passing(lambda text: engine.render_markdown(text, **PLAIN))
     lost = sorted(mistune_passes - ours)

@@ -64,6 +64,7 @@ _value = st.one_of(_plain, _plain.map(lambda s: '"' + s + '"'), _plain.map(lambd
 _key = st.from_regex(r"[A-Za-z_][A-Za-z0-9_-]{0,8}", fullmatch=True)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(_key, _value), max_size=8))
 def test_whenever_the_fast_path_answers_pyyaml_agrees(pairs):

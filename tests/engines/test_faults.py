@@ -133,6 +133,7 @@ def test_a_build_killed_at_random_points_leaves_the_old_or_the_new_site_never_a_
     assert "old" in outcomes, outcomes  # some kills landed mid-build
 
 
+@pytest.mark.slow
 def test_a_wasm_build_killed_mid_render_leaves_the_previous_site(tmp_path, versions):
     out = tmp_path / "public"
     assert cli("build", str(versions["v1"]), "-o", str(out), "--engine", "native", "--quiet").returncode == 0
@@ -183,6 +184,7 @@ def assert_one_error_line(proc: subprocess.CompletedProcess, *words: str) -> Non
         assert word in proc.stderr, proc.stderr
 
 
+@pytest.mark.slow
 def test_a_full_disk_gives_one_error_line_and_keeps_the_previous_site(tmp_path):
     small = make_corpus(tmp_path / "small", 3, 1)
     big = make_corpus(tmp_path / "big", 120, 2)  # about 3 MB of pages
@@ -203,6 +205,7 @@ def test_a_full_disk_gives_one_error_line_and_keeps_the_previous_site(tmp_path):
         assert leftovers(out) == []
 
 
+@pytest.mark.slow
 def test_a_read_only_output_folder_gives_one_error_line(tmp_path):
     site = make_corpus(tmp_path / "site", 3, 1)
     area = tmp_path / "area"
@@ -273,6 +276,7 @@ def test_builds_running_at_once_into_one_folder_leave_one_complete_site(tmp_path
         assert leftovers(out) == []
 
 
+@pytest.mark.slow
 def test_the_output_lock_is_released_when_its_holder_is_killed(tmp_path, versions):
     """A build killed while it holds the lock (writing) does not block the next one."""
     out = tmp_path / "public"

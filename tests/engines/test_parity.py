@@ -99,6 +99,7 @@ def corpus_300(tmp_path_factory) -> Path:
     return write_site(tmp_path_factory.mktemp("corpus") / "site", 300, seed=0)
 
 
+@pytest.mark.slow
 def test_the_sample_site_builds_byte_identically_on_both_engines_and_any_job_count(sample_site, tmp_path):
     results = build_all_ways(sample_site, tmp_path)
     assert_all_identical(results)
@@ -106,10 +107,12 @@ def test_the_sample_site_builds_byte_identically_on_both_engines_and_any_job_cou
     assert report.posts > 0 and "index.html" in files
 
 
+@pytest.mark.slow
 def test_the_sample_site_with_drafts_and_future_posts_builds_byte_identically(sample_site, tmp_path):
     assert_all_identical(build_all_ways(sample_site, tmp_path, drafts=True, future=True))
 
 
+@pytest.mark.slow
 def test_the_wasmblog_command_builds_the_sample_site_identically_with_either_engine(sample_site, tmp_path):
     native = cli_build(sample_site, tmp_path / "a", "native")
     wasm = cli_build(sample_site, tmp_path / "b", "wasm", jobs=2)
@@ -117,6 +120,7 @@ def test_the_wasmblog_command_builds_the_sample_site_identically_with_either_eng
     assert tree(tmp_path / "b") == tree(tmp_path / "a")
 
 
+@pytest.mark.slow
 def test_a_generated_corpus_of_300_posts_builds_byte_identically_on_both_engines_and_any_job_count(
         corpus_300, tmp_path):
     results = build_all_ways(corpus_300, tmp_path)
@@ -126,6 +130,7 @@ def test_a_generated_corpus_of_300_posts_builds_byte_identically_on_both_engines
     assert sum(path.startswith("posts/") for path in files) == report.posts
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("site", sorted(p.name for p in (TESTS / "sites").iterdir() if p.is_dir()))
 def test_every_test_site_builds_byte_identically_on_both_engines(site, tmp_path):
     assert_all_identical(build_all_ways(TESTS / "sites" / site, tmp_path))
@@ -186,6 +191,7 @@ def broken_site(tmp_path_factory) -> Path:
     return site
 
 
+@pytest.mark.slow
 def test_broken_posts_and_templates_give_identical_diagnostics_and_files_on_both_engines(broken_site, tmp_path):
     results = build_all_ways(broken_site, tmp_path)
     assert_all_identical(results)
@@ -198,6 +204,7 @@ def test_broken_posts_and_templates_give_identical_diagnostics_and_files_on_both
     assert {"posts/good/index.html", "posts/same/index.html", "tags/ok/index.html"} <= set(files)  # the rest is built
 
 
+@pytest.mark.slow
 def test_the_wasmblog_command_reports_broken_input_identically_with_either_engine(broken_site, tmp_path):
     native = cli_build(broken_site, tmp_path / "a", "native")
     wasm = cli_build(broken_site, tmp_path / "b", "wasm", jobs=2)
@@ -314,6 +321,7 @@ COMMONMARK = json.loads((TESTS / "data" / "commonmark-spec-0.31.2.json").read_te
 PLAIN = dict(extensions=False, raw_html=True, highlight=False, heading_ids=False)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("options", [PLAIN, {}], ids=["plain-commonmark", "site-defaults"])
 def test_every_commonmark_example_renders_identically_on_both_engines(options):
     native, wasm = get_renderer("native"), get_renderer("wasm")
@@ -336,6 +344,7 @@ DEEP = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("doc", sorted(DEEP))
 def test_deeply_nested_documents_render_identically_on_both_engines(doc):
     # A generous deadline: this compares output; test_sandbox checks the limits.
@@ -452,6 +461,7 @@ MARKDOWN_OPTIONS = st.fixed_dictionaries({
 })
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(text=markdown_documents(), options=MARKDOWN_OPTIONS)
 def test_random_markdown_renders_identically_natively_and_in_the_sandbox(text, options):
@@ -494,6 +504,7 @@ def post_files(draw) -> bytes:
     return data
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(files=st.lists(post_files(), min_size=1, max_size=4))
 def test_random_posts_parse_identically_natively_and_in_the_sandbox(files):

@@ -140,6 +140,7 @@ def copy_with_sidecar(path: Path, dest: Path) -> Path:
     return dest / path.name
 
 
+@pytest.mark.slow
 def test_a_corrupted_compiled_component_is_detected_by_its_checksum_and_recompiled(tmp_path):
     shared = runtime()
     copy_with_sidecar(shared.component_path, tmp_path)
@@ -157,6 +158,7 @@ def test_a_corrupted_compiled_component_is_detected_by_its_checksum_and_recompil
     assert sandbox.call("render-markdown", "*ok*", lower(MarkdownOptions()), timeout=10) == "<p><em>ok</em></p>\n"
 
 
+@pytest.mark.slow
 def test_a_corrupted_cached_component_is_detected_by_its_checksum_and_rebuilt(tmp_path):
     component = copy_with_sidecar(runtime().component_path, tmp_path)
     corrupted = flip_bytes(component)
@@ -193,6 +195,7 @@ def list_job(engine, config: str):
     return job, posts
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["native", "wasm"])
 def test_a_runaway_template_is_stopped_at_the_deadline_and_the_next_call_works(name):
     engine = make_renderer(name, timeout=1.0)
@@ -218,6 +221,7 @@ def test_a_range_too_big_for_the_template_sandbox_is_refused_at_once(name, tmp_p
     assert {"posts/one/index.html", "posts/two/index.html", "index.xml"} <= built(tmp_path / "out")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["native", "wasm"])
 def test_a_runaway_template_in_a_site_is_reported_by_name_and_the_rest_is_built(name, tmp_path):
     site = make_site(tmp_path / "site", limits="render_timeout = 1.0", templates={"list.html": RUNAWAY})
@@ -246,6 +250,7 @@ DEEP = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["native", "wasm"])
 @pytest.mark.parametrize("doc", sorted(DEEP))
 def test_a_deeply_nested_document_is_rendered_or_stopped_within_the_limit(name, doc, tmp_path):
@@ -286,6 +291,7 @@ def test_a_template_outgrowing_the_memory_cap_is_stopped_and_the_host_carries_on
     assert_good_build(engine, tmp_path / "good")
 
 
+@pytest.mark.slow
 def test_the_memory_cap_is_the_one_in_site_toml(tmp_path):
     template = {"list.html": DOUBLING.replace("N", "25")}  # a 32 MiB string: fits in 512 MB, not in 64
     capped = make_site(tmp_path / "capped", limits="memory_mb = 64", templates=template)

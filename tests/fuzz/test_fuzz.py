@@ -217,6 +217,7 @@ def scratch(tmp_path) -> _Scratch:
 # --- properties -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @examples(ci=60)
 @given(posts=sites())
 def test_random_sites_build_the_same_well_formed_files_on_both_engines(scratch, posts):
@@ -224,6 +225,7 @@ def test_random_sites_build_the_same_well_formed_files_on_both_engines(scratch, 
     assert "index.html" in out and "sitemap.xml" in out and "404.html" in out
 
 
+@pytest.mark.slow
 @examples(ci=50)
 @given(names=st.lists(st.tuples(NAMES, st.lists(NAMES, max_size=3), st.lists(NAMES, max_size=3)),
                       min_size=1, max_size=4))
@@ -250,6 +252,7 @@ def test_random_bytes_as_whole_files_parse_identically_and_never_crash(data):
         assert_one_line(d.format())
 
 
+@pytest.mark.slow
 @examples(ci=50)
 @given(posts=st.dictionaries(st.sampled_from(["a.md", "b.md"]), st.binary(max_size=400), min_size=1))
 def test_random_bytes_as_posts_in_a_site_build_cleanly(scratch, posts):
@@ -260,6 +263,7 @@ UNICODE_15_16 = ["\U00011F04", "\U0001E030", "\U00010D4A", "\U00011380", "\U0001
                  "\U000105C0", "\U00016D40", "\U0001E5D0", "\u1C89", "\uA7CB", "\U0002EBF0", "\U00031350"]
 
 
+@pytest.mark.slow
 @examples(ci=40)
 @given(words=st.lists(st.one_of(st.sampled_from(UNICODE_15_16), st.text(alphabet="aZ9 *_#-.[](`", max_size=3)),
                       min_size=1, max_size=12))
@@ -277,6 +281,7 @@ def test_characters_newer_than_the_host_s_unicode_give_the_same_site_on_both_eng
 CLI_SITES = st.fixed_dictionaries({"a.md": post_bytes(), "b.md": post_bytes(), "c.md": post_bytes()})
 
 
+@pytest.mark.slow
 @settings(PROFILE, max_examples=3 if PROFILE.max_examples <= 25 else 60)
 @given(posts=CLI_SITES)
 @pytest.mark.parametrize("engine_name", ["native", "wasm"])

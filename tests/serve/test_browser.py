@@ -58,6 +58,7 @@ def assert_png(path: Path) -> None:
     assert data.startswith(PNG_SIGNATURE) and len(data) > 5000, path
 
 
+@pytest.mark.slow
 def test_chromium_loads_the_site_follows_a_link_and_takes_screenshots(browser, tmp_path):
     site = sample_copy(tmp_path)
     with ServerThread(site, ServeOptions(engine="wasm")) as server:
@@ -91,6 +92,7 @@ def test_chromium_loads_the_site_follows_a_link_and_takes_screenshots(browser, t
     assert server.app.stats.faults == 0
 
 
+@pytest.mark.slow
 def test_live_reload_shows_an_edit_in_the_open_tab(browser, tmp_path):
     site = small_site(tmp_path)
     with ServerThread(site, ServeOptions(engine="wasm", mode="static")) as server:

@@ -58,6 +58,7 @@ def built(sample, tmp_path_factory) -> dict[str, bytes]:
 SERVED = [("per-request", "wasm"), ("per-request", "native"), ("static", "wasm"), ("static", "native")]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode,engine", SERVED, ids=[f"{m}-{e}" for m, e in SERVED])
 def test_every_url_is_the_build_byte_for_byte(sample, built, mode, engine):
     options = ServeOptions(engine=engine, mode=mode, live_reload=False)
@@ -186,6 +187,7 @@ def test_static_files_have_validators_and_honour_conditional_requests(tmp_path):
 # --- edits are served at once ------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("engine", ["wasm", "native"])
 def test_a_changed_post_is_served_changed_on_the_next_request(tmp_path, engine):
     site = small_site(tmp_path)
@@ -219,6 +221,7 @@ def test_a_changed_post_is_served_changed_on_the_next_request(tmp_path, engine):
             assert request(server.port, url_of(path)).body == expected, path
 
 
+@pytest.mark.slow
 def test_static_mode_rebuilds_on_change(tmp_path):
     site = small_site(tmp_path)
     with ServerThread(site, ServeOptions(engine="wasm", mode="static", live_reload=False)) as server:
@@ -311,6 +314,7 @@ def test_request_paths_are_decoded_once_and_strictly():
 # --- malformed and abusive requests ------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_malformed_requests_get_4xx_and_the_server_carries_on(tmp_path):
     site = small_site(tmp_path)
     with ServerThread(site, ServeOptions(engine="native"), header_timeout=1.0) as server:
@@ -350,6 +354,7 @@ LOOP_FOREVER = ("{% for i in range(100000) %}{% for j in range(100000) %}{% endf
                 "{{ page.title }}")
 
 
+@pytest.mark.slow
 def test_a_render_that_times_out_gives_500_and_the_next_request_succeeds(tmp_path):
     site = small_site(tmp_path, config="[limits]\nrender_timeout = 0.5\n", templates={"post.html": LOOP_FOREVER})
     with ServerThread(site, ServeOptions(engine="wasm")) as server:
@@ -395,6 +400,7 @@ def test_a_template_error_gives_500_and_the_server_carries_on(tmp_path, engine):
         assert request(server.port, "/posts/p0/").text == "fixed: Post number 0"
 
 
+@pytest.mark.slow
 def test_fault_details_are_shown_only_on_loopback_servers(tmp_path):
     site = small_site(tmp_path, config="[limits]\nrender_timeout = 0.3\n", templates={"post.html": LOOP_FOREVER})
     with ServerThread(site, ServeOptions(engine="wasm", show_errors=False)) as server:
@@ -416,6 +422,7 @@ def test_limits_edited_while_serving_apply_to_the_next_render(tmp_path):
         assert request(server.port, "/posts/p1/").status == 200
 
 
+@pytest.mark.slow
 def test_a_burst_beyond_the_bounds_gets_503_and_no_crash(tmp_path):
     site = small_site(tmp_path, config="[limits]\nrender_timeout = 20\n", templates={"post.html": SLOW})
     options = ServeOptions(engine="wasm", max_inflight=1, max_queue=2)
@@ -487,6 +494,7 @@ def read_events(resp: http.client.HTTPResponse, count: int) -> list[tuple[str, s
     return events
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", ["per-request", "static"])
 def test_an_edit_sends_a_reload_event(tmp_path, mode):
     site = small_site(tmp_path)
@@ -574,6 +582,7 @@ def children(pid: int) -> list[int]:
     return out
 
 
+@pytest.mark.slow
 def test_cli_serves_a_crawl_identical_to_the_build_and_stops_on_sigint(sample, built):
     server = CliServer(str(sample), "--workers", "2")
     try:
@@ -608,6 +617,7 @@ def test_cli_single_process_stops_cleanly_on_sigterm_and_reports_a_busy_port(tmp
     assert not any('"GET /' in line for line in server.seen)  # --quiet: no request log
 
 
+@pytest.mark.slow
 def test_a_worker_that_dies_is_replaced_and_the_site_stays_up(tmp_path):
     site = small_site(tmp_path)
     server = CliServer(str(site), "--engine", "wasm", "--workers", "2")
