@@ -23,12 +23,12 @@ from .simple_yaml import SimpleYaml, Unsupported
 from .ucd import has_unassigned
 from .model import Post
 from .summary import auto_summary, reading_minutes, word_count
+from .values import SURROGATE, Budget, ContainsItself, TooLarge, jsonable, toml_error, toml_key_line, type_name
 
 MORE_RE = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
 KNOWN_KEYS = ("title", "description", "date", "lastmod", "draft", "tags", "categories",
               "preview", "slug", "summary", "aliases")
 MAX_YAML_DEPTH = 64
-_SURROGATE = re.compile("[\ud800-\udfff]")
 MAX_PARAM_NODES = 20_000
 MAX_PARAM_CHARS = 1_000_000  # characters the unknown keys may expand to beyond the text itself
 MAX_NUMBER_CHARS = 100  # a longer number in front matter is refused (Python limits int <-> str)
@@ -54,7 +54,7 @@ class FrontMatterLoader(yaml.SafeLoader):
         that can be written as UTF-8 (nor passed out of the sandbox): pair
         up ``\\uD83D\\uDE00``-style escapes, refuse lone ones."""
         value = super().construct_scalar(node)
-        if isinstance(value, str) and _SURROGATE.search(value):
+        if isinstance(value, str) and SURROGATE.search(value):
             try:
                 value = value.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
             except UnicodeDecodeError:
@@ -218,16 +218,15 @@ def _load_toml(raw: str, body: str) -> FrontMatter:
         if not isinstance(exc, tomli.TOMLDecodeError):  # int("9" * 5000): Python's own digit limit
             raise SourceError("invalid TOML front matter: a number too long to read "
                               "(quote it if it is text)", 1) from None
-        msg = str(exc)
-        m = re.search(r"\(at line (\d+), column \d+\)", msg)
-        # "(at end of document)": something was left open; its last line is the best guess
-        line = int(m.group(1)) + 1 if m else raw.rstrip().count("\n") + 2
-        msg = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", msg)
-        raise SourceError(f"invalid TOML front matter: {msg}", line) from None
+        msg, line = toml_error(exc)
+        # Lines of the file count from the fence. "(at end of document)": something
+        # was left open; its last line is the best guess.
+        raise SourceError(f"invalid TOML front matter: {msg}",
+                          line + 1 if line else raw.rstrip().count("\n") + 2) from None
     lines = {}
     for key in data:
-        m = re.search(r"^[ \t]*" + re.escape(key) + r"[ \t]*=", raw, re.MULTILINE)
-        lines[key] = raw.count("\n", 0, m.start()) + 2 if m else 1
+        line = toml_key_line(raw, key)
+        lines[key] = line + 1 if line else 1
     return FrontMatter(data, lines, {}, body)
 
 
@@ -237,7 +236,7 @@ def _string(fm: FrontMatter, key: str, default: str = "") -> str:
         return default
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
         return str(value)
-    raise SourceError(f"'{key}' must be text, not {dates.type_name(value)}", fm.lines.get(key, 1))
+    raise SourceError(f"'{key}' must be text, not {type_name(value)}", fm.lines.get(key, 1))
 
 
 def _string_list(fm: FrontMatter, key: str) -> list[str]:
@@ -247,7 +246,7 @@ def _string_list(fm: FrontMatter, key: str) -> list[str]:
     if isinstance(value, str):
         return [value] if value.strip() else []
     if not isinstance(value, list):
-        raise SourceError(f"'{key}' must be a list of text such as [\"a\", \"b\"], not {dates.type_name(value)}",
+        raise SourceError(f"'{key}' must be a list of text such as [\"a\", \"b\"], not {type_name(value)}",
                           fm.lines.get(key, 1))
     out: list[str] = []
     lines = fm.item_lines.get(key, [])
@@ -255,7 +254,7 @@ def _string_list(fm: FrontMatter, key: str) -> list[str]:
         if not isinstance(item, str):
             line = lines[i] if i < len(lines) else fm.lines.get(key, 1)
             hint = f" (quote it: \"{item}\")" if isinstance(item, (int, float)) and not isinstance(item, bool) else ""
-            raise SourceError(f"'{key}' item {i + 1} must be text, not {dates.type_name(item)}{hint}", line)
+            raise SourceError(f"'{key}' item {i + 1} must be text, not {type_name(item)}{hint}", line)
         item = item.strip()
         if key in ("tags", "categories") and slugs.too_long(slugs.slugify(item)):
             line = lines[i] if i < len(lines) else fm.lines.get(key, 1)
@@ -266,53 +265,19 @@ def _string_list(fm: FrontMatter, key: str) -> list[str]:
     return out
 
 
-class _Budget:
-    """How much the unknown front-matter keys may expand to (YAML aliases copy)."""
-
-    def __init__(self, raw_chars: int) -> None:
-        self.nodes = MAX_PARAM_NODES
-        # Written out in full, front matter always fits; only aliases can
-        # expand it past its own size (a 2 MB string referenced 1,000 times).
-        self.chars = max(MAX_PARAM_CHARS, raw_chars)
-        self.active: set[int] = set()  # containers on the current path (cycles)
-
-    def spend(self, value: Any) -> None:
-        self.nodes -= 1
-        if isinstance(value, (str, bytes)):
-            self.chars -= len(value)
-        if self.nodes < 0 or self.chars < 0:
-            raise SourceError(f"front matter expands to more than {MAX_PARAM_NODES:,} values or "
-                              f"{MAX_PARAM_CHARS:,} characters (YAML aliases?); simplify it")
-
-
-def _jsonable(value: Any, budget: _Budget) -> Any:
-    budget.spend(value)
-    if isinstance(value, (dict, list, tuple, set, frozenset)):
-        if id(value) in budget.active:
-            raise SourceError("front matter contains itself (a YAML alias inside its own anchor, "
-                              "such as 'x: &a [*a]')")
-        budget.active.add(id(value))
-        try:
-            if isinstance(value, dict):
-                out: Any = {}
-                for k, v in value.items():
-                    budget.spend(k)
-                    out[str(k)] = _jsonable(v, budget)
-                return out
-            if isinstance(value, (set, frozenset)):  # YAML !!set: in a fixed order, not the hash order of this run
-                return [_jsonable(v, budget) for v in sorted(value, key=lambda v: (type(v).__name__, str(v)))]
-            return [_jsonable(v, budget) for v in value]
-        finally:
-            budget.active.discard(id(value))
-    if isinstance(value, float) and value != value:
-        return None
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        if isinstance(value, float) and value in (float("inf"), float("-inf")):
-            return None
-        return value
-    if isinstance(value, bytes):
-        return value.decode("latin-1")
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+def _params(params: dict[str, Any], raw_chars: int) -> Any:
+    """The unknown front-matter keys as JSON data, within bounds: YAML aliases
+    can expand a few lines into millions of values."""
+    # Written out in full, front matter always fits; only aliases can expand
+    # it past its own size (a 2 MB string referenced 1,000 times).
+    try:
+        return jsonable(params, Budget(MAX_PARAM_NODES, max(MAX_PARAM_CHARS, raw_chars)))
+    except TooLarge:
+        raise SourceError(f"front matter expands to more than {MAX_PARAM_NODES:,} values or "
+                          f"{MAX_PARAM_CHARS:,} characters (YAML aliases?); simplify it") from None
+    except ContainsItself:
+        raise SourceError("front matter contains itself (a YAML alias inside its own anchor, "
+                          "such as 'x: &a [*a]')") from None
 
 
 _SAFE_SCHEMES = ("http:", "https:")
@@ -398,7 +363,7 @@ def _build_post(path: str, fm: FrontMatter, config: SiteConfig, zone: Any,
     if draft is None:
         draft = False
     if not isinstance(draft, bool):
-        raise SourceError(f"'draft' must be true or false, not {dates.type_name(draft)}", fm.lines.get("draft", 1))
+        raise SourceError(f"'draft' must be true or false, not {type_name(draft)}", fm.lines.get("draft", 1))
 
     if fm.data.get("slug") not in (None, ""):
         try:
@@ -443,7 +408,7 @@ def _build_post(path: str, fm: FrontMatter, config: SiteConfig, zone: Any,
     summary_text = _string(fm, "summary").strip()
 
     params = {k: v for k, v in fm.data.items() if k not in KNOWN_KEYS}
-    params_json = json.dumps(_jsonable(params, _Budget(fm.raw_chars)), ensure_ascii=False)
+    params_json = json.dumps(_params(params, fm.raw_chars), ensure_ascii=False)
 
     options = markdown_options(config)
     body = fm.body

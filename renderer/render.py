@@ -31,6 +31,7 @@ from .dates import DateInfo
 from .diagnostics import Diagnostic, describe_exception, error, megabytes
 from .model import OutputFile, PageJob, Post, SiteResult, SitemapLink
 from .theme import THEME
+from .values import SURROGATE
 
 TEMPLATE_FOR_KIND = {
     "post": "post.html",
@@ -53,7 +54,6 @@ MAX_TEMPLATE_INT_BITS = 10_000
 _BIG_NUMBER = f"a template may not compute a number larger than {MAX_TEMPLATE_INT_BITS:,} bits"
 # Characters XML 1.0 forbids even when escaped; dropped from feeds and sitemaps.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
 # Code points HTML forbids in a document (controls other than whitespace,
 # noncharacters): they come out as U+FFFD, so every page parses cleanly.
 # One character class of ranges (scanned fast), over-matching the astral
@@ -603,7 +603,7 @@ def render_job(job: PageJob, posts: Mapping[str, Post], config: SiteConfig,
         text = _XML_INVALID.sub("", text)
     elif name.endswith(".html"):
         text = _html_clean(text)
-    if not text.isascii() and _SURROGATE.search(text):  # e.g. {{ "\\ud800" }}: not writable as UTF-8
+    if not text.isascii() and SURROGATE.search(text):  # e.g. {{ "\\ud800" }}: not writable as UTF-8
         loader = theme.env.loader  # type: ignore[assignment]
         return None, error(loader.sources.get(name, ("", f"theme/{name}"))[1], 0,
                            f"while rendering {job.path}: the page holds half of a surrogate pair "

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import importlib.resources
 import os
-import re
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -20,10 +19,10 @@ from pathlib import Path
 from renderer import Diagnostic, SiteConfig, Source, load_config
 from renderer.config import LIMIT_RANGES
 from renderer.diagnostics import error, megabytes, warning
+from renderer.values import TIMEZONE_NAME as _ZONE_RE  # the core checks site.toml with it too
 
 POST_SUFFIXES = (".md", ".markdown")
 TEMPLATE_SUFFIXES = (".html", ".xml", ".css", ".txt")
-_ZONE_RE = re.compile(r"^[A-Za-z0-9_+\-]+(/[A-Za-z0-9_+\-]+)*$")
 
 
 @dataclass
