@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from renderer.content import split_front_matter
+from renderer.front_matter import split_front_matter
 from wasm_host import corpus, peers
 from wasm_host.build import build
 from wasm_host.engines import NativeRenderer
