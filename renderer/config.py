@@ -15,15 +15,10 @@ from urllib.parse import urlsplit
 import tomli
 
 from .diagnostics import Diagnostic, error, warning
+from .model import Link
 from .values import TIMEZONE_NAME, jsonable, toml_error, toml_key_line, type_name
 
 CONFIG_PATH = "site.toml"
-
-
-@dataclass(frozen=True)
-class MenuItem:
-    name: str
-    url: str
 
 
 @dataclass(frozen=True)
@@ -56,7 +51,7 @@ class SiteConfig:
     highlight_style_dark: str = "monokai"
     toc_min_level: int = 2
     toc_max_level: int = 4
-    menu: tuple[MenuItem, ...] = ()
+    menu: tuple[Link, ...] = ()
     params_json: str = "{}"
     limits: Limits = field(default_factory=Limits)
 
@@ -199,7 +194,7 @@ def parse_config(text: str) -> tuple[SiteConfig, list[Diagnostic]]:
     return _validate(config, text, diags), diags
 
 
-def _parse_menu(value: Any, text: str, diags: list[Diagnostic]) -> tuple[MenuItem, ...] | None:
+def _parse_menu(value: Any, text: str, diags: list[Diagnostic]) -> tuple[Link, ...] | None:
     table = text.find("[[menu]]")
     line = toml_key_line(text, "menu") or (table >= 0 and text.count("\n", 0, table) + 1)
     if not isinstance(value, list):
@@ -212,7 +207,7 @@ def _parse_menu(value: Any, text: str, diags: list[Diagnostic]) -> tuple[MenuIte
                 or not isinstance(entry.get("url"), str)):
             diags.append(error(CONFIG_PATH, int(line), "each [[menu]] entry needs a string 'name' and 'url'"))
             continue
-        items.append(MenuItem(entry["name"], entry["url"]))
+        items.append(Link(entry["name"], entry["url"]))
     return tuple(items)
 
 

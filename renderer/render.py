@@ -29,21 +29,21 @@ from . import highlight, slugs
 from .config import SiteConfig
 from .dates import DateInfo
 from .diagnostics import Diagnostic, describe_exception, error, megabytes
-from .model import OutputFile, PageJob, Post, SiteResult, SitemapLink
+from .model import Link, OutputFile, PageJob, PageKind, Post, SiteResult, SitemapLink
 from .theme import THEME
 from .values import SURROGATE
 
-TEMPLATE_FOR_KIND = {
-    "post": "post.html",
-    "list": "list.html",
-    "term": "term.html",
-    "taxonomy": "taxonomy.html",
-    "feed": "rss.xml",
-    "sitemap": "sitemap.xml",
-    "notfound": "404.html",
-    "alias": "alias.html",
-    "css": "style.css",
-    "robots": "robots.txt",
+TEMPLATE_FOR_KIND: dict[PageKind, str] = {
+    PageKind.POST: "post.html",
+    PageKind.LIST: "list.html",
+    PageKind.TERM: "term.html",
+    PageKind.TAXONOMY: "taxonomy.html",
+    PageKind.FEED: "rss.xml",
+    PageKind.SITEMAP: "sitemap.xml",
+    PageKind.NOTFOUND: "404.html",
+    PageKind.ALIAS: "alias.html",
+    PageKind.CSS: "style.css",
+    PageKind.ROBOTS: "robots.txt",
 }
 TAXONOMY_TITLES = {"tags": "Tags", "categories": "Categories"}
 TAXONOMY_SINGULAR = {"tags": "Tag", "categories": "Category"}
@@ -316,12 +316,6 @@ def forget_overrides() -> None:
 
 
 @dataclass(frozen=True)
-class Link:
-    name: str
-    url: str
-
-
-@dataclass(frozen=True)
 class SiteView:
     title: str
     description: str
@@ -500,11 +494,12 @@ def _pager(job: PageJob, prefix: str, urls: _Urls) -> Pager:
 
 def _context(job: PageJob, posts: Mapping[str, Post], config: SiteConfig, views: _Views) -> dict[str, Any]:
     urls = views.urls
+    kind = PageKind(job.kind).value  # a plain string, as templates always saw it
     ctx: dict[str, Any] = {
         "site": views.site,
         "relurl": urls.rel,
         "absurl": urls.abs,
-        "kind": job.kind,
+        "kind": kind,
     }
     if job.kind == "post":
         post = posts[job.posts[0]]
@@ -531,7 +526,7 @@ def _context(job: PageJob, posts: Mapping[str, Post], config: SiteConfig, views:
         if job.number > 1:
             title = f"{title} (page {job.number})"
     ctx["posts"] = listed
-    ctx["page"] = PageView(kind=job.kind, title=title, url=urls.rel(job.url), permalink=urls.abs(job.url),
+    ctx["page"] = PageView(kind=kind, title=title, url=urls.rel(job.url), permalink=urls.abs(job.url),
                            description=config.description)
     if job.kind == "feed":
         ctx["lastmod"] = views.date(job.lastmod) if job.lastmod else None

@@ -15,6 +15,7 @@ from __future__ import annotations
 import atexit
 import ctypes
 import dataclasses
+import enum
 import functools
 import hashlib
 import importlib.metadata
@@ -335,6 +336,8 @@ def lift(value: Any, target: Any) -> Any:
         hints = _hints(target)
         return target(**{f.name: lift(getattr(value, f.name.replace("_", "-")), hints[f.name])
                          for f in dataclasses.fields(target)})
+    if isinstance(target, type) and issubclass(target, enum.Enum):
+        return target(value)  # wasmtime-py gives an enum case as its WIT name: "post"
     return value
 
 

@@ -68,7 +68,9 @@ def converter(target: typing.Any) -> typing.Callable[[typing.Any], typing.Any]:
         def conv(value: typing.Any, _cls: type = target, _fields: list = fields) -> typing.Any:
             return _cls(*[c(getattr(value, name)) for name, c in _fields])
     elif isinstance(target, type) and issubclass(target, enum.Enum):
-        conv = lambda v, _enum=target: _enum[v.upper()]  # noqa: E731
+        # By case name, both ways: a WIT enum (PageKind.LIST) or the core's
+        # (PageKind.LIST, a str enum), or a plain string ("error").
+        conv = lambda v, _enum=target: _enum[v.name if isinstance(v, enum.Enum) else v.upper()]  # noqa: E731
     elif target is str:
         conv = _text
     else:
