@@ -8,7 +8,7 @@ Every template sees ``site``, ``page``, ``kind``, ``relurl(path)`` and
 ``absurl(path)``; list pages add ``posts`` and ``pager``; term pages
 ``term``; taxonomy pages ``terms``; feeds ``posts``, ``lastmod`` and maybe
 ``term``; the sitemap ``links``; alias pages ``target``. See
-``renderer/render.py`` for the fields of each object.
+``renderer/templates/views.py`` for the fields of each object.
 """
 
 BASE = """\

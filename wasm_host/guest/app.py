@@ -28,6 +28,7 @@ import typing
 import jinja2.debug  # noqa: F401
 import renderer
 import renderer.model as model
+import renderer.templates
 import wit_world
 from componentize_py_types import Err
 from renderer import highlight
@@ -180,7 +181,7 @@ def _warm() -> None:
         world.plan_site([None], record(""), wit_world.BuildOptions(0, False, False))  # type: ignore[list-item]
     except Err:
         pass
-    renderer.render.forget_overrides()
+    renderer.templates.forget_overrides()
     # Everything alive now lives as long as the instance: move it out of the
     # cyclic GC's sight, so a collection during a render does not walk (and
     # page in) the whole snapshot heap of a fresh instance.
