@@ -1,6 +1,11 @@
 """The theme: the default templates, a site's overrides, compiled once per set.
 
-The default theme's templates are the constants of ``renderer/theme.py``.
+The default theme is files in ``renderer/themes/default/templates/``, so a
+theme author edits HTML with HTML tools. They are read once, when this module
+is imported (package data, through ``importlib.resources``): that is the only
+file access the core makes. In the WebAssembly component the read happens
+while componentize-py pre-initialises it, and the snapshot holds the texts
+and the compiled templates; at run time the sandbox has no filesystem.
 
 A site overrides any template by name with ``SITE/templates/NAME``. Every
 template sees ``site``, ``page``, ``kind``, ``relurl(path)`` and
@@ -17,13 +22,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Callable, Mapping
 
 import jinja2
 
 from ..diagnostics import Diagnostic, describe_exception, error
 from ..model import PageKind
-from ..theme import THEME
 from .sandbox import ThemeSandbox
 
 TEMPLATE_FOR_KIND: dict[PageKind, str] = {
@@ -40,7 +45,18 @@ TEMPLATE_FOR_KIND: dict[PageKind, str] = {
 }
 
 
-DEFAULT_THEME: Mapping[str, str] = THEME
+def _read_default_theme() -> dict[str, str]:
+    """The default theme's templates by file name, read from the package's data."""
+    folder = resources.files("renderer").joinpath("themes", "default", "templates")
+    theme = {entry.name: entry.read_text(encoding="utf-8")  # universal newlines: "\n" on every OS
+             for entry in folder.iterdir() if entry.is_file() and not entry.name.startswith(".")}
+    missing = sorted(set(TEMPLATE_FOR_KIND.values()) - set(theme))
+    if missing:
+        raise ImportError(f"the default theme in {folder} lacks {', '.join(missing)}: reinstall wasmblog")
+    return dict(sorted(theme.items()))
+
+
+DEFAULT_THEME: Mapping[str, str] = _read_default_theme()
 
 
 class _ThemeLoader(jinja2.BaseLoader):
