@@ -19,6 +19,7 @@ from .model import Link
 from .values import TIMEZONE_NAME, jsonable, toml_error, toml_key_line, type_name
 
 CONFIG_PATH = "site.toml"
+FEED_FORMATS = ("rss", "atom", "json")  # RSS 2.0, Atom 1.0, JSON Feed 1.1
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,8 @@ class SiteConfig:
     menu: tuple[Link, ...] = ()
     params_json: str = "{}"
     limits: Limits = field(default_factory=Limits)
+    feed_formats: tuple[str, ...] = FEED_FORMATS  # [feed] formats: which feeds to write
+    search_enabled: bool = True  # [search] enabled: the search page and its index
 
     @property
     def base_path(self) -> str:
@@ -89,7 +92,9 @@ _TOP = {
     "words_per_minute": int,
 }
 _SECTIONS: dict[str, dict[str, tuple[str, type]]] = {
-    "feed": {"limit": ("feed_limit", int), "full_content": ("feed_full_content", bool)},
+    "feed": {"limit": ("feed_limit", int), "full_content": ("feed_full_content", bool),
+             "formats": ("feed_formats", list)},
+    "search": {"enabled": ("search_enabled", bool)},
     "markdown": {
         "raw_html": ("raw_html", bool),
         "highlight": ("highlight", bool),
@@ -122,7 +127,8 @@ def _type_ok(value: Any, expected: type) -> bool:
     return isinstance(value, expected)
 
 
-_TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", float: "a number"}
+_TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", float: "a number",
+               list: f"a list such as {list(FEED_FORMATS)!r}".replace("'", '"')}
 
 
 def parse_config(text: str) -> tuple[SiteConfig, list[Diagnostic]]:
@@ -234,5 +240,15 @@ def _validate(config: SiteConfig, text: str, diags: list[Diagnostic]) -> SiteCon
         fixes["base_url"] = "/"
     elif not config.base_url.endswith("/"):
         fixes["base_url"] = config.base_url + "/"
+    if not isinstance(config.feed_formats, tuple):  # a list from site.toml: checked, kept in its order
+        formats: list[str] = []
+        for item in config.feed_formats:
+            if item not in FEED_FORMATS:
+                diags.append(error(CONFIG_PATH, toml_key_line(text, "formats"),
+                                   f"'feed.formats': unknown format {str(item)[:40]!r} "
+                                   f"(known: {', '.join(FEED_FORMATS)}); left out"))
+            elif item not in formats:
+                formats.append(item)
+        fixes["feed_formats"] = tuple(formats)
     return replace(config, **fixes) if fixes else config
 

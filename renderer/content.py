@@ -10,15 +10,15 @@ import json
 import re
 from typing import Any
 
-from . import dates, slugs
+from . import dates, search, slugs
 from .config import SiteConfig
 from .diagnostics import Diagnostic, SourceError, describe_exception, error, megabytes, warning
 from .front_matter import FrontMatter, split_front_matter
 from .markdown import MarkdownOptions, convert
-from .model import Post
+from .model import Post, SourceLink
 from .summary import auto_summary, reading_minutes, word_count
 from .ucd import has_unassigned
-from .values import Budget, ContainsItself, TooLarge, jsonable, type_name
+from .values import Budget, ContainsItself, TooLarge, jsonable, safe_url, type_name
 
 MORE_RE = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
 KNOWN_KEYS = ("title", "description", "date", "lastmod", "draft", "tags", "categories",
@@ -107,18 +107,6 @@ def _params(params: dict[str, Any], raw_chars: int) -> Any:
     except ContainsItself:
         raise SourceError("front matter contains itself (a YAML alias inside its own anchor, "
                           "such as 'x: &a [*a]')") from None
-
-
-_SAFE_SCHEMES = ("http:", "https:")
-
-
-def _safe_url(url: str) -> bool:
-    """An http(s) URL or a path (what ``preview`` may be): no ``javascript:``,
-    ``data:`` or other schemes, however spelled."""
-    plain = re.sub(r"[\x00-\x20\x7f]+", "", url).lower()
-    if plain.startswith(_SAFE_SCHEMES) or plain.startswith(("/", "#", "?", ".")):
-        return not plain.startswith("/\\")
-    return ":" not in plain.split("/", 1)[0] and not any(slugs.is_control(ch) for ch in url)
 
 
 def title_from_filename(path: str) -> str:
@@ -229,7 +217,7 @@ def _build_post(path: str, fm: FrontMatter, config: SiteConfig, zone: Any,
     categories = _string_list(fm, "categories")
     description = _string(fm, "description").strip()
     preview = _string(fm, "preview").strip()
-    if preview and not _safe_url(preview):
+    if preview and not safe_url(preview):
         diags.append(warning(path, fm.lines.get("preview", 1),
                              f"'preview' {preview[:80]!r} is not an http(s) URL or a path on this site; "
                              "left out"))
@@ -242,6 +230,7 @@ def _build_post(path: str, fm: FrontMatter, config: SiteConfig, zone: Any,
     options = markdown_options(config)
     body = fm.body
     more = MORE_RE.search(body)
+    summary_links: tuple[tuple[str, str], ...] = ()
     if more:
         head = body[:more.start()]
         rendered = convert(body[:more.start()] + body[more.end():], options)
@@ -250,11 +239,18 @@ def _build_post(path: str, fm: FrontMatter, config: SiteConfig, zone: Any,
     else:
         rendered = convert(body, options)
         if summary_text:
-            summary_html = convert(summary_text, options).html.strip()
+            summary = convert(summary_text, options)
+            summary_html, summary_links = summary.html.strip(), summary.links
             truncated = True
         else:
             summary_html, truncated = auto_summary(rendered.html, config.summary_words)
     words = word_count(rendered.html)
+    links = link_lines(rendered.links, body, fm.body_line)
+    links += [link for link in dict.fromkeys(SourceLink(url, fm.lines.get("summary", 1)) for _, url in summary_links)
+              if link not in links]
+    terms = ""
+    if config.search_enabled:
+        terms = search.post_terms(title, description, rendered.html, [*tags, *categories])
     return Post(
         source=path,
         slug=slug,
@@ -276,7 +272,63 @@ def _build_post(path: str, fm: FrontMatter, config: SiteConfig, zone: Any,
         word_count=words,
         reading_time=reading_minutes(words, config.words_per_minute),
         params_json=params_json,
+        search_terms=terms,
+        links=links,
     )
+
+
+MAX_LINK_RESCANS = 200  # searches from the top per post, at most (then a link's line is 0)
+_URL_END = frozenset(" \t\n)>\"']")  # what may follow a destination as written
+
+
+def _find_url(body: str, written: str, start: int = 0) -> int:
+    """Where ``written`` occurs in ``body`` from ``start`` as a whole destination
+    (``/u1`` is not found inside ``/u12``), or -1."""
+    pos = body.find(written, start)
+    end = len(written)
+    while pos >= 0 and pos + end < len(body) and body[pos + end] not in _URL_END:
+        pos = body.find(written, pos + 1)
+    return pos
+
+
+def link_lines(links: tuple[tuple[str, str], ...], body: str, first_line: int) -> list[SourceLink]:
+    """Each link of a rendered body with the line it was written on.
+
+    mistune keeps no positions, so each destination is looked for in the
+    body as written, from where the previous one was found (links are
+    rendered in document order; footnotes, rendered last, and reference
+    definitions are found by looking from the top again). A destination
+    that cannot be found as written (escapes, entities) gets line 0. The
+    work is linear in the body: a destination missing after the cursor is
+    not searched for again from there, and only MAX_LINK_RESCANS searches
+    start from the top (20,000 references to one definition took seconds).
+    """
+    out: dict[SourceLink, None] = {}
+    cursor = cursor_line = 0  # where the previous one was found, and its line in the body
+    top: dict[str, tuple[int, int]] = {}  # written -> (first position, its line), or (-1, 0)
+    none_after: dict[str, int] = {}  # written -> a position after which it does not occur
+    rescans = 0
+    for written, url in links:
+        pos = -1
+        if written and none_after.get(written, len(body) + 1) > cursor:
+            pos = _find_url(body, written, cursor)
+            if pos >= 0:
+                cursor_line += body.count("\n", cursor, pos)
+            else:
+                none_after[written] = cursor
+        if pos < 0 and written:
+            if written not in top and rescans < MAX_LINK_RESCANS:
+                rescans += 1
+                first = _find_url(body, written)
+                top[written] = (first, body.count("\n", 0, first)) if first >= 0 else (-1, 0)
+            pos, line = top.get(written, (-1, 0))
+            if pos >= 0:
+                cursor_line = line
+        if pos >= 0:
+            cursor = pos + len(written)
+            cursor_line += written.count("\n")
+        out.setdefault(SourceLink(url, first_line + cursor_line if pos >= 0 else 0))
+    return list(out)
 
 
 def markdown_options(config: SiteConfig) -> MarkdownOptions:

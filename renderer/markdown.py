@@ -57,6 +57,9 @@ class TocItem:
 class Rendered:
     html: str
     toc: tuple[TocItem, ...]
+    # Every link and image destination, in the order rendered: (as parsed, as
+    # the page has it). What `wasmblog check` traces back to a source line.
+    links: tuple[tuple[str, str], ...] = ()
 
     @property
     def toc_html(self) -> str:
@@ -64,6 +67,8 @@ class Rendered:
 
 
 _ID_STRIP = re.compile(r"[^\w\- ]+")
+# href and src values in raw HTML (when the site lets it through).
+_RAW_URL = re.compile(r"""\s(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
 _ID_SPACES = re.compile(r"[\s]+")
 
 
@@ -97,6 +102,18 @@ class SiteRenderer(mistune.HTMLRenderer):
 
     def link(self, text: str, url: str, title: str | None = None) -> str:
         return super().link(text, self._url(url), title)
+
+    def render_token(self, token: dict[str, Any], state: Any) -> str:
+        """Renders the token, noting each link's destination in ``state.env["links"]``."""
+        kind = token["type"]
+        if kind in ("link", "image"):
+            url = token["attrs"]["url"]
+            state.env.setdefault("links", []).append((url, self.sanitize_url(self._url(url))))
+        elif kind in ("inline_html", "block_html") and not self.escape_enabled:
+            for m in _RAW_URL.finditer(token.get("raw", "")):
+                written = next(g for g in m.groups() if g is not None)
+                state.env.setdefault("links", []).append((written, html.unescape(written)))
+        return super().render_token(token, state)
 
     def image(self, text: str, url: str, title: str | None = None) -> str:
         out = super().image(text, self._url(url), title)
@@ -257,7 +274,7 @@ def _markdown(options: MarkdownOptions) -> mistune.Markdown:
 def convert(text: str, options: MarkdownOptions) -> Rendered:
     """Render one Markdown document; returns the HTML and its TOC entries."""
     out, state = _markdown(options).parse(text)
-    return Rendered(str(out), state.env.get("toc", ()))
+    return Rendered(str(out), state.env.get("toc", ()), tuple(state.env.get("links", ())))
 
 
 def render_markdown(text: str, **options: Any) -> str:

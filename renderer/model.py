@@ -32,6 +32,11 @@ class PageKind(enum.StrEnum):
     NOTFOUND = "notfound"
     CSS = "css"
     ROBOTS = "robots"
+    ATOM = "atom"
+    JSON_FEED = "json-feed"
+    SEARCH = "search"
+    SEARCH_INDEX = "search-index"
+    SEARCH_SCRIPT = "search-script"
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,16 @@ class Link:
 
     name: str
     url: str
+
+
+@dataclass(frozen=True)
+class SourceLink:
+    """A link or image in a post's Markdown: the URL as its page has it (the
+    ``href``/``src`` value, base path added) and the line of the source file
+    where it was written (0 when it cannot be told)."""
+
+    url: str
+    line: int
 
 
 @dataclass(frozen=True)
@@ -75,6 +90,8 @@ class Post:
     word_count: int
     reading_time: int
     params_json: str  # unknown front-matter keys, as JSON
+    search_terms: str = ""  # its search terms and weights, "term 12 other 3" (renderer.search); "" when off
+    links: list[SourceLink] = field(default_factory=list)  # for `wasmblog check`, in document order
 
     @property
     def url_path(self) -> str:
@@ -83,7 +100,11 @@ class Post:
 
     def without_body(self) -> "Post":
         """This post as a neighbour link needs it: rendering never reads the rest."""
-        return replace(self, summary_html="", content_html="", toc_html="")
+        return replace(self, summary_html="", content_html="", toc_html="", search_terms="", links=[])
+
+    def for_index(self) -> "Post":
+        """This post as the search index needs it: no body, but its summary and terms."""
+        return replace(self, content_html="", toc_html="", links=[])
 
 
 @dataclass(frozen=True)
@@ -129,8 +150,16 @@ class PageJob:
 
     @property
     def neighbours(self) -> tuple[str, ...]:
-        """Posts this job only links to (a post page's older and newer posts)."""
+        """Posts this job only links to (a post page's older and newer posts, the
+        search page's list of every post)."""
+        if self.kind == PageKind.SEARCH:
+            return tuple(self.posts)
         return tuple(s for s in (self.prev, self.next) if s) if self.kind == PageKind.POST else ()
+
+    @property
+    def indexed(self) -> tuple[str, ...]:
+        """Posts this job needs as the search index does (:meth:`Post.for_index`)."""
+        return tuple(self.posts) if self.kind == PageKind.SEARCH_INDEX else ()
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,12 @@ from .diagnostics import Diagnostic, error, warning
 from .model import BuildOptions, PageJob, PageKind, Plan, Post, SitemapLink, TermRef
 
 TAXONOMIES = ("tags", "categories")
+# [feed] formats -> (page kind, file name in the feed's folder). RSS keeps index.xml.
+FEED_FILES = {"rss": (PageKind.FEED, "index.xml"), "atom": (PageKind.ATOM, "atom.xml"),
+              "json": (PageKind.JSON_FEED, "feed.json")}
+SEARCH_PAGE = "search/"
+SEARCH_INDEX = "search-index.json"
+SEARCH_SCRIPT = "js/search.js"
 
 
 @dataclass
@@ -73,6 +79,27 @@ def _terms(posts: list[Post], taxonomy: str, diags: list[Diagnostic]) -> list[_T
     return sorted(by_slug.values(), key=lambda t: (t.name.casefold(), t.slug))
 
 
+def _feeds(prefix: str, posts: list[Post], config: SiteConfig, **extra: str) -> list[PageJob]:
+    """The feeds of the whole site (``prefix`` "") or of one term, one job per format."""
+    sources = [p.source for p in posts[:config.feed_limit]]
+    lastmod = posts[0].lastmod if posts else ""
+    jobs = []
+    for fmt in config.feed_formats:
+        kind, name = FEED_FILES[fmt]
+        jobs.append(PageJob(kind=kind, path=prefix + name, url=prefix + name, posts=list(sources), lastmod=lastmod,
+                            **extra))  # type: ignore[arg-type]
+    return jobs
+
+
+def _search(live: list[Post]) -> list[PageJob]:
+    """The search page (every post listed, for readers without JavaScript), its index and script."""
+    sources = [p.source for p in live]
+    return [PageJob(kind=PageKind.SEARCH, path=SEARCH_PAGE + "index.html", url=SEARCH_PAGE, posts=sources),
+            PageJob(kind=PageKind.SEARCH_INDEX, path=SEARCH_INDEX, url=SEARCH_INDEX, posts=list(sources),
+                    lastmod=live[0].lastmod if live else ""),
+            PageJob(kind=PageKind.SEARCH_SCRIPT, path=SEARCH_SCRIPT, url=SEARCH_SCRIPT)]
+
+
 def _parent(path: str, levels: int) -> str:
     """``path`` without its last ``levels`` segments."""
     return path.rsplit("/", levels)[0]
@@ -109,8 +136,9 @@ def plan_site(posts: Sequence[Post], config: SiteConfig, options: BuildOptions) 
 
     jobs += _paginate(PageKind.LIST, "", live, size)
     newest = live[0].lastmod if live else ""
-    feed_posts = [p.source for p in live[:config.feed_limit]]
-    jobs.append(PageJob(kind=PageKind.FEED, path="index.xml", url="index.xml", posts=feed_posts, lastmod=newest))
+    jobs += _feeds("", live, config)
+    if config.search_enabled:
+        jobs += _search(live)
 
     sitemap_links = [SitemapLink("", newest)]
     for taxonomy in TAXONOMIES:
@@ -123,10 +151,7 @@ def plan_site(posts: Sequence[Post], config: SiteConfig, options: BuildOptions) 
             prefix = f"{taxonomy}/{term.slug}/"
             jobs += _paginate(PageKind.TERM, prefix, term.posts, size,
                               taxonomy=taxonomy, term=term.name, term_slug=term.slug)
-            jobs.append(PageJob(kind=PageKind.FEED, path=prefix + "index.xml", url=prefix + "index.xml",
-                                posts=[p.source for p in term.posts[:config.feed_limit]],
-                                taxonomy=taxonomy, term=term.name, term_slug=term.slug,
-                                lastmod=term.posts[0].lastmod))
+            jobs += _feeds(prefix, term.posts, config, taxonomy=taxonomy, term=term.name, term_slug=term.slug)
             sitemap_links.append(SitemapLink(prefix, term.posts[0].lastmod))
 
     sitemap_links += [SitemapLink(p.url_path, p.lastmod) for p in live]

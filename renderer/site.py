@@ -91,16 +91,22 @@ def job_posts(jobs: Sequence[PageJob], posts: Mapping[str, Post]) -> list[Post]:
 
     A post a job only links to (a post page's neighbours) goes without its
     body: less to copy into a sandbox, and the output is the same because
-    rendering reads only the title, URL and date of a neighbour.
+    rendering reads only the title, URL and date of a neighbour. The search
+    index reads a post's summary and terms, not its body (10,000 bodies are
+    tens of megabytes to copy).
     """
     full: set[str] = set()
     links: set[str] = set()
+    indexed: set[str] = set()
     for job in jobs:
-        neighbours = job.neighbours
-        full.update(s for s in job.posts if s not in neighbours)
-        links.update(neighbours)
+        light = set(job.neighbours) | set(job.indexed)
+        full.update(s for s in job.posts if s not in light)
+        links.update(job.neighbours)
+        indexed.update(job.indexed)
+    indexed -= full
     out = [posts[s] for s in sorted(full) if s in posts]
-    out += [posts[s].without_body() for s in sorted(links - full) if s in posts]
+    out += [posts[s].for_index() for s in sorted(indexed) if s in posts]
+    out += [posts[s].without_body() for s in sorted(links - full - indexed) if s in posts]
     return out
 
 

@@ -17,13 +17,15 @@ from typing import Any, Mapping, Sequence
 import jinja2
 from markupsafe import Markup
 
-from .. import highlight
+from .. import highlight, search
 from ..config import SiteConfig
 from ..diagnostics import Diagnostic, describe_exception, error, megabytes
 from ..model import OutputFile, PageJob, PageKind, Post, SiteResult, SitemapLink
 from ..values import SURROGATE
 from .theme import TEMPLATE_FOR_KIND, Theme, compiled_theme
-from .views import TAXONOMY_TITLES, PageView, Urls, Views, pager, term_view
+from .views import TAXONOMY_TITLES, PageView, Urls, Views, pager, rebase_links, term_view
+
+FEED_KINDS = frozenset((PageKind.FEED, PageKind.ATOM, PageKind.JSON_FEED))
 
 # Characters XML 1.0 forbids even when escaped; dropped from feeds and sitemaps.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -67,17 +69,19 @@ def _context(job: PageJob, posts: Mapping[str, Post], config: SiteConfig, views:
     listed = [views.post(posts[s]) for s in job.posts if s in posts]
     title = config.title
     prefix = ""
-    if job.kind in (PageKind.TERM, PageKind.FEED) and job.term:
-        term = term_view(job.taxonomy, job.term, job.term_slug, len(job.posts), urls)
+    if (job.kind == PageKind.TERM or job.kind in FEED_KINDS) and job.term:
+        term = term_view(job.taxonomy, job.term, job.term_slug, len(job.posts), urls, config)
         ctx["term"] = term
         title = f"{term.taxonomy_singular}: {job.term}"
         prefix = f"{job.taxonomy}/{job.term_slug}/"
     elif job.kind == PageKind.TAXONOMY:
         title = TAXONOMY_TITLES.get(job.taxonomy, job.taxonomy)
-        ctx["terms"] = [term_view(job.taxonomy, t.name, t.slug, t.count, urls) for t in job.terms]
+        ctx["terms"] = [term_view(job.taxonomy, t.name, t.slug, t.count, urls, config) for t in job.terms]
         ctx["taxonomy"] = job.taxonomy
     elif job.kind == PageKind.NOTFOUND:
         title = "Page not found"
+    elif job.kind == PageKind.SEARCH:
+        title = "Search"
     if job.kind in (PageKind.LIST, PageKind.TERM):
         ctx["pager"] = pager(job, prefix, urls)
         if job.number > 1:
@@ -85,16 +89,26 @@ def _context(job: PageJob, posts: Mapping[str, Post], config: SiteConfig, views:
     ctx["posts"] = listed
     ctx["page"] = PageView(kind=kind, title=title, url=urls.rel(job.url), permalink=urls.abs(job.url),
                            description=config.description)
-    if job.kind == PageKind.FEED:
+    if job.kind in FEED_KINDS:
         ctx["lastmod"] = views.date(job.lastmod) if job.lastmod else None
-        if urls.root:  # feed readers resolve links against the feed: make them absolute
-            ctx["posts"] = [dataclasses.replace(v, summary_html=_absolute(v.summary_html, urls.root),
-                                                content_html=_absolute(v.content_html, urls.root)) for v in listed]
+        # Feed readers resolve links against the feed: relative links and #anchors are made
+        # the post's, root-relative ones absolute.
+        listed = [dataclasses.replace(v, content_html=rebase_links(v.content_html, v.url)) for v in listed]
+        if urls.root:
+            listed = [dataclasses.replace(v, summary_html=_absolute(v.summary_html, urls.root),
+                                          content_html=_absolute(v.content_html, urls.root)) for v in listed]
+        ctx["posts"] = listed
     if job.kind == PageKind.SITEMAP:
         ctx["links"] = [SitemapLink(urls.abs(link.url), link.lastmod) for link in job.links]
     if job.kind == PageKind.ALIAS:
         ctx["target"] = urls.rel(job.target)  # relative, so redirects work on a local preview too
         ctx["canonical"] = urls.abs(job.target)
+    if job.kind == PageKind.SEARCH_INDEX:
+        ctx["index"] = Markup(search.index_json(
+            [{"url": v.url, "title": v.title, "date": v.date.iso, "day": v.date.human,
+              "tags": [t.name for t in v.tags], "summary": search.short_summary(v.description, v.summary_html)}
+             for v in listed],
+            [posts[s].search_terms for s in job.posts if s in posts]))
     if job.kind == PageKind.CSS:
         ctx["highlight_css"] = Markup(highlight.stylesheet(config.highlight_style, config.highlight_style_dark))
     return ctx

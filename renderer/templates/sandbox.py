@@ -135,6 +135,10 @@ class ThemeSandbox(ImmutableSandboxedEnvironment):
         # A page must be the same on every build and engine: no randomness.
         self.filters["random"] = _not_deterministic("the 'random' filter")
         self.globals["lipsum"] = _not_deterministic("lipsum()")
+        # |tojson (JSON-LD, JSON Feed) keeps text as UTF-8 rather than \u
+        # escapes; it still escapes <, >, & and ', so JSON in a <script> can
+        # neither close it nor open a comment.
+        self.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         # str.encode / bytes.decode look codecs up by name, importing them on

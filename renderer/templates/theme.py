@@ -42,6 +42,11 @@ TEMPLATE_FOR_KIND: dict[PageKind, str] = {
     PageKind.ALIAS: "alias.html",
     PageKind.CSS: "style.css",
     PageKind.ROBOTS: "robots.txt",
+    PageKind.ATOM: "atom.xml",
+    PageKind.JSON_FEED: "feed.json",
+    PageKind.SEARCH: "search.html",
+    PageKind.SEARCH_INDEX: "search-index.json",
+    PageKind.SEARCH_SCRIPT: "search.js",
 }
 
 
@@ -92,7 +97,9 @@ _THEMES: dict[str, Theme] = {}
 
 
 def _autoescape(name: str | None) -> bool:
-    return not (name or "").endswith((".css", ".txt"))
+    # JSON templates stay autoescaped: their values go through |tojson, which
+    # makes JSON (and marks it safe); anything printed raw is escaped, not injected.
+    return not (name or "").endswith((".css", ".txt", ".js"))
 
 
 def _theme_key(overrides: Mapping[str, str]) -> str:

@@ -8,7 +8,9 @@ per render call however many pages list it.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
 from typing import Any
 
 from markupsafe import Markup
@@ -17,9 +19,25 @@ from .. import slugs
 from ..config import SiteConfig
 from ..dates import DateInfo
 from ..model import Link, PageJob, PageKind, Post
+from ..values import safe_url
 
 TAXONOMY_TITLES = {"tags": "Tags", "categories": "Categories"}
 TAXONOMY_SINGULAR = {"tags": "Tag", "categories": "Category"}
+# [feed] formats -> (file name, MIME type, name shown to readers)
+FEEDS = {"rss": ("index.xml", "application/rss+xml", "RSS"),
+         "atom": ("atom.xml", "application/atom+xml", "Atom"),
+         "json": ("feed.json", "application/feed+json", "JSON Feed")}
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One feed of the site or of a term: ``site.feeds``, ``term.feeds``."""
+
+    format: str  # rss | atom | json
+    type: str  # its MIME type, for <link rel="alternate" type=...>
+    name: str  # RSS, Atom, JSON Feed
+    url: str
+    permalink: str
 
 
 @dataclass(frozen=True)
@@ -38,6 +56,8 @@ class SiteView:
     feed_url: str
     feed_full_content: bool
     generator: str = "wasmblog"
+    feeds: list[Feed] = field(default_factory=list)
+    search_url: str = ""  # "" when [search] enabled = false
 
 
 @dataclass(frozen=True)
@@ -52,6 +72,7 @@ class TermView:
     url: str
     feed_url: str
     count: int
+    feeds: list[Feed] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -83,6 +104,7 @@ class PostView:
     params: dict[str, Any]
     older: "PostLink | None" = None
     newer: "PostLink | None" = None
+    image: str = ""  # absolute URL of the social-card image (``preview``, else ``images[0]``), or ""
 
 
 @dataclass(frozen=True)
@@ -137,14 +159,59 @@ class Urls:
         return rel if "://" in rel else self.root + rel
 
 
+def feeds(config: SiteConfig, prefix: str, urls: Urls) -> list[Feed]:
+    """The feeds under ``prefix`` ("" for the site's, ``tags/wasm/`` for a term's), as configured."""
+    out = []
+    for fmt in config.feed_formats:
+        name, mime, shown = FEEDS[fmt]
+        out.append(Feed(fmt, mime, shown, urls.rel(prefix + name), urls.abs(prefix + name)))
+    return out
+
+
 def _site_view(config: SiteConfig, urls: Urls) -> SiteView:
+    site_feeds = feeds(config, "", urls)
     return SiteView(
         title=config.title, description=config.description, author=config.author,
         language=config.language, base_url=config.base_url, base_path=config.base_path,
         root=urls.abs(""), menu=[Link(m.name, urls.rel(m.url)) for m in config.menu],
-        params=config.params, feed_url=urls.rel("index.xml"),
-        feed_full_content=config.feed_full_content,
+        params=config.params, feed_url=site_feeds[0].url if site_feeds else "",
+        feed_full_content=config.feed_full_content, feeds=site_feeds,
+        search_url=urls.rel("search/") if config.search_enabled else "",
     )
+
+
+_LINK_VALUE = re.compile(r'(\s(?:href|src)=")([^"]*)"')
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def _rebased(m: re.Match[str], url: str) -> str:
+    value = m.group(2)
+    if value.startswith("#"):
+        value = url + value
+    elif value and not value.startswith("/") and not _SCHEME.match(value):
+        value = urljoin(url, value)
+    return f'{m.group(1)}{value}"'
+
+
+def rebase_links(html_text: str, url: str) -> str:
+    """``html_text`` with its ``#anchor`` and relative links resolved against the page at
+    ``url``: a summary on a list page, or a post in a feed, is not on the post's own page."""
+    return _LINK_VALUE.sub(lambda m: _rebased(m, url), html_text)
+
+
+def _image(post: Post, params: dict[str, Any], urls: Urls) -> str:
+    """The post's card image as an absolute URL: ``preview``, else the first of
+    Hugo's ``images`` list when it is a safe URL; paths are resolved against the post."""
+    image = post.preview
+    if not image:
+        images = params.get("images")
+        first = images[0] if isinstance(images, list) and images else images
+        image = first.strip() if isinstance(first, str) and safe_url(first.strip()) else ""
+    if not image or "://" in image:
+        return image
+    if image.startswith("//"):
+        return ""
+    return urls.abs(image if image.startswith("/") else post.url_path + image)
 
 
 def _terms_links(names: list[str], taxonomy: str, urls: Urls) -> list[Link]:
@@ -161,6 +228,7 @@ class Views:
 
     def __init__(self, config: SiteConfig, urls: Urls) -> None:
         self.urls = urls
+        self.config = config
         self.site = _site_view(config, urls)
         self._posts: dict[str, PostView] = {}
         self._dates: dict[str, DateInfo] = {}
@@ -178,26 +246,31 @@ class Views:
         view = self._posts.get(post.source)
         if view is None:
             urls = self.urls
+            params = json.loads(post.params_json)
+            url = urls.rel(post.url_path)
+            summary_html = rebase_links(post.summary_html, url)
             view = self._posts[post.source] = PostView(
                 kind=PageKind.POST.value, source=post.source, slug=post.slug, title=post.title,
-                description=post.description, url=urls.rel(post.url_path), permalink=urls.abs(post.url_path),
+                description=post.description, url=url, permalink=urls.abs(post.url_path),
                 date=self.date(post.date), lastmod=self.date(post.lastmod), draft=post.draft,
                 tags=_terms_links(post.tags, "tags", urls),
                 categories=_terms_links(post.categories, "categories", urls),
                 preview=urls.rel(post.preview) if post.preview.startswith("/") else post.preview,
-                summary=Markup(post.summary_html), content=Markup(post.content_html), toc=Markup(post.toc_html),
-                summary_html=post.summary_html, content_html=post.content_html, toc_count=post.toc_count,
+                summary=Markup(summary_html), content=Markup(post.content_html), toc=Markup(post.toc_html),
+                summary_html=summary_html, content_html=post.content_html, toc_count=post.toc_count,
                 truncated=post.truncated, word_count=post.word_count, reading_time=post.reading_time,
-                params=json.loads(post.params_json),
+                params=params, image=_image(post, params, urls),
             )
         return view
 
 
-def term_view(taxonomy: str, name: str, slug: str, count: int, urls: Urls) -> TermView:
+def term_view(taxonomy: str, name: str, slug: str, count: int, urls: Urls, config: SiteConfig) -> TermView:
+    term_feeds = feeds(config, f"{taxonomy}/{slug}/", urls)
     return TermView(name=name, slug=slug, taxonomy=taxonomy, taxonomy_title=TAXONOMY_TITLES.get(taxonomy, taxonomy),
                     taxonomy_singular=TAXONOMY_SINGULAR.get(taxonomy, taxonomy),
-                    url=urls.rel(f"{taxonomy}/{slug}/"), feed_url=urls.rel(f"{taxonomy}/{slug}/index.xml"),
-                    count=count)
+                    url=urls.rel(f"{taxonomy}/{slug}/"),
+                    feed_url=term_feeds[0].url if term_feeds else "",
+                    count=count, feeds=term_feeds)
 
 
 def pager(job: PageJob, prefix: str, urls: Urls) -> Pager:

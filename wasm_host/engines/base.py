@@ -60,7 +60,7 @@ def parse_items(sources: Sequence[Source]) -> int:
 
 def render_items(jobs: Sequence[PageJob], posts: Sequence[Post]) -> int:
     """Deadline units for rendering ``jobs`` in one call."""
-    size = sum(len(p.content_html) + len(p.summary_html) for p in posts)
+    size = sum(len(p.content_html) + len(p.summary_html) + len(p.search_terms) for p in posts)
     return min(len(jobs), BATCH_DEADLINE_ITEMS) + size // BYTES_PER_DEADLINE
 
 

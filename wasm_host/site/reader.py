@@ -22,7 +22,7 @@ from renderer.diagnostics import error, megabytes, warning
 from ..engines.zones import zone_data
 
 POST_SUFFIXES = (".md", ".markdown")
-TEMPLATE_SUFFIXES = (".html", ".xml", ".css", ".txt")
+TEMPLATE_SUFFIXES = (".html", ".xml", ".css", ".txt", ".json", ".js")
 
 
 @dataclass
@@ -148,7 +148,7 @@ def load_site(root: Path | str, limits: dict[str, float] | None = None) -> SiteI
     for path in _walk(tdir) if tdir.is_dir() else []:
         rel = _rel(path, root)
         if path.parent != tdir or not path.name.endswith(TEMPLATE_SUFFIXES):
-            diags.append(warning(rel, 0, "not a template (templates/NAME.html, .xml, .css or .txt); ignored"))
+            diags.append(warning(rel, 0, "not a template (templates/NAME.html, .xml, .css, .txt, .json or .js); ignored"))
             continue
         if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
             diags.append(error(rel, 0, "symlink to a file outside the site; using the default theme's template"))

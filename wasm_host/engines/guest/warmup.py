@@ -36,6 +36,10 @@ raw_html = true
 highlight_style = "monokai"
 [limits]
 render_timeout = 3.0
+[feed]
+formats = ["json", "atom", "bogus"]
+[search]
+enabled = false
 """
 
 _CODE = "\n".join(
@@ -60,7 +64,8 @@ custom:
 ---
 
 Intro paragraph with *emphasis*, **strong**, `code`, ~~gone~~, a [link](/posts/about/ "t"),
-an autolink https://example.org/x, and <span>raw html</span>. Footnote[^1].
+an autolink https://example.org/x, and <span>raw html</span> <a href="/posts/about/#top">raw link</a>. Footnote[^1].
+Search words: café, ΟΔΟΣ, ﬁne, 日本語のテキスト, İstanbul.
 
 <!--more-->
 
@@ -93,7 +98,8 @@ Setext
 
 SOURCES = [
     ("posts/rich.md", _RICH.encode("utf-8")),
-    ("posts/about.md", b"---\ntitle: About\ndate: 2023-01-01\nsummary: The *about* page.\n---\nHello.\n"),
+    ("posts/about.md", b"---\ntitle: About\ndate: 2023-01-01\nsummary: The [*about*](/posts/rich/) page.\n"
+                       b"images: [pics/about.png]\n---\nHello.\n"),
     ("posts/naive.md", b"---\ntitle: Naive\ndate: 2023-03-04 05:06\n---\n" + b"word " * 200 + b"\n\n" + b"more " * 50),
     ("posts/offset.md", b"---\ntitle: Offset\ndate: 2023-03-04T05:06:07+02:00\nslug: Custom Slug\ntags: solo\n---\n# H1\n"),
     ("posts/toml.md", b'+++\ntitle = "Toml"\ndate = 2023-05-06T07:08:09Z\ntags = ["a"]\n+++\nBody\n'),
