@@ -178,6 +178,64 @@ def build_command(site: str, out: str, engine: str, drafts: bool, future: bool, 
     sys.exit(1 if report.errors else 0)
 
 
+@main.command("check")
+@click.argument("site", type=click.Path(file_okay=False, path_type=str), default=".")
+@click.option("--engine", type=ENGINES, default=DEFAULT_ENGINE, show_default=True,
+              help="Render natively or inside the WebAssembly sandbox (same bytes out).")
+@click.option("--drafts", is_flag=True, help="Include posts marked draft: true.")
+@click.option("--future", is_flag=True, help="Include posts dated after the build time.")
+@click.option("--external", is_flag=True,
+              help="Ask for links to other sites too. wasmblog check makes no network requests, so it says "
+                   "in one line how many it did not check.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Worker processes for the build (as for build).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON report on stdout.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress or summary; problems only.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=str), default=None,
+              help="Where the compiled component is cached (default: $XDG_CACHE_HOME/wasmblog).")
+@limit_options
+def check_command(site: str, engine: str, drafts: bool, future: bool, external: bool, jobs: int, as_json: bool,
+                  quiet: bool, cache_dir: str | None, **limit_values: Any) -> None:
+    """Build SITE in memory and check every internal link, image and #anchor.
+
+    Each link, image source and #fragment of every page must name a page,
+    file or static file of the build, and an id on that page. A broken one
+    is reported where it was written, 'posts/a.md:12: error: broken link to
+    /x/ (no such page)' (a link a template makes: the template), with the
+    build's own problems. Nothing is written. Exit status 1 when any error
+    was reported.
+    """
+    if not Path(site).is_dir():
+        raise click.BadParameter(f"{site!r} is not a folder (expected site.toml, posts/, static/)",
+                                 param_hint="SITE")
+    from .site.check import check
+
+    progress = _Progress(not quiet and not as_json)
+    if quiet or as_json:
+        logging.getLogger("wasmblog").setLevel(logging.WARNING)
+    try:
+        report = check(site, make_renderer(engine, cache_dir=cache_dir), drafts=drafts, future=future, jobs=jobs,
+                       progress=progress, limits=_limits(limit_values))
+    finally:
+        progress.clear()
+    prefix = display_prefix(site)
+    for d in report.diagnostics:
+        click.echo(d.format("" if d.path.startswith("<") else prefix), err=True)
+    if external and not as_json:
+        click.echo(f"--external: {report.external} link{'s' * (report.external != 1)} to other sites not checked: "
+                   "wasmblog check works without network access and makes no requests", err=True)
+    if as_json:
+        click.echo(json.dumps(report.to_json(prefix), indent=2))
+    elif not quiet:
+        problems = [f"{n} {word}{'s' * (n != 1)}" for n, word in ((report.errors, "error"),
+                                                                  (report.warnings, "warning")) if n]
+        click.echo(f"Checked {report.links} links and images ({report.anchors} with #anchors) on {report.pages} "
+                   f"pages in {report.seconds:.2f} s ({report.engine} engine): "
+                   f"{report.broken} broken; {report.external} external not checked"
+                   + (f"; {', '.join(problems)}" if problems else ""), err=True)
+    sys.exit(1 if report.errors else 0)
+
+
 @main.group("component")
 def component_group() -> None:
     """Build and inspect the WebAssembly component (cached; rebuilt when its inputs change)."""

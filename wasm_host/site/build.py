@@ -181,12 +181,33 @@ def _executor(engine: Renderer, jobs: int) -> Executor | None:
     return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(context))
 
 
+@dataclass
+class Rendering:
+    """A site rendered in memory: the files and diagnostics, and the posts and
+    page jobs they were made from (what `wasmblog check` traces links back to)."""
+
+    result: SiteResult
+    posts: list[Post] = field(default_factory=list)
+    jobs: list[PageJob] = field(default_factory=list)
+
+    @property
+    def published(self) -> int:
+        return sum(1 for job in self.jobs if job.kind == "post")
+
+
 def render(site: SiteInput, engine: Renderer, options: BuildOptions, jobs: int = 1,
            progress: Progress | None = None) -> tuple[SiteResult, int]:
     """All of a site's generated files and diagnostics (nothing written).
 
     Returns the result and the number of published posts.
     """
+    rendering = render_site(site, engine, options, jobs, progress)
+    return rendering.result, rendering.published
+
+
+def render_site(site: SiteInput, engine: Renderer, options: BuildOptions, jobs: int = 1,
+                progress: Progress | None = None) -> Rendering:
+    """:func:`render`, keeping the posts and page jobs too."""
     pool = _executor(engine, jobs)
     try:
         return _render(site, engine, options, max(1, jobs), pool, progress)
@@ -252,7 +273,7 @@ def plan_input(posts: Sequence[Post]) -> list[Post]:
 
 
 def _render(site: SiteInput, engine: Renderer, options: BuildOptions, jobs: int,
-            pool: Executor | None, progress: Progress | None) -> tuple[SiteResult, int]:
+            pool: Executor | None, progress: Progress | None) -> Rendering:
     diags: list[Diagnostic] = [*site.diagnostics, *site.config_diagnostics]
     config = site.config  # parsed once, limits applied; the stages report no config diagnostics
 
@@ -263,7 +284,7 @@ def _render(site: SiteInput, engine: Renderer, options: BuildOptions, jobs: int,
         plan = engine.plan_site(plan_input(posts), config, options)
     except SandboxFault as fault:
         diags.append(error("site.toml", 0, f"planning the site: {fault.message}"))
-        return SiteResult([], finalize(diags)), 0
+        return Rendering(SiteResult([], finalize(diags)), posts)
     diags += plan.diagnostics
 
     by_source = {p.source: p for p in posts}
@@ -284,8 +305,7 @@ def _render(site: SiteInput, engine: Renderer, options: BuildOptions, jobs: int,
     for f, d, _stopped in rendered:
         files += f
         diags += d
-    published = sum(1 for job in plan.jobs if job.kind == "post")
-    return SiteResult(sorted(files, key=lambda f: f.path), finalize(diags)), published
+    return Rendering(SiteResult(sorted(files, key=lambda f: f.path), finalize(diags)), posts, plan.jobs)
 
 
 def build(site_dir: Path | str, out_dir: Path | str, engine: Renderer, *, drafts: bool = False,
