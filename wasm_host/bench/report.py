@@ -69,6 +69,11 @@ def table(report: dict[str, Any]) -> str:
                              f"{r['peak_rss_mb']:8.1f}   ({r['tool']} {r['version']})")
         lines.append("")
 
+    if report.get("search"):
+        from .search import format_rows
+
+        lines += format_rows(report["search"]) + [""]
+
     if "serve" in report:
         from .load import format_table
 

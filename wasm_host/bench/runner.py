@@ -31,6 +31,7 @@ from ..engines.component import cache_root, ensure_component
 from ..site import load_site
 from . import corpus
 from .measure import run_measured
+from .search import measure_search
 
 Progress = Callable[[str], None]
 BUILD_TIME = 1_800_000_000 * 1_000_000  # fixed, so every run publishes the same posts
@@ -382,6 +383,7 @@ def run(posts: int = 1000, repeat: int = 3, jobs: Sequence[int] = (1, 2), peers:
         report["builds"] = measure_builds(workdir, report["settings"]["sizes"], jobs, repeat, say)
         report["growth"] = [{"posts": r["posts"], "engine": r["engine"], "jobs": r["jobs"],
                              "ms_per_page": r["ms_per_page"]} for r in report["builds"]]
+        report["search"] = measure_search(workdir, report["settings"]["sizes"], repeat, say, stats)
         if peers:
             report["peers"] = measure_peers(workdir, report["settings"]["sizes"], say)
         if serve:
