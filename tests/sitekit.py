@@ -7,6 +7,7 @@ independent parsers (html5lib, xml.etree).
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import xml.etree.ElementTree as ET
@@ -177,6 +178,16 @@ def find_all(doc: ET.Element, tag: str, **attrs: str) -> list[ET.Element]:
         if ok:
             found.append(el)
     return found
+
+
+def json_ld(doc: ET.Element) -> list[dict]:
+    """The JSON-LD blocks of a page (``<script type="application/ld+json">``), parsed."""
+    return [json.loads(el.text or "") for el in doc.iter("script") if el.get("type") == "application/ld+json"]
+
+
+def code_scripts(doc: ET.Element) -> list[ET.Element]:
+    """The script elements of a page that a browser would run (JSON-LD is data, not code)."""
+    return [el for el in doc.iter("script") if el.get("type") != "application/ld+json"]
 
 
 def links_of(doc: ET.Element) -> list[str]:

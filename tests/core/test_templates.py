@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sitekit import SITES, find_all, parse_html, render, render_folder, text_of
+from sitekit import SITES, code_scripts, find_all, json_ld, parse_html, render, render_folder, text_of
 
 NASTY_TITLE = '</title><script>alert("pwned")</script> & "quoted"'
 
@@ -11,8 +11,9 @@ def test_titles_are_escaped_in_every_page(engine):
     site = render(engine, ["script-title.md"])
     for path in ("posts/script-title/index.html", "index.html", "tags/script-x-script/index.html"):
         doc = site.html(path)
-        assert list(doc.iter("script")) == [], path
+        assert code_scripts(doc) == [], path  # the only scripts are JSON-LD data
         assert NASTY_TITLE in text_of(doc), path
+    assert json_ld(site.html("posts/script-title/index.html"))[0]["headline"] == NASTY_TITLE
 
 
 def test_the_document_title_is_the_post_title_verbatim(engine):
@@ -61,7 +62,7 @@ def test_overrides_are_autoescaped(engine):
     templates = {"post.html": '{% extends "base.html" %}{% block main %}<p class="t">{{ page.title }}</p>'
                               '{% endblock %}'}
     doc = render(engine, ["script-title.md"], templates=templates).html("posts/script-title/index.html")
-    assert list(doc.iter("script")) == []
+    assert code_scripts(doc) == []
     assert [text_of(p) for p in find_all(doc, "p", class_="t")] == [NASTY_TITLE]
 
 

@@ -88,6 +88,11 @@ def page(out: dict[str, bytes], path: str) -> str:
     return out[path].decode("utf-8")
 
 
+def _content(text: str) -> str:
+    """A post page from its content on (the <head>'s social cards quote the start of it too)."""
+    return text[text.index('<div class="content">'):]
+
+
 def title_of(out: dict[str, bytes], path: str) -> str:
     return "".join(parse_html(out[path]).find(".//h1").itertext()).strip()
 
@@ -320,7 +325,7 @@ GENERATED: dict[str, Case] = {
                                       "if this is intended)"),),
                          generate=lambda: {"post-50mb.md": _big_post(50_000_000)}),
     "line-10mb.md": Case(config="[limits]\nmax_file_mb = 12\n", generate=body("line-10mb.md", lambda: "word " * 2_000_000),
-                         check=lambda out: _assert_eq(page(out, "posts/line-10mb/index.html").count("word "),
+                         check=lambda out: _assert_eq(_content(page(out, "posts/line-10mb/index.html")).count("word "),
                                                       2_000_000 - 1)),
     # 100,000-deep nesting: rendered, nesting capped at limits.max_nesting (32).
     "nested-lists-100k.md": Case(generate=body("nested-lists-100k.md", lambda: "- " * N + "a\n"),
@@ -735,7 +740,7 @@ LIMITS: dict[str, LimitCase] = {
                                           "limits.max_file_mb in site.toml if this is intended)",)),
     # Output size: a post page too big is the post's fault; any other page, its template's.
     "max_output_mb-post": LimitCase("max_output_mb = 0.05", posts={"long.md": FRONT.format(title="Long") + "word " * 12_000},
-                                    diagnostics=("posts/long.md: error: posts/long/index.html would be 0.0617 MB, over "
+                                    diagnostics=("posts/long.md: error: posts/long/index.html would be 0.0633 MB, over "
                                                  "the 0.05 MB output limit (limits.max_output_mb)",)),
     "max_output_mb-template": LimitCase("max_output_mb = 0.05", templates={"list.html": "{{ 'x' * 60000 }}"},
                                         diagnostics=("templates/list.html: error: index.html would be 0.06 MB, over "
