@@ -10,8 +10,9 @@ and the compiled templates; at run time the sandbox has no filesystem.
 A site overrides any template by name with ``SITE/templates/NAME``. Every
 template sees ``site``, ``page``, ``kind``, ``relurl(path)`` and
 ``absurl(path)``; list pages add ``posts`` and ``pager``; term pages
-``term``; taxonomy pages ``terms``; feeds ``posts``, ``lastmod`` and maybe
-``term``; the sitemap ``links``; alias pages ``target``. See
+``term``; taxonomy pages ``terms``; feeds (RSS, Atom, JSON Feed) ``posts``,
+``lastmod`` and maybe ``term``; the search page ``posts`` (every one); the
+search index ``index``; the sitemap ``links``; alias pages ``target``. See
 :mod:`renderer.templates.views` for the fields of each object.
 
 Compiled templates are cached per distinct set of overrides, so the default
