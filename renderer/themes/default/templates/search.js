@@ -8,7 +8,9 @@
  * weights in the index (term frequency, title and tag boosts); an exact
  * word counts fully, a longer word it begins half. The query lives in the
  * URL (?q=), so results can be linked. Without this script the page lists
- * every post; the script removes that list once it can search.
+ * every post; the script removes that list as soon as it runs (before the
+ * browser lays out a list of thousands), and puts it back only if the index
+ * cannot be loaded.
  *
  * Keyboard: type to search; Down moves into the results, Up and Down move
  * between them, Escape goes back to the box (and, in the box, clears it).
@@ -134,6 +136,8 @@
     var status = document.getElementById("search-status");
     var everything = document.getElementById("search-all");
     var db = null, first = true;
+    var anchor = everything ? everything.nextSibling : null, parent = everything ? everything.parentNode : null;
+    if (everything) { everything.remove(); }  // the list for readers without JavaScript
 
     function run() {
       var query = input.value;
@@ -173,13 +177,13 @@
       })
       .then(function (index) {
         db = prepare(index);
-        if (everything) { everything.remove(); }  // searching works: the no-script list goes
         status.textContent = "";
         run();
         if (!input.value) { input.focus(); }
       })
       .catch(function () {
         status.textContent = "Search is unavailable: the index could not be loaded. Every post is listed below.";
+        if (everything && parent) { parent.insertBefore(everything, anchor); }
       });
   }
 
