@@ -103,8 +103,8 @@ def test_a_word_of_one_post_only_finds_that_post_first(browser, served):
 def test_typing_matches_prefixes_as_you_type_and_keeps_the_query_in_the_url(browser, served):
     tab = Tab(browser)
     tab.page.goto(f"{served.url}/blog/search/", wait_until="load")
-    tab.page.wait_for_function("document.getElementById('search-all') === null")
-    assert tab.results() == []
+    tab.page.wait_for_function("document.getElementById('search-status').textContent === ''")  # index loaded
+    assert tab.page.query_selector("#search-all") is None and tab.results() == []
     box = tab.page.locator("#search-input")
     assert tab.page.evaluate("document.activeElement.id") == "search-input"  # focused, ready to type
     box.press_sequentially("sandb")
@@ -167,6 +167,17 @@ def test_without_javascript_the_page_lists_every_post(browser, served):
     first = tab.page.eval_on_selector("main", "m => m.querySelector(\"a[href*='/posts/']\").getAttribute('href')")
     assert first == listed[0]
     assert tab.page.is_visible("#search-all")
+    tab.close()
+
+
+@pytest.mark.slow
+def test_when_the_index_cannot_load_the_list_of_every_post_comes_back(browser, served):
+    tab = Tab(browser)
+    tab.page.route("**/search-index.json", lambda route: route.abort())
+    tab.page.goto(f"{served.url}/blog/search/?q=wasm", wait_until="load")
+    tab.page.wait_for_function("document.getElementById('search-status').textContent.includes('unavailable')")
+    listed = tab.page.eval_on_selector_all("#search-all a", "links => links.map(a => a.getAttribute('href'))")
+    assert len(listed) == 10 and tab.results() == []
     tab.close()
 
 

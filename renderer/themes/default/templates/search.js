@@ -153,6 +153,7 @@
     }
 
     input.value = new URLSearchParams(window.location.search).get("q") || "";
+    if (!input.value) { input.focus(); }  // ready to type; what is typed is searched once the index is in
     status.textContent = "Loading the search index\u2026";
     form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
     input.addEventListener("input", run);
@@ -179,7 +180,6 @@
         db = prepare(index);
         status.textContent = "";
         run();
-        if (!input.value) { input.focus(); }
       })
       .catch(function () {
         status.textContent = "Search is unavailable: the index could not be loaded. Every post is listed below.";
