@@ -276,8 +276,10 @@ def _preview(path: str, fm: FrontMatter, url: str, config: SiteConfig, diags: li
         key, value = _get(fm, "featured_image", "images")
         if isinstance(value, list):
             value = next((v for v in value if isinstance(v, str) and v.strip()), None)
-    if value in (None, "") or not isinstance(value, (str, int, float)):
+    if value in (None, ""):
         return ""
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        raise SourceError(f"'{key}' must be text, not {type_name(value)}", fm.lines.get(key, 1))
     preview = str(value).strip()
     if preview and not _safe_url(preview):
         diags.append(warning(path, fm.lines.get(key, 1), f"'{key}' {preview[:80]!r} is not an http(s) URL or a "

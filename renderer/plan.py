@@ -103,9 +103,11 @@ def _claim_urls(items: list[Post], diags: list[Diagnostic]) -> list[Post]:
         key = post.url_path.casefold()
         if key in owner:
             first = owner[key]
+            by_slug = post.url_path == f"posts/{post.slug}/" and first.url_path == f"posts/{first.slug}/"
+            shown = repr(first.slug) if by_slug else repr(first.url_path)
             same = "" if first.url_path == post.url_path else \
-                f" (as {first.url_path!r}: the same folder on a case-insensitive disk)"
-            what = f"slug {post.slug!r}" if post.url_path == f"posts/{post.slug}/" else f"URL /{post.url_path}"
+                f" (as {shown}: the same folder on a case-insensitive disk)"
+            what = f"slug {post.slug!r}" if by_slug else f"URL /{post.url_path}"
             diags.append(error(post.source, 0, f"{what} is already used by "
                                                f"{first.source}{same}; give one of them another 'slug:'"))
             continue

@@ -120,8 +120,8 @@ def read_content(root: Path, folder: Path, max_bytes: int, diags: list[Diagnosti
 
     A folder holding an ``index.md`` is a bundle: its other files (not its
     Markdown, which Hugo keeps as page resources) are the page's resources,
-    copied beside it. Any other non-Markdown file is left where it is, with
-    a warning (only bundles and static/ are published).
+    copied beside it. Any other non-Markdown file is left where it is (only
+    bundles and static/ are published).
     """
     files = _walk(folder) if folder.is_dir() else []
     bundles = sorted({p.parent for p in files if _is_index(p.name)}, key=lambda p: len(p.parts))
@@ -142,9 +142,7 @@ def read_content(root: Path, folder: Path, max_bytes: int, diags: list[Diagnosti
                 pending.append((path, rel))
             continue
         if owner is None:
-            diags.append(warning(rel, 0, "not copied: only the files of a page bundle (a folder with an "
-                                         "index.md) are published with it; put shared files in static/"))
-            continue
+            continue  # not a bundle's: left where it is (notes, sources of images...), as before bundles
         by_bundle.setdefault(owner, []).append(rel)
         resources[rel] = path
     for path, rel in pending:
