@@ -161,6 +161,8 @@ def plan_site(posts: Sequence[Post], config: SiteConfig, options: BuildOptions) 
         prefix = urls.folder_url([slugs.slugify(section)]) if slugs.slugify(section) else ""
         if not prefix or any(j.path == prefix + "index.html" for j in jobs):
             continue  # a post or page took the section's URL
+        if config.layout == "wasmblog" and prefix not in intros:
+            continue  # wasmblog's own sites list posts on the home page; posts/_index.md adds /posts/
         jobs += _paginate(PageKind.LIST, prefix, members, size, section=section, intro=intro(prefix))
         sitemap_links.append(SitemapLink(prefix, members[0].lastmod))
 

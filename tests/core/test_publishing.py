@@ -59,7 +59,7 @@ def test_drafts_flag_does_not_publish_future_posts(engine):
 def test_future_is_relative_to_the_build_time_given_by_the_host(engine):
     # 2023-11-02T12:00:00Z: only the first two posts exist yet.
     site = render_folder(engine, BASIC, build_time=1_698_926_400 * 1_000_000)
-    assert sorted(p for p in site.files if p.startswith("posts/") and p.count("/") == 2 and p != "posts/index.html") == [
+    assert sorted(p for p in site.files if p.startswith("posts/")) == [
         "posts/first/index.html", "posts/second/index.html"]
 
 

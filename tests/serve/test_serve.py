@@ -83,13 +83,13 @@ def test_folders_without_a_slash_redirect_like_a_static_host(sample, built):
         got = request(server.port, bare + "?utm=1")
         assert got.status == 301
         assert got.headers["location"] == bare + "/?utm=1"
-        assert request(server.port, "/tags/wasm/page").status == 404  # no listing of a folder without index.html
+        assert request(server.port, "/posts").status == 404  # no listing of a folder without index.html
         assert request(server.port, url_of(folder) + "extra/").status == 404
 
 
 def test_unknown_urls_get_the_rendered_404_page(sample, built):
     with ServerThread(sample, ServeOptions(engine="wasm")) as server:
-        for url in ("/no/such/page/", "/nope.html", "/tags/wasm/page/", "/css/style.css/", "/%252e%252e/site.toml"):
+        for url in ("/no/such/page/", "/nope.html", "/posts/", "/css/style.css/", "/%252e%252e/site.toml"):
             got = request(server.port, url)
             assert got.status == 404, url
             assert got.body == built["404.html"]
