@@ -141,17 +141,17 @@ def plan_site(posts: Sequence[Post], config: SiteConfig, options: BuildOptions) 
         newer = live[i - 1].source if i > 0 else ""
         jobs.append(PageJob(kind=PageKind.POST, path=urls.output_path(post.url_path), url=post.url_path,
                             posts=[post.source] + [s for s in (older, newer) if s], prev=older, next=newer,
-                            section=post.section, refs=refs.links([post], diags)))
+                            section=post.section))
     for page in pages:
         jobs.append(PageJob(kind=PageKind.PAGE, path=urls.output_path(page.url_path), url=page.url_path,
-                            posts=[page.source], section=page.section, refs=refs.links([page], diags)))
+                            posts=[page.source], section=page.section))
 
     main = [p for p in live if not config.main_sections or p.section in config.main_sections]
     jobs += _paginate(PageKind.LIST, "", main, size, intro=intro(""))
     newest = main[0].lastmod if main else ""
     feed_posts = main[:config.feed_limit]
     jobs.append(PageJob(kind=PageKind.FEED, path="index.xml", url="index.xml", posts=[p.source for p in feed_posts],
-                        lastmod=newest, refs=refs.links(feed_posts, diags)))
+                        lastmod=newest))
     sitemap_links = [SitemapLink("", newest)]
 
     sections: dict[str, list[Post]] = {}
@@ -180,7 +180,7 @@ def plan_site(posts: Sequence[Post], config: SiteConfig, options: BuildOptions) 
             jobs.append(PageJob(kind=PageKind.FEED, path=prefix + "index.xml", url=prefix + "index.xml",
                                 posts=[p.source for p in listed],
                                 taxonomy=taxonomy, term=term.name, term_slug=term.slug,
-                                lastmod=term.posts[0].lastmod, refs=refs.links(listed, diags)))
+                                lastmod=term.posts[0].lastmod))
             sitemap_links.append(SitemapLink(prefix, term.posts[0].lastmod))
 
     sitemap_links += [SitemapLink(p.url_path, p.lastmod) for p in [*live, *pages]]
@@ -188,10 +188,11 @@ def plan_site(posts: Sequence[Post], config: SiteConfig, options: BuildOptions) 
     jobs.append(PageJob(kind=PageKind.NOTFOUND, path="404.html", url="404.html"))
     jobs.append(PageJob(kind=PageKind.CSS, path="css/style.css", url="css/style.css"))
     jobs.append(PageJob(kind=PageKind.ROBOTS, path="robots.txt", url="robots.txt"))
-    by_source = {p.source: p for p in intros.values()}
-    for job in jobs:  # a list's intro may use ref too
-        if job.intro:
-            job.refs.extend(refs.links([by_source[job.intro]], diags))
+    # Where each ref/relref of the posts a page shows leads (a list shows summaries, a feed whole posts).
+    by_source = {p.source: p for p in [*live, *pages, *intros.values()]}
+    for job in jobs:
+        shown = [by_source[s] for s in [*job.posts, job.intro] if s in by_source]
+        job.refs.extend(refs.links(shown, diags))
 
     # Paths (case-folded) already written, and the folders they are in: an
     # alias may neither replace a file nor turn a file into a folder

@@ -62,6 +62,7 @@ class RefIndex:
             for key in _stems(rel.rsplit("/", 1)[-1]):
                 by_name.setdefault(key.casefold(), []).append(page.url_path)
         self.names = {k: v[0] for k, v in by_name.items() if len(set(v)) == 1}
+        self.reported: set[tuple[str, int, str]] = set()
 
     def resolve(self, target: str) -> str | None:
         """The URL (site-relative path, with its #anchor) ``target`` names, or None."""
@@ -80,9 +81,11 @@ class RefIndex:
         for post in posts:
             for ref in post.refs:
                 url = self.resolve(ref.target)
-                if url is None:
+                if url is None and (post.source, ref.line, ref.target) not in self.reported:
+                    self.reported.add((post.source, ref.line, ref.target))
                     diags.append(warning(post.source, ref.line, f"shortcode ref {ref.target!r}: no page of the "
                                                                 "site has that path; the link goes nowhere"))
+                if url is None:
                     url = UNRESOLVED
                 elif url == "" and "#" in ref.target:
                     url = post.url_path + "#" + ref.target.partition("#")[2]

@@ -202,7 +202,9 @@ class Views:
         url = self.refs.get(target, UNRESOLVED)
         if url == UNRESOLVED:
             return url
-        return self.urls.abs(url) if absolute else self.urls.rel(url)
+        path, _, anchor = url.partition("#")
+        full = self.urls.abs(path) if absolute else self.urls.rel(path)
+        return full + ("#" + slugs.url_quote(anchor) if anchor else "")
 
     def html(self, text: str) -> str:
         """A post's HTML with its ref/relref links resolved."""
