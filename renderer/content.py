@@ -28,7 +28,7 @@ KNOWN_KEYS = ("title", "description", "date", "lastmod", "draft", "tags", "categ
 # Keys wasmblog also understands (Hugo's, case-insensitive as in Hugo); they stay
 # in page.params too, for templates written for them.
 HUGO_KEYS = ("url", "weight", "author", "authors", "publishdate", "pubdate", "expirydate", "featured_image",
-             "images", "headless", "keywords", "linktitle")
+             "images", "image", "headless", "keywords", "linktitle")
 MAX_PARAM_NODES = 20_000
 MAX_PARAM_CHARS = 1_000_000  # characters the unknown keys may expand to beyond the text itself
 
@@ -273,7 +273,7 @@ def _preview(path: str, fm: FrontMatter, url: str, config: SiteConfig, diags: li
     """``preview``, else Hugo's ``featured_image`` or first of ``images``: the og:image."""
     key, value = "preview", fm.data.get("preview")
     if value in (None, ""):
-        key, value = _get(fm, "featured_image", "images")
+        key, value = _get(fm, "featured_image", "images", "image")
         if isinstance(value, list):
             value = next((v for v in value if isinstance(v, str) and v.strip()), None)
     if value in (None, ""):

@@ -202,6 +202,8 @@ def plan_site(posts: Sequence[Post], config: SiteConfig, options: BuildOptions) 
     listed_intros = [p for p in intros.values() if any(j.intro == p.source for j in jobs)]
     for post in sorted([*live, *pages, *listed_intros], key=lambda p: p.source):
         for alias in post.aliases:
+            if alias == urls.output_path(post.url_path):
+                continue  # an alias of a page to itself (a Hugo site moved into wasmblog's layout)
             key = alias.casefold()
             clash = next((p for p in [key] + [_parent(key, i) for i in range(1, key.count("/") + 1)]
                           if p in taken), None)

@@ -56,6 +56,8 @@ class RefIndex:
         by_name: dict[str, list[str]] = {}
         for page in sorted(pages, key=lambda p: p.source):
             rel = page.source[len(root):] if page.source.startswith(root) else page.source
+            if config.layout == "wasmblog" and rel.startswith(("posts/", "pages/")):
+                rel = rel.split("/", 1)[1]  # posts/post/x.md is also post/x.md, as in the Hugo site it came from
             for key in {*_stems(page.source), *_stems(rel)}:
                 self.exact.setdefault(key.casefold(), page.url_path)
             self.exact.setdefault(("/" + page.url_path).rstrip("/").casefold() or "/", page.url_path)
