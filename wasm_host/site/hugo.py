@@ -83,7 +83,8 @@ def load_hugo_site(root: Path, limits: dict[str, float] | None = None) -> SiteIn
     if skipped:
         diags.append(warning(hugo.content_dir, 0, f"{len(skipped)} translation{'s' * (len(skipped) != 1)} "
                                                   f"left out: wasmblog builds one language ({hugo.language!r})"))
-    ignored = [name for name in ("layouts", "themes") if (root / name).is_dir() and any((root / name).iterdir())]
+    ignored = [name for name in ("layouts", "themes") if (root / name).is_dir()
+               and any(not p.name.startswith(".") for p in (root / name).rglob("*") if p.is_file())]
     if ignored:
         diags.append(warning(ignored[0], 0, f"{' and '.join(n + '/' for n in ignored)}: Hugo templates (Go "
                                             "templates), which wasmblog does not run; the pages use wasmblog's "
