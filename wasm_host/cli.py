@@ -121,6 +121,7 @@ def main() -> None:
       wasmblog build content -o public      build the sample site
       wasmblog serve content                serve it, a fresh sandbox per request
       wasmblog bench --posts 1000           what the sandbox costs against native
+      wasmblog deploy content -o deploy     the site as one wasi:http component
     """
     logger = logging.getLogger("wasmblog")  # one-off notices, such as the first component build
     if not logger.handlers:
@@ -230,6 +231,83 @@ def component_info(as_json: bool, cache_dir: str | None) -> None:
     click.echo(f"imports    {', '.join(info['imports']) or 'none (zero capabilities)'}")
     click.echo(f"exports    {', '.join(e for e in info['exports'] if e != 'exports')}")
     click.echo(f"start-up   {info['startup_seconds']['total'] * 1e3:.0f} ms")
+
+
+@component_group.command("export")
+@click.option("--js", "js_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Write the component as an ES module for Node and browsers into this folder.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=str), default=None)
+def component_export(js_dir: Path, cache_dir: str | None) -> None:
+    """Transpile the render component with jco into DIR/wasmblog.js (+ .d.ts and core modules).
+
+    \b
+    The exports keep their WIT names in camelCase, records their fields:
+      import { renderMarkdown, parsePosts, planSite, renderPages } from './DIR/wasmblog.js';
+      renderMarkdown('*hi*', {extensions: true, rawHtml: false, highlight: true, headingIds: true,
+                              basePath: '/', tocMinLevel: 2, tocMaxLevel: 4, maxNesting: 32});
+    A failure is thrown as an error whose payload is the WIT `failure`. Needs Node 22+
+    (WebAssembly extended-const); jco and Node 24 come from jstools/ (./scripts/setup), else PATH.
+    """
+    from .engines.js import ToolMissing, export_js
+
+    try:
+        out = export_js(js_dir, cache_dir, log=lambda msg: click.echo(f"wasmblog: {msg}", err=True))
+    except ToolMissing as exc:
+        raise click.ClickException(str(exc)) from None
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"wrote {out.entry} ({out.size / 1e6:.1f} MB in {sum(1 for _ in out.path.iterdir())} files"
+               + (f", transpiled in {out.seconds:.1f} s" if out.built else ", from the cache") + ")", err=True)
+
+
+@main.command("deploy")
+@click.argument("site", type=click.Path(file_okay=False, path_type=str), default=".")
+@click.option("-o", "--out", "out", type=click.Path(file_okay=False, path_type=str), default="deploy",
+              show_default=True, help="Folder for site.wasm and spin.toml.")
+@click.option("--drafts", is_flag=True, help="Include posts marked draft: true.")
+@click.option("--future", is_flag=True, help="Include posts dated after the build time.")
+@click.option("--max-embed-mb", type=click.FloatRange(0, 1024), default=8.0, show_default=True,
+              help="Largest static file embedded in the component; larger ones are listed for your file server.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON report on stdout.")
+def deploy_command(site: str, out: str, drafts: bool, future: bool, max_embed_mb: float, as_json: bool) -> None:
+    """Build the site in SITE as one wasi:http component: OUT/site.wasm and OUT/spin.toml.
+
+    \b
+    The component serves every URL with the bytes `wasmblog build` writes (same
+    SOURCE_DATE_EPOCH) and the answers `wasmblog serve` gives; posts are parsed
+    and planned when it is built, each request is rendered on the spot. It
+    imports only wasi:http/proxy's interfaces: no folder, no network. Run it with
+      wasmtime serve OUT/site.wasm        spin up -f OUT/spin.toml
+      jco serve OUT/site.wasm --isolate-requests instance
+    (about 20-40 s: componentize-py pre-initialises the site into the snapshot).
+    """
+    if not Path(site).is_dir():
+        raise click.BadParameter(f"{site!r} is not a folder (expected site.toml, posts/, static/)",
+                                 param_hint="SITE")
+    from .deploy import DeployError, WasmToolsError, deploy
+
+    log = (lambda msg: None) if as_json else (lambda msg: click.echo(f"wasmblog: {msg}", err=True))  # noqa: E731
+    try:
+        report = deploy(site, out, drafts=drafts, future=future, max_embed_mb=max_embed_mb, log=log)
+    except (DeployError, WasmToolsError) as exc:
+        raise click.ClickException(str(exc)) from None
+    prefix = display_prefix(site)
+    for d in report.diagnostics:
+        click.echo(d.format("" if d.path.startswith("<") else prefix), err=True)
+    if as_json:
+        data = {k: v for k, v in vars(report).items() if k != "diagnostics"}
+        data["diagnostics"] = [d.format() for d in report.diagnostics]
+        click.echo(json.dumps(data, indent=2))
+    else:
+        click.echo(f"Deployed {report.pages} pages and {report.static_embedded} static files from {report.posts} "
+                   f"posts in {report.seconds:.1f} s -> {report.component} ({report.size / 1e6:.1f} MB) "
+                   f"and {Path(out) / 'spin.toml'}")
+        click.echo(f"imports: {', '.join(report.imports)} (inside wasi:http/proxy)")
+        if report.not_embedded:
+            click.echo(f"{len(report.not_embedded)} static files over {max_embed_mb:g} MB are not embedded: "
+                       f"serve them from {Path(out) / 'static-not-embedded.txt'}'s list")
+    if report.errors:
+        sys.exit(1)
 
 
 @main.command("bench")

@@ -15,6 +15,7 @@ else from ``PATH``; ``$WASMBLOG_JSTOOLS`` names another such folder.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -57,9 +58,14 @@ def node_path() -> Path:
 
 def jco_path() -> Path:
     """jco's command-line script: the pinned one in jstools/, else ``jco`` on PATH."""
-    local = jstools_dir() / "node_modules" / "@bytecodealliance" / "jco" / "src" / "jco.js"
-    if local.is_file():
-        return local
+    package = jstools_dir() / "node_modules" / "@bytecodealliance" / "jco"
+    try:
+        bin_field = json.loads((package / "package.json").read_text())["bin"]
+        local = package / (bin_field if isinstance(bin_field, str) else bin_field["jco"])
+        if local.is_file():
+            return local
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
     found = shutil.which("jco")
     if found:
         return Path(found)

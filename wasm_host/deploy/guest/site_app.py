@@ -57,21 +57,48 @@ def _respond(request: http.IncomingRequest) -> Answer:
         return internal_error(exc)
 
 
+def _drop(request: http.IncomingRequest) -> None:
+    """Drop the request and its body unread (GET and HEAD bodies are refused, never read):
+    an engine may hold the answer back until the request's body is let go (jco does)."""
+    try:
+        body = request.consume()
+        with body.stream():
+            pass
+        with http.IncomingBody.finish(body):
+            pass
+    except Exception:  # no body, or already consumed
+        pass
+    try:
+        request.__exit__(None, None, None)
+    except Exception:
+        pass
+
+
+# Connection management is the engine's: wasi:http refuses these in a response (serve's 413 says
+# "connection: close"; here the engine decides).
+HOP_BY_HOP = frozenset((b"connection", b"keep-alive", b"proxy-connection", b"transfer-encoding", b"upgrade"))
+
+
+def _send(reply: Answer, response_out: http.ResponseOutparam) -> None:
+    response = http.OutgoingResponse(http.Fields.from_list(
+        [(name.decode("latin-1"), value) for name, value in reply.headers if name not in HOP_BY_HOP]))
+    response.set_status_code(reply.status)
+    body = response.body()
+    http.ResponseOutparam.set(response_out, Ok(response))
+    with body.write() as stream:
+        data = reply.body
+        for start in range(0, len(data), CHUNK):
+            stream.blocking_write_and_flush(data[start:start + CHUNK])
+    http.OutgoingBody.finish(body, None)
+
+
 class IncomingHandler(exports.IncomingHandler):
     def handle(self, request: http.IncomingRequest, response_out: http.ResponseOutparam) -> None:
         reply = _respond(request)
+        _drop(request)
         try:
-            response = http.OutgoingResponse(http.Fields.from_list(
-                [(name.decode("latin-1"), value) for name, value in reply.headers]))
-            response.set_status_code(reply.status)
-            body = response.body()
-            http.ResponseOutparam.set(response_out, Ok(response))
-            with body.write() as stream:
-                data = reply.body
-                for start in range(0, len(data), CHUNK):
-                    stream.blocking_write_and_flush(data[start:start + CHUNK])
-            http.OutgoingBody.finish(body, None)
-        except Exception:  # the client went away, or the engine refused a header: nothing left to answer
+            _send(reply, response_out)
+        except Exception:  # the client went away, or the engine refused the answer: nothing left to do
             pass
 
 
