@@ -15,6 +15,8 @@ else from ``PATH``; ``$WASMBLOG_JSTOOLS`` names another such folder.
 
 from __future__ import annotations
 
+import dataclasses
+import enum
 import json
 import os
 import re
@@ -24,6 +26,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .component import ComponentInfo, Log, cache_root, ensure_component
 
@@ -144,3 +147,27 @@ def export_js(out: Path, cache_dir: str | os.PathLike[str] | None = None, log: L
         if item.is_file():
             shutil.copyfile(item, out / item.name)
     return JsExport(out, cached.built, cached.seconds)
+
+
+def camel(name: str) -> str:
+    """A WIT (or Python) field name as jco names it: ``toc-min-level`` / ``toc_min_level`` -> ``tocMinLevel``."""
+    head, *rest = name.replace("-", "_").split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def js_value(value: Any) -> Any:
+    """A core value as the JS export takes and gives it, ready for JSON: records as objects with
+    camelCase fields, enums as their WIT case names, bytes as latin-1 strings (as the WIT carries
+    them). The WIT's ``s64`` fields (``buildTime``, ``timestamp``) are BigInts in JS: JSON carries
+    them as numbers (microseconds fit in 2^53), and the JS side converts."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {camel(f.name): js_value(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, enum.Enum):
+        return value.value if isinstance(value.value, str) else value.name.lower()
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).decode("latin-1")
+    if isinstance(value, (list, tuple)):
+        return [js_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: js_value(v) for k, v in value.items()}
+    return value
