@@ -417,13 +417,16 @@ def corpus_command(out: str, posts: int, seed: int, fmt: str, force: bool) -> No
               help="Server processes sharing the port, each with its own sandboxes (0: one per core in "
                    "per-request mode, one in static mode). Bounds are shared out among them.")
 @click.option("--poll", is_flag=True, help="Watch the site folder by polling instead of inotify.")
+@click.option("--editor/--no-editor", default=None,
+              help="Offer the in-browser editor at /__wasmblog/edit/ (default: on when listening on loopback; "
+                   "never on other addresses). Previews render in the browser; saves write posts/ only.")
 @click.option("-q", "--quiet", is_flag=True, help="No request log.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=str), default=None,
               help="Where the compiled component is cached (default: $XDG_CACHE_HOME/wasmblog).")
 @limit_options
 def serve_command(site: str, host: str, port: int, engine: str, mode: str, drafts: bool, future: bool, jobs: int,
                   live_reload: bool | None, max_inflight: int, max_queue: int, max_connections: int, workers: int,
-                  poll: bool, quiet: bool, cache_dir: str | None, **limit_values: Any) -> None:
+                  poll: bool, editor: bool | None, quiet: bool, cache_dir: str | None, **limit_values: Any) -> None:
     """Serve the site in SITE (default: the current folder) over HTTP.
 
     Every URL answers with the bytes `wasmblog build` writes for it. In
@@ -441,7 +444,7 @@ def serve_command(site: str, host: str, port: int, engine: str, mode: str, draft
     options = ServeOptions(engine=engine, mode=mode, drafts=drafts, future=future, jobs=jobs,
                            live_reload=live_reload, max_inflight=max_inflight, max_queue=max_queue,
                            max_connections=max_connections, workers=workers, poll=poll, cache_dir=cache_dir,
-                           limits=_limits(limit_values))
+                           limits=_limits(limit_values), editor=editor)
     log = lambda line: click.echo(line, err=True)  # noqa: E731
     sys.exit(serve(site, options, host=host, port=port, log=log, access_log=None if quiet else log))
 

@@ -33,6 +33,7 @@ from renderer import routing
 from renderer.routing import SAFE_URL_CHARS  # noqa: F401 - re-exported (console)
 
 from . import livereload
+from .editor import Editor
 from .queue import Overloaded, RenderQueue
 from .httputil import BadPath, OpenedFile, body_etag, content_type, decode_path, etag_matches, http_date, open_static
 from .options import ServeOptions
@@ -93,6 +94,7 @@ class ServeApp:
         if self.live is not None:
             snap = host.snapshot
             self.live.bump(snap.generation if snap else 0)
+        self.editor = Editor(host, options, self.current, log) if options.editor_token else None
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -159,6 +161,9 @@ class ServeApp:
         method = scope["method"]
         head = method == "HEAD"
         headers = _headers(scope)
+        if self.editor is not None and self.editor.handles(scope["path"]):
+            out.status = await self.editor(scope, receive, send, scope["path"], headers)
+            return
         refusal = routing.check_request(method, headers)
         if refusal is not None:
             await self._plain(send, out, refusal.status, refusal.message, head, list(refusal.headers))
