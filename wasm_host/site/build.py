@@ -20,7 +20,7 @@ from typing import Any, Callable, Sequence, TypeVar
 from renderer import BuildOptions, Diagnostic, OutputFile, PageJob, Post, SiteResult, Source, finalize, job_posts
 from renderer.config import SiteConfig
 from renderer.diagnostics import error
-from renderer.render import TEMPLATE_FOR_KIND
+from renderer.templates import TEMPLATE_FOR_KIND
 
 from ..engines import Renderer, SandboxFault, engine_limits
 from .output import merge_static, validate, write_site
