@@ -323,16 +323,23 @@ def deploy_command(site: str, out: str, drafts: bool, future: bool, max_embed_mb
               help="Draw the chart to this .png or .svg file.")
 @click.option("--peers", is_flag=True, help="Also build the corpus with Hugo and Pelican when installed.")
 @click.option("--serve", "serve_load", is_flag=True, help="Also load-test `wasmblog serve` with wrk.")
+@click.option("--hosts", is_flag=True,
+              help="Also render one post page on every host: native, wasmtime-py, Node (JS export) and the "
+                   "deploy component under `jco serve` per request (needs jstools/ and wrk).")
+@click.option("--hosts-only", is_flag=True, help="Measure only the hosts (quick).")
 @click.option("--workdir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Keep corpora and outputs here (default: a temporary folder).")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=str), default=None)
 def bench_command(posts: int, repeat: int, jobs_list: str, json_path: Path | None, chart_path: Path | None,
-                  peers: bool, serve_load: bool, workdir: Path | None, cache_dir: str | None) -> None:
+                  peers: bool, serve_load: bool, hosts: bool, hosts_only: bool, workdir: Path | None,
+                  cache_dir: str | None) -> None:
     """Measure what the WebAssembly sandbox costs against native, side by side.
 
     Per page (warm instance), fresh instance per request, whole-site builds
     (cold processes, --jobs 1 and 2), start-up, memory and size. Engines are
-    interleaved so noise on a shared machine hits both alike.
+    interleaved so noise on a shared machine hits both alike. --hosts adds the
+    same post page on every host the component runs on (wasmtime-py, Node,
+    jco serve) beside native.
     """
     if chart_path is not None and not _importable("matplotlib"):
         raise click.ClickException("--chart needs the bench extra: pip install 'wasmblog[bench]' "
@@ -353,8 +360,15 @@ def bench_command(posts: int, repeat: int, jobs_list: str, json_path: Path | Non
         else:
             click.echo(f"[{time.perf_counter() - started:6.1f} s] {message}", err=True)
 
+    if hosts or hosts_only:
+        from .engines.js import ToolMissing, jco_path, node_path
+
+        try:
+            node_path(), jco_path()
+        except ToolMissing as exc:
+            raise click.ClickException(f"--hosts: {exc}") from None
     report = bench.run(posts=posts, repeat=repeat, jobs=jobs, peers=peers, serve=serve_load, workdir=workdir,
-                       progress=progress, cache_dir=cache_dir)
+                       progress=progress, cache_dir=cache_dir, hosts=hosts, hosts_only=hosts_only)
     if sys.stderr.isatty():
         sys.stderr.write("\r" + " " * 112 + "\r")
     if json_path:  # first: the figures are kept whatever happens to the table or the chart
