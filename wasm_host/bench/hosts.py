@@ -8,7 +8,8 @@ Hosts:
   under the pinned Node 24;
 - **jco serve**: the whole site as a ``wasi:http`` component (``wasmblog
   deploy``) served by ``jco serve --isolate-requests instance``: a fresh
-  instance per request.
+  instance per request; and, to show what instantiation costs there, the
+  same with one instance reused (``jco, 1 inst.``).
 
 For each: the load time (a fresh process importing the core, loading the
 cached component, importing the JS module, or ``jco serve`` starting until
@@ -133,21 +134,20 @@ def _node_version() -> str:
     return subprocess.run([str(node_path()), "--version"], capture_output=True, text=True).stdout.strip().lstrip("v")
 
 
-def measure_jco(site_dir: Path, url: str, expected: str, rounds: int, duration: float, workdir: Path,
-                script: Path, env: dict[str, str], say: Progress) -> dict[str, Any]:
+def measure_jco(component: Path, size: int, url: str, expected: str, rounds: int, duration: float, workdir: Path,
+                script: Path, say: Progress, isolate: bool = True) -> dict[str, Any]:
+    """``jco serve`` of the deploy component: a fresh instance per request (``isolate``), or one reused."""
     import http.client
     import socket
 
-    say("hosts: wasmblog deploy (componentize-py pre-initialises the site)")
-    report = deploy(site_dir, workdir / "deploy")
     with socket.socket() as sock:
         sock.bind((LOOPBACK, 0))
         port = sock.getsockname()[1]
-    say("hosts: jco serve --isolate-requests instance")
+    say(f"hosts: jco serve{' --isolate-requests instance' if isolate else ' (one instance)'}")
     log = open(workdir / "jco.log", "wb")
     started = time.perf_counter()
-    proc = subprocess.Popen(jco_command("serve", report.component, "--host", LOOPBACK, "--port", str(port),
-                                        "--isolate-requests", "instance"),
+    proc = subprocess.Popen(jco_command("serve", str(component), "--host", LOOPBACK, "--port", str(port),
+                                        *(["--isolate-requests", "instance"] if isolate else [])),
                             stdout=log, stderr=subprocess.STDOUT, env=node_env(), start_new_session=True)
     try:
         while True:
@@ -175,10 +175,11 @@ def measure_jco(site_dir: Path, url: str, expected: str, rounds: int, duration: 
         os.killpg(proc.pid, 15)
         proc.wait(30)
         log.close()
-    return {"host": "jco serve", "how": "the site as a wasi:http component (wasmblog deploy), a fresh instance "
-                                        "per request", "load_ms": {"median": round(load_ms, 1), "n": 1},
-            "warm_ms": stats(samples), "rps": load, "size_bytes": report.size, "identical": identical,
-            "deploy_s": round(report.seconds, 1)}
+    how = "a fresh instance per request" if isolate else "one instance for every request"
+    return {"host": "jco serve" if isolate else "jco, 1 inst.",
+            "how": f"the site as a wasi:http component (wasmblog deploy), {how}",
+            "load_ms": {"median": round(load_ms, 1), "n": 1}, "warm_ms": stats(samples), "rps": load,
+            "size_bytes": size, "identical": identical}
 
 
 def measure_hosts(site_dir: Path, *, rounds: int = 200, duration: float = 5.0, say: Progress | None = None,
@@ -205,7 +206,13 @@ def measure_hosts(site_dir: Path, *, rounds: int = 200, duration: float = 5.0, s
         rows.append(wasm)
         say("hosts: node (JS export)")
         rows.append(measure_node(site, job, posts, expected, rounds, cache_dir))
-        rows.append(measure_jco(site_dir, url, expected, min(rounds, 100), duration, work, script, env, say))
+        say("hosts: wasmblog deploy (componentize-py pre-initialises the site)")
+        deployed = deploy(site_dir, work / "deploy", build_time=BUILD_TIME)
+        for isolate in (True, False):
+            row = measure_jco(Path(deployed.component), deployed.size, url, expected, min(rounds, 100), duration,
+                              work, script, say, isolate)
+            row["deploy_s"] = round(deployed.seconds, 1)
+            rows.append(row)
     base = statistics.median([native["warm_ms"]["median"]]) or 1.0
     for row in rows:
         row["warm_vs_native"] = round(row["warm_ms"]["median"] / base, 2)
@@ -224,6 +231,6 @@ def format_hosts(hosts: dict[str, Any]) -> list[str]:
                      f"{row['warm_ms'].get('p95', 0):7.2f} {row['warm_vs_native']:8.2f} "
                      f"{rps.get('rps', 0) or 0:8.1f} {rps.get('p99_ms', 0) or 0:7.2f} "
                      f"{row['size_bytes'] / 1e6:8.1f}  {'yes' if row['identical'] else 'NO'}")
-    lines.append("  (wasmtime-py and native req/s: `wasmblog serve` per-request; jco serve: a fresh instance per "
-                 "request; node: no server)")
+    lines.append("  (native and wasmtime-py req/s: `wasmblog serve` per-request, a fresh sandbox per request for "
+                 "wasm; jco serve: a fresh instance per request, its warm ms a sequential request; node: no server)")
     return lines

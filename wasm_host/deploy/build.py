@@ -190,13 +190,18 @@ def app_name(site_dir: Path) -> str:
 
 
 def deploy(site_dir: Path | str, out_dir: Path | str, *, drafts: bool = False, future: bool = False,
-           max_embed_mb: float = DEFAULT_MAX_EMBED_MB, log: Log | None = None) -> DeployReport:
-    """Build ``out_dir/site.wasm`` and ``out_dir/spin.toml`` for the site in ``site_dir``."""
+           max_embed_mb: float = DEFAULT_MAX_EMBED_MB, build_time: int | None = None,
+           log: Log | None = None) -> DeployReport:
+    """Build ``out_dir/site.wasm`` and ``out_dir/spin.toml`` for the site in ``site_dir``.
+
+    ``build_time`` (microseconds): default ``SOURCE_DATE_EPOCH``, else now, as ``wasmblog build``.
+    """
     say = log or (lambda _msg: None)
     site_dir, out = Path(site_dir), Path(out_dir)
     report = DeployReport(str(site_dir), str(out))
     started = time.perf_counter()
-    options = BuildOptions(build_time=build_time_micros(), drafts=drafts, future=future)
+    options = BuildOptions(build_time=build_time_micros() if build_time is None else build_time, drafts=drafts,
+                           future=future)
     say("planning the site")
     plan = plan_site_files(site_dir, options, int(max_embed_mb * 1_000_000))
     report.diagnostics = plan.diagnostics

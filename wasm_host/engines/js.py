@@ -117,8 +117,12 @@ def transpile(component: Path, out: Path, log: Log | None = None) -> float:
         # An ES module folder of its own, whatever the enclosing package.json says.
         (tmp / "package.json").write_text('{"type": "module"}\n')
         if out.exists():
-            shutil.rmtree(out)
-        os.replace(tmp, out)
+            shutil.rmtree(out, ignore_errors=True)
+        try:
+            os.replace(tmp, out)
+        except OSError:  # another process (a server worker) put its copy there first: use that one
+            if not (out / f"{ENTRY}.js").is_file():
+                raise
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
