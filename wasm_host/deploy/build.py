@@ -28,7 +28,7 @@ from typing import Callable
 from urllib.parse import unquote
 
 from renderer import BuildOptions, Diagnostic, OutputFile, SiteResult, finalize, routing
-from renderer.diagnostics import megabytes, warning
+from renderer.diagnostics import error, megabytes, warning
 
 from ..engines import NativeRenderer
 from ..engines.component import CORE_DIR, stage_core
@@ -100,15 +100,20 @@ def plan_site_files(site_dir: Path, options: BuildOptions, max_embed: int) -> Si
     embedded: dict[str, tuple[str, str, float, bytes]] = {}
     skipped: list[str] = []
     for rel, path in static:
-        st = path.stat()
+        try:
+            st = path.stat()
+            if st.st_size <= max_embed:
+                data = path.read_bytes()
+        except OSError as exc:
+            diagnostics.append(error(f"static/{rel}", 0, f"cannot read: {exc.strerror}; not in the component"))
+            continue
         if st.st_size > max_embed:
             skipped.append(rel)
             diagnostics.append(warning(f"static/{rel}", 0, f"{megabytes(st.st_size)} MB, over the "
                                        f"{max_embed / 1e6:g} MB embedding limit: not in the component "
                                        f"(listed in {NOT_EMBEDDED} for your file server)"))
             continue
-        embedded[rel] = (content_type(rel), routing.file_etag(st.st_mtime_ns, st.st_size), st.st_mtime,
-                         path.read_bytes())
+        embedded[rel] = (content_type(rel), routing.file_etag(st.st_mtime_ns, st.st_size), st.st_mtime, data)
     return SitePlan(site.config_text, [(s.path, s.data) for s in site.sources], dict(site.templates), site.tzif,
                     options, unquote(config.base_path), {f.path: content_type(f.path) for f in files}, embedded,
                     skipped, sum(1 for j in plan.jobs if j.kind == "post"), diagnostics)
