@@ -9,6 +9,7 @@ and every result must equal the native engine's, byte for byte.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -39,6 +40,8 @@ def test_the_export_is_one_entry_module_with_types_and_core_modules(exported):
     assert (exported / "wasmblog.js").is_file()
     assert any(p.suffix == ".wasm" for p in exported.iterdir())
     types = (exported / "wasmblog.d.ts").read_text()
+    for ref in re.findall(r"from '\./([^']+)\.js'", types):  # every module the types name is there
+        assert (exported / f"{ref}.d.ts").is_file(), ref
     for name in ("renderMarkdown", "parsePosts", "planSite", "renderPages", "renderSite"):
         assert f"export function {name}(" in types, name
     assert "tocMinLevel" in types and "rawHtml" in types  # MarkdownOptions' fields in camelCase

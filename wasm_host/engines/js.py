@@ -99,7 +99,7 @@ class JsExport:
 
     @property
     def size(self) -> int:
-        return sum(p.stat().st_size for p in self.path.iterdir() if p.is_file())
+        return sum(p.stat().st_size for p in self.path.rglob("*") if p.is_file())
 
 
 def transpile(component: Path, out: Path, log: Log | None = None) -> float:
@@ -148,7 +148,9 @@ def export_js(out: Path, cache_dir: str | os.PathLike[str] | None = None, log: L
     cached = ensure_js(cache_dir, log)
     out.mkdir(parents=True, exist_ok=True)
     for item in cached.path.iterdir():
-        if item.is_file():
+        if item.is_dir():  # interfaces/: the .d.ts of the exported interfaces
+            shutil.copytree(item, out / item.name, dirs_exist_ok=True)
+        else:
             shutil.copyfile(item, out / item.name)
     return JsExport(out, cached.built, cached.seconds)
 
