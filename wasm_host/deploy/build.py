@@ -102,16 +102,18 @@ def plan_site_files(site_dir: Path, options: BuildOptions, max_embed: int) -> Si
     embedded: dict[str, tuple[str, str, float, bytes]] = {}
     skipped: list[str] = []
     for rel, path in static:
+        # A static file, or a page bundle's file (it is served the same way): named as the user knows it.
+        where = f"static/{rel}" if path.is_relative_to(site.root / "static") else path.relative_to(site.root).as_posix()
         try:
             st = path.stat()
             if st.st_size <= max_embed:
                 data = path.read_bytes()
         except OSError as exc:
-            diagnostics.append(error(f"static/{rel}", 0, f"cannot read: {exc.strerror}; not in the component"))
+            diagnostics.append(error(where, 0, f"cannot read: {exc.strerror}; not in the component"))
             continue
         if st.st_size > max_embed:
             skipped.append(rel)
-            diagnostics.append(warning(f"static/{rel}", 0, f"{megabytes(st.st_size)} MB, over the "
+            diagnostics.append(warning(where, 0, f"{megabytes(st.st_size)} MB, over the "
                                        f"{max_embed / 1e6:g} MB embedding limit: not in the component "
                                        f"(listed in {NOT_EMBEDDED} for your file server)"))
             continue
