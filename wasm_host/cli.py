@@ -179,6 +179,42 @@ def build_command(site: str, out: str, engine: str, drafts: bool, future: bool, 
     sys.exit(1 if report.errors else 0)
 
 
+@main.group("import")
+def import_group() -> None:
+    """Bring a site made with another tool into wasmblog's layout."""
+
+
+@import_group.command("hugo")
+@click.argument("src", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON report on stdout.")
+def import_hugo_command(src: Path, dest: Path, as_json: bool) -> None:
+    """Copy the Hugo site in SRC into DEST (new or empty) in wasmblog's own layout.
+
+    \b
+    Not needed to build a Hugo site: `wasmblog build SRC` reads it as it is.
+    This is for moving: posts/, pages/, _index.md intros, bundles with their
+    files, static/, and a site.toml made from the Hugo configuration.
+    SRC is not changed. Hugo templates (layouts/, themes/) are not imported.
+    """
+    from .site.importer import ImportError_, import_hugo
+
+    try:
+        report = import_hugo(src, dest)
+    except ImportError_ as exc:
+        raise click.ClickException(str(exc)) from None
+    prefix = display_prefix(str(src))
+    if as_json:
+        click.echo(json.dumps({"posts": report.posts, "pages": report.pages, "intros": report.intros,
+                               "files": report.files, "diagnostics": [d.format(prefix) for d in report.diagnostics]},
+                              indent=2))
+        return
+    for d in report.diagnostics:
+        click.echo(d.format(prefix), err=True)
+    click.echo(f"Imported {report.posts} posts, {report.pages} pages, {report.intros} intros and {report.files} "
+               f"files into {dest}; build it with: wasmblog build {dest}", err=True)
+
+
 @main.group("component")
 def component_group() -> None:
     """Build and inspect the WebAssembly component (cached; rebuilt when its inputs change)."""

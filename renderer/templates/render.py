@@ -17,13 +17,13 @@ from typing import Any, Mapping, Sequence
 import jinja2
 from markupsafe import Markup
 
-from .. import highlight
+from .. import highlight, slugs
 from ..config import SiteConfig
 from ..diagnostics import Diagnostic, describe_exception, error, megabytes
 from ..model import OutputFile, PageJob, PageKind, Post, SiteResult, SitemapLink
 from ..values import SURROGATE
 from .theme import TEMPLATE_FOR_KIND, Theme, compiled_theme
-from .views import TAXONOMY_TITLES, PageView, Urls, Views, pager, term_view
+from .views import PageView, Urls, Views, pager, section_title, taxonomy_title, term_view
 
 # Characters XML 1.0 forbids even when escaped; dropped from feeds and sitemaps.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -52,39 +52,50 @@ def _context(job: PageJob, posts: Mapping[str, Post], config: SiteConfig, views:
     """What the template of ``job`` sees (listed in :mod:`.theme`)."""
     urls = views.urls
     kind = PageKind(job.kind).value  # a plain string, as templates always saw it
+    views.refs.update((link.name, link.url) for link in job.refs)
     ctx: dict[str, Any] = {
         "site": views.site,
         "relurl": urls.rel,
         "absurl": urls.abs,
         "kind": kind,
     }
-    if job.kind == PageKind.POST:
+    if job.kind in (PageKind.POST, PageKind.PAGE):
         post = posts[job.posts[0]]
         older = views.link(posts[job.prev]) if job.prev in posts else None
         newer = views.link(posts[job.next]) if job.next in posts else None
         ctx["page"] = dataclasses.replace(views.post(post), older=older, newer=newer)
         return ctx
     listed = [views.post(posts[s]) for s in job.posts if s in posts]
+    intro = views.post(posts[job.intro]) if job.intro in posts else None
     title = config.title
     prefix = ""
     if job.kind in (PageKind.TERM, PageKind.FEED) and job.term:
-        term = term_view(job.taxonomy, job.term, job.term_slug, len(job.posts), urls)
+        term = term_view(job.taxonomy, job.term, job.term_slug, len(job.posts), urls, config)
         ctx["term"] = term
         title = f"{term.taxonomy_singular}: {job.term}"
         prefix = f"{job.taxonomy}/{job.term_slug}/"
     elif job.kind == PageKind.TAXONOMY:
-        title = TAXONOMY_TITLES.get(job.taxonomy, job.taxonomy)
-        ctx["terms"] = [term_view(job.taxonomy, t.name, t.slug, t.count, urls) for t in job.terms]
+        title = taxonomy_title(job.taxonomy)
+        ctx["terms"] = [term_view(job.taxonomy, t.name, t.slug, t.count, urls, config) for t in job.terms]
         ctx["taxonomy"] = job.taxonomy
     elif job.kind == PageKind.NOTFOUND:
         title = "Page not found"
+    elif job.kind == PageKind.LIST and job.section:
+        title = section_title(job.section)
+        prefix = slugs.slugify(job.section) + "/"  # as the plan made it
+    if intro is not None and job.kind != PageKind.FEED:
+        title = intro.title
     if job.kind in (PageKind.LIST, PageKind.TERM):
         ctx["pager"] = pager(job, prefix, urls)
         if job.number > 1:
             title = f"{title} (page {job.number})"
     ctx["posts"] = listed
+    show_intro = intro is not None and job.kind != PageKind.FEED and job.number == 1
     ctx["page"] = PageView(kind=kind, title=title, url=urls.rel(job.url), permalink=urls.abs(job.url),
-                           description=config.description)
+                           description=(intro.description if intro is not None and intro.description
+                                        else config.description),
+                           content=intro.content if show_intro else Markup(""), section=job.section,
+                           params=intro.params if intro is not None else {})
     if job.kind == PageKind.FEED:
         ctx["lastmod"] = views.date(job.lastmod) if job.lastmod else None
         if urls.root:  # feed readers resolve links against the feed: make them absolute

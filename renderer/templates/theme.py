@@ -42,6 +42,7 @@ TEMPLATE_FOR_KIND: dict[PageKind, str] = {
     PageKind.ALIAS: "alias.html",
     PageKind.CSS: "style.css",
     PageKind.ROBOTS: "robots.txt",
+    PageKind.PAGE: "page.html",
 }
 
 

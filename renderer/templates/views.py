@@ -8,7 +8,7 @@ per render call however many pages list it.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from markupsafe import Markup
@@ -16,10 +16,30 @@ from markupsafe import Markup
 from .. import slugs
 from ..config import SiteConfig
 from ..dates import DateInfo
-from ..model import Link, PageJob, PageKind, Post
+from ..model import Link, PageJob, Post
+from ..plan import post_terms
+from ..refs import UNRESOLVED, resolve_refs
 
 TAXONOMY_TITLES = {"tags": "Tags", "categories": "Categories"}
 TAXONOMY_SINGULAR = {"tags": "Tag", "categories": "Category"}
+
+
+def taxonomy_title(plural: str) -> str:
+    """How a taxonomy is named on its pages: "Tags", "Series"."""
+    return TAXONOMY_TITLES.get(plural) or plural[:1].upper() + plural[1:]
+
+
+def taxonomy_singular(config: SiteConfig, plural: str) -> str:
+    """One term's kind: "Tag", "Series"."""
+    if plural in TAXONOMY_SINGULAR:
+        return TAXONOMY_SINGULAR[plural]
+    singular = next((t.singular for t in config.taxonomies if t.plural == plural), plural)
+    return singular[:1].upper() + singular[1:]
+
+
+def section_title(section: str) -> str:
+    """A section list's title when its _index.md gives none: "Posts", "Blog"."""
+    return section[:1].upper() + section[1:]
 
 
 @dataclass(frozen=True)
@@ -38,6 +58,8 @@ class SiteView:
     feed_url: str
     feed_full_content: bool
     generator: str = "wasmblog"
+    taxonomies: list[Link] = field(default_factory=list)  # each taxonomy's page: name "Tags", url
+    copyright: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,8 +87,8 @@ class PostView:
     description: str
     url: str
     permalink: str
-    date: DateInfo
-    lastmod: DateInfo
+    date: DateInfo | None  # None: a page without a date
+    lastmod: DateInfo | None
     draft: bool
     tags: list[Link]
     categories: list[Link]
@@ -83,6 +105,10 @@ class PostView:
     params: dict[str, Any]
     older: "PostLink | None" = None
     newer: "PostLink | None" = None
+    section: str = ""
+    author: str = ""
+    weight: int = 0
+    taxonomies: dict[str, list[Link]] = field(default_factory=dict)  # every taxonomy's terms, tags included
 
 
 @dataclass(frozen=True)
@@ -103,6 +129,9 @@ class PageView:
     url: str
     permalink: str
     description: str = ""
+    content: Markup = Markup("")  # a list's intro, from its _index.md
+    section: str = ""
+    params: dict[str, Any] = field(default_factory=dict)  # the intro's front matter
 
 
 @dataclass(frozen=True)
@@ -144,6 +173,8 @@ def _site_view(config: SiteConfig, urls: Urls) -> SiteView:
         root=urls.abs(""), menu=[Link(m.name, urls.rel(m.url)) for m in config.menu],
         params=config.params, feed_url=urls.rel("index.xml"),
         feed_full_content=config.feed_full_content,
+        taxonomies=[Link(taxonomy_title(t.plural), urls.rel(f"{t.plural}/")) for t in config.taxonomies],
+        copyright=config.copyright,
     )
 
 
@@ -161,41 +192,63 @@ class Views:
 
     def __init__(self, config: SiteConfig, urls: Urls) -> None:
         self.urls = urls
+        self.config = config
         self.site = _site_view(config, urls)
         self._posts: dict[str, PostView] = {}
         self._dates: dict[str, DateInfo] = {}
+        self.refs: dict[str, str] = {}  # ref/relref target -> site-relative URL (from the jobs)
 
-    def date(self, iso: str) -> DateInfo:
+    def _ref_url(self, target: str, absolute: bool) -> str:
+        url = self.refs.get(target, UNRESOLVED)
+        if url == UNRESOLVED:
+            return url
+        path, _, anchor = url.partition("#")
+        full = self.urls.abs(path) if absolute else self.urls.rel(path)
+        return full + ("#" + slugs.url_quote(anchor) if anchor else "")
+
+    def html(self, text: str) -> str:
+        """A post's HTML with its ref/relref links resolved."""
+        return resolve_refs(text, self._ref_url)
+
+    def date(self, iso: str) -> DateInfo | None:  # type: ignore[return]
+        if not iso:
+            return None
         info = self._dates.get(iso)
         if info is None:
             info = self._dates[iso] = DateInfo.from_iso(iso)
         return info
 
     def link(self, post: Post) -> PostLink:
-        return PostLink(post.title, self.urls.rel(post.url_path), self.date(post.date))
+        return PostLink(post.title, self.urls.rel(post.url_path), self.date(post.date))  # type: ignore[arg-type]
 
     def post(self, post: Post) -> PostView:
         view = self._posts.get(post.source)
         if view is None:
             urls = self.urls
+            content_html, summary_html = self.html(post.content_html), self.html(post.summary_html)
+            taxonomies = {t.plural: _terms_links(post_terms(post, t.plural), t.plural, urls)
+                          for t in self.config.taxonomies}
             view = self._posts[post.source] = PostView(
-                kind=PageKind.POST.value, source=post.source, slug=post.slug, title=post.title,
+                kind=post.kind, source=post.source, slug=post.slug, title=post.title,
                 description=post.description, url=urls.rel(post.url_path), permalink=urls.abs(post.url_path),
                 date=self.date(post.date), lastmod=self.date(post.lastmod), draft=post.draft,
-                tags=_terms_links(post.tags, "tags", urls),
-                categories=_terms_links(post.categories, "categories", urls),
+                tags=taxonomies.get("tags") or [], categories=taxonomies.get("categories") or [],
                 preview=urls.rel(post.preview) if post.preview.startswith("/") else post.preview,
-                summary=Markup(post.summary_html), content=Markup(post.content_html), toc=Markup(post.toc_html),
-                summary_html=post.summary_html, content_html=post.content_html, toc_count=post.toc_count,
+                summary=Markup(summary_html), content=Markup(content_html), toc=Markup(post.toc_html),
+                summary_html=summary_html, content_html=content_html, toc_count=post.toc_count,
                 truncated=post.truncated, word_count=post.word_count, reading_time=post.reading_time,
-                params=json.loads(post.params_json),
+                params=json.loads(post.params_json), section=post.section, author=post.author,
+                weight=post.weight, taxonomies=taxonomies,
             )
         return view
 
 
-def term_view(taxonomy: str, name: str, slug: str, count: int, urls: Urls) -> TermView:
-    return TermView(name=name, slug=slug, taxonomy=taxonomy, taxonomy_title=TAXONOMY_TITLES.get(taxonomy, taxonomy),
-                    taxonomy_singular=TAXONOMY_SINGULAR.get(taxonomy, taxonomy),
+def term_view(taxonomy: str, name: str, slug: str, count: int, urls: Urls,
+              config: SiteConfig | None = None) -> TermView:
+    singular = taxonomy_singular(config, taxonomy) if config is not None else \
+        TAXONOMY_SINGULAR.get(taxonomy, taxonomy)
+    return TermView(name=name, slug=slug, taxonomy=taxonomy, taxonomy_title=taxonomy_title(taxonomy),
+                    taxonomy_singular=singular,
                     url=urls.rel(f"{taxonomy}/{slug}/"), feed_url=urls.rel(f"{taxonomy}/{slug}/index.xml"),
                     count=count)
 

@@ -28,7 +28,7 @@ from wasm_host.deploy import exports, imports, outside_proxy, proxy_imports
 from wasm_host.deploy.build import GUEST_DIR, plan_site_files, write_site_data
 from wasm_host.engines import make_renderer
 from wasm_host.serve import ServeOptions, ServerThread
-from wasm_host.site import build
+from wasm_host.site import build, load_site
 from wasm_host.site.mime import content_type
 from renderer import BuildOptions
 
@@ -170,7 +170,9 @@ def test_spin_manifest_routes_every_path_to_the_component(deployed):
 def test_every_static_file_of_the_sample_site_is_embedded(sample, deployed):
     out, report = deployed
     assert report["not_embedded"] == [] and not (out / "static-not-embedded.txt").exists()
-    assert report["static_embedded"] == sum(1 for p in (sample / "static").rglob("*") if p.is_file())
+    bundled = len(load_site(sample).resources)  # a page bundle's files are embedded like static/'s
+    assert bundled == 1
+    assert report["static_embedded"] == sum(1 for p in (sample / "static").rglob("*") if p.is_file()) + bundled
     assert report["diagnostics"] == []
 
 
@@ -217,6 +219,10 @@ def test_static_files_over_the_embedding_limit_are_listed_not_embedded(sample):
     plan = plan_site_files(sample, BuildOptions(build_time=BUILD_TIME), 1_000)
     sizes = {p.relative_to(sample / "static").as_posix(): p.stat().st_size
              for p in (sample / "static").rglob("*") if p.is_file()}
+    bundled = sample / "posts/2023/ling-remembered/ling-boot.png"  # a page bundle's image, served like static/
+    sizes["posts/ling-remembered/ling-boot.png"] = bundled.stat().st_size
     assert sorted(plan.not_embedded) == sorted(p for p, size in sizes.items() if size > 1_000)
     assert set(plan.static) == {p for p, size in sizes.items() if size <= 1_000}
-    assert {d.path for d in plan.diagnostics} >= {f"static/{p}" for p in plan.not_embedded}
+    assert {d.path for d in plan.diagnostics} >= {f"static/{p}" for p in plan.not_embedded
+                                                  if not p.startswith("posts/")}
+    assert "posts/2023/ling-remembered/ling-boot.png" in {d.path for d in plan.diagnostics}

@@ -52,18 +52,19 @@ def test_the_sample_site_renders_under_node_byte_identically_to_native(exported)
     native = make_renderer("native")
     site = load_site(SAMPLE_SITE)
     config, options = site.config, BuildOptions(build_time=BUILD_TIME)
-    parsed = native.parse_posts(site.sources, config, site.tzif)
+    parsed = native.parse_posts(site.sources, config, site.tzif, site.shortcodes)
     plan = native.plan_site(parsed.posts, config, options)
     rendered = native.render_pages(plan.jobs, parsed.posts, config, site.templates)
     texts = [s.data.decode("utf-8") for s in site.sources]
     bodies = [text.partition(f"\n{text[:3]}\n")[2] for text in texts]  # after the ---/+++ front matter
     assert all(bodies)
     markdown = [(body, js_value(MarkdownOptions())) for body in bodies]
-    markdown += [(body, js_value(MarkdownOptions(raw_html=True, base_path="/blog/", highlight=False)))
+    markdown += [(body, js_value(MarkdownOptions(raw_html="allow", base_path="/blog/", highlight=False)))
                  for body in bodies[:3]]
     payload = {
         "sources": js_value(site.sources), "config": js_value(config), "tzif": js_value(site.tzif),
         "options": js_value(options), "templates": [{"name": n, "source": s} for n, s in site.templates.items()],
+        "shortcodes": [{"name": n, "source": s} for n, s in site.shortcodes.items()],
         "markdown": markdown,
     }
     got = node_json(HERE / "js_render.mjs", str(exported / "wasmblog.js"), payload=payload)

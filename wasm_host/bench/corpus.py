@@ -119,7 +119,7 @@ def site_toml(base_url: str = BASE_URL) -> str:
     return (f'title = "{SITE_TITLE}"\nbase_url = "{base_url}"\nauthor = "{SITE_AUTHOR}"\n'
             f'description = "{SITE_DESCRIPTION}"\nlanguage = "en"\ntimezone = "UTC"\n'
             "page_size = 10\nsummary_words = 70\n\n[feed]\nlimit = 20\nfull_content = false\n\n"
-            "[markdown]\nhighlight = true\nraw_html = false\n")
+            "[markdown]\nhighlight = true\nraw_html = \"escape\"\n")
 
 
 def png(width: int, height: int, tint: tuple[int, int, int]) -> bytes:

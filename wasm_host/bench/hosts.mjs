@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 
-const BIG = new Set(['timestamp', 'buildTime']);
+const BIG = new Set(['timestamp', 'buildTime', 'weight', 'expiry', 'publish']);  // the WIT's s64 fields
 const revive = (value) => {
   if (Array.isArray(value)) return value.map(revive);
   if (value && typeof value === 'object') {

@@ -50,7 +50,7 @@ CONCURRENCY = 8
 def _page(site_dir: Path) -> tuple[Any, renderer.PageJob, list[renderer.Post], str]:
     """The site (read), its newest post page's job, the posts it needs, and the native bytes."""
     site = load_site(site_dir)
-    parsed = renderer.parse_posts(site.sources, site.config, site.tzif)
+    parsed = renderer.parse_posts(site.sources, site.config, site.tzif, site.shortcodes)
     plan = renderer.plan_site(parsed.posts, site.config, renderer.BuildOptions(BUILD_TIME))
     job = next(j for j in plan.jobs if j.kind == "post")
     posts = renderer.job_posts([job], {p.source: p for p in parsed.posts})

@@ -76,7 +76,7 @@ class SitePlan:
     """What the component will serve, as the host planned it."""
 
     config_text: str
-    sources: list[tuple[str, bytes]]
+    sources: list[tuple[str, bytes, tuple[str, ...]]]  # path, bytes, a bundle's files
     templates: dict[str, str]
     tzif: bytes
     options: BuildOptions
@@ -93,28 +93,33 @@ def plan_site_files(site_dir: Path, options: BuildOptions, max_embed: int) -> Si
     site = load_site(site_dir)
     config = site.config
     engine = NativeRenderer(timeout=config.limits.render_timeout, memory_mb=config.limits.memory_mb)
-    posts, diags = parse_sources(engine, site.sources, config, site.tzif)
+    posts, diags = parse_sources(engine, site.sources, config, site.tzif, shortcodes=site.shortcodes)
     plan = engine.plan_site(plan_input(posts), config, options)
-    files, static, out_diags = output_files(site, SiteResult([OutputFile(j.path, "") for j in plan.jobs], []))
+    # Bundle files (plan.copies) come back with the static files: embedded and served the same way.
+    files, static, out_diags = output_files(site, SiteResult([OutputFile(j.path, "") for j in plan.jobs], [],
+                                                             plan.copies))
     diagnostics = finalize([*site.diagnostics, *site.config_diagnostics, *diags, *plan.diagnostics, *out_diags])
     embedded: dict[str, tuple[str, str, float, bytes]] = {}
     skipped: list[str] = []
     for rel, path in static:
+        # A static file, or a page bundle's file (it is served the same way): named as the user knows it.
+        where = f"static/{rel}" if path.is_relative_to(site.root / "static") else path.relative_to(site.root).as_posix()
         try:
             st = path.stat()
             if st.st_size <= max_embed:
                 data = path.read_bytes()
         except OSError as exc:
-            diagnostics.append(error(f"static/{rel}", 0, f"cannot read: {exc.strerror}; not in the component"))
+            diagnostics.append(error(where, 0, f"cannot read: {exc.strerror}; not in the component"))
             continue
         if st.st_size > max_embed:
             skipped.append(rel)
-            diagnostics.append(warning(f"static/{rel}", 0, f"{megabytes(st.st_size)} MB, over the "
+            diagnostics.append(warning(where, 0, f"{megabytes(st.st_size)} MB, over the "
                                        f"{max_embed / 1e6:g} MB embedding limit: not in the component "
                                        f"(listed in {NOT_EMBEDDED} for your file server)"))
             continue
         embedded[rel] = (content_type(rel), routing.file_etag(st.st_mtime_ns, st.st_size), st.st_mtime, data)
-    return SitePlan(site.config_text, [(s.path, s.data) for s in site.sources], dict(site.templates), site.tzif,
+    return SitePlan(site.config_text, [(s.path, s.data, s.resources) for s in site.sources], dict(site.templates),
+                    site.tzif,
                     options, unquote(config.base_path), {f.path: content_type(f.path) for f in files}, embedded,
                     skipped, sum(1 for j in plan.jobs if j.kind == "post"), diagnostics)
 
@@ -131,8 +136,8 @@ def write_site_data(plan: SitePlan, path: Path) -> None:
         fh.write(f"TEMPLATES = {plan.templates!r}\n")
         fh.write(f"PAGES = {plan.pages!r}\n")
         fh.write("SOURCES = [\n")
-        for src, data in plan.sources:
-            fh.write(f"    ({src!r}, {data!r}),\n")
+        for src, data, resources in plan.sources:
+            fh.write(f"    ({src!r}, {data!r}, {resources!r}),\n")
         fh.write("]\nSTATIC = {\n")
         for rel, entry in plan.static.items():
             fh.write(f"    {rel!r}: {entry!r},\n")

@@ -50,6 +50,7 @@ BUNDLED = {
     "yaml": "PyYAML",
     "frontmatter": "python-frontmatter",
     "tomli": "tomli",
+    "justhtml": "justhtml",  # the raw-HTML sanitizer (renderer.sanitize)
 }
 GUEST_FILES = ("app.py", "warmup.py", "collect.py")
 WARMUP_ZONE = "Europe/Berlin"

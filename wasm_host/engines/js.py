@@ -164,7 +164,8 @@ def camel(name: str) -> str:
 def js_value(value: Any) -> Any:
     """A core value as the JS export takes and gives it, ready for JSON: records as objects with
     camelCase fields, enums as their WIT case names, bytes as latin-1 strings (as the WIT carries
-    them). The WIT's ``s64`` fields (``buildTime``, ``timestamp``) are BigInts in JS: JSON carries
+    them). The WIT's ``s64`` fields (``buildTime``, ``timestamp``, a post's ``weight``, ``expiry`` and
+    ``publish``) are BigInts in JS: JSON carries
     them as numbers (microseconds fit in 2^53), and the JS side converts."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {camel(f.name): js_value(getattr(value, f.name)) for f in dataclasses.fields(value)}

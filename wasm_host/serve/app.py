@@ -201,7 +201,7 @@ class ServeApp:
                      out: "_Outcome", head: bool, status: int) -> None:
         entry = snap.lookup(target)
         if isinstance(entry, StaticFile):
-            await self._static_file(snap, target, headers, send, out, head, status)
+            await self._static_file(snap, target, headers, send, out, head, status, entry)
             return
         if entry is None:  # only the 404 page can be missing here (a custom 404.html that failed)
             await self._plain(send, out, 404, "not found", head)
@@ -253,10 +253,15 @@ class ServeApp:
         await self._send(send, out, status, ctype, body, head, extra + [_NO_CACHE])
 
     async def _static_file(self, snap: Snapshot, target: str, headers: Mapping[str, str], send: Send,
-                           out: "_Outcome", head: bool, status: int) -> None:
-        opened = open_static(snap.static_root, target)
+                           out: "_Outcome", head: bool, status: int, entry: StaticFile | None = None) -> None:
+        bundled = entry is not None and entry.root is not None
+        if bundled:  # a page bundle's file, from the site folder (never outside it)
+            opened = open_static(entry.root, entry.rel)  # type: ignore[union-attr, arg-type]
+        else:
+            opened = open_static(snap.static_root, target)
         if opened is None:
-            self.log(f"wasmblog: refused static/{target}: not a regular file inside static/ any more")
+            where = entry.rel if bundled else f"static/{target}"  # type: ignore[union-attr]
+            self.log(f"wasmblog: refused {where}: not a regular file inside the site any more")
             if status == 404:
                 await self._plain(send, out, 404, "not found", head)
             else:

@@ -133,9 +133,13 @@ class Editor:
         if isinstance(snap, PlannedSnapshot):
             posts = list(snap.posts.values())
         else:
-            posts = self.host.engine.parse_posts(snap.site.sources, snap.config, snap.site.tzif).posts
+            posts = self.host.engine.parse_posts(snap.site.sources, snap.config, snap.site.tzif,
+                                                 snap.site.shortcodes).posts
+        source = next((s for s in snap.site.sources if s.path == post), None)
         return {"post": post, "posts": js_value(posts), "config": js_value(snap.config),
                 "templates": [{"name": n, "source": s} for n, s in sorted(snap.site.templates.items())],
+                "shortcodes": [{"name": n, "source": s} for n, s in sorted(snap.site.shortcodes.items())],
+                "resources": list(source.resources) if source is not None else [],
                 "tzif": js_value(snap.site.tzif), "options": js_value(snap.options)}
 
     async def _js_file(self, scope: dict[str, Any], send: Send, name: str) -> int:

@@ -24,6 +24,7 @@ import renderer
 from renderer import routing
 from renderer.diagnostics import describe_exception
 from renderer.routing import HTML, NO_CACHE, NO_STORE, PLAIN
+from renderer.site import shortcode_templates
 
 Headers = list[tuple[bytes, bytes]]
 
@@ -67,8 +68,8 @@ class DeployedSite:
         build stops (the two would disagree about the site).
         """
         config = renderer.load_config(data.CONFIG)[0]
-        sources = [renderer.Source(path, body) for path, body in data.SOURCES]
-        parsed = renderer.parse_posts(sources, config, data.TZIF)
+        sources = [renderer.Source(path, body, tuple(resources)) for path, body, resources in data.SOURCES]
+        parsed = renderer.parse_posts(sources, config, data.TZIF, shortcode_templates(data.TEMPLATES))
         options = renderer.BuildOptions(*data.OPTIONS)
         plan = renderer.plan_site([p.without_body() for p in parsed.posts], config, options)
         pages = {job.path: job for job in plan.jobs if job.path in data.PAGES}

@@ -7,7 +7,7 @@ const PREFIX = '/__wasmblog/';
 let wasmblog = null;
 let site = null;
 
-const BIG = new Set(['timestamp', 'buildTime']); // the WIT's s64 fields: BigInts in JS
+const BIG = new Set(['timestamp', 'buildTime', 'weight', 'expiry', 'publish']); // the WIT's s64 fields: BigInts in JS
 
 function revive(value) {
   if (Array.isArray(value)) return value.map(revive);
@@ -37,7 +37,8 @@ function plain(diagnostic) {
 
 function render(text) {
   const post = site.post;
-  const parsed = wasmblog.parsePosts([{ path: post, data: latin1(text) }], site.config, site.tzif);
+  const source = { path: post, data: latin1(text), resources: site.resources };
+  const parsed = wasmblog.parsePosts([source], site.config, site.tzif, site.shortcodes);
   const diagnostics = parsed.diagnostics.map(plain);
   if (parsed.posts.length === 0) return { html: null, diagnostics, note: 'the post has errors: no page' };
   const mine = parsed.posts[0];
