@@ -15,7 +15,10 @@ from urllib.parse import urlsplit
 import tomli
 
 from .diagnostics import Diagnostic, error, warning
-from .model import Link
+from .model import Link, Taxonomy
+from .sanitize import DEFAULT_MODE, RAW_HTML_MODES, raw_html_mode
+from .slugs import slugify
+from .urls import RESERVED_PATHS, permalink_problem
 from .values import TIMEZONE_NAME, jsonable, toml_error, toml_key_line, type_name
 
 CONFIG_PATH = "site.toml"
@@ -33,6 +36,10 @@ class Limits:
     max_nesting: int = 32  # blockquote/list nesting depth in Markdown
 
 
+DEFAULT_TAXONOMIES = (Taxonomy("tag", "tags"), Taxonomy("category", "categories"))
+LAYOUTS = ("wasmblog", "hugo")
+
+
 @dataclass(frozen=True)
 class SiteConfig:
     title: str = "A wasmblog site"
@@ -46,7 +53,7 @@ class SiteConfig:
     words_per_minute: int = 200
     feed_limit: int = 20
     feed_full_content: bool = False
-    raw_html: bool = False
+    raw_html: str = DEFAULT_MODE  # sanitize | escape | omit | allow (renderer.sanitize)
     highlight: bool = True
     highlight_style: str = "friendly"
     highlight_style_dark: str = "monokai"
@@ -55,6 +62,12 @@ class SiteConfig:
     menu: tuple[Link, ...] = ()
     params_json: str = "{}"
     limits: Limits = field(default_factory=Limits)
+    taxonomies: tuple[Taxonomy, ...] = DEFAULT_TAXONOMIES
+    permalinks: tuple[Link, ...] = ()  # section (name) -> URL pattern such as /:year/:month/:slug/
+    main_sections: tuple[str, ...] = ()  # sections listed on the home page and its feed; () = all
+    copyright: str = ""
+    layout: str = "wasmblog"  # wasmblog (posts/, pages/) | hugo (content/SECTION/...)
+    content_dir: str = ""  # where content files are, relative to the site ("content" for Hugo)
     feed_formats: tuple[str, ...] = FEED_FORMATS  # [feed] formats: which feeds to write
     search_enabled: bool = True  # [search] enabled: the search page and its index
 
@@ -81,6 +94,7 @@ class SiteConfig:
 
 # key in site.toml -> (attribute, expected type(s), section)
 _TOP = {
+    "copyright": str,
     "title": str,
     "base_url": str,
     "author": str,
@@ -93,10 +107,10 @@ _TOP = {
 }
 _SECTIONS: dict[str, dict[str, tuple[str, type]]] = {
     "feed": {"limit": ("feed_limit", int), "full_content": ("feed_full_content", bool),
-             "formats": ("feed_formats", list)},
+             "formats": ("feed_formats", tuple)},
     "search": {"enabled": ("search_enabled", bool)},
     "markdown": {
-        "raw_html": ("raw_html", bool),
+        "raw_html": ("raw_html", str),
         "highlight": ("highlight", bool),
         "highlight_style": ("highlight_style", str),
         "highlight_style_dark": ("highlight_style_dark", str),
@@ -127,8 +141,7 @@ def _type_ok(value: Any, expected: type) -> bool:
     return isinstance(value, expected)
 
 
-_TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", float: "a number",
-               list: f"a list such as {list(FEED_FORMATS)!r}".replace("'", '"')}
+_TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", float: "a number"}
 
 
 def parse_config(text: str) -> tuple[SiteConfig, list[Diagnostic]]:
@@ -148,6 +161,10 @@ def parse_config(text: str) -> tuple[SiteConfig, list[Diagnostic]]:
     values: dict[str, Any] = {}
 
     def take(key: str, value: Any, attr: str, expected: type, shown: str) -> None:
+        special = _PROCESSORS.get(shown)
+        if special is not None:
+            special(value, toml_key_line(text, key), values, diags)
+            return
         if _type_ok(value, expected):
             values[attr] = value
         else:
@@ -185,19 +202,131 @@ def parse_config(text: str) -> tuple[SiteConfig, list[Diagnostic]]:
             items = _parse_menu(value, text, diags)
             if items is not None:
                 values["menu"] = items
+        elif key in _TABLES:
+            _TABLES[key](value, toml_key_line(text, key) or _table_line(text, key), values, diags)
         elif key == "params":
             if isinstance(value, dict):
                 values["params_json"] = json.dumps(jsonable(value), ensure_ascii=False, sort_keys=False)
             else:
                 diags.append(error(CONFIG_PATH, toml_key_line(text, key), "'params' must be a table"))
         else:
-            known = ", ".join([*_TOP, *_SECTIONS, "limits", "menu", "params"])
+            known = ", ".join([*_TOP, *_SECTIONS, *_TABLES, "limits", "menu", "params"])
             diags.append(warning(CONFIG_PATH, toml_key_line(text, key), f"unknown key '{key}' (known: {known})"))
 
     config = replace(SiteConfig(), **values)
     if limits:
         config = replace(config, limits=replace(Limits(), **limits))
     return _validate(config, text, diags), diags
+
+
+def _raw_html(value: Any, line: int, values: dict[str, Any], diags: list[Diagnostic]) -> None:
+    """``[markdown] raw_html``: a mode; true/false (the old spelling) still work, with a warning."""
+    try:
+        mode, legacy = raw_html_mode(value)
+    except ValueError:
+        diags.append(error(CONFIG_PATH, line, f"'markdown.raw_html' must be one of "
+                                              f"{', '.join(repr(m) for m in RAW_HTML_MODES)}, not {value!r}; "
+                                              f"using {DEFAULT_MODE!r}"))
+        return
+    if legacy:
+        diags.append(warning(CONFIG_PATH, line, f"'raw_html = {str(value).lower()}' is deprecated: write "
+                                                f"raw_html = \"{mode}\""))
+    values["raw_html"] = mode
+
+
+def _table_line(text: str, key: str) -> int:
+    table = text.find(f"[{key}]")
+    return text.count("\n", 0, table) + 1 if table >= 0 else 0
+
+
+def _taxonomies(value: Any, line: int, values: dict[str, Any], diags: list[Diagnostic]) -> None:
+    """``taxonomies = { tag = "tags", series = "series" }`` (Hugo's shape: singular = plural)."""
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        diags.append(error(CONFIG_PATH, line, "'taxonomies' must be a table of singular = \"plural\" names, "
+                                              "such as { tag = \"tags\", series = \"series\" }"))
+        return
+    found: list[Taxonomy] = []
+    for singular, plural in value.items():
+        slug = slugify(plural)
+        if not slug or slug != plural or plural in RESERVED_PATHS:
+            diags.append(error(CONFIG_PATH, line, f"taxonomy {plural!r} must be a lower-case URL segment "
+                                                  "other than posts, pages, page, css; left out"))
+            continue
+        if plural not in [t.plural for t in found]:
+            found.append(Taxonomy(singular, plural))
+    values["taxonomies"] = tuple(found)
+
+
+def _permalinks(value: Any, line: int, values: dict[str, Any], diags: list[Diagnostic]) -> None:
+    """``[permalinks] posts = "/:year/:month/:slug/"``: URL patterns by section."""
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        diags.append(error(CONFIG_PATH, line, "'permalinks' must be a table of section = \"/pattern/\""))
+        return
+    links = []
+    for section, pattern in value.items():
+        problem = permalink_problem(pattern)
+        if problem:
+            diags.append(error(CONFIG_PATH, line, f"permalink {pattern!r} for {section!r}: {problem}; "
+                                                  "using the default URL"))
+            continue
+        links.append(Link(section, pattern))
+    values["permalinks"] = tuple(links)
+
+
+def _main_sections(value: Any, line: int, values: dict[str, Any], diags: list[Diagnostic]) -> None:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        diags.append(error(CONFIG_PATH, line, "'main_sections' must be a list of section names"))
+        return
+    values["main_sections"] = tuple(value)
+
+
+def _choice(name: str, choices: tuple[str, ...]) -> Any:
+    def take(value: Any, line: int, values: dict[str, Any], diags: list[Diagnostic]) -> None:
+        if value not in choices:
+            diags.append(error(CONFIG_PATH, line, f"'{name}' must be one of {', '.join(choices)}, not {value!r}"))
+            return
+        values[name] = value
+    return take
+
+
+def _content_dir(value: Any, line: int, values: dict[str, Any], diags: list[Diagnostic]) -> None:
+    if not isinstance(value, str) or any(seg in ("", ".", "..") for seg in value.strip("/").split("/")) \
+            and value.strip("/"):
+        diags.append(error(CONFIG_PATH, line, f"'content_dir' must be a folder inside the site, not {value!r}"))
+        return
+    values["content_dir"] = value.strip("/")
+
+
+def _feed_formats(value: Any, line: int, values: dict[str, Any], diags: list[Diagnostic]) -> None:
+    """``[feed] formats = ["rss", "atom", "json"]``: the feeds to write, in this order."""
+    if not isinstance(value, list):
+        shown = ", ".join(f'"{f}"' for f in FEED_FORMATS)
+        diags.append(error(CONFIG_PATH, line, f"'feed.formats' must be a list such as [{shown}], "
+                                              f"not {type_name(value)}"))
+        return
+    formats: list[str] = []
+    for item in value:
+        if item not in FEED_FORMATS:
+            diags.append(error(CONFIG_PATH, line, f"'feed.formats': unknown format {str(item)[:40]!r} "
+                                                  f"(known: {', '.join(FEED_FORMATS)}); left out"))
+        elif item not in formats:
+            formats.append(item)
+    values["feed_formats"] = tuple(formats)
+
+
+# Keys whose value needs more than a type check: key as shown -> processor.
+_PROCESSORS = {
+    "markdown.raw_html": _raw_html,
+    "feed.formats": _feed_formats,
+}
+# Top-level keys that hold more than one value, or need their own check.
+_TABLES = {
+    "taxonomies": _taxonomies,
+    "permalinks": _permalinks,
+    "main_sections": _main_sections,
+    "layout": _choice("layout", LAYOUTS),
+    "content_dir": _content_dir,
+}
 
 
 def _parse_menu(value: Any, text: str, diags: list[Diagnostic]) -> tuple[Link, ...] | None:
@@ -240,15 +369,5 @@ def _validate(config: SiteConfig, text: str, diags: list[Diagnostic]) -> SiteCon
         fixes["base_url"] = "/"
     elif not config.base_url.endswith("/"):
         fixes["base_url"] = config.base_url + "/"
-    if not isinstance(config.feed_formats, tuple):  # a list from site.toml: checked, kept in its order
-        formats: list[str] = []
-        for item in config.feed_formats:
-            if item not in FEED_FORMATS:
-                diags.append(error(CONFIG_PATH, toml_key_line(text, "formats"),
-                                   f"'feed.formats': unknown format {str(item)[:40]!r} "
-                                   f"(known: {', '.join(FEED_FORMATS)}); left out"))
-            elif item not in formats:
-                formats.append(item)
-        fixes["feed_formats"] = tuple(formats)
     return replace(config, **fixes) if fixes else config
 

@@ -10,19 +10,25 @@ import json
 import re
 from typing import Any
 
-from . import dates, search, slugs
+from . import dates, search, slugs, urls
 from .config import SiteConfig
 from .diagnostics import Diagnostic, SourceError, describe_exception, error, megabytes, warning
 from .front_matter import FrontMatter, split_front_matter
 from .markdown import MarkdownOptions, convert
-from .model import Post, SourceLink
+from .model import INTRO, PAGE, POST, Post, RefUse, SourceLink, TermList
+from .shortcodes import Context
+from .shortcodes.site import SiteShortcodes
 from .summary import auto_summary, reading_minutes, word_count
 from .ucd import has_unassigned
-from .values import Budget, ContainsItself, TooLarge, jsonable, safe_url, type_name
+from .values import Budget, ContainsItself, TooLarge, jsonable, type_name
 
 MORE_RE = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
 KNOWN_KEYS = ("title", "description", "date", "lastmod", "draft", "tags", "categories",
               "preview", "slug", "summary", "aliases")
+# Keys wasmblog also understands (Hugo's, case-insensitive as in Hugo); they stay
+# in page.params too, for templates written for them.
+HUGO_KEYS = ("url", "weight", "author", "authors", "publishdate", "pubdate", "expirydate", "featured_image",
+             "images", "image", "headless", "keywords", "linktitle")
 MAX_PARAM_NODES = 20_000
 MAX_PARAM_CHARS = 1_000_000  # characters the unknown keys may expand to beyond the text itself
 
@@ -109,6 +115,18 @@ def _params(params: dict[str, Any], raw_chars: int) -> Any:
                           "such as 'x: &a [*a]')") from None
 
 
+_SAFE_SCHEMES = ("http:", "https:")
+
+
+def _safe_url(url: str) -> bool:
+    """An http(s) URL or a path (what ``preview`` may be): no ``javascript:``,
+    ``data:`` or other schemes, however spelled."""
+    plain = re.sub(r"[\x00-\x20\x7f]+", "", url).lower()
+    if plain.startswith(_SAFE_SCHEMES) or plain.startswith(("/", "#", "?", ".")):
+        return not plain.startswith("/\\")
+    return ":" not in plain.split("/", 1)[0] and not any(slugs.is_control(ch) for ch in url)
+
+
 def title_from_filename(path: str) -> str:
     stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     if stem == "index" and "/" in path:
@@ -129,13 +147,22 @@ def default_slug(path: str) -> str:
     return slugs.slugify(stem)
 
 
-def parse_post(path: str, data: bytes, config: SiteConfig, zone: Any) -> tuple[Post | None, list[Diagnostic]]:
-    """Parse one post. Returns ``(post, diagnostics)``; ``post`` is None on error."""
+def parse_post(path: str, data: bytes, config: SiteConfig, zone: Any, resources: tuple[str, ...] = (),
+               shortcodes: SiteShortcodes | None = None) -> tuple[Post | None, list[Diagnostic]]:
+    """Parse one content file. Returns ``(post, diagnostics)``; ``post`` is None on
+    error, and for files that publish nothing (a headless bundle, a file out of place)."""
     diags: list[Diagnostic] = []
+    where = urls.place(path, config.layout, config.content_dir, tuple(t.plural for t in config.taxonomies))
+    if where.kind == "skip":
+        diags.append(warning(path, 0, f"not used: {where.note}"))
+        return None, diags
     try:
         text = decode_source(data, int(config.limits.max_file_mb * 1_000_000))
         fm = split_front_matter(text)
-        post = _build_post(path, fm, config, zone, diags)
+        if fm.data.get("headless") is True and path.rsplit("/", 1)[-1] in urls.INDEX_NAMES:
+            return None, diags  # a headless bundle publishes nothing of its own
+        body_line = text.count("\n", 0, len(text) - len(fm.body)) + 1
+        post = _build_post(path, where, fm, body_line, config, zone, resources, shortcodes, diags)
     except SourceError as exc:
         diags.append(error(path, exc.line, exc.message))
         return None, diags
@@ -151,45 +178,46 @@ def parse_post(path: str, data: bytes, config: SiteConfig, zone: Any) -> tuple[P
     return post, diags
 
 
-def _build_post(path: str, fm: FrontMatter, config: SiteConfig, zone: Any,
-                diags: list[Diagnostic]) -> Post:
-    if "title" in fm.data and fm.data["title"] is not None:
-        title = _string(fm, "title").strip()
-    else:
-        title = ""
-    if not title:
-        title = title_from_filename(path)
-        diags.append(warning(path, fm.lines.get("title", 1),
-                             f"no 'title' in front matter; using {title!r} from the file name"))
+def _get(fm: FrontMatter, *names: str) -> tuple[str, Any]:
+    """The first of ``names`` in front matter, matched case-insensitively as Hugo does: (key, value)."""
+    lowered = {k.lower(): k for k in fm.data}
+    for name in names:
+        key = lowered.get(name)
+        if key is not None and fm.data[key] not in (None, ""):
+            return key, fm.data[key]
+    return "", None
 
-    if fm.data.get("date") in (None, ""):
-        raise SourceError("missing 'date': add a line such as 'date: 2023-11-15T17:04:04Z' "
-                          "to the front matter", fm.lines.get("date", 1))
+
+def _date(fm: FrontMatter, key: str, zone: Any) -> Any:
     try:
-        moment = dates.parse_date(fm.data["date"], zone, "date")
+        return dates.parse_date(fm.data[key], zone, key)
     except SourceError as exc:
-        raise SourceError(exc.message, fm.lines.get("date", 1)) from None
-    lastmod_moment = moment
-    if fm.data.get("lastmod") not in (None, ""):
-        try:
-            lastmod_moment = dates.parse_date(fm.data["lastmod"], zone, "lastmod")
-        except SourceError as exc:
-            raise SourceError(exc.message, fm.lines.get("lastmod", 1)) from None
+        raise SourceError(exc.message, fm.lines.get(key, 1)) from None
 
-    draft = fm.data.get("draft", False)
-    if draft is None:
-        draft = False
-    if not isinstance(draft, bool):
-        raise SourceError(f"'draft' must be true or false, not {type_name(draft)}", fm.lines.get("draft", 1))
 
+def _title(path: str, where: urls.Place, fm: FrontMatter, config: SiteConfig, diags: list[Diagnostic]) -> str:
+    title = _string(fm, "title").strip() if fm.data.get("title") is not None else ""
+    if title:
+        return title
+    if where.kind == INTRO:  # a list keeps its own title: the site's, the section's, the term's
+        if not where.list_url:
+            return config.title
+        return title_from_filename(where.list_url.rstrip("/").rsplit("/", 1)[-1] + ".md")
+    title = title_from_filename(path)
+    diags.append(warning(path, fm.lines.get("title", 1),
+                         f"no 'title' in front matter; using {title!r} from the file name"))
+    return title
+
+
+def _slug(path: str, where: urls.Place, fm: FrontMatter, diags: list[Diagnostic]) -> str:
     if fm.data.get("slug") not in (None, ""):
         try:
             slug = slugs.check_segment(_string(fm, "slug"), "slug")
         except SourceError as exc:
             raise SourceError(exc.message, fm.lines.get("slug", 1)) from None
     else:
-        slug = default_slug(path)
-        if not slug:
+        slug = slugs.slugify(where.name) if where.name else default_slug(path)
+        if not slug and where.kind != INTRO:
             raise SourceError("the file name has no letters or digits to make a URL from; "
                               "add a 'slug:' to the front matter", 1)
         if slugs.too_long(slug):
@@ -199,80 +227,221 @@ def _build_post(path: str, fm: FrontMatter, config: SiteConfig, zone: Any,
         diags.append(warning(path, fm.lines.get("slug", 1),
                              f"slug {slug!r} is a reserved file name on Windows; the site will not "
                              "copy to a Windows machine"))
+    return slug
 
+
+def _url(where: urls.Place, kind: str, slug: str, title: str, date: str, fm: FrontMatter,
+         config: SiteConfig) -> str:
+    """The page's site-relative URL: ``url`` in front matter, a permalink pattern, or the layout's default."""
+    key, value = _get(fm, "url")
+    if kind == INTRO:
+        return where.list_url
+    if value is not None:
+        try:
+            return urls.url_from_front_matter(str(value))
+        except SourceError as exc:
+            raise SourceError(exc.message, fm.lines.get(key, 1)) from None
+    pattern = next((p.url for p in config.permalinks if p.name == (where.section or "pages")), "")
+    if pattern:
+        try:
+            return urls.expand(pattern, urls.tokens(slug, title, where.name, where.section, where.folder, date))
+        except SourceError as exc:
+            raise SourceError(f"permalink {pattern!r}: {exc.message}", 1) from None
+    if config.layout == "wasmblog" and kind == POST:
+        return f"posts/{slug}/"
+    return (where.folder + "/" if where.folder else "") + f"{slug}/"
+
+
+def _aliases(path: str, fm: FrontMatter, url: str, config: SiteConfig, diags: list[Diagnostic]) -> list[str]:
     aliases = []
+    lines = fm.item_lines.get("aliases", [])
     for i, alias in enumerate(_string_list(fm, "aliases")):
+        line = lines[i] if i < len(lines) else fm.lines.get("aliases", 1)
+        if config.layout == "hugo" and not alias.startswith("/") and "://" not in alias:
+            alias = "/" + urls.parent_url(url) + alias  # Hugo: relative to the page's folder
         try:
             aliases.append(slugs.alias_path(alias))
-            if any(slugs.is_reserved(seg.lower()) for seg in aliases[-1].split("/")):
-                lines = fm.item_lines.get("aliases", [])
-                diags.append(warning(path, lines[i] if i < len(lines) else fm.lines.get("aliases", 1),
-                                     f"alias {alias!r} uses a reserved file name on Windows; the site will not "
-                                     "copy to a Windows machine"))
         except SourceError as exc:
-            lines = fm.item_lines.get("aliases", [])
-            raise SourceError(exc.message, lines[i] if i < len(lines) else fm.lines.get("aliases", 1)) from None
+            raise SourceError(exc.message, line) from None
+        if any(slugs.is_reserved(seg.lower()) for seg in aliases[-1].split("/")):
+            diags.append(warning(path, line, f"alias {alias!r} uses a reserved file name on Windows; the site "
+                                             "will not copy to a Windows machine"))
+    return aliases
 
-    tags = _string_list(fm, "tags")
-    categories = _string_list(fm, "categories")
+
+def _preview(path: str, fm: FrontMatter, url: str, config: SiteConfig, diags: list[Diagnostic]) -> str:
+    """``preview``, else Hugo's ``featured_image`` or first of ``images``: the og:image."""
+    key, value = "preview", fm.data.get("preview")
+    if value in (None, ""):
+        key, value = _get(fm, "featured_image", "images", "image")
+        if isinstance(value, list):
+            value = next((v for v in value if isinstance(v, str) and v.strip()), None)
+    if value in (None, ""):
+        return ""
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        raise SourceError(f"'{key}' must be text, not {type_name(value)}", fm.lines.get(key, 1))
+    preview = str(value).strip()
+    if preview and not _safe_url(preview):
+        diags.append(warning(path, fm.lines.get(key, 1), f"'{key}' {preview[:80]!r} is not an http(s) URL or a "
+                                                         "path on this site; left out"))
+        return ""
+    if preview and ":" not in preview.split("/", 1)[0] and not preview.startswith(("/", "#", "?")):
+        preview = "/" + url + preview  # bundle-relative: beside the page
+    return preview
+
+
+def _terms(fm: FrontMatter, config: SiteConfig) -> list[TermList]:
+    out = []
+    for taxonomy in config.taxonomies:
+        if taxonomy.plural not in ("tags", "categories") and fm.data.get(taxonomy.plural) is not None:
+            out.append(TermList(taxonomy.plural, _string_list(fm, taxonomy.plural)))
+    return out
+
+
+def _author(fm: FrontMatter) -> str:
+    key, value = _get(fm, "author", "authors")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value if isinstance(v, (str, int, float)) and not isinstance(v, bool))
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return str(value).strip()
+    if value is not None:
+        raise SourceError(f"'{key}' must be text or a list of names, not {type_name(value)}", fm.lines.get(key, 1))
+    return ""
+
+
+def _weight(fm: FrontMatter) -> int:
+    key, value = _get(fm, "weight")
+    if value is None:
+        return 0
+    if not isinstance(value, int) or isinstance(value, bool) or abs(value) > 2**31:
+        raise SourceError(f"'{key}' must be a whole number, not {type_name(value)}", fm.lines.get(key, 1))
+    return value
+
+
+_RELATIVE_URL = re.compile(r'(\s(?:href|src)=")(?![a-zA-Z][a-zA-Z0-9+.-]*:|/|#|\?)')
+
+
+def bundle_urls(html_text: str, prefix: str) -> str:
+    """Relative links and images of a bundle's page made root-relative: they then work
+    on lists and in feeds too, not only on the page beside its files."""
+    return _RELATIVE_URL.sub(lambda m: m.group(1) + prefix, html_text) if 'src="' in html_text or \
+        'href="' in html_text else html_text
+
+
+def _build_post(path: str, where: urls.Place, fm: FrontMatter, body_line: int, config: SiteConfig, zone: Any,
+                resources: tuple[str, ...], shortcodes: SiteShortcodes | None, diags: list[Diagnostic]) -> Post:
+    title = _title(path, where, fm, config, diags)
+    date_key, _ = _get(fm, "date")
+    publish_key, _ = _get(fm, "publishdate", "pubdate")
+    date_key = date_key or publish_key
+    kind = where.kind
+    if not date_key and kind == POST:
+        if config.layout != "hugo":
+            raise SourceError("missing 'date': add a line such as 'date: 2023-11-15T17:04:04Z' "
+                              "to the front matter", fm.lines.get("date", 1))
+        kind = PAGE  # Hugo: a section's dateless file is a page of that section, not in lists or feeds
+    moment = _date(fm, date_key, zone) if date_key else None
+    publish = _date(fm, publish_key, zone) if publish_key else None
+    lastmod_moment = _date(fm, "lastmod", zone) if fm.data.get("lastmod") not in (None, "") else moment
+    expiry_key, _ = _get(fm, "expirydate")
+    expiry = _date(fm, expiry_key, zone) if expiry_key else None
+
+    draft = fm.data.get("draft", False)
+    if draft is None:
+        draft = False
+    if not isinstance(draft, bool):
+        raise SourceError(f"'draft' must be true or false, not {type_name(draft)}", fm.lines.get("draft", 1))
+
+    slug = _slug(path, where, fm, diags)
+    date_iso = dates.to_iso(moment) if moment else ""
+    url = _url(where, kind, slug, title, date_iso, fm, config)
+    aliases = _aliases(path, fm, url, config, diags)
     description = _string(fm, "description").strip()
-    preview = _string(fm, "preview").strip()
-    if preview and not safe_url(preview):
-        diags.append(warning(path, fm.lines.get("preview", 1),
-                             f"'preview' {preview[:80]!r} is not an http(s) URL or a path on this site; "
-                             "left out"))
-        preview = ""
+    preview = _preview(path, fm, url, config, diags)
     summary_text = _string(fm, "summary").strip()
 
     params = {k: v for k, v in fm.data.items() if k not in KNOWN_KEYS}
     params_json = json.dumps(_params(params, fm.raw_chars), ensure_ascii=False)
+    understood = {*HUGO_KEYS, *(t.plural for t in config.taxonomies)}
+    unknown = [k for k in params if k.lower() not in understood] if config.layout == "hugo" else []
 
     options = markdown_options(config)
+    page = {"title": title, "params": json.loads(params_json), "url": url, "section": where.section,
+            "source": path, "kind": kind}
+    site = {"title": config.title, "base_url": config.base_url, "params": config.params}
+
+    def context(line: int) -> Context:
+        return Context(source=path, line=line, page=page, site=site, templates=shortcodes)
+
     body = fm.body
     more = MORE_RE.search(body)
-    summary_links: tuple[tuple[str, str], ...] = ()
     if more:
         head = body[:more.start()]
-        rendered = convert(body[:more.start()] + body[more.end():], options)
-        summary_html = convert(head, options).html.strip()
+        rendered = convert(body[:more.start()] + body[more.end():], options, context(body_line))
+        summary = convert(head, options, context(body_line))
+        summary_html = summary.html.strip()
         truncated = True
     else:
-        rendered = convert(body, options)
+        rendered = convert(body, options, context(body_line))
+        summary = None
         if summary_text:
-            summary = convert(summary_text, options)
-            summary_html, summary_links = summary.html.strip(), summary.links
+            summary = convert(summary_text, options, context(fm.lines.get("summary", 1)))
+            summary_html = summary.html.strip()
             truncated = True
         else:
             summary_html, truncated = auto_summary(rendered.html, config.summary_words)
+    notes = [*rendered.notes, *(summary.notes if summary else ())]
+    for note in sorted(set(notes), key=lambda n: (n.line, n.message)):
+        diags.append(warning(path, note.line, note.message))
+    refs = list(dict.fromkeys(RefUse(t, line) for t, line in (*rendered.refs, *(summary.refs if summary else ()))))
+    content_html = rendered.html
+    if resources:
+        prefix = config.base_path + url
+        content_html, summary_html = bundle_urls(content_html, prefix), bundle_urls(summary_html, prefix)
     words = word_count(rendered.html)
-    links = link_lines(rendered.links, body, fm.body_line)
-    links += [link for link in dict.fromkeys(SourceLink(url, fm.lines.get("summary", 1)) for _, url in summary_links)
-              if link not in links]
-    terms = ""
-    if config.search_enabled:
-        terms = search.post_terms(title, description, rendered.html, [*tags, *categories])
+    tags, categories, terms = _string_list(fm, "tags"), _string_list(fm, "categories"), _terms(fm, config)
+    links = link_lines(rendered.links, body, body_line)
+    if summary is not None and not more:  # from the front matter's summary: its line
+        line = fm.lines.get("summary", 1)
+        links += [link for link in dict.fromkeys(SourceLink(url, line) for _, url in summary.links)
+                  if link not in links]
+    search_terms = ""
+    if config.search_enabled and kind == POST:
+        names = [*tags, *categories, *(name for t in terms for name in t.terms)]
+        search_terms = search.post_terms(title, description, content_html, names)
     return Post(
         source=path,
         slug=slug,
         title=title,
         description=description,
-        date=dates.to_iso(moment),
-        timestamp=dates.to_micros(moment),
-        lastmod=dates.to_iso(lastmod_moment),
+        date=date_iso,
+        timestamp=dates.to_micros(moment) if moment else 0,
+        lastmod=dates.to_iso(lastmod_moment) if lastmod_moment else "",
         draft=draft,
         tags=tags,
         categories=categories,
         aliases=aliases,
         preview=preview,
         summary_html=summary_html,
-        content_html=rendered.html,
+        content_html=content_html,
         toc_html=rendered.toc_html,
         toc_count=len(rendered.toc),
         truncated=truncated,
         word_count=words,
         reading_time=reading_minutes(words, config.words_per_minute),
         params_json=params_json,
-        search_terms=terms,
+        kind=kind,
+        section=where.section,
+        url=url,
+        terms=terms,
+        weight=_weight(fm),
+        author=_author(fm),
+        expiry=dates.to_micros(expiry) if expiry else 0,
+        publish=dates.to_micros(publish) if publish else 0,
+        resources=list(resources),
+        refs=refs,
+        unknown_keys=unknown,
+        search_terms=search_terms,
         links=links,
     )
 

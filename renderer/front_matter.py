@@ -37,7 +37,6 @@ class FrontMatter:
     item_lines: dict[str, list[int]]  # list-valued key -> line of each item
     body: str = ""
     raw_chars: int = 0  # length of the front matter's text
-    body_line: int = 1  # 1-based line of the file on which ``body`` starts
 
 
 class FrontMatterLoader(yaml.SafeLoader):
@@ -155,8 +154,6 @@ def split_front_matter(text: str) -> FrontMatter:
     fm = handler.load(raw)
     fm.body = body
     fm.raw_chars = len(raw)
-    start = text.find(body, len(raw)) if body else -1
-    fm.body_line = text.count("\n", 0, start) + 1 if start >= 0 else 1
     return fm
 
 

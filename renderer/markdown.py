@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,11 @@ from mistune.util import escape as escape_text
 from mistune.util import safe_entity, striptags
 
 from . import highlight as hl
+from . import shortcodes
+from .placeholders import Placeholders
+from .refs import resolve_refs
+from .sanitize import OMITTED, raw_html_mode, sanitize_html
+from .shortcodes import Context, Note
 from .ucd import mask_unassigned, unassigned
 
 EXTENSIONS = ("table", "footnotes", "strikethrough", "task_lists", "url")
@@ -33,17 +39,41 @@ class MarkdownOptions:
     """How Markdown is rendered; the site's ``[markdown]`` settings.
 
     With ``extensions``, ``highlight`` and ``heading_ids`` off and
-    ``raw_html`` on, the output is plain CommonMark as mistune renders it.
+    ``raw_html="allow"``, the output is plain CommonMark as mistune renders
+    it. ``raw_html`` is one of ``renderer.sanitize.RAW_HTML_MODES``
+    ("sanitize", the default, "escape", "omit", "allow"); ``True`` and
+    ``False``, the old spelling, still mean "allow" and "escape", with a
+    DeprecationWarning. ``extensions`` include shortcodes.
     """
 
     extensions: bool = True
-    raw_html: bool = False
+    raw_html: str = "sanitize"
     highlight: bool = True
     heading_ids: bool = True
     base_path: str = "/"
     toc_min_level: int = 2
     toc_max_level: int = 4
     max_nesting: int = 32
+
+    def __post_init__(self) -> None:
+        mode, legacy = raw_html_mode(self.raw_html)
+        if legacy:
+            warnings.warn(_legacy_message(self.raw_html), DeprecationWarning, stacklevel=3)
+            object.__setattr__(self, "raw_html", mode)
+
+
+def _legacy_message(value: object) -> str:
+    return f"raw_html={value!r} is deprecated: use raw_html={raw_html_mode(value)[0]!r}"
+
+
+def normalize_options(options: dict[str, Any], stacklevel: int = 2) -> dict[str, Any]:
+    """``render_markdown``'s keyword options with the old ``raw_html=True/False``
+    turned into its mode (and a DeprecationWarning for the caller)."""
+    value = options.get("raw_html")
+    if isinstance(value, bool):
+        warnings.warn(_legacy_message(value), DeprecationWarning, stacklevel=stacklevel + 1)
+        options = {**options, "raw_html": raw_html_mode(value)[0]}
+    return options
 
 
 @dataclass(frozen=True)
@@ -57,6 +87,8 @@ class TocItem:
 class Rendered:
     html: str
     toc: tuple[TocItem, ...]
+    notes: tuple[Note, ...] = ()  # shortcode problems, by line in the file
+    refs: tuple[tuple[str, int], ...] = ()  # ref/relref targets and their lines
     # Every link and image destination, in the order rendered: (as parsed, as
     # the page has it). What `wasmblog check` traces back to a source line.
     links: tuple[tuple[str, str], ...] = ()
@@ -85,8 +117,34 @@ class SiteRenderer(mistune.HTMLRenderer):
     """HTML renderer with highlighting, anchors and base-path-aware links."""
 
     def __init__(self, options: MarkdownOptions) -> None:
-        super().__init__(escape=not options.raw_html)
+        super().__init__(escape=options.raw_html == "escape")
         self.options = options
+        self._omit = options.raw_html == "omit"
+        self._protect_code = options.raw_html == "sanitize"
+
+    def render_token(self, token: dict[str, Any], state: Any) -> str:
+        """Renders the token, noting each link's destination in ``state.env["links"]``
+        (for `wasmblog check`) and whether raw HTML was let through."""
+        kind = token["type"]
+        if kind in ("link", "image"):
+            url = token["attrs"]["url"]
+            state.env.setdefault("links", []).append((url, self.sanitize_url(self._url(url))))
+        elif kind in _RAW_TOKENS:
+            state.env["raw_html"] = True
+            if not self.escape_enabled and not self._omit:
+                for m in _RAW_URL.finditer(token.get("raw", "")):
+                    written = next(g for g in m.groups() if g is not None)
+                    state.env.setdefault("links", []).append((written, html.unescape(written)))
+        out = super().render_token(token, state)
+        if kind == "block_code" and self._protect_code:  # trusted: kept away from the sanitizer
+            return state.env["placeholders"].add(out)
+        return out
+
+    def inline_html(self, html_text: str) -> str:
+        return OMITTED if self._omit else super().inline_html(html_text)
+
+    def block_html(self, html_text: str) -> str:
+        return OMITTED + "\n" if self._omit else super().block_html(html_text)
 
     def text(self, text: str) -> str:
         # Entity references (&amp;, &copy;, &#169;) are resolved, then the text
@@ -102,18 +160,6 @@ class SiteRenderer(mistune.HTMLRenderer):
 
     def link(self, text: str, url: str, title: str | None = None) -> str:
         return super().link(text, self._url(url), title)
-
-    def render_token(self, token: dict[str, Any], state: Any) -> str:
-        """Renders the token, noting each link's destination in ``state.env["links"]``."""
-        kind = token["type"]
-        if kind in ("link", "image"):
-            url = token["attrs"]["url"]
-            state.env.setdefault("links", []).append((url, self.sanitize_url(self._url(url))))
-        elif kind in ("inline_html", "block_html") and not self.escape_enabled:
-            for m in _RAW_URL.finditer(token.get("raw", "")):
-                written = next(g for g in m.groups() if g is not None)
-                state.env.setdefault("links", []).append((written, html.unescape(written)))
-        return super().render_token(token, state)
 
     def image(self, text: str, url: str, title: str | None = None) -> str:
         out = super().image(text, self._url(url), title)
@@ -141,6 +187,23 @@ class SiteRenderer(mistune.HTMLRenderer):
         return super().block_code(code, info)
 
 
+_RAW_TOKENS = frozenset(("inline_html", "block_html"))
+
+
+def _placeholders_hook(md: mistune.Markdown, state: Any) -> None:
+    """Placeholders for trusted fragments, unique to this document's text."""
+    state.env["placeholders"] = Placeholders(state.src)
+
+
+def _finish_hook(md: mistune.Markdown, result: Any, state: Any) -> str:
+    """Sanitize a body that had raw HTML (in "sanitize" mode), then put trusted fragments back."""
+    options: MarkdownOptions = md.renderer.options  # type: ignore[union-attr]
+    html_text = str(result)
+    if options.raw_html == "sanitize" and state.env.get("raw_html"):
+        html_text = sanitize_html(html_text)
+    return state.env["placeholders"].restore(html_text)
+
+
 def _heading_ids_hook(md: mistune.Markdown, state: Any) -> None:
     """Give every top-level heading a unique id; collect the TOC entries."""
     options: MarkdownOptions = md.renderer.options  # type: ignore[union-attr]
@@ -150,6 +213,7 @@ def _heading_ids_hook(md: mistune.Markdown, state: Any) -> None:
         if tok["type"] != "heading":
             continue
         plain = striptags(md.renderer(md.inline(tok["text"], state.env), mistune.BlockState()))  # type: ignore[misc]
+        plain = state.env["placeholders"].restore(plain, plain=True)
         base = heading_slug(plain)
         ident, n = base, 0
         while ident in used:
@@ -263,24 +327,36 @@ def _markdown(options: MarkdownOptions) -> mistune.Markdown:
         inline = _InlineParser(max_nested_level=options.max_nesting)
         plugins = list(_PLUGINS) if options.extensions else []
         md = mistune.Markdown(renderer=SiteRenderer(options), block=block, inline=inline, plugins=plugins)
+        md.before_parse_hooks.insert(0, _placeholders_hook)
+        if options.extensions:
+            md.use(shortcodes.plugin)
         if options.heading_ids:
             md.before_render_hooks.append(_heading_ids_hook)
+        md.after_render_hooks.append(_finish_hook)
         if len(_CACHE) > 32:
             _CACHE.clear()
         _CACHE[options] = md
     return md
 
 
-def convert(text: str, options: MarkdownOptions) -> Rendered:
-    """Render one Markdown document; returns the HTML and its TOC entries."""
-    out, state = _markdown(options).parse(text)
-    return Rendered(str(out), state.env.get("toc", ()), tuple(state.env.get("links", ())))
+def convert(text: str, options: MarkdownOptions, context: Context | None = None) -> Rendered:
+    """Render one Markdown document; returns the HTML, its TOC entries, and what
+    its shortcodes reported and referred to (``context`` says what they can see)."""
+    md = _markdown(options)
+    state = md.block.state_cls()
+    context = context if context is not None else Context()
+    state.env["context"] = context
+    out, state = md.parse(text, state)
+    return Rendered(str(out), state.env.get("toc", ()), tuple(context.notes), tuple(context.refs),
+                    tuple(state.env.get("links", ())))
 
 
 def render_markdown(text: str, **options: Any) -> str:
     """Render one Markdown document to HTML with the site's Markdown settings.
 
     Keyword options are the fields of :class:`MarkdownOptions`, e.g.
-    ``render_markdown(text, raw_html=True, base_path="/blog/")``.
+    ``render_markdown(text, raw_html="allow", base_path="/blog/")``. Outside
+    a site, ``ref``/``relref`` shortcodes link to their target as written.
     """
-    return convert(text, MarkdownOptions(**options)).html
+    rendered = convert(text, MarkdownOptions(**normalize_options(options)))
+    return resolve_refs(rendered.html, lambda target, absolute: target)

@@ -32,6 +32,7 @@ class PageKind(enum.StrEnum):
     NOTFOUND = "notfound"
     CSS = "css"
     ROBOTS = "robots"
+    PAGE = "page"  # a standalone page (SITE/pages/**, Hugo's top-level content)
     ATOM = "atom"
     JSON_FEED = "json-feed"
     SEARCH = "search"
@@ -48,6 +49,30 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Taxonomy:
+    """A taxonomy of the site: ``tags`` (singular ``tag``), ``categories``, ``series``..."""
+
+    singular: str
+    plural: str
+
+
+@dataclass(frozen=True)
+class TermList:
+    """A post's terms in one taxonomy other than tags and categories (``series: [...]``)."""
+
+    taxonomy: str
+    terms: list[str]
+
+
+@dataclass(frozen=True)
+class RefUse:
+    """A ``ref``/``relref`` shortcode's target, and the line it is on (resolved when the site is planned)."""
+
+    target: str
+    line: int
+
+
+@dataclass(frozen=True)
 class SourceLink:
     """A link or image in a post's Markdown: the URL as its page has it (the
     ``href``/``src`` value, base path added) and the line of the source file
@@ -55,6 +80,19 @@ class SourceLink:
 
     url: str
     line: int
+
+
+@dataclass(frozen=True)
+class FileCopy:
+    """A file to copy as it is: a page bundle's image next to its page."""
+
+    source: str  # site-relative path of the file, as the host listed it
+    path: str  # output path
+
+
+# What a parsed content file is: a dated post, a standalone page, or the intro
+# (title, text, aliases) of a list: the home page, a section, a taxonomy or a term.
+POST, PAGE, INTRO = "post", "page", "intro"
 
 
 @dataclass(frozen=True)
@@ -90,13 +128,28 @@ class Post:
     word_count: int
     reading_time: int
     params_json: str  # unknown front-matter keys, as JSON
+    kind: str = POST  # post | page | intro
+    section: str = "posts"  # the content section (Hugo: the top-level folder under content/)
+    url: str = ""  # site-relative URL path the core chose, e.g. posts/hello/ ("" for a home intro)
+    terms: list[TermList] = field(default_factory=list)  # taxonomies other than tags and categories
+    weight: int = 0  # Hugo's weight: lists show weighted posts first, lightest first
+    author: str = ""
+    expiry: int = 0  # microseconds since the epoch after which it is not published; 0: never
+    publish: int = 0  # microseconds since the epoch from which it is published; 0: its date
+    resources: list[str] = field(default_factory=list)  # a bundle's files (site-relative paths)
+    refs: list[RefUse] = field(default_factory=list)  # ref/relref targets in its text
+    unknown_keys: list[str] = field(default_factory=list)  # front-matter keys wasmblog does not use
     search_terms: str = ""  # its search terms and weights, "term 12 other 3" (renderer.search); "" when off
     links: list[SourceLink] = field(default_factory=list)  # for `wasmblog check`, in document order
 
     @property
     def url_path(self) -> str:
         """Site-relative URL path of the post page, e.g. ``posts/hello/``."""
-        return f"posts/{self.slug}/"
+        return self.url if self.url or self.kind == INTRO else f"posts/{self.slug}/"
+
+    @property
+    def dated(self) -> bool:
+        return bool(self.date)
 
     def without_body(self) -> "Post":
         """This post as a neighbour link needs it: rendering never reads the rest."""
@@ -147,6 +200,9 @@ class PageJob:
     target: str = ""  # alias: site-relative URL it redirects to
     links: list[SitemapLink] = field(default_factory=list)  # sitemap entries
     lastmod: str = ""  # sitemap/feeds: newest date among the posts
+    section: str = ""  # section list pages: the section ("" on the home page's list)
+    intro: str = ""  # list, term and taxonomy pages: source of the _index.md shown at the top
+    refs: list[Link] = field(default_factory=list)  # ref/relref targets (name) the posts use, and their URLs
 
     @property
     def neighbours(self) -> tuple[str, ...]:
@@ -178,16 +234,18 @@ class ParseResult:
 
 @dataclass
 class Plan:
-    """The whole site as independent page jobs."""
+    """The whole site as independent page jobs, and the files to copy as they are."""
 
     jobs: list[PageJob]
     diagnostics: list[Diagnostic]
+    copies: list[FileCopy] = field(default_factory=list)
 
 
 @dataclass
 class SiteResult:
     files: list[OutputFile]
     diagnostics: list[Diagnostic]
+    copies: list[FileCopy] = field(default_factory=list)  # the whole site's (render_site); none from render_pages
 
     @property
     def ok(self) -> bool:

@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from . import slugs
+from . import slugs, urls
 from .config import SiteConfig
 from .diagnostics import Diagnostic, error, warning
-from .model import BuildOptions, PageJob, PageKind, Plan, Post, SitemapLink, TermRef
+from .model import INTRO, PAGE, POST, BuildOptions, FileCopy, PageJob, PageKind, Plan, Post, SitemapLink, TermRef
+from .refs import RefIndex
 
-TAXONOMIES = ("tags", "categories")
 # [feed] formats -> (page kind, file name in the feed's folder). RSS keeps index.xml.
 FEED_FILES = {"rss": (PageKind.FEED, "index.xml"), "atom": (PageKind.ATOM, "atom.xml"),
               "json": (PageKind.JSON_FEED, "feed.json")}
@@ -32,11 +32,29 @@ class _Term:
     sources: set[str]  # of ``posts``: a post tagged 'Go' and 'go' is listed once
 
 
+def is_published(post: Post, options: BuildOptions) -> bool:
+    """Not a draft, not in the future, not expired (unless the options ask for drafts or the future)."""
+    if post.draft and not options.drafts:
+        return False
+    starts = post.publish or post.timestamp
+    if starts > options.build_time and not options.future:
+        return False
+    return not (post.expiry and post.expiry <= options.build_time)
+
+
 def published(posts: Sequence[Post], options: BuildOptions) -> list[Post]:
-    """Posts to publish, newest first (ties broken by source path)."""
-    keep = [p for p in posts
-            if (options.drafts or not p.draft) and (options.future or p.timestamp <= options.build_time)]
-    return sorted(keep, key=lambda p: (-p.timestamp, p.source))
+    """Posts to publish, newest first (ties broken by source path); weighted ones first, as Hugo lists them."""
+    keep = [p for p in posts if p.kind == POST and is_published(p, options)]
+    return sorted(keep, key=lambda p: (p.weight == 0, p.weight, -p.timestamp, p.source))
+
+
+def post_terms(post: Post, taxonomy: str) -> list[str]:
+    """A post's terms in ``taxonomy``."""
+    if taxonomy == "tags":
+        return post.tags
+    if taxonomy == "categories":
+        return post.categories
+    return next((t.terms for t in post.terms if t.taxonomy == taxonomy), [])
 
 
 def _pages(total_items: int, size: int) -> int:
@@ -64,7 +82,7 @@ def _paginate(kind: PageKind, prefix: str, posts: list[Post], size: int, **extra
 def _terms(posts: list[Post], taxonomy: str, diags: list[Diagnostic]) -> list[_Term]:
     by_slug: dict[str, _Term] = {}
     for post in posts:
-        for name in getattr(post, taxonomy):
+        for name in post_terms(post, taxonomy):
             slug = slugs.term_slug(name)
             if not slug:
                 why = ("has no letters or digits" if not slugs.slugify(name)
@@ -105,68 +123,113 @@ def _parent(path: str, levels: int) -> str:
     return path.rsplit("/", levels)[0]
 
 
-def plan_site(posts: Sequence[Post], config: SiteConfig, options: BuildOptions) -> Plan:
-    """Every output file of the site as a :class:`PageJob`, in path order."""
-    diags: list[Diagnostic] = []
-    live = published(posts, options)
-
-    # One post per slug: the first by source path keeps it. Slugs that differ
-    # only in case ('ß' and 'ss') clash too: on a case-insensitive disk they
-    # are one folder, and the host refuses to write the second.
+def _claim_urls(items: list[Post], diags: list[Diagnostic]) -> list[Post]:
+    """One page per URL: the first by source path keeps it. URLs that differ only in
+    case ('ß' and 'ss') clash too: on a case-insensitive disk they are one folder."""
     owner: dict[str, Post] = {}
-    for post in sorted(live, key=lambda p: p.source):
-        key = post.slug.casefold()
+    for post in sorted(items, key=lambda p: p.source):
+        key = post.url_path.casefold()
         if key in owner:
             first = owner[key]
-            same = "" if first.slug == post.slug else \
-                f" (as {first.slug!r}: the same folder on a case-insensitive disk)"
-            diags.append(error(post.source, 0, f"slug {post.slug!r} is already used by "
+            by_slug = post.url_path == f"posts/{post.slug}/" and first.url_path == f"posts/{first.slug}/"
+            shown = repr(first.slug) if by_slug else repr(first.url_path)
+            same = "" if first.url_path == post.url_path else \
+                f" (as {shown}: the same folder on a case-insensitive disk)"
+            what = f"slug {post.slug!r}" if by_slug else f"URL /{post.url_path}"
+            diags.append(error(post.source, 0, f"{what} is already used by "
                                                f"{first.source}{same}; give one of them another 'slug:'"))
             continue
         owner[key] = post
-    live = [p for p in live if owner.get(p.slug.casefold()) is p]
+    return [p for p in items if owner.get(p.url_path.casefold()) is p]
+
+
+def plan_site(posts: Sequence[Post], config: SiteConfig, options: BuildOptions) -> Plan:
+    """Every output file of the site as a :class:`PageJob`, in path order."""
+    diags: list[Diagnostic] = []
+    live = _claim_urls(published(posts, options), diags)
+    pages = _claim_urls(sorted((p for p in posts if p.kind == PAGE and is_published(p, options)),
+                               key=lambda p: p.source), diags)
+    taken_urls = {p.url_path.casefold(): p.source for p in live}
+    for page in [p for p in pages if p.url_path.casefold() in taken_urls]:
+        diags.append(error(page.source, 0, f"URL /{page.url_path} is already used by "
+                                           f"{taken_urls[page.url_path.casefold()]}; give one of them another "
+                                           "'slug:'"))
+    pages = [p for p in pages if p.url_path.casefold() not in taken_urls]
+    intros = {p.url_path: p for p in sorted((p for p in posts if p.kind == INTRO and is_published(p, options)),
+                                            key=lambda p: p.source, reverse=True)}
+    refs = RefIndex([*live, *pages, *intros.values()], config)
+
+    def intro(url: str) -> str:
+        return intros[url].source if url in intros else ""
 
     jobs: list[PageJob] = []
     size = config.page_size
     for i, post in enumerate(live):
         older = live[i + 1].source if i + 1 < len(live) else ""
         newer = live[i - 1].source if i > 0 else ""
-        jobs.append(PageJob(kind=PageKind.POST, path=post.url_path + "index.html", url=post.url_path,
-                            posts=[post.source] + [s for s in (older, newer) if s], prev=older, next=newer))
+        jobs.append(PageJob(kind=PageKind.POST, path=urls.output_path(post.url_path), url=post.url_path,
+                            posts=[post.source] + [s for s in (older, newer) if s], prev=older, next=newer,
+                            section=post.section))
+    for page in pages:
+        jobs.append(PageJob(kind=PageKind.PAGE, path=urls.output_path(page.url_path), url=page.url_path,
+                            posts=[page.source], section=page.section))
 
-    jobs += _paginate(PageKind.LIST, "", live, size)
-    newest = live[0].lastmod if live else ""
-    jobs += _feeds("", live, config)
+    main = [p for p in live if not config.main_sections or p.section in config.main_sections]
+    jobs += _paginate(PageKind.LIST, "", main, size, intro=intro(""))
+    newest = main[0].lastmod if main else ""
+    jobs += _feeds("", main, config)
     if config.search_enabled:
         jobs += _search(live)
-
     sitemap_links = [SitemapLink("", newest)]
-    for taxonomy in TAXONOMIES:
+
+    sections: dict[str, list[Post]] = {}
+    for post in live:
+        sections.setdefault(post.section, []).append(post)
+    for section, members in sorted(sections.items()):
+        prefix = urls.folder_url([slugs.slugify(section)]) if slugs.slugify(section) else ""
+        if not prefix or any(j.path == prefix + "index.html" for j in jobs):
+            continue  # a post or page took the section's URL
+        if config.layout == "wasmblog" and prefix not in intros:
+            continue  # wasmblog's own sites list posts on the home page; posts/_index.md adds /posts/
+        jobs += _paginate(PageKind.LIST, prefix, members, size, section=section, intro=intro(prefix))
+        sitemap_links.append(SitemapLink(prefix, members[0].lastmod))
+
+    for taxonomy in (t.plural for t in config.taxonomies):
         terms = _terms(live, taxonomy, diags)
-        refs = [TermRef(t.name, t.slug, len(t.posts)) for t in terms]
+        refs_ = [TermRef(t.name, t.slug, len(t.posts)) for t in terms]
         jobs.append(PageJob(kind=PageKind.TAXONOMY, path=f"{taxonomy}/index.html", url=f"{taxonomy}/",
-                            taxonomy=taxonomy, terms=refs))
+                            taxonomy=taxonomy, terms=refs_, intro=intro(f"{taxonomy}/")))
         sitemap_links.append(SitemapLink(f"{taxonomy}/", newest))
         for term in terms:
             prefix = f"{taxonomy}/{term.slug}/"
             jobs += _paginate(PageKind.TERM, prefix, term.posts, size,
-                              taxonomy=taxonomy, term=term.name, term_slug=term.slug)
+                              taxonomy=taxonomy, term=term.name, term_slug=term.slug, intro=intro(prefix))
             jobs += _feeds(prefix, term.posts, config, taxonomy=taxonomy, term=term.name, term_slug=term.slug)
             sitemap_links.append(SitemapLink(prefix, term.posts[0].lastmod))
 
-    sitemap_links += [SitemapLink(p.url_path, p.lastmod) for p in live]
+    sitemap_links += [SitemapLink(p.url_path, p.lastmod) for p in [*live, *pages]]
     jobs.append(PageJob(kind=PageKind.SITEMAP, path="sitemap.xml", url="sitemap.xml", links=sitemap_links))
     jobs.append(PageJob(kind=PageKind.NOTFOUND, path="404.html", url="404.html"))
     jobs.append(PageJob(kind=PageKind.CSS, path="css/style.css", url="css/style.css"))
     jobs.append(PageJob(kind=PageKind.ROBOTS, path="robots.txt", url="robots.txt"))
+    # Where each ref/relref of the posts a page shows leads (a list shows summaries, a feed whole posts).
+    by_source = {p.source: p for p in [*live, *pages, *intros.values()]}
+    for job in jobs:
+        if job.kind in (PageKind.SEARCH, PageKind.SEARCH_INDEX):
+            continue  # they show titles and terms, not posts' text
+        shown = [by_source[s] for s in [*job.posts, job.intro] if s in by_source]
+        job.refs.extend(refs.links(shown, diags))
 
     # Paths (case-folded) already written, and the folders they are in: an
     # alias may neither replace a file nor turn a file into a folder
     # ('css/style.css/' would take the stylesheet's place) or the reverse.
     taken = {job.path.casefold(): "" for job in jobs}
     folders = {_parent(path, i) for path in taken for i in range(1, path.count("/") + 1)}
-    for post in sorted(live, key=lambda p: p.source):
+    listed_intros = [p for p in intros.values() if any(j.intro == p.source for j in jobs)]
+    for post in sorted([*live, *pages, *listed_intros], key=lambda p: p.source):
         for alias in post.aliases:
+            if alias == urls.output_path(post.url_path):
+                continue  # an alias of a page to itself (a Hugo site moved into wasmblog's layout)
             key = alias.casefold()
             clash = next((p for p in [key] + [_parent(key, i) for i in range(1, key.count("/") + 1)]
                           if p in taken), None)
@@ -182,5 +245,32 @@ def plan_site(posts: Sequence[Post], config: SiteConfig, options: BuildOptions) 
             url = alias[:-len("index.html")] if alias.endswith("index.html") else alias
             jobs.append(PageJob(kind=PageKind.ALIAS, path=alias, url=url, target=post.url_path))
 
+    copies = _copies([*live, *pages, *listed_intros])
+    diags += _unknown_keys(posts)
     jobs.sort(key=lambda j: j.path)
-    return Plan(jobs, diags)
+    return Plan(jobs, diags, copies)
+
+
+def _copies(items: list[Post]) -> list[FileCopy]:
+    """A bundle's files, copied next to its page (``posts/x/cover.jpg`` -> ``posts/x/cover.jpg``
+    under the page's URL)."""
+    out = []
+    for post in sorted(items, key=lambda p: p.source):
+        folder = post.source.rsplit("/", 1)[0] + "/"
+        for resource in sorted(post.resources):
+            if resource.startswith(folder):
+                out.append(FileCopy(resource, post.url_path + resource[len(folder):]))
+    return out
+
+
+def _unknown_keys(posts: Sequence[Post]) -> list[Diagnostic]:
+    """One warning per front-matter key that wasmblog does not use (Hugo sites), naming the first file."""
+    first: dict[str, str] = {}
+    count: dict[str, int] = {}
+    for post in sorted(posts, key=lambda p: p.source):
+        for key in post.unknown_keys:
+            first.setdefault(key, post.source)
+            count[key] = count.get(key, 0) + 1
+    return [warning(first[key], 0, f"front-matter key {key!r} (in {count[key]} file{'s' * (count[key] != 1)}) "
+                                   "is not used by wasmblog; templates still see it as page.params."
+                                   f"{key}") for key in sorted(first)]

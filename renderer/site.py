@@ -17,15 +17,35 @@ from . import content, dates, plan
 from .config import CONFIG_PATH, SiteConfig, parse_config
 from .diagnostics import Diagnostic, SourceError, error, sort_key, warning
 from .model import BuildOptions, PageJob, ParseResult, Plan, Post, SiteResult
+from .shortcodes import site as site_shortcodes
 from .templates import render_pages as _render_with_theme
+
+SHORTCODE_PREFIX = "shortcodes/"  # a template named shortcodes/NAME.html is the shortcode NAME
 
 
 @dataclass(frozen=True)
 class Source:
-    """One input file: its path relative to the site folder and its raw bytes."""
+    """One input file: its path relative to the site folder and its raw bytes.
+
+    ``resources`` are the other files of a page bundle (``posts/x/index.md``'s
+    images), as site-relative paths the host listed: the plan copies them
+    next to the page.
+    """
 
     path: str
     data: bytes
+    resources: tuple[str, ...] = ()
+
+
+def shortcode_templates(templates: Mapping[str, str]) -> dict[str, str]:
+    """The site's shortcodes (``{NAME: source}``) among its templates (``shortcodes/NAME.html``)."""
+    return {name[len(SHORTCODE_PREFIX):-len(".html")]: text for name, text in templates.items()
+            if name.startswith(SHORTCODE_PREFIX) and name.endswith(".html")}
+
+
+def theme_templates(templates: Mapping[str, str]) -> dict[str, str]:
+    """The theme overrides among a site's templates (the shortcodes are not theme templates)."""
+    return {name: text for name, text in templates.items() if not name.startswith(SHORTCODE_PREFIX)}
 
 
 @lru_cache(maxsize=8)
@@ -54,9 +74,14 @@ def finalize(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     return sorted(set(diagnostics), key=sort_key)
 
 
-def parse_posts(sources: Sequence[Source], config: str | SiteConfig, tzif: bytes = b"") -> ParseResult:
-    """Stage 1: parse and render each post's Markdown. Order of ``sources`` is kept."""
+def parse_posts(sources: Sequence[Source], config: str | SiteConfig, tzif: bytes = b"",
+                shortcodes: Mapping[str, str] | None = None) -> ParseResult:
+    """Stage 1: parse and render each post's Markdown. Order of ``sources`` is kept.
+
+    ``shortcodes`` are the site's own (``{NAME: template source}``).
+    """
     site, _ = site_config(config)
+    compiled = site_shortcodes.compiled(shortcodes or {})
     diags: list[Diagnostic] = []
     try:
         zone = dates.load_zone(site.timezone, tzif)
@@ -65,7 +90,8 @@ def parse_posts(sources: Sequence[Source], config: str | SiteConfig, tzif: bytes
         zone = dates.UTC
     posts: list[Post] = []
     for source in sources:
-        post, post_diags = content.parse_post(source.path, source.data, site, zone)
+        post, post_diags = content.parse_post(source.path, source.data, site, zone, tuple(source.resources),
+                                              compiled)
         diags.extend(post_diags)
         if post is not None:
             posts.append(post)
@@ -76,14 +102,14 @@ def plan_site(posts: Sequence[Post], config: str | SiteConfig, options: BuildOpt
     """Stage 2: every output file as a job. Also reports the config text's diagnostics."""
     site, config_diags = site_config(config)
     result = plan.plan_site(posts, site, options)
-    return Plan(result.jobs, list(config_diags) + result.diagnostics)
+    return Plan(result.jobs, list(config_diags) + result.diagnostics, result.copies)
 
 
 def render_pages(jobs: Sequence[PageJob], posts: Sequence[Post], config: str | SiteConfig,
                  templates: Mapping[str, str]) -> SiteResult:
     """Stage 3: render jobs. ``posts`` must hold every post the jobs name."""
     site, _ = site_config(config)
-    return _render_with_theme(jobs, posts, site, templates)
+    return _render_with_theme(jobs, posts, site, theme_templates(templates))
 
 
 def job_posts(jobs: Sequence[PageJob], posts: Mapping[str, Post]) -> list[Post]:
@@ -101,6 +127,8 @@ def job_posts(jobs: Sequence[PageJob], posts: Mapping[str, Post]) -> list[Post]:
     for job in jobs:
         light = set(job.neighbours) | set(job.indexed)
         full.update(s for s in job.posts if s not in light)
+        if job.intro:
+            full.add(job.intro)
         links.update(job.neighbours)
         indexed.update(job.indexed)
     indexed -= full
@@ -115,8 +143,8 @@ def render_site(sources: Sequence[Source], config: str, templates: Mapping[str, 
     """The whole site in one call: sources, config text, template overrides,
     build options (with the build time) in; output files and diagnostics out.
     """
-    parsed = parse_posts(sources, config, tzif)
+    parsed = parse_posts(sources, config, tzif, shortcode_templates(templates))
     site_plan = plan_site(parsed.posts, config, options)
     rendered = render_pages(site_plan.jobs, parsed.posts, config, templates)
     diags = finalize([*parsed.diagnostics, *site_plan.diagnostics, *rendered.diagnostics])
-    return SiteResult(sorted(rendered.files, key=lambda f: f.path), diags)
+    return SiteResult(sorted(rendered.files, key=lambda f: f.path), diags, site_plan.copies)

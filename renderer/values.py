@@ -7,12 +7,9 @@ and turned into JSON the same way wherever a message or a page shows it.
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any
 
 import tomli
-
-from .ucd import unassigned
 
 # Half of a UTF-16 surrogate pair: not a character, so not writable as UTF-8
 # nor passable out of the sandbox as a WIT string.
@@ -23,20 +20,6 @@ TIMEZONE_NAME = re.compile(r"^[A-Za-z0-9_+\-]+(/[A-Za-z0-9_+\-]+)*$")
 
 _TOML_POSITION = re.compile(r"\s*\(at (line \d+, column \d+|end of document)\)")
 _TOML_LINE = re.compile(r"\(at line (\d+), column \d+\)")
-
-
-_SAFE_SCHEMES = ("http:", "https:")
-_URL_SPACE = re.compile(r"[\x00-\x20\x7f]+")
-
-
-def safe_url(url: str) -> bool:
-    """An http(s) URL or a path (what ``preview`` and ``images`` may be): no
-    ``javascript:``, ``data:`` or other schemes, however spelled."""
-    plain = _URL_SPACE.sub("", url).lower()
-    if plain.startswith(_SAFE_SCHEMES) or plain.startswith(("/", "#", "?", ".")):
-        return not plain.startswith("/\\")
-    return ":" not in plain.split("/", 1)[0] and not any(
-        unicodedata.category(ch).startswith("C") or unassigned(ch) for ch in url)
 
 
 def type_name(value: object) -> str:

@@ -60,6 +60,24 @@ def assert_safe_html(path: str, doc: ET.Element) -> None:
                 assert ok, (path, name, value)
 
 
+_HIDDEN_SCHEME = re.compile(r"^(?:java|vb|live)script:|^data:(?!image/(?:gif|png|jpeg|webp);)", re.I)
+
+
+def assert_safe_fragment(where: str, html_text: str) -> None:
+    """An HTML fragment (a post body) is safe: :func:`assert_safe_html` on it, and no URL
+    attribute hides a script URL behind entities, controls or spaces."""
+    import html as _html
+
+    doc = html5lib.parse(f"<!DOCTYPE html><html><body>{html_text}</body></html>", treebuilder="etree",
+                         namespaceHTMLElements=False)
+    assert_safe_html(where, doc)
+    for el in doc.iter():
+        for name, value in el.attrib.items():
+            if name in URL_ATTRIBUTES or name == "cite":
+                plain = re.sub(r"[\x00-\x20\x7f]+", "", _html.unescape(value))
+                assert not _HIDDEN_SCHEME.match(plain), (where, name, value)
+
+
 def assert_well_formed(out: dict[str, bytes], unsafe_html: bool) -> None:
     for path, data in out.items():
         if path.endswith(".html"):

@@ -17,13 +17,13 @@ from typing import Any, Mapping, Sequence
 import jinja2
 from markupsafe import Markup
 
-from .. import highlight, search
+from .. import highlight, search, slugs
 from ..config import SiteConfig
 from ..diagnostics import Diagnostic, describe_exception, error, megabytes
 from ..model import OutputFile, PageJob, PageKind, Post, SiteResult, SitemapLink
 from ..values import SURROGATE
 from .theme import TEMPLATE_FOR_KIND, Theme, compiled_theme
-from .views import TAXONOMY_TITLES, PageView, Urls, Views, pager, rebase_links, term_view
+from .views import PageView, Urls, Views, pager, rebase_links, section_title, taxonomy_title, term_view
 
 FEED_KINDS = frozenset((PageKind.FEED, PageKind.ATOM, PageKind.JSON_FEED))
 
@@ -54,19 +54,21 @@ def _context(job: PageJob, posts: Mapping[str, Post], config: SiteConfig, views:
     """What the template of ``job`` sees (listed in :mod:`.theme`)."""
     urls = views.urls
     kind = PageKind(job.kind).value  # a plain string, as templates always saw it
+    views.refs.update((link.name, link.url) for link in job.refs)
     ctx: dict[str, Any] = {
         "site": views.site,
         "relurl": urls.rel,
         "absurl": urls.abs,
         "kind": kind,
     }
-    if job.kind == PageKind.POST:
+    if job.kind in (PageKind.POST, PageKind.PAGE):
         post = posts[job.posts[0]]
         older = views.link(posts[job.prev]) if job.prev in posts else None
         newer = views.link(posts[job.next]) if job.next in posts else None
         ctx["page"] = dataclasses.replace(views.post(post), older=older, newer=newer)
         return ctx
     listed = [views.post(posts[s]) for s in job.posts if s in posts]
+    intro = views.post(posts[job.intro]) if job.intro in posts else None
     title = config.title
     prefix = ""
     if (job.kind == PageKind.TERM or job.kind in FEED_KINDS) and job.term:
@@ -75,20 +77,29 @@ def _context(job: PageJob, posts: Mapping[str, Post], config: SiteConfig, views:
         title = f"{term.taxonomy_singular}: {job.term}"
         prefix = f"{job.taxonomy}/{job.term_slug}/"
     elif job.kind == PageKind.TAXONOMY:
-        title = TAXONOMY_TITLES.get(job.taxonomy, job.taxonomy)
+        title = taxonomy_title(job.taxonomy)
         ctx["terms"] = [term_view(job.taxonomy, t.name, t.slug, t.count, urls, config) for t in job.terms]
         ctx["taxonomy"] = job.taxonomy
     elif job.kind == PageKind.NOTFOUND:
         title = "Page not found"
     elif job.kind == PageKind.SEARCH:
         title = "Search"
+    elif job.kind == PageKind.LIST and job.section:
+        title = section_title(job.section)
+        prefix = slugs.slugify(job.section) + "/"  # as the plan made it
+    if intro is not None and job.kind not in FEED_KINDS:
+        title = intro.title
     if job.kind in (PageKind.LIST, PageKind.TERM):
         ctx["pager"] = pager(job, prefix, urls)
         if job.number > 1:
             title = f"{title} (page {job.number})"
     ctx["posts"] = listed
+    show_intro = intro is not None and job.kind not in FEED_KINDS and job.number == 1
     ctx["page"] = PageView(kind=kind, title=title, url=urls.rel(job.url), permalink=urls.abs(job.url),
-                           description=config.description)
+                           description=(intro.description if intro is not None and intro.description
+                                        else config.description),
+                           content=intro.content if show_intro else Markup(""), section=job.section,
+                           params=intro.params if intro is not None else {})
     if job.kind in FEED_KINDS:
         ctx["lastmod"] = views.date(job.lastmod) if job.lastmod else None
         # Feed readers resolve links against the feed: relative links and #anchors are made

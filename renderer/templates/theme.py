@@ -43,6 +43,7 @@ TEMPLATE_FOR_KIND: dict[PageKind, str] = {
     PageKind.ALIAS: "alias.html",
     PageKind.CSS: "style.css",
     PageKind.ROBOTS: "robots.txt",
+    PageKind.PAGE: "page.html",
     PageKind.ATOM: "atom.xml",
     PageKind.JSON_FEED: "feed.json",
     PageKind.SEARCH: "search.html",

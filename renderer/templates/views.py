@@ -10,16 +10,17 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
 from typing import Any
+from urllib.parse import urljoin
 
 from markupsafe import Markup
 
 from .. import slugs
 from ..config import SiteConfig
 from ..dates import DateInfo
-from ..model import Link, PageJob, PageKind, Post
-from ..values import safe_url
+from ..model import Link, PageJob, Post
+from ..plan import post_terms
+from ..refs import UNRESOLVED, resolve_refs
 
 TAXONOMY_TITLES = {"tags": "Tags", "categories": "Categories"}
 TAXONOMY_SINGULAR = {"tags": "Tag", "categories": "Category"}
@@ -40,6 +41,24 @@ class Feed:
     permalink: str
 
 
+def taxonomy_title(plural: str) -> str:
+    """How a taxonomy is named on its pages: "Tags", "Series"."""
+    return TAXONOMY_TITLES.get(plural) or plural[:1].upper() + plural[1:]
+
+
+def taxonomy_singular(config: SiteConfig, plural: str) -> str:
+    """One term's kind: "Tag", "Series"."""
+    if plural in TAXONOMY_SINGULAR:
+        return TAXONOMY_SINGULAR[plural]
+    singular = next((t.singular for t in config.taxonomies if t.plural == plural), plural)
+    return singular[:1].upper() + singular[1:]
+
+
+def section_title(section: str) -> str:
+    """A section list's title when its _index.md gives none: "Posts", "Blog"."""
+    return section[:1].upper() + section[1:]
+
+
 @dataclass(frozen=True)
 class SiteView:
     """``site`` in every template."""
@@ -56,6 +75,8 @@ class SiteView:
     feed_url: str
     feed_full_content: bool
     generator: str = "wasmblog"
+    taxonomies: list[Link] = field(default_factory=list)  # each taxonomy's page: name "Tags", url
+    copyright: str = ""
     feeds: list[Feed] = field(default_factory=list)
     search_url: str = ""  # "" when [search] enabled = false
 
@@ -86,8 +107,8 @@ class PostView:
     description: str
     url: str
     permalink: str
-    date: DateInfo
-    lastmod: DateInfo
+    date: DateInfo | None  # None: a page without a date
+    lastmod: DateInfo | None
     draft: bool
     tags: list[Link]
     categories: list[Link]
@@ -104,7 +125,11 @@ class PostView:
     params: dict[str, Any]
     older: "PostLink | None" = None
     newer: "PostLink | None" = None
-    image: str = ""  # absolute URL of the social-card image (``preview``, else ``images[0]``), or ""
+    section: str = ""
+    author: str = ""
+    weight: int = 0
+    taxonomies: dict[str, list[Link]] = field(default_factory=dict)  # every taxonomy's terms, tags included
+    image: str = ""  # the social card's image, absolute (``preview``, else Hugo's images), or ""
 
 
 @dataclass(frozen=True)
@@ -125,6 +150,9 @@ class PageView:
     url: str
     permalink: str
     description: str = ""
+    content: Markup = Markup("")  # a list's intro, from its _index.md
+    section: str = ""
+    params: dict[str, Any] = field(default_factory=dict)  # the intro's front matter
 
 
 @dataclass(frozen=True)
@@ -175,7 +203,9 @@ def _site_view(config: SiteConfig, urls: Urls) -> SiteView:
         language=config.language, base_url=config.base_url, base_path=config.base_path,
         root=urls.abs(""), menu=[Link(m.name, urls.rel(m.url)) for m in config.menu],
         params=config.params, feed_url=site_feeds[0].url if site_feeds else "",
-        feed_full_content=config.feed_full_content, feeds=site_feeds,
+        feed_full_content=config.feed_full_content,
+        taxonomies=[Link(taxonomy_title(t.plural), urls.rel(f"{t.plural}/")) for t in config.taxonomies],
+        copyright=config.copyright, feeds=site_feeds,
         search_url=urls.rel("search/") if config.search_enabled else "",
     )
 
@@ -199,21 +229,6 @@ def rebase_links(html_text: str, url: str) -> str:
     return _LINK_VALUE.sub(lambda m: _rebased(m, url), html_text)
 
 
-def _image(post: Post, params: dict[str, Any], urls: Urls) -> str:
-    """The post's card image as an absolute URL: ``preview``, else the first of
-    Hugo's ``images`` list when it is a safe URL; paths are resolved against the post."""
-    image = post.preview
-    if not image:
-        images = params.get("images")
-        first = images[0] if isinstance(images, list) and images else images
-        image = first.strip() if isinstance(first, str) and safe_url(first.strip()) else ""
-    if not image or "://" in image:
-        return image
-    if image.startswith("//"):
-        return ""
-    return urls.abs(image if image.startswith("/") else post.url_path + image)
-
-
 def _terms_links(names: list[str], taxonomy: str, urls: Urls) -> list[Link]:
     out = []
     for name in names:
@@ -232,44 +247,64 @@ class Views:
         self.site = _site_view(config, urls)
         self._posts: dict[str, PostView] = {}
         self._dates: dict[str, DateInfo] = {}
+        self.refs: dict[str, str] = {}  # ref/relref target -> site-relative URL (from the jobs)
 
-    def date(self, iso: str) -> DateInfo:
+    def _ref_url(self, target: str, absolute: bool) -> str:
+        url = self.refs.get(target, UNRESOLVED)
+        if url == UNRESOLVED:
+            return url
+        path, _, anchor = url.partition("#")
+        full = self.urls.abs(path) if absolute else self.urls.rel(path)
+        return full + ("#" + slugs.url_quote(anchor) if anchor else "")
+
+    def html(self, text: str) -> str:
+        """A post's HTML with its ref/relref links resolved."""
+        return resolve_refs(text, self._ref_url)
+
+    def date(self, iso: str) -> DateInfo | None:  # type: ignore[return]
+        if not iso:
+            return None
         info = self._dates.get(iso)
         if info is None:
             info = self._dates[iso] = DateInfo.from_iso(iso)
         return info
 
     def link(self, post: Post) -> PostLink:
-        return PostLink(post.title, self.urls.rel(post.url_path), self.date(post.date))
+        return PostLink(post.title, self.urls.rel(post.url_path), self.date(post.date))  # type: ignore[arg-type]
 
     def post(self, post: Post) -> PostView:
         view = self._posts.get(post.source)
         if view is None:
             urls = self.urls
-            params = json.loads(post.params_json)
             url = urls.rel(post.url_path)
-            summary_html = rebase_links(post.summary_html, url)
+            content_html = self.html(post.content_html)
+            summary_html = rebase_links(self.html(post.summary_html), url)
+            taxonomies = {t.plural: _terms_links(post_terms(post, t.plural), t.plural, urls)
+                          for t in self.config.taxonomies}
             view = self._posts[post.source] = PostView(
-                kind=PageKind.POST.value, source=post.source, slug=post.slug, title=post.title,
+                kind=post.kind, source=post.source, slug=post.slug, title=post.title,
                 description=post.description, url=url, permalink=urls.abs(post.url_path),
                 date=self.date(post.date), lastmod=self.date(post.lastmod), draft=post.draft,
-                tags=_terms_links(post.tags, "tags", urls),
-                categories=_terms_links(post.categories, "categories", urls),
+                tags=taxonomies.get("tags") or [], categories=taxonomies.get("categories") or [],
                 preview=urls.rel(post.preview) if post.preview.startswith("/") else post.preview,
-                summary=Markup(summary_html), content=Markup(post.content_html), toc=Markup(post.toc_html),
-                summary_html=summary_html, content_html=post.content_html, toc_count=post.toc_count,
+                summary=Markup(summary_html), content=Markup(content_html), toc=Markup(post.toc_html),
+                summary_html=summary_html, content_html=content_html, toc_count=post.toc_count,
                 truncated=post.truncated, word_count=post.word_count, reading_time=post.reading_time,
-                params=params, image=_image(post, params, urls),
+                params=json.loads(post.params_json), section=post.section, author=post.author,
+                weight=post.weight, taxonomies=taxonomies,
+                image=urls.abs(post.preview) if post.preview.startswith("/") else post.preview,
             )
         return view
 
 
-def term_view(taxonomy: str, name: str, slug: str, count: int, urls: Urls, config: SiteConfig) -> TermView:
-    term_feeds = feeds(config, f"{taxonomy}/{slug}/", urls)
-    return TermView(name=name, slug=slug, taxonomy=taxonomy, taxonomy_title=TAXONOMY_TITLES.get(taxonomy, taxonomy),
-                    taxonomy_singular=TAXONOMY_SINGULAR.get(taxonomy, taxonomy),
-                    url=urls.rel(f"{taxonomy}/{slug}/"),
-                    feed_url=term_feeds[0].url if term_feeds else "",
+def term_view(taxonomy: str, name: str, slug: str, count: int, urls: Urls,
+              config: SiteConfig | None = None) -> TermView:
+    singular = taxonomy_singular(config, taxonomy) if config is not None else \
+        TAXONOMY_SINGULAR.get(taxonomy, taxonomy)
+    term_feeds = feeds(config if config is not None else SiteConfig(), f"{taxonomy}/{slug}/", urls)
+    return TermView(name=name, slug=slug, taxonomy=taxonomy, taxonomy_title=taxonomy_title(taxonomy),
+                    taxonomy_singular=singular,
+                    url=urls.rel(f"{taxonomy}/{slug}/"), feed_url=term_feeds[0].url if term_feeds else "",
                     count=count, feeds=term_feeds)
 
 

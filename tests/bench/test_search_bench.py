@@ -12,14 +12,13 @@ import json
 import pytest
 
 from wasm_host.bench import report as bench_report
-from wasm_host.bench.runner import stats
 from wasm_host.bench.search import measure_search, query_word
 
 
 @pytest.mark.slow
 def test_search_rows_measure_the_index_and_the_first_result_in_chromium(tmp_path):
     said: list[str] = []
-    rows = measure_search(tmp_path, [40], 2, said.append, stats)
+    rows = measure_search(tmp_path, [40], 2, said.append)
     (row,) = rows
     index = (tmp_path / "search-40" / "search-index.json").read_bytes()
     assert row["posts"] == 40 and row["indexed"] == len(json.loads(index)["posts"]) > 30

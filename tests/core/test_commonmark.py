@@ -17,7 +17,7 @@ import pytest
 from sitekit import TESTS
 
 SPEC = json.loads((TESTS / "data" / "commonmark-spec-0.31.2.json").read_text(encoding="utf-8"))
-PLAIN = dict(extensions=False, raw_html=True, highlight=False, heading_ids=False)
+PLAIN = dict(extensions=False, raw_html="allow", highlight=False, heading_ids=False)
 
 
 def normalize_html(html: str) -> str:

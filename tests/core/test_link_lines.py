@@ -49,11 +49,13 @@ def test_links_are_as_the_page_has_them_under_a_base_path(engine):
     assert links_of(engine, POST, config)[:2] == [SourceLink("/blog/a/", 6), SourceLink("/blog/img/b.png", 6)]
 
 
-def test_raw_html_links_count_when_raw_html_is_allowed(engine):
+def test_raw_html_links_count_unless_raw_html_is_escaped_or_omitted(engine):
     text = "---\ntitle: Raw\ndate: 2024-01-01\n---\nText.\n\n<p><a href=\"/raw/\">raw</a> <img src='/r.png'></p>\n"
-    assert links_of(engine, text) == []  # escaped: not links at all
-    assert links_of(engine, text, CONFIG + "[markdown]\nraw_html = true\n") == [SourceLink("/raw/", 7),
-                                                                               SourceLink("/r.png", 7)]
+    for mode in ("sanitize", "allow"):
+        assert links_of(engine, text, CONFIG + f'[markdown]\nraw_html = "{mode}"\n') == [
+            SourceLink("/raw/", 7), SourceLink("/r.png", 7)], mode
+    for mode in ("escape", "omit"):  # shown as text, or left out: not links at all
+        assert links_of(engine, text, CONFIG + f'[markdown]\nraw_html = "{mode}"\n') == [], mode
 
 
 def test_an_unsafe_link_is_recorded_as_the_page_has_it(engine):

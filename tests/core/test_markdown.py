@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from renderer import Source
-from sitekit import CONFIG, find_all, links_of, parse_html, parse_one, post_source, render, text_of
+from sitekit import CONFIG, code_scripts, find_all, links_of, parse_html, parse_one, post_source, render, text_of
 
 
 def _body(name: str) -> str:
@@ -92,7 +92,7 @@ def test_entities_are_resolved_once(engine):
 
 
 def test_heading_ids_are_unique_within_a_post(engine):
-    doc = parse_html(engine.render_markdown(_body("toc.md")))
+    doc = parse_html(engine.render_markdown(_body("toc.md"), raw_html="escape"))
     ids = [h.get("id") for level in ("h2", "h3", "h4") for h in doc.iter(level)]
     assert sorted(ids) == sorted(["setup", "install", "setup-1", "rust-wasm", "deep-detail", "überblick"])
     assert len(set(ids)) == len(ids)
@@ -104,8 +104,11 @@ def test_headings_carry_a_self_link(engine):
     assert anchor.get("href") == "#setup" and anchor.get("aria-hidden") == "true"
 
 
+ESCAPE = CONFIG + '[markdown]\nraw_html = "escape"\n'  # toc.md has a heading "Rust & <Wasm>"
+
+
 def test_toc_lists_headings_in_order_with_nesting(engine):
-    post = parse_one(engine, "toc.md")
+    post = parse_one(engine, "toc.md", config=ESCAPE)
     toc = parse_html(post.toc_html)
     top = toc.find(".//body/ul")
     assert [li.find("a").get("href") for li in top.findall("li")] == ["#setup", "#setup-1", "#rust-wasm", "#überblick"]
@@ -114,7 +117,7 @@ def test_toc_lists_headings_in_order_with_nesting(engine):
 
 
 def test_toc_shows_heading_text_escaped(engine):
-    post = parse_one(engine, "toc.md")
+    post = parse_one(engine, "toc.md", config=ESCAPE)
     assert '<a href="#rust-wasm">Rust &amp; &lt;Wasm&gt;</a>' in post.toc_html
 
 
@@ -171,29 +174,66 @@ def test_the_stylesheet_has_light_and_dark_highlight_styles(engine):
 # --- raw HTML and unsafe links ---------------------------------------------------------
 
 
-def test_raw_html_is_escaped_by_default(engine):
+def test_raw_html_is_sanitized_by_default(engine):
     doc = parse_html(engine.render_markdown(_body("raw-html.md")))
+    assert list(doc.iter("script")) == []
+    assert [s.get("class") for s in doc.iter("span")] == ["x"]
+    assert [d.get("class") for d in doc.iter("div")] == ["block"]
+    assert "alert" not in text_of(doc)  # a script goes with its content
+
+
+def test_raw_html_is_shown_as_text_when_escaped(engine):
+    doc = parse_html(engine.render_markdown(_body("raw-html.md"), raw_html="escape"))
     assert list(doc.iter("script")) == [] and list(doc.iter("span")) == [] and list(doc.iter("div")) == []
     assert '<script>alert("inline")</script>' in text_of(doc)
 
 
 def test_raw_html_passes_through_when_allowed(engine):
-    doc = parse_html(engine.render_markdown(_body("raw-html.md"), raw_html=True))
+    doc = parse_html(engine.render_markdown(_body("raw-html.md"), raw_html="allow"))
     assert [s.get("class") for s in doc.iter("span")] == ["x"]
     assert [d.get("class") for d in doc.iter("div")] == ["block"]
+    assert len(list(doc.iter("script"))) == 2
+
+
+def test_raw_html_is_left_out_when_omitted_as_hugo_does(engine):
+    html = engine.render_markdown(_body("raw-html.md"), raw_html="omit")
+    doc = parse_html(html)
+    assert list(doc.iter("script")) == [] and list(doc.iter("div")) == []
+    # As Hugo: each piece of raw HTML is left out; the text between inline tags stays.
+    assert html.startswith("<p>Inline <!-- raw HTML omitted -->span<!-- raw HTML omitted --> and ")
+    assert "<!-- raw HTML omitted -->\n" in html and 'alert("block")' not in html
 
 
 def test_raw_html_policy_comes_from_the_site_config(engine):
-    escaped = render(engine, ["raw-html.md"])
-    allowed = render(engine, ["raw-html.md"], config=CONFIG + "[markdown]\nraw_html = true\n")
+    escaped = render(engine, ["raw-html.md"], config=CONFIG + '[markdown]\nraw_html = "escape"\n')
+    sanitized = render(engine, ["raw-html.md"])
     assert not find_all(escaped.html("posts/raw-html/index.html"), "div", class_="block")
-    assert find_all(allowed.html("posts/raw-html/index.html"), "div", class_="block")
+    assert find_all(sanitized.html("posts/raw-html/index.html"), "div", class_="block")
+
+
+@pytest.mark.parametrize("old, mode", [("true", "allow"), ("false", "escape")])
+def test_the_old_true_false_setting_still_works_with_a_deprecation_warning(engine, old, mode):
+    site = render(engine, ["raw-html.md"], config=CONFIG + f"[markdown]\nraw_html = {old}\n")
+    assert f'site.toml:9: warning: \'raw_html = {old}\' is deprecated: write raw_html = "{mode}"' in site.warnings
+    assert bool(code_scripts(site.html("posts/raw-html/index.html"))) == (mode == "allow")
+
+
+def test_the_old_true_false_option_still_works_in_the_python_api(engine):
+    with pytest.deprecated_call(match="raw_html=True is deprecated: use raw_html='allow'"):
+        allowed = engine.render_markdown("<b>x</b>", raw_html=True)
+    assert allowed == engine.render_markdown("<b>x</b>", raw_html="allow")
+
+
+def test_an_unknown_raw_html_setting_is_an_error_and_falls_back_to_sanitize(engine):
+    site = render(engine, ["raw-html.md"], config=CONFIG + '[markdown]\nraw_html = "strip"\n')
+    assert any("'markdown.raw_html' must be one of 'sanitize', 'escape', 'omit', 'allow'" in e for e in site.errors)
+    assert find_all(site.html("posts/raw-html/index.html"), "div", class_="block")
 
 
 UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
 
 
-@pytest.mark.parametrize("raw_html", [False, True])
+@pytest.mark.parametrize("raw_html", ["sanitize", "escape", "omit", "allow"])
 def test_unsafe_link_schemes_are_never_emitted(engine, raw_html):
     doc = parse_html(engine.render_markdown(_body("unsafe-links.md"), raw_html=raw_html))
     urls = links_of(doc)

@@ -179,3 +179,19 @@ def test_sample_menu_links_resolve(sample):
     nav = sample.html("index.html").find(".//nav[@aria-label='Main']")
     hrefs = [a.get("href") for a in nav.iter("a")]
     assert "/posts/unikernals-and-wasm/" in hrefs and "/tags/sandboxes/" in hrefs
+
+
+def test_sample_has_a_page_a_bundle_shortcodes_and_sanitized_raw_html(sample):
+    about = sample.html("about/index.html")
+    assert text_of(next(about.iter("h1"))) == "About this blog"
+    assert [a.get("href") for a in about.iter("a") if "embed-card" in (a.get("class") or "")] == [
+        "https://www.youtube-nocookie.com/embed/ZJthWmvUzzc"]  # a built-in shortcode
+    ling = sample.html("posts/ling-remembered/index.html")
+    assert [img.get("src") for img in ling.iter("img")] == ["/posts/ling-remembered/ling-boot.png"]
+    assert (sample.out / "posts/ling-remembered/ling-boot.png").read_bytes() == \
+        (SAMPLE_SITE / "posts/2023/ling-remembered/ling-boot.png").read_bytes()
+    assert [a.get("class") for a in ling.iter("aside")] == ["note"]  # the site's own shortcode
+    cost = sample.html("posts/measuring-the-cost/index.html")
+    assert list(cost.iter("abbr")) and list(cost.iter("kbd")) and len(list(cost.iter("details"))) == 2
+    home = sample.html("index.html")
+    assert "Notes on unikernels, WebAssembly and sandboxes. New here?" in text_of(home)  # _index.md

@@ -49,8 +49,9 @@ def test_a_link_is_the_wit_menu_item_field_for_field():
 
 def test_both_engines_plan_pages_with_page_kinds(engine):
     post = Source("posts/a.md", b"---\ntitle: A\ndate: 2023-01-01\ntags: [x]\n---\nBody.\n")
+    page = Source("pages/about.md", b"---\ntitle: About\n---\nMe.\n")
     config = 'title = "Kinds"\n[[menu]]\nname = "About"\nurl = "/about/"\n'
-    parsed = engine.parse_posts([post], config)
+    parsed = engine.parse_posts([post, page], config)
     plan = engine.plan_site(parsed.posts, config, BuildOptions(BUILD_TIME))
     assert {type(job.kind) for job in plan.jobs} == {PageKind}
     assert {job.kind for job in plan.jobs} == set(PageKind)

@@ -158,7 +158,7 @@ def _first_post_url(site: Path) -> str:
     """A post page of the site: the newest post's URL as the build plans it."""
     from renderer import BuildOptions, load_config, plan_site
     from wasm_host.engines import NativeRenderer
-    from wasm_host.sitefs import build_time_micros, load_site
+    from wasm_host.site import build_time_micros, load_site
 
     data = load_site(site)
     posts = NativeRenderer().parse_posts(data.sources, data.config_text, data.tzif).posts
@@ -170,7 +170,7 @@ def _first_post_url(site: Path) -> str:
 
 def _static_url(site: Path) -> str:
     from renderer import load_config
-    from wasm_host.sitefs import load_site
+    from wasm_host.site import load_site
 
     data = load_site(site)
     base = load_config(data.config_text)[0].base_path

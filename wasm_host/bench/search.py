@@ -33,6 +33,7 @@ from urllib.parse import quote
 from ..engines import make_renderer
 from ..site import build
 from . import corpus
+from .measure import BUILD_TIME, stats
 
 MARK = "wasmblog:search-first-result"
 START = "wasmblog:search-start"  # the script began to run
@@ -103,8 +104,7 @@ def first_result_times(root_url: str, query: str, runs: int) -> list[tuple[float
     return times[1:]
 
 
-def measure_search(workdir: Path, sizes: Sequence[int], repeat: int, say: Progress,
-                   stats: Callable[[Sequence[float]], dict[str, float]]) -> list[dict[str, Any]]:
+def measure_search(workdir: Path, sizes: Sequence[int], repeat: int, say: Progress) -> list[dict[str, Any]]:
     """One row per corpus size: index size raw and gzipped, time to the first result in Chromium."""
     rows: list[dict[str, Any]] = []
     engine = make_renderer("native")
@@ -114,7 +114,7 @@ def measure_search(workdir: Path, sizes: Sequence[int], repeat: int, say: Progre
             corpus.write_site(site, n, seed=0, force=True)
         out = workdir / f"search-{n}"
         say(f"search: building {n} posts natively")
-        build(site, out, engine, build_time=1_800_000_000 * 1_000_000)
+        build(site, out, engine, build_time=BUILD_TIME)
         data = (out / "search-index.json").read_bytes()
         index = json.loads(data)
         row: dict[str, Any] = {"posts": n, "indexed": len(index["posts"]), **index_sizes(data)}

@@ -29,7 +29,8 @@ class Renderer(Protocol):
     name: str
     timeout: float
 
-    def parse_posts(self, sources: Sequence[Source], config: str, tzif: bytes = b"") -> ParseResult: ...
+    def parse_posts(self, sources: Sequence[Source], config: str, tzif: bytes = b"",
+                    shortcodes: Mapping[str, str] | None = None) -> ParseResult: ...
 
     def plan_site(self, posts: Sequence[Post], config: str, options: BuildOptions) -> Plan: ...
 

@@ -139,9 +139,10 @@ class NativeRenderer:
         with _deadline(self._limit(items)), _memory_cap(self.memory_mb):
             yield
 
-    def parse_posts(self, sources: Sequence[Source], config: str, tzif: bytes = b"") -> ParseResult:
+    def parse_posts(self, sources: Sequence[Source], config: str, tzif: bytes = b"",
+                    shortcodes: Mapping[str, str] | None = None) -> ParseResult:
         with self._limits(parse_items(sources)):
-            return renderer.parse_posts(sources, config, tzif)
+            return renderer.parse_posts(sources, config, tzif, shortcodes)
 
     def plan_site(self, posts: Sequence[Post], config: str, options: BuildOptions) -> Plan:
         with self._limits(1 + len(posts) // 100):

@@ -30,7 +30,7 @@ import wasmtime
 from wasmtime.component import Component, Func, Linker, Variant
 
 from renderer import BuildOptions, ParseResult, Plan, PageJob, Post, SiteConfig, SiteResult, Source
-from renderer.markdown import MarkdownOptions
+from renderer.markdown import MarkdownOptions, normalize_options
 from renderer.site import site_config
 
 from . import wasmtime_internals as internals
@@ -257,7 +257,7 @@ class Sandbox:
 
 
 def _sources_record(sources: Sequence[Source]) -> list[Any]:
-    return [record(path=s.path, data=s.data.decode("latin-1")) for s in sources]
+    return [record(path=s.path, data=s.data.decode("latin-1"), resources=list(s.resources)) for s in sources]
 
 
 class _CoreAPI:
@@ -268,16 +268,17 @@ class _CoreAPI:
     def _invoke(self, export: str, *args: Any, items: int = 1) -> Any:
         raise NotImplementedError
 
-    def parse_posts(self, sources: Sequence[Source], config: str | SiteConfig, tzif: bytes = b"") -> ParseResult:
+    def parse_posts(self, sources: Sequence[Source], config: str | SiteConfig, tzif: bytes = b"",
+                    shortcodes: Mapping[str, str] | None = None) -> ParseResult:
         out = self._invoke("parse-posts", _sources_record(sources), config_record(config), tzif.decode("latin-1"),
-                           items=parse_items(sources))
+                           templates_record(shortcodes or {}), items=parse_items(sources))
         return lift(out, ParseResult)
 
     def plan_site(self, posts: Sequence[Post], config: str | SiteConfig, options: BuildOptions) -> Plan:
         site, config_diags = site_config(config)
         out = self._invoke("plan-site", lower(list(posts)), lower(site), lower(options), items=1 + len(posts) // 100)
         plan = lift(out, Plan)
-        return Plan(plan.jobs, list(config_diags) + plan.diagnostics)
+        return Plan(plan.jobs, list(config_diags) + plan.diagnostics, plan.copies)
 
     def render_pages(self, jobs: Sequence[PageJob], posts: Sequence[Post], config: str | SiteConfig,
                      templates: Mapping[str, str]) -> SiteResult:
@@ -292,7 +293,7 @@ class _CoreAPI:
         return lift(out, SiteResult)
 
     def render_markdown(self, text: str, **options: Any) -> str:
-        return self._invoke("render-markdown", text, lower(MarkdownOptions(**options)))
+        return self._invoke("render-markdown", text, lower(MarkdownOptions(**normalize_options(options))))
 
 
 class WasmRenderer(_CoreAPI):

@@ -51,6 +51,12 @@ def _fingerprint(site: SiteInput) -> tuple[Any, ...]:
             stats.append((rel, st.st_mtime_ns, st.st_size, st.st_ino))
         except OSError:
             stats.append((rel, 0, -1, 0))
+    for rel, path in sorted(site.resources.items()):
+        try:
+            st = path.stat()
+            stats.append((rel, st.st_mtime_ns, st.st_size, st.st_ino))
+        except OSError:
+            stats.append((rel, 0, -1, 0))
     return (site.config_text, tuple(site.sources), tuple(sorted(site.templates.items())), tuple(stats), site.tzif,
             tuple(d.format() for d in site.diagnostics))
 
@@ -163,16 +169,17 @@ class SiteHost:
     def _build_plan(self, snap: PlannedSnapshot) -> None:
         site = snap.site
         config = site.config  # parsed once, limits applied; its diagnostics are added below
-        key = (site.config_text, tuple(sorted(site.limits.items())), site.tzif)
+        key = (site.config_text, tuple(sorted(site.limits.items())), site.tzif, tuple(sorted(site.shortcodes.items())))
         if key != self._parse_key:  # parsing depends on the config and the zone: start over
             self._parse_cache = {}
             self._parse_global = []
             self._parse_key = key
-        keyed = [((s.path, hashlib.sha256(s.data).digest()), s) for s in site.sources]
+        keyed = [((s.path, hashlib.sha256(s.data).digest(), s.resources), s) for s in site.sources]
         cache = {k: self._parse_cache[k] for k, _ in keyed if k in self._parse_cache}
         todo = [s for k, s in keyed if k not in cache]
         if todo:
-            posts, diags = parse_sources(self.engine, todo, config, site.tzif, self.options.jobs, self._pool)
+            posts, diags = parse_sources(self.engine, todo, config, site.tzif, self.options.jobs, self._pool,
+                                         shortcodes=site.shortcodes)
             by_source = {p.source: p for p in posts}
             paths = {s.path for s in todo}
             per_path: dict[str, list[Diagnostic]] = collections.defaultdict(list)
@@ -190,15 +197,17 @@ class SiteHost:
         diags = [*site.diagnostics, *site.config_diagnostics, *self._parse_global,
                  *(d for k, _ in keyed for d in cache[k][1])]
         snap.posts = {p.source: p for p in posts_list}
+        copies = []
         try:
             plan = self.engine.plan_site(plan_input(posts_list), config, snap.options)
             jobs = plan.jobs
+            copies = plan.copies
             diags += plan.diagnostics
         except SandboxFault as fault:
             diags.append(error("site.toml", 0, f"planning the site: {fault.message}"))
             jobs = []
         # The files a build would write: validated paths, a static file replacing a page.
-        placeholders = SiteResult([OutputFile(job.path, "") for job in jobs], [])
+        placeholders = SiteResult([OutputFile(job.path, "") for job in jobs], [], copies)
         files, static, out_diags = output_files(site, placeholders)
         kept = {f.path for f in files}
         snap.pages = {job.path: job for job in jobs if job.path in kept}

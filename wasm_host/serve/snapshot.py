@@ -21,9 +21,12 @@ from ..site import SiteInput
 
 @dataclass(frozen=True)
 class StaticFile:
-    """A file under ``SITE/static``, served by the host as it is."""
+    """A file served by the host as it is: under ``SITE/static``, or a page bundle's
+    file (then ``root`` is the site folder and ``rel`` its path there)."""
 
     path: Path
+    root: Path | None = None
+    rel: str = ""
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,14 @@ class Snapshot:
         return sorted({*self.static, *self.generated()})
 
 
+def static_entry(snap: Snapshot, path: str) -> StaticFile:
+    """``path`` of ``snap.static``: a file of static/, or a bundle's file (served from the site folder)."""
+    file = snap.static[path]
+    if file.is_relative_to(snap.static_root):
+        return StaticFile(file)
+    return StaticFile(file, snap.root, file.relative_to(snap.root).as_posix())
+
+
 @dataclass
 class BuiltSnapshot(Snapshot):
     """Static mode: the whole site built into memory, as ``wasmblog build`` would write it."""
@@ -102,7 +113,7 @@ class BuiltSnapshot(Snapshot):
 
     def lookup(self, path: str) -> Entry | None:
         if path in self.static:
-            return StaticFile(self.static[path])
+            return static_entry(self, path)
         return self.files.get(path)
 
 
@@ -122,7 +133,7 @@ class PlannedSnapshot(Snapshot):
 
     def lookup(self, path: str) -> Entry | None:
         if path in self.static:
-            return StaticFile(self.static[path])
+            return static_entry(self, path)
         job = self.pages.get(path)
         return None if job is None else Job(job, self.etags.get(path))
 

@@ -13,17 +13,18 @@ from __future__ import annotations
 import multiprocessing
 import time
 from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Sequence, TypeVar
 
 from renderer import BuildOptions, Diagnostic, OutputFile, PageJob, Post, SiteResult, Source, finalize, job_posts
 from renderer.config import SiteConfig
 from renderer.diagnostics import error
+from renderer.shortcodes import is_shortcode_warning
 from renderer.templates import TEMPLATE_FOR_KIND
 
 from ..engines import Renderer, SandboxFault, engine_limits
-from .output import merge_static, validate, write_site
+from .output import check_copies, merge_static, validate, write_site
 from .reader import SiteInput, build_time_micros, load_site
 
 Progress = Callable[[str, int, int], None]
@@ -97,9 +98,10 @@ def _source_chunks(sources: Sequence[Source], workers: int) -> list[list[Source]
 
 
 # Module-level so a process pool can pickle them.
-def _parse_batch(engine: Renderer, batch: list[Source], config: str | SiteConfig, tzif: bytes) -> tuple[list[Post], list[Diagnostic]]:
+def _parse_batch(engine: Renderer, batch: list[Source], config: str | SiteConfig, tzif: bytes,
+                 shortcodes: dict[str, str] | None = None) -> tuple[list[Post], list[Diagnostic]]:
     try:
-        result = engine.parse_posts(batch, config, tzif)
+        result = engine.parse_posts(batch, config, tzif, shortcodes)
         return result.posts, result.diagnostics
     except SandboxFault as fault:
         if len(batch) == 1:
@@ -107,7 +109,7 @@ def _parse_batch(engine: Renderer, batch: list[Source], config: str | SiteConfig
     posts: list[Post] = []
     diags: list[Diagnostic] = []
     for part in _halves(batch):
-        p, d = _parse_batch(engine, part, config, tzif)
+        p, d = _parse_batch(engine, part, config, tzif, shortcodes)
         posts += p
         diags += d
     return posts, diags
@@ -238,14 +240,15 @@ def _map(pool: Executor | None, fn: Callable[..., T], calls: list[tuple[Any, ...
 
 
 def parse_sources(engine: Renderer, sources: Sequence[Source], config: str | SiteConfig, tzif: bytes, jobs: int = 1,
-                  pool: Executor | None = None, progress: Progress | None = None) -> tuple[list[Post], list[Diagnostic]]:
+                  pool: Executor | None = None, progress: Progress | None = None,
+                  shortcodes: dict[str, str] | None = None) -> tuple[list[Post], list[Diagnostic]]:
     """Stage 1 for some of a site's sources, batched over ``pool``, with fault isolation.
 
     Sources are independent, so parsing a subset (the per-request server
     re-parses only the posts that changed) gives the same posts as parsing
     them with the rest.
     """
-    parsed = _map(pool, _parse_batch, [(engine, b, config, tzif) for b in _source_chunks(sources, jobs)],
+    parsed = _map(pool, _parse_batch, [(engine, b, config, tzif, shortcodes) for b in _source_chunks(sources, jobs)],
                   "parse", progress)
     posts: list[Post] = []
     diags: list[Diagnostic] = []
@@ -264,7 +267,8 @@ def output_files(site: SiteInput, result: SiteResult) -> tuple[list[OutputFile],
     static, static_diags = merge_static(files, site.static)
     static_paths = {rel for rel, _ in static}
     files = [f for f in files if f.path not in static_paths]
-    return files, static, [*file_diags, *static_diags]
+    copies, copy_diags = check_copies(result.copies, site.resources, {f.path for f in files} | static_paths)
+    return files, static + copies, [*file_diags, *static_diags, *copy_diags]
 
 
 def plan_input(posts: Sequence[Post]) -> list[Post]:
@@ -277,7 +281,8 @@ def _render(site: SiteInput, engine: Renderer, options: BuildOptions, jobs: int,
     diags: list[Diagnostic] = [*site.diagnostics, *site.config_diagnostics]
     config = site.config  # parsed once, limits applied; the stages report no config diagnostics
 
-    posts, parse_diags = parse_sources(engine, site.sources, config, site.tzif, jobs, pool, progress)
+    posts, parse_diags = parse_sources(engine, site.sources, config, site.tzif, jobs, pool, progress,
+                                       site.shortcodes)
     diags += parse_diags
 
     try:
@@ -305,7 +310,7 @@ def _render(site: SiteInput, engine: Renderer, options: BuildOptions, jobs: int,
     for f, d, _stopped in rendered:
         files += f
         diags += d
-    return Rendering(SiteResult(sorted(files, key=lambda f: f.path), finalize(diags)), posts, plan.jobs)
+    return Rendering(SiteResult(sorted(files, key=lambda f: f.path), finalize(diags), plan.copies), posts, plan.jobs)
 
 
 def build(site_dir: Path | str, out_dir: Path | str, engine: Renderer, *, drafts: bool = False,
@@ -325,6 +330,9 @@ def build(site_dir: Path | str, out_dir: Path | str, engine: Renderer, *, drafts
         result, report.posts = render(site, engine, options, jobs, progress)
     files, static, output_diags = output_files(site, result)
     report.diagnostics = finalize([*result.diagnostics, *output_diags])
+    if strict:  # --strict: a shortcode that could not be run is an error, not a warning
+        report.diagnostics = [replace(d, severity="error") if is_shortcode_warning(d) else d
+                              for d in report.diagnostics]
     report.pages, report.static = len(files), len(static)
     if not (strict and report.errors):
         write_site(Path(out_dir), files, static)

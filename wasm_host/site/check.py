@@ -206,10 +206,11 @@ def _template(job: PageJob | None, templates: dict[str, str]) -> str:
 
 def _content_posts(job: PageJob | None, posts: dict[str, Post]) -> list[Post]:
     """The posts whose Markdown a page shows (a post's page; summaries on lists)."""
-    if job is None or job.kind not in ("post", "list", "term"):
+    if job is None or job.kind not in ("post", "page", "list", "term", "taxonomy"):
         return []
-    sources = job.posts[:1] if job.kind == "post" else job.posts
-    return [posts[s] for s in sources if s in posts]
+    sources = job.posts[:1] if job.kind in ("post", "page") else job.posts
+    shown = [posts[s] for s in sources if s in posts]
+    return shown + ([posts[job.intro]] if job.intro in posts else [])  # a list's _index.md text
 
 
 def check_links(site_input: SiteInput, rendering_files: Iterable[OutputFile], static: list[tuple[str, Path]],

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Iterator
 
 from renderer import Diagnostic, OutputFile
+from renderer.model import FileCopy
 from renderer.diagnostics import error, warning
 
 MAX_PATH_BYTES = 1024
@@ -108,6 +109,30 @@ def merge_static(files: list[OutputFile], static: list[tuple[str, Path]]) -> tup
         if rel in generated:
             diags.append(warning(f"static/{rel}", 0, "replaces the page the theme generates at this path"))
         keep.append((rel, src))
+    return keep, diags
+
+
+def check_copies(copies: list[FileCopy], resources: dict[str, Path], taken: set[str]
+                 ) -> tuple[list[tuple[str, Path]], list[Diagnostic]]:
+    """The bundle files the plan asks to copy, as (output path, file): only files the host
+    itself listed, to safe paths no page or other file takes."""
+    keep: list[tuple[str, Path]] = []
+    diags: list[Diagnostic] = []
+    seen = {p.casefold() for p in taken}
+    for copy in copies:
+        src = resources.get(copy.source)
+        if src is None:
+            diags.append(error("<renderer>", 0, f"refused copy of {copy.source[:200]!r}: not a file of the site"))
+            continue
+        problem = check_path(copy.path)
+        if problem:
+            diags.append(error(copy.source, 0, f"not copied to {copy.path[:200]!r}: {problem}"))
+            continue
+        if copy.path.casefold() in seen:
+            diags.append(error(copy.source, 0, f"not copied: {copy.path!r} is already a page or a static file"))
+            continue
+        seen.add(copy.path.casefold())
+        keep.append((copy.path, src))
     return keep, diags
 
 

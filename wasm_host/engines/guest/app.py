@@ -91,7 +91,7 @@ def convert(value: typing.Any, target: typing.Any) -> typing.Any:
 
 
 def _sources(items: list[wit_world.Source]) -> list[renderer.Source]:
-    return [renderer.Source(s.path, s.data.encode("latin-1")) for s in items]
+    return [renderer.Source(s.path, s.data.encode("latin-1"), tuple(s.resources)) for s in items]
 
 
 def _templates(items: list[wit_world.Template]) -> dict[str, str]:
@@ -108,9 +108,10 @@ def _options(options: wit_world.BuildOptions) -> renderer.BuildOptions:
 
 class WitWorld(wit_world.WitWorld):
     def parse_posts(self, sources: list[wit_world.Source], config: wit_world.SiteConfig,
-                    tzif: str) -> wit_world.ParseResult:
+                    tzif: str, shortcodes: list[wit_world.Template]) -> wit_world.ParseResult:
         try:
-            result = renderer.parse_posts(_sources(sources), _config(config), tzif.encode("latin-1"))
+            result = renderer.parse_posts(_sources(sources), _config(config), tzif.encode("latin-1"),
+                                          _templates(shortcodes))
             return convert(result, wit_world.ParseResult)
         except Exception as exc:  # no traceback: linecache would touch the (absent) filesystem
             raise Err(wit_world.Failure(describe_exception(exc)))
@@ -157,9 +158,10 @@ def _warm() -> None:
     def record(config):  # noqa: ANN001, ANN202 - site.toml text as the host sends it
         return convert(renderer.load_config(config)[0], wit_world.SiteConfig)
 
-    def parse(sources, config, tzif):  # noqa: ANN001, ANN202
-        return world.parse_posts([wit_world.Source(p, d.decode("latin-1")) for p, d in sources], record(config),
-                                 tzif.decode("latin-1"))
+    def parse(sources, config, tzif, shortcodes):  # noqa: ANN001, ANN202
+        return world.parse_posts([wit_world.Source(p, d.decode("latin-1"), list(r)) for p, d, r in sources],
+                                 record(config), tzif.decode("latin-1"),
+                                 [wit_world.Template(n, s) for n, s in shortcodes.items()])
 
     def plan(posts, config, options):  # noqa: ANN001, ANN202
         return world.plan_site(posts, record(config), wit_world.BuildOptions(*options))
@@ -169,7 +171,7 @@ def _warm() -> None:
                                   [wit_world.Template(n, s) for n, s in templates.items()])
 
     def site(sources, config, templates, options, tzif):  # noqa: ANN001, ANN202
-        return world.render_site([wit_world.Source(p, d.decode("latin-1")) for p, d in sources], config,
+        return world.render_site([wit_world.Source(p, d.decode("latin-1"), list(r)) for p, d, r in sources], config,
                                  [wit_world.Template(n, s) for n, s in templates.items()],
                                  wit_world.BuildOptions(*options), tzif.decode("latin-1"))
 

@@ -16,12 +16,12 @@ import warmup_tz
 
 
 def _sources(items):  # noqa: ANN001, ANN202
-    return [renderer.Source(path, data) for path, data in items]
+    return [renderer.Source(path, data, tuple(resources)) for path, data, resources in items]
 
 
 highlight.preload()
 warmup.run(
-    lambda sources, config, tzif: renderer.parse_posts(_sources(sources), config, tzif),
+    lambda sources, config, tzif, shortcodes: renderer.parse_posts(_sources(sources), config, tzif, shortcodes),
     lambda posts, config, options: renderer.plan_site(posts, config, renderer.BuildOptions(*options)),
     renderer.render_pages,
     lambda sources, config, templates, options, tzif: renderer.render_site(

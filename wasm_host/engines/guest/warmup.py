@@ -18,7 +18,7 @@ page_size = 2
 [feed]
 full_content = true
 [markdown]
-raw_html = false
+raw_html = "escape"
 [[menu]]
 name = "About"
 url = "/posts/about/"
@@ -32,7 +32,7 @@ base_url = "https://example.org/blog/"
 page_size = 3
 unknown_key = 1
 [markdown]
-raw_html = true
+raw_html = "allow"
 highlight_style = "monokai"
 [limits]
 render_timeout = 3.0
@@ -48,6 +48,42 @@ _CODE = "\n".join(
                  "css", "go", "c", "cpp", "java", "wat", "sql", "diff", "dockerfile", "ini",
                  "unknown-language", "")
 )
+
+# Raw HTML the sanitizer cleans (every kind of construct it handles), and every
+# built-in shortcode, so that their code paths are in the snapshot.
+_HTML_HEAVY = """---
+title: Raw HTML and shortcodes
+date: 2023-07-01
+---
+
+<table><caption>c</caption><thead><tr><th style="text-align:center">h</th></tr></thead>
+<tbody><tr><td colspan="2">x<select><option>o</select><textarea>t</textarea></td></tr></tbody></table>
+<dl><dt>term</dt><dd>def <abbr title="x">abbr</abbr> <cite>cite</cite> <kbd>k</kbd> <q cite="https://x">q</q></dd></dl>
+<figure><img src="x.png" alt="a" onerror="alert(1)"><figcaption>cap</figcaption></figure>
+<details open><summary>s</summary>d</details>
+<div class="gallery"><a href="javascript:alert(1)">j</a><a href="jav&#x61;script:x">e</a><img src="data:x"></div>
+<script>alert(1)</script><style>p{}</style><iframe src="x">i</iframe><template><p>t</template>
+<svg><script>x</script></svg><math><mi>x</mi></math><!-- comment --><noscript>n</noscript>
+<form action="x"><input type="text"><input type="checkbox" checked disabled></form><unknown-tag>u</unknown-tag>
+
+Inline <b>bold</b> <span onclick="x">span</span> and a [link]({{< relref "posts/about.md" >}}).
+
+{{< figure src="/images/x.png" title="T" caption="A *caption*" attr="by" attrlink="https://example.org" link="/x/" >}}
+{{< youtube ZJthWmvUzzc >}} {{< vimeo 146022717 >}} {{< vimeo_simple 146022717 >}}
+{{< x user="SanDiegoZoo" id="1453110110599868418" >}} {{< tweet 877500564405444608 >}} {{< instagram CxOWiQNP2MO >}}
+{{< gist spf13 7896402 "img.html" >}} {{< param "custom" >}} {{< ref "posts/about.md" >}}
+{{< highlight go >}}
+x := 1
+{{< /highlight >}}
+{{% details summary="More" %}}**inner** {{< youtube w7Ft2ymGmfc >}}{{% /details %}}
+{{< comment >}}hidden{{< /comment >}} {{</* youtube x */>}} {{< unknown >}} {{< bad "open >}}
+{{< foo.inline >}}{{ now }}{{< /foo.inline >}} {{< /stray >}} {{< youtube "bad id!" >}} {{< site a b >}}
+{{< site k="v" >}}inner{{< /site >}} {{< broken >}} {{< raises >}}
+
+```python
+{{< param "custom" >}}
+```
+"""
 
 _RICH = f"""---
 title: "Rich <post> & \\"quotes\\""
@@ -96,7 +132,7 @@ Setext
 [^1]: The note.
 """
 
-SOURCES = [
+_SOURCES = [
     ("posts/rich.md", _RICH.encode("utf-8")),
     ("posts/about.md", b"---\ntitle: About\ndate: 2023-01-01\nsummary: The [*about*](/posts/rich/) page.\n"
                        b"images: [pics/about.png]\n---\nHello.\n"),
@@ -109,6 +145,7 @@ SOURCES = [
     ("posts/utf16.md", "---\ntitle: UTF-16\ndate: 2023-06-08\n---\nWide.\n".encode("utf-16")),
     ("posts/dup.md", b"---\ntitle: Dup\ndate: 2023-06-09\nslug: about\n---\nDup.\n"),
     ("posts/no-title.md", b"---\ndate: 2023-06-10\nslug: con\n---\nNo title.\n"),
+    ("posts/html-heavy.md", _HTML_HEAVY.encode("utf-8")),
     # Error paths:
     ("posts/bad-yaml.md", b"---\ntitle: [unclosed\n---\nx\n"),
     ("posts/bad-yaml2.md", b"---\ntitle: a\n  b: c\n---\nx\n"),
@@ -133,6 +170,49 @@ SOURCES = [
     ("posts/deep.md", b"---\ntitle: Deep\ndate: 2023-01-01\n---\n" + b">" * 200 + b" x\n\n" + b"[" * 200 + b"\n"),
 ]
 
+# Pages, intros and a bundle with a file beside it (wasmblog's layout).
+_SOURCES += [
+    ("_index.md", b"---\ntitle: Home\naliases: [/start/]\n---\nWelcome {{< relref \"posts/about.md\" >}}.\n"),
+    ("posts/_index.md", b"---\ntitle: All posts\n---\nEvery post.\n"),
+    ("tags/wasm/_index.md", b"---\ntitle: WebAssembly\n---\nAbout wasm.\n"),
+    ("tags/_index.md", b"---\ntitle: Topics\n---\n"),
+    ("pages/about.md", b"---\ntitle: About me\n---\nHi. {{< ref \"nowhere.md\" >}}\n"),
+    ("pages/docs/faq.md", b"---\ntitle: FAQ\ndate: 2023-01-01\nurl: /faq/\n---\nQ.\n"),
+    ("posts/nested/_index.md", b"---\ntitle: Nested\n---\n"),
+    ("elsewhere.md", b"---\ntitle: x\n---\n"),
+]
+SOURCES = [(path, data, ("posts/bundle/cover.png",) if path == "posts/bundle/index.md" else ())
+           for path, data in _SOURCES]
+
+# A Hugo site's layout, with the front-matter keys Hugo sites use.
+HUGO_CONFIG = """\
+title = "Hugo"
+base_url = "https://example.org/"
+layout = "hugo"
+content_dir = "content"
+main_sections = ["post"]
+copyright = "(c) me"
+taxonomies = { tag = "tags", category = "categories", series = "series" }
+[permalinks]
+post = "/:year/:month/:slug/"
+page = "/:slug/"
+"""
+HUGO_SOURCES = [
+    ("content/_index.md", b"+++\nauthor = 'x'\n+++\nIntro.\n", ()),
+    ("content/about.md", b"+++\ntitle = 'About'\ndate = '2019-02-28'\naliases = ['about-us']\n+++\nAbout.\n", ()),
+    ("content/post/_index.md", b"+++\ntitle = 'Posts'\naliases = ['posts']\n+++\n", ()),
+    ("content/post/rich.md", b"---\ntitle: Rich\ndate: 2019-03-10\nseries: [Themes]\nweight: 2\nauthor: [A, B]\n"
+                             b"featured_image: cover.jpg\npublishDate: 2019-03-11\nexpiryDate: 2099-01-01\n"
+                             b"menu: main\nLayout: x\naliases: [old]\n---\nText {{< figure src=\"x.jpg\" >}}\n", ()),
+    ("content/post/trip/index.md", b"---\ntitle: Trip\ndate: 2020-01-01\n---\n![a](a.jpg)\n",
+     ("content/post/trip/a.jpg",)),
+    ("content/post/expired.md", b"---\ntitle: Old\ndate: 2019-01-01\nexpirydate: 2020-01-01\n---\nx\n", ()),
+    ("content/page/contact.md", b"---\ntitle: Contact\n---\nMail.\n", ()),
+    ("content/homepage/index.md", b"---\nheadless: true\n---\n", ()),
+    ("content/series/themes/_index.md", b"---\ntitle: Themes\n---\nA series.\n", ()),
+    ("content/post/bad-url.md", b"---\ntitle: x\ndate: 2019-01-01\nurl: https://x.org/\n---\nx\n", ()),
+]
+
 TEMPLATE_SETS = [
     {"post.html": "{% extends 'base.html' %}{% block main %}{{ page.title }}{{ page.content }}{% endblock %}"},
     {"post.html": "{% for x in %}broken", "extra.html": "{{ oops( }}"},
@@ -143,11 +223,23 @@ TEMPLATE_SETS = [
 
 MARKDOWN = _RICH.split("---\n", 2)[2]
 
+# Site shortcodes: one that works, one that does not compile, one that fails when run.
+SHORTCODES = {
+    "site": "<span class=\"sc\">{{ args|join(',') }}{{ kwargs.k }}{{ get(0) }}{{ inner }}"
+            "{{ page.title }}{{ site.title }}{{ inner|markdownify }}</span>",
+    "broken": "{% for x in %}",
+    "raises": "{{ 1 // 0 }}",
+}
+
 MARKDOWN_OPTIONS = [
-    {"extensions": True, "raw_html": False, "highlight": True, "heading_ids": True, "base_path": "/",
+    {"extensions": True, "raw_html": "escape", "highlight": True, "heading_ids": True, "base_path": "/",
      "toc_min_level": 2, "toc_max_level": 4, "max_nesting": 32},
-    {"extensions": False, "raw_html": True, "highlight": False, "heading_ids": False, "base_path": "/",
+    {"extensions": False, "raw_html": "allow", "highlight": False, "heading_ids": False, "base_path": "/",
      "toc_min_level": 2, "toc_max_level": 4, "max_nesting": 6},
+    {"extensions": True, "raw_html": "sanitize", "highlight": True, "heading_ids": True, "base_path": "/",
+     "toc_min_level": 2, "toc_max_level": 4, "max_nesting": 32},
+    {"extensions": True, "raw_html": "omit", "highlight": True, "heading_ids": True, "base_path": "/",
+     "toc_min_level": 2, "toc_max_level": 4, "max_nesting": 32},
 ]
 
 
@@ -158,15 +250,17 @@ def run(parse_posts, plan_site, render_pages, render_site, render_markdown, tzif
     too); the component builder passes the core's own functions to find out,
     natively, which modules the core imports.
     """
-    configs = [(CONFIG, b""), (CONFIG_PREFIXED, b""), ("", b"")]
+    configs = [(CONFIG, b"", SOURCES), (CONFIG_PREFIXED, b"", SOURCES), ("", b"", SOURCES),
+               ("[markdown]\nraw_html = \"omit\"\n", b"", SOURCES), (HUGO_CONFIG, b"", HUGO_SOURCES)]
     if tzif:
-        configs.append((CONFIG.replace('timezone = "UTC"', 'timezone = "Europe/Berlin"'), tzif))
-    for config, zone in configs:
-        parsed = parse_posts(SOURCES, config, zone)
+        configs.append((CONFIG.replace('timezone = "UTC"', 'timezone = "Europe/Berlin"'), tzif, SOURCES))
+    for config, zone, sources in configs:
+        parsed = parse_posts(sources, config, zone, SHORTCODES)
         plan = plan_site(parsed.posts, config, (BUILD_TIME, True, True))
         render_pages(plan.jobs, parsed.posts, config, {})
         for templates in TEMPLATE_SETS:
             render_pages(plan.jobs[:8], parsed.posts, config, templates)
-        render_site(SOURCES, config, {}, (BUILD_TIME, False, False), zone)
+        render_site(sources, config, {"shortcodes/site.html": SHORTCODES["site"]}, (BUILD_TIME, False, False), zone)
     for options in MARKDOWN_OPTIONS:
         render_markdown(MARKDOWN, options)
+        render_markdown(_HTML_HEAVY.split("---\n", 2)[2], options)

@@ -1,0 +1,302 @@
+"""A Hugo site's configuration as wasmblog's: Hugo config files in, ``site.toml`` text out.
+
+Pure: the host reads the files (``hugo.toml``, ``config.yaml``,
+``config/_default/*.toml``...) and passes their texts; this maps Hugo's keys
+(case-insensitive, as in Hugo: ``Paginate`` is ``paginate``) to wasmblog's
+and writes them as ``site.toml``. ``wasmblog build`` uses the text in
+memory; ``wasmblog import hugo`` writes it. Every key that is not
+understood is one warning naming it, never an error: a Hugo site builds
+as it is.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import tomli
+import tomli_w
+import yaml
+
+from .diagnostics import Diagnostic, error, warning
+from .front_matter import FrontMatterLoader
+from .highlight import STYLE_NAMES
+from .values import jsonable, toml_error, toml_key_line
+
+# Config files Hugo reads, in the order it prefers them.
+ROOT_FILES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml", "config.yml",
+              "config.json")
+DEFAULT_DIR = "config/_default"
+# Settings that need nothing from wasmblog: its behaviour already is what they ask
+# for (privacy, robots.txt, sitemaps), or they concern Hugo's own machinery.
+NOT_APPLICABLE = frozenset("""
+    theme themesdir module privacy enableinlineshortcodes ignoreerrors timeout resourcedir enablerobotstxt
+    defaultcontentlanguage defaultcontentlanguageinsubdir languages contentdir staticdir sitemap markup
+    enableemoji pygmentscodefences pygmentsuseclasses layoutdir archetypedir assetdir datadir i18ndir publishdir
+    build caches cascade frontmatter outputs outputformats mediatypes security server segments
+    disablekinds relativeurls canonifyurls enablegitinfo
+""".split())
+
+
+@dataclass
+class HugoConfig:
+    """What a Hugo site's configuration means for wasmblog."""
+
+    site_toml: str  # wasmblog's site.toml, equivalent
+    content_dir: str = "content"
+    language: str = ""  # the default content language (its files are built; others are not)
+    languages: list[str] = field(default_factory=list)  # every configured language
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def _load(name: str, text: str) -> tuple[dict[str, Any], Diagnostic | None]:
+    try:
+        if name.endswith(".toml"):
+            return tomli.loads(text), None
+        if name.endswith(".json"):
+            data = json.loads(text)
+        else:
+            loader = FrontMatterLoader(text)
+            try:
+                data = loader.get_single_data()
+            finally:
+                loader.dispose()
+        if data is None:
+            return {}, None
+        if not isinstance(data, dict):
+            return {}, error(name, 1, "a Hugo config file must be a table of settings; ignored")
+        return data, None
+    except tomli.TOMLDecodeError as exc:
+        msg, line = toml_error(exc)
+        return {}, error(name, line, f"invalid TOML: {msg}; ignored")
+    except (ValueError, yaml.YAMLError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else getattr(exc, "lineno", 0)
+        return {}, error(name, line, f"cannot read this config file ({type(exc).__name__}); ignored")
+
+
+def _header_line(text: str, key: str) -> int:
+    """The line of the first ``[key]`` or ``[key.sub]`` table header (TOML), 0 if none."""
+    for number, line in enumerate(text.split("\n"), 1):
+        stripped = line.strip().lstrip("[").lower()
+        if line.strip().startswith("[") and (stripped.startswith(key.lower() + "]") or
+                                             stripped.startswith(key.lower() + ".")):
+            return number
+    return 0
+
+
+def _lower(data: Any) -> Any:
+    """Keys lower-cased at every level, as Hugo reads its config (params keep their values)."""
+    if isinstance(data, dict):
+        return {str(k).lower(): _lower(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_lower(v) for v in data]
+    return data
+
+
+def _merge(into: dict[str, Any], data: dict[str, Any]) -> None:
+    for key, value in data.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into.setdefault(key, value)
+
+
+class _Mapper:
+    def __init__(self) -> None:
+        self.out: dict[str, Any] = {}
+        self.diags: list[Diagnostic] = []
+        self.where: dict[str, tuple[str, int]] = {}  # top-level key -> (file, line)
+
+    def note(self, key: str, message: str) -> None:
+        path, line = self.where.get(key, (ROOT_FILES[0], 0))
+        self.diags.append(warning(path, line, message))
+
+    def put(self, section: str, key: str, value: Any) -> None:
+        (self.out.setdefault(section, {}) if section else self.out)[key] = value
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, dict) and isinstance(value.get("name"), str):
+        return value["name"]  # author = { name = "..." }
+    return None
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+def _menu(m: _Mapper, value: Any) -> None:
+    entries = value.get("main") if isinstance(value, dict) else None
+    if not isinstance(entries, list):
+        if value:
+            m.note("menu", "Hugo setting 'menu': only menu.main is used, as the site's menu")
+        return
+    items = []
+    for entry in entries:
+        if not isinstance(entry, dict):
+            continue
+        name = _text(entry.get("name") or entry.get("identifier"))
+        url = entry.get("url") or entry.get("pageref")
+        if not name or not isinstance(url, str):
+            continue
+        if "://" not in url and not url.startswith("#"):
+            url = "/" + url.strip("/") + "/" if url.strip("/") else "/"
+        items.append((entry.get("weight") if isinstance(entry.get("weight"), int) else 0, len(items), name, url))
+    m.out["menu"] = [{"name": name, "url": url} for _, _, name, url in sorted(items)]
+    if set(value) - {"main"}:
+        m.note("menu", f"Hugo menus {', '.join(sorted(set(value) - {'main'}))}: only menu.main is used")
+
+
+def _params(m: _Mapper, value: Any, original: Any) -> None:
+    if not isinstance(value, dict):
+        return
+    for key, target in (("description", "description"), ("author", "author")):
+        text = _text(value.get(key))
+        if text is not None:
+            m.out.setdefault(target, text)
+    sections = value.get("mainsections")
+    if isinstance(sections, list) and all(isinstance(s, str) for s in sections):
+        m.out["main_sections"] = sections
+    elif isinstance(sections, str):
+        m.out["main_sections"] = [sections]
+    if isinstance(original, dict):
+        m.out["params"] = jsonable(original)
+
+
+def _pagination(m: _Mapper, value: Any) -> None:
+    size = _int(value.get("pagersize")) if isinstance(value, dict) else None
+    if size:
+        m.out["page_size"] = size
+
+
+def _permalinks(m: _Mapper, value: Any) -> None:
+    if not isinstance(value, dict):
+        return
+    found: dict[str, str] = {}
+    for key, pattern in value.items():
+        if isinstance(pattern, str):
+            found[key] = pattern
+        elif isinstance(pattern, dict) and key in ("page", "section"):  # Hugo 0.120+: by page kind
+            if key == "page":
+                found.update({k: v for k, v in pattern.items() if isinstance(v, str)})
+            else:
+                m.note("permalinks", "Hugo 'permalinks.section': section lists keep their folder URLs")
+    m.out["permalinks"] = found
+
+
+def _taxonomies(m: _Mapper, value: Any) -> None:
+    if isinstance(value, dict):
+        m.out["taxonomies"] = {str(k): str(v) for k, v in value.items() if isinstance(v, str)}
+
+
+def _markup(m: _Mapper, value: Any) -> None:
+    if not isinstance(value, dict):
+        return
+    style = value.get("highlight", {}).get("style") if isinstance(value.get("highlight"), dict) else None
+    if isinstance(style, str):
+        if style in STYLE_NAMES:
+            m.put("markdown", "highlight_style", style)
+        else:
+            m.note("markup", f"Hugo highlight style {style!r} is not one wasmblog has; using its default")
+    toc = value.get("tableofcontents")
+    if isinstance(toc, dict):
+        low, high = _int(toc.get("startlevel")), _int(toc.get("endlevel"))
+        if low and high and 1 <= low <= high <= 6:
+            m.put("markdown", "toc_min_level", low)
+            m.put("markdown", "toc_max_level", high)
+
+
+def _simple(target: str, convert: Callable[[Any], Any], section: str = "") -> Callable[[_Mapper, Any], None]:
+    def take(m: _Mapper, value: Any) -> None:
+        converted = convert(value)
+        if converted is not None:
+            m.put(section, target, converted)
+    return take
+
+
+_KEYS: dict[str, Callable[[_Mapper, Any], None]] = {
+    "title": _simple("title", _text),
+    "baseurl": _simple("base_url", _text),
+    "languagecode": _simple("language", _text),
+    "locale": _simple("language", _text),
+    "paginate": _simple("page_size", _int),
+    "pagination": _pagination,
+    "summarylength": _simple("summary_words", _int),
+    "timezone": _simple("timezone", _text),
+    "author": _simple("author", _text),
+    "copyright": _simple("copyright", _text),
+    "rsslimit": _simple("limit", _int, "feed"),
+    "menu": _menu,
+    "menus": _menu,
+    "taxonomies": _taxonomies,
+    "permalinks": _permalinks,
+    "markup": _markup,
+}
+
+
+def hugo_config(files: list[tuple[str, str]], layout: str = "hugo") -> HugoConfig:
+    """Hugo's config files (site-relative name, text), most important first, as wasmblog's ``site.toml``.
+
+    ``layout`` is the layout the site.toml is for: "hugo" to build the Hugo folder
+    as it is, "wasmblog" for ``wasmblog import hugo``'s copy.
+    """
+    m = _Mapper()
+    merged: dict[str, Any] = {}
+    originals: dict[str, Any] = {}
+    for name, text in files:
+        data, problem = _load(name, text)
+        if problem is not None:
+            m.diags.append(problem)
+        stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        if name.startswith(DEFAULT_DIR + "/") and stem not in ("hugo", "config"):
+            data = {stem: data}  # config/_default/params.toml holds [params]
+        for key in data:
+            line = toml_key_line(text, str(key)) or _header_line(text, str(key)) or \
+                (1 if name.startswith(DEFAULT_DIR) else 0)
+            m.where.setdefault(str(key).lower(), (name, line))
+            if str(key).lower() == "params" and isinstance(data[key], dict):
+                originals.setdefault("params", {})
+                _merge(originals["params"], data[key])
+        _merge(merged, _lower(data))
+
+    language = str(merged.get("defaultcontentlanguage") or "en").lower()
+    languages = merged.get("languages") if isinstance(merged.get("languages"), dict) else {}
+    own = languages.get(language) if isinstance(languages.get(language), dict) else {}
+    for key, value in own.items():  # the default language's own settings (title, params...) win
+        if key == "params" and isinstance(value, dict) and isinstance(merged.get("params"), dict):
+            _merge(value, merged["params"])
+        merged[key] = value
+    content_dir = str(own.get("contentdir") or merged.get("contentdir") or "content").strip("/")
+
+    for key, value in merged.items():
+        if key in _KEYS:
+            _KEYS[key](m, value)
+        elif key == "params":
+            _params(m, value, originals.get("params", {}))
+        elif key not in NOT_APPLICABLE and key not in ("weight", "label", "languagename", "title", "contentdir"):
+            m.note(key, f"Hugo setting '{key}' is not used by wasmblog")
+    if languages and len(languages) > 1:
+        others = sorted(k for k in languages if k != language)
+        m.note("languages", f"wasmblog builds one language: {language!r}; {', '.join(others)} are left out")
+    if layout == "hugo":
+        m.out["layout"] = "hugo"
+        m.out["content_dir"] = content_dir
+    m.out.setdefault("taxonomies", {"tag": "tags", "category": "categories"})
+    return HugoConfig(_write(m.out), content_dir, language, sorted(languages), m.diags)
+
+
+_ORDER = ("title", "base_url", "author", "description", "copyright", "language", "timezone", "page_size",
+          "summary_words", "layout", "content_dir", "main_sections", "taxonomies")
+
+
+def _write(out: dict[str, Any]) -> str:
+    """``out`` as site.toml text: plain keys first, then tables, in a fixed order."""
+    ordered = {k: out[k] for k in _ORDER if k in out}
+    ordered.update({k: v for k, v in out.items() if k not in ordered and not isinstance(v, (dict, list))})
+    ordered.update({k: v for k, v in out.items() if k not in ordered})
+    text = tomli_w.dumps(ordered)
+    return "# Made by wasmblog from this Hugo site's configuration.\n" + text

@@ -1,0 +1,129 @@
+"""Raw HTML in posts: the four policies, and the sanitizer behind the default one.
+
+``raw_html`` in ``site.toml``'s ``[markdown]`` (and in :class:`~renderer.markdown.MarkdownOptions`):
+
+- ``"sanitize"`` (default): raw HTML is kept, then the post's whole body is
+  cleaned with an allow-list (GitHub's user-content list as the reference,
+  plus everything wasmblog's own Markdown emits), so ``<table>``, ``<cite>``,
+  ``<abbr>``, ``<dl>``, ``<figure>``... render while no script, event handler
+  or unsafe URL gets through.
+- ``"escape"``: raw HTML is shown as text (wasmblog's old default).
+- ``"omit"``: raw HTML is left out, as Hugo does by default.
+- ``"allow"``: raw HTML passes through untouched, for trusted sites.
+
+The sanitizer is justhtml (pure Python, so it runs in the WebAssembly guest
+too; an HTML5 parser with an allow-list sanitizer built in). It parses the
+body in context, as a browser would, which is what mistune cannot do: it
+hands raw HTML over in pieces (an opening tag, text, a closing tag). A post
+without raw HTML never reaches it, so it renders to the same bytes in every
+mode, and pays nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import justhtml.transforms.compile  # noqa: F401  imported by justhtml on first use: the guest cannot
+import justhtml.transforms.runtime  # noqa: F401  (nothing can be imported after the snapshot)
+from justhtml import JustHTML, SanitizationPolicy, UrlPolicy, UrlRule
+from justhtml.sanitizer.values import Regex
+
+RAW_HTML_MODES = ("sanitize", "escape", "omit", "allow")
+DEFAULT_MODE = "sanitize"
+OMITTED = "<!-- raw HTML omitted -->"
+# true/false, the old spelling, in site.toml and the Python API.
+LEGACY = {True: "allow", False: "escape"}
+
+# GitHub's user-content element list (html-pipeline's sanitization filter)
+# without its obsolete ones, plus what wasmblog's Markdown emits itself
+# (section and input for footnotes and task lists).
+ALLOWED_TAGS = frozenset("""
+    h1 h2 h3 h4 h5 h6 p br hr div span section blockquote pre code kbd samp var tt
+    b i strong em small mark s strike del ins sup sub u q cite abbr dfn bdo bdi time wbr ruby rt rp
+    a img figure figcaption picture
+    ul ol li dl dt dd
+    table caption colgroup col thead tbody tfoot tr th td
+    details summary input
+""".split())
+
+_GLOBAL = ("id", "class", "title", "lang", "dir", "role", "aria-hidden", "aria-label", "aria-describedby",
+           "aria-labelledby", "tabindex")
+ALLOWED_ATTRIBUTES: dict[str, Any] = {
+    "*": _GLOBAL,
+    "a": ("href", "name", "rel", "hreflang"),
+    "img": ("src", "alt", "width", "height", "loading", "decoding"),
+    "ol": ("start", "reversed", "type"),
+    "li": ("value",),
+    "th": ("colspan", "rowspan", "scope", "align", "style"),
+    "td": ("colspan", "rowspan", "align", "style"),
+    "col": ("span",),
+    "colgroup": ("span",),
+    "blockquote": ("cite",),
+    "q": ("cite",),
+    "del": ("cite", "datetime"),
+    "ins": ("cite", "datetime"),
+    "time": ("datetime",),
+    "abbr": ("title",),
+    "details": ("open",),
+    # Task-list checkboxes, as Markdown makes them: nothing a form could use.
+    "input": {"type": [Regex("(?i)checkbox")], "disabled": [Regex(".*")], "checked": [Regex(".*")]},
+}
+
+# Dropped with everything inside them: their content is code or chrome, not text.
+DROPPED_WITH_CONTENT = frozenset("""
+    script style iframe frame frameset object embed applet noscript noembed noframes template
+    textarea select title xmp plaintext svg math
+""".split())
+
+# The schemes Markdown links may use (mistune's list), and relative URLs.
+LINK_SCHEMES = ("http", "https", "mailto", "tel", "ftp", "ftps", "irc", "ircs")
+_RESOURCE = UrlRule(allowed_schemes=["http", "https"], handling="allow")
+_LINK = UrlRule(allowed_schemes=LINK_SCHEMES, handling="allow")
+
+POLICY = SanitizationPolicy(
+    allowed_tags=ALLOWED_TAGS,
+    allowed_attributes=ALLOWED_ATTRIBUTES,
+    url_policy=UrlPolicy(
+        default_handling="strip",
+        allow_rules={
+            ("a", "href"): _LINK,
+            ("img", "src"): _RESOURCE,
+            ("blockquote", "cite"): _RESOURCE,
+            ("q", "cite"): _RESOURCE,
+            ("del", "cite"): _RESOURCE,
+            ("ins", "cite"): _RESOURCE,
+        },
+    ),
+    drop_content_tags=DROPPED_WITH_CONTENT,
+    # Table alignment, as Markdown tables write it; no other CSS.
+    allowed_css_properties={"text-align"},
+    # Zero-width joiners and variation selectors are part of emoji and
+    # scripts: this is about safety, not about hiding characters.
+    strip_invisible_unicode=False,
+)
+
+
+def raw_html_mode(value: object) -> tuple[str, bool]:
+    """``value`` as one of :data:`RAW_HTML_MODES`, and whether it was the old
+    true/false spelling. Raises ``ValueError`` for anything else."""
+    if isinstance(value, bool):
+        return LEGACY[value], True
+    if isinstance(value, str) and value in RAW_HTML_MODES:
+        return value, False
+    raise ValueError(f"raw_html must be one of {', '.join(repr(m) for m in RAW_HTML_MODES)}, not {value!r}")
+
+
+def sanitize_html(fragment: str) -> str:
+    """``fragment`` (a post body) with only allow-listed elements, attributes and URLs left."""
+    return JustHTML(fragment, fragment=True, policy=POLICY).to_html(pretty=False)
+
+
+def safe_url(url: str, schemes: tuple[str, ...] = LINK_SCHEMES) -> bool:
+    """Whether ``url`` is relative or uses one of ``schemes`` (however its
+    scheme is spelled: case, control characters, spaces). The rule Markdown
+    links follow; shortcodes check their URL arguments with it."""
+    plain = "".join(ch for ch in url if ch > " " and ch != "\x7f").lower()
+    head = plain.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    if ":" not in head:
+        return not plain.startswith("/\\")
+    return head.split(":", 1)[0] in schemes

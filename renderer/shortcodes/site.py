@@ -1,0 +1,93 @@
+"""A site's own shortcodes: ``SITE/templates/shortcodes/NAME.html``, Jinja2 in the theme's sandbox.
+
+A template sees ``args`` (positional arguments), ``kwargs`` (named ones),
+``get(key, default)`` (a named argument, or a positional one by index),
+``inner`` (the text between the tags, or ``None``: plain text for
+``{{< >}}``, rendered Markdown for ``{{% %}}``), ``name``, ``page`` (``title``,
+``params``, ``url``, ``section``, ``source``) and ``site`` (``title``,
+``base_url``, ``params``), and the filter ``markdownify``. The output is the
+site author's own HTML: it is not sanitized.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import jinja2
+from markupsafe import Markup
+
+from ..diagnostics import describe_exception
+from ..templates.sandbox import ThemeSandbox
+from ..templates.theme import _ThemeLoader
+
+TEMPLATE_FOLDER = "templates/shortcodes"
+
+
+@dataclass
+class SiteShortcodes:
+    """A site's shortcode templates, compiled; ``problems`` maps a name to why it cannot be used."""
+
+    env: ThemeSandbox
+    names: frozenset[str]
+    problems: dict[str, tuple[int, str]] = field(default_factory=dict)  # name -> (line, message)
+
+    def filename(self, name: str) -> str:
+        return f"{TEMPLATE_FOLDER}/{name}.html"
+
+    def render(self, name: str, values: dict[str, Any]) -> str:
+        return self.env.get_template(name).render(values)
+
+
+_CACHE: dict[str, SiteShortcodes] = {}
+
+
+def compiled(templates: Mapping[str, str]) -> SiteShortcodes:
+    """The shortcode templates ``{NAME: source}``, compiled once per set (cached)."""
+    digest = hashlib.sha256()
+    for name in sorted(templates):
+        digest.update(name.encode() + b"\0" + templates[name].encode("utf-8", "surrogatepass") + b"\0")
+    key = digest.hexdigest()
+    found = _CACHE.get(key)
+    if found is not None:
+        return found
+    sources = {name: (text, f"{TEMPLATE_FOLDER}/{name}.html") for name, text in templates.items()}
+    env = ThemeSandbox(loader=_ThemeLoader(sources), autoescape=True, trim_blocks=True, lstrip_blocks=True,
+                       auto_reload=False, cache_size=-1)
+    env.filters["markdownify"] = _markdownify
+    site = SiteShortcodes(env, frozenset(templates))
+    for name in sorted(templates):
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            site.problems[name] = (exc.lineno or 0, f"template syntax error: {exc.message}")
+        except Exception as exc:  # e.g. RecursionError on absurd nesting
+            site.problems[name] = (0, f"template error: {describe_exception(exc)}")
+    if len(_CACHE) >= 8:
+        _CACHE.clear()
+    _CACHE[key] = site
+    return site
+
+
+@jinja2.pass_context
+def _markdownify(context: Any, text: Any) -> Markup:
+    """``{{ text|markdownify }}``: Markdown rendered as the page's own text is."""
+    return context["markdownify"](text)
+
+
+def values(call: Any) -> dict[str, Any]:
+    """What a site shortcode's template sees for ``call`` (a builtins.Call)."""
+    inner = call.inner
+    if inner is not None and call.markdown_inner:
+        inner = Markup(inner)
+    return {
+        "name": call.name,
+        "args": list(call.args),
+        "kwargs": dict(call.kwargs),
+        "get": call.get,
+        "inner": inner,
+        "page": call.context.page,
+        "site": call.context.site,
+        "markdownify": lambda text: Markup(call.context.render(str(text))),
+    }

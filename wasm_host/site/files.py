@@ -1,0 +1,193 @@
+"""The pieces of reading a site folder: content files and bundles, templates, static files.
+
+Shared by the two layouts' readers (:mod:`.reader`, wasmblog's; :mod:`.hugo`,
+a Hugo site's): every read of the user's files goes through here.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable
+
+from renderer import Diagnostic, SiteConfig, Source, load_config
+from renderer.config import LIMIT_RANGES
+from renderer.diagnostics import error, megabytes, warning
+from renderer.urls import INDEX_NAMES
+
+
+POST_SUFFIXES = (".md", ".markdown")
+TEMPLATE_SUFFIXES = (".html", ".xml", ".css", ".txt", ".json", ".js")
+
+
+@dataclass
+class SiteInput:
+    """Everything the core needs from a site folder, read into memory."""
+
+    root: Path
+    config_text: str
+    sources: list[Source]
+    templates: dict[str, str]
+    static: list[tuple[str, Path]]  # (output path, file on disk)
+    tzif: bytes
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    limits: dict[str, float] = field(default_factory=dict)  # overrides of [limits], e.g. from the CLI
+    resources: dict[str, Path] = field(default_factory=dict)  # bundle files: site-relative path -> file
+    shortcodes: dict[str, str] = field(default_factory=dict)  # the site's shortcodes: NAME -> template
+
+    @property
+    def config(self) -> SiteConfig:
+        """``site.toml`` parsed, with the ``limits`` overrides applied: what every stage gets."""
+        return with_limits(load_config(self.config_text)[0], self.limits)
+
+    @property
+    def config_diagnostics(self) -> list[Diagnostic]:
+        return list(load_config(self.config_text)[1])
+
+
+def with_limits(config: SiteConfig, overrides: dict[str, float]) -> SiteConfig:
+    """``config`` with some of its ``[limits]`` replaced (unknown names are an error)."""
+    if not overrides:
+        return config
+    unknown = set(overrides) - set(LIMIT_RANGES)
+    if unknown:
+        raise ValueError(f"unknown limits: {', '.join(sorted(unknown))}")
+    return replace(config, limits=replace(config.limits, **overrides))
+
+
+def build_time_micros() -> int:
+    """The build time: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return int(epoch) * 1_000_000
+        except ValueError:
+            pass
+    return time.time_ns() // 1000
+
+
+_NEVER_COPIED = frozenset((".git", ".hg", ".svn", ".DS_Store", "Thumbs.db"))
+
+
+def _walk(folder: Path, hidden: bool = False) -> list[Path]:
+    """Regular files under ``folder``, sorted; no symlinked folders, no editor backups.
+
+    Hidden names are skipped unless ``hidden`` (static/ keeps ``.well-known``
+    and the like; version-control folders are never copied).
+    """
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames
+                             if d not in _NEVER_COPIED and (hidden or not d.startswith(".")))
+        for name in sorted(filenames):
+            if name in _NEVER_COPIED or name.endswith("~") or (name.startswith(".") and not hidden):
+                continue
+            found.append(Path(dirpath) / name)
+    return found
+
+
+def display_prefix(site: Path | str) -> str:
+    """How diagnostics name a site's files to the user: relative to where the command ran
+    (``content/posts/x.md`` for ``wasmblog build content``)."""
+    text = str(site)
+    return "" if text in (".", "./") else text.rstrip("/") + "/"
+
+
+def _rel(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def read_text(path: Path, rel: str, diags: list[Diagnostic], what: str) -> str | None:
+    """A UTF-8 file's text, or None with a diagnostic."""
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        diags.append(error(rel, 0, f"not valid UTF-8; {what}"))
+    except OSError as exc:
+        diags.append(error(rel, 0, f"cannot read: {exc.strerror}"))
+    return None
+
+
+def _is_index(name: str) -> bool:
+    return name in INDEX_NAMES
+
+
+def read_content(root: Path, folder: Path, max_bytes: int, diags: list[Diagnostic],
+                 skip: Callable[[Path], bool] = lambda path: False) -> tuple[list[Source], dict[str, Path]]:
+    """The Markdown files under ``folder`` as sources, and their bundles' other files.
+
+    A folder holding an ``index.md`` is a bundle: its other files (not its
+    Markdown, which Hugo keeps as page resources) are the page's resources,
+    copied beside it. Any other non-Markdown file is left where it is (only
+    bundles and static/ are published).
+    """
+    files = _walk(folder) if folder.is_dir() else []
+    bundles = sorted({p.parent for p in files if _is_index(p.name)}, key=lambda p: len(p.parts))
+    by_bundle: dict[Path, list[str]] = {}
+    resources: dict[str, Path] = {}
+    sources: list[Source] = []
+    pending: list[tuple[Path, str]] = []
+    for path in files:
+        rel = _rel(path, root)
+        owner = next((b for b in bundles if path.parent == b or b in path.parents), None)
+        if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+            diags.append(error(rel, 0, "symlink to a file outside the site; left out"))
+            continue
+        if path.name.endswith(POST_SUFFIXES):
+            if owner is not None and not _is_index(path.name):
+                continue  # a bundle's Markdown resource: Hugo does not publish it either
+            if not skip(path):
+                pending.append((path, rel))
+            continue
+        if owner is None:
+            continue  # not a bundle's: left where it is (notes, sources of images...), as before bundles
+        by_bundle.setdefault(owner, []).append(rel)
+        resources[rel] = path
+    for path, rel in pending:
+        try:
+            size = path.stat().st_size
+            if size > max_bytes:
+                diags.append(error(rel, 0, f"file is {megabytes(size)} MB, over the {max_bytes / 1e6:g} MB "
+                                           "limit (raise limits.max_file_mb in site.toml if this is intended)"))
+                continue
+            owned = tuple(by_bundle.get(path.parent, ())) if _is_index(path.name) else ()
+            sources.append(Source(rel, path.read_bytes(), owned))
+        except OSError as exc:
+            diags.append(error(rel, 0, f"cannot read: {exc.strerror}"))
+    return sources, resources
+
+
+def read_templates(root: Path, diags: list[Diagnostic]) -> dict[str, str]:
+    """``templates/NAME`` (theme overrides) and ``templates/shortcodes/NAME.html``, by name."""
+    templates: dict[str, str] = {}
+    tdir = root / "templates"
+    for path in _walk(tdir) if tdir.is_dir() else []:
+        rel = _rel(path, root)
+        name = _rel(path, tdir)
+        shortcode = path.parent == tdir / "shortcodes" and path.name.endswith(".html")
+        if not shortcode and (path.parent != tdir or not path.name.endswith(TEMPLATE_SUFFIXES)):
+            diags.append(warning(rel, 0, "not a template (templates/NAME.html, .xml, .css, .txt, .json or .js, or "
+                                         "templates/shortcodes/NAME.html); ignored"))
+            continue
+        if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+            diags.append(error(rel, 0, "symlink to a file outside the site; using the default theme's template"))
+            continue
+        text = read_text(path, rel, diags, "using the default theme's template")
+        if text is not None:
+            templates[name] = text
+    return templates
+
+
+def read_static(root: Path, diags: list[Diagnostic], folder: str = "static") -> list[tuple[str, Path]]:
+    static: list[tuple[str, Path]] = []
+    sdir = root / folder
+    real_sdir = sdir.resolve()
+    for path in _walk(sdir, hidden=True) if sdir.is_dir() else []:
+        rel = _rel(path, sdir)
+        if path.is_symlink() and not path.resolve().is_relative_to(real_sdir):
+            diags.append(error(f"{folder}/{rel}", 0, f"symlink to a file outside {folder}/; not copied"))
+            continue
+        static.append((rel, path))
+    return static

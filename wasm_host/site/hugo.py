@@ -1,0 +1,96 @@
+"""Reading a Hugo site folder as it is: its config files, ``content/``, ``static/``.
+
+The config's meaning is the core's (:func:`renderer.hugo.hugo_config`, pure,
+so ``wasmblog import hugo`` writes what ``build`` uses); this module only
+finds and reads the files. Hugo's templates (``layouts/``, ``themes/``) are
+Go templates, which wasmblog does not run: one line says so, and the
+default theme (or the site's ``templates/``) is used.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from renderer import Diagnostic, load_config
+from renderer.diagnostics import warning
+from renderer.hugo import DEFAULT_DIR, ROOT_FILES, HugoConfig, hugo_config
+from renderer.site import shortcode_templates
+
+from ..engines.zones import zone_data
+from .files import SiteInput, read_content, read_static, read_templates, read_text, with_limits
+
+
+def config_files(root: Path, diags: list[Diagnostic]) -> list[tuple[str, str]]:
+    """Hugo's config files in ``root``, most important first: (site-relative name, text)."""
+    found = []
+    for name in ROOT_FILES:
+        if (root / name).is_file():
+            text = read_text(root / name, name, diags, "ignored")
+            if text is not None:
+                found.append((name, text))
+            break  # Hugo reads the first it finds
+    default = root / DEFAULT_DIR
+    if default.is_dir():
+        for path in sorted(default.iterdir()):
+            if path.is_file() and path.suffix in (".toml", ".yaml", ".yml", ".json"):
+                rel = f"{DEFAULT_DIR}/{path.name}"
+                text = read_text(path, rel, diags, "ignored")
+                if text is not None:
+                    found.append((rel, text))
+    return found
+
+
+def is_hugo_site(root: Path) -> bool:
+    """A Hugo site folder: a Hugo config file (and no site.toml), with a content/ folder."""
+    if (root / "site.toml").is_file():
+        return False
+    has_config = any((root / name).is_file() for name in ROOT_FILES) or (root / DEFAULT_DIR).is_dir()
+    return has_config and (root / "content").is_dir()
+
+
+def read_hugo_config(root: Path, diags: list[Diagnostic], layout: str = "hugo") -> HugoConfig:
+    config = hugo_config(config_files(root, diags), layout)
+    diags.extend(config.diagnostics)
+    return config
+
+
+def _other_language(path: Path, config: HugoConfig) -> bool:
+    """``post.fr.md`` when French is configured but is not the default language."""
+    parts = path.name.split(".")
+    return len(parts) >= 3 and parts[-2].lower() in config.languages and parts[-2].lower() != config.language
+
+
+def load_hugo_site(root: Path, limits: dict[str, float] | None = None) -> SiteInput:
+    """Read a Hugo site folder; problems become diagnostics."""
+    diags: list[Diagnostic] = []
+    hugo = read_hugo_config(root, diags)
+    site_config, config_diags = load_config(hugo.site_toml)
+    for d in config_diags:  # about values copied from Hugo's files: say which
+        if d.is_error:
+            diags.append(warning(ROOT_FILES[0] if not (root / DEFAULT_DIR).is_dir() else DEFAULT_DIR, 0,
+                                 f"a Hugo setting could not be used: {d.message}"))
+    config = with_limits(site_config, limits or {})
+    skipped: list[Path] = []
+
+    def skip(path: Path) -> bool:
+        if _other_language(path, hugo):
+            skipped.append(path)
+            return True
+        return False
+
+    content = root / hugo.content_dir
+    sources, resources = read_content(root, content, int(config.limits.max_file_mb * 1_000_000), diags, skip)
+    if skipped:
+        diags.append(warning(hugo.content_dir, 0, f"{len(skipped)} translation{'s' * (len(skipped) != 1)} "
+                                                  f"left out: wasmblog builds one language ({hugo.language!r})"))
+    ignored = [name for name in ("layouts", "themes") if (root / name).is_dir()
+               and any(not p.name.startswith(".") for p in (root / name).rglob("*") if p.is_file())]
+    if ignored:
+        diags.append(warning(ignored[0], 0, f"{' and '.join(n + '/' for n in ignored)}: Hugo templates (Go "
+                                            "templates), which wasmblog does not run; the pages use wasmblog's "
+                                            "theme (override it in templates/)"))
+    templates = read_templates(root, diags)
+    static = read_static(root, diags)
+    return SiteInput(root, hugo.site_toml, sorted(sources, key=lambda s: s.path), templates, static,
+                     zone_data(config.timezone), diags, dict(limits or {}), resources,
+                     shortcode_templates(templates))
