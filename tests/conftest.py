@@ -22,3 +22,17 @@ def engine(request: pytest.FixtureRequest) -> Renderer:
 @pytest.fixture
 def native() -> Renderer:
     return get_renderer("native")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_render_cache(tmp_path_factory: pytest.TempPathFactory):
+    """CLI builds in the tests keep their render caches in a folder of their own, not the user's."""
+    import os
+
+    saved = os.environ.get("WASMBLOG_RENDER_CACHE")
+    os.environ["WASMBLOG_RENDER_CACHE"] = str(tmp_path_factory.mktemp("render-cache"))
+    yield
+    if saved is None:
+        os.environ.pop("WASMBLOG_RENDER_CACHE", None)
+    else:
+        os.environ["WASMBLOG_RENDER_CACHE"] = saved

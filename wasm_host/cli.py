@@ -14,7 +14,8 @@ import click
 
 from .engines import ENGINES as ENGINE_NAMES
 from .engines import make_renderer
-from .site import BuildReport, OutputError, build, display_prefix
+from .site import BuildReport, OutputError, build, cpu_count, display_prefix
+from .site.cache import RenderCache
 
 ENGINES = click.Choice(list(ENGINE_NAMES))
 DEFAULT_ENGINE = "wasm"
@@ -81,7 +82,8 @@ def print_diagnostics(report: BuildReport, site: str) -> None:
 
 def _summary(report: BuildReport) -> str:
     verb = "Built" if report.written else "Checked"
-    text = (f"{verb} {report.pages} pages and {report.static} static files from {report.posts} posts "
+    reused = f" ({report.reused} reused)" if report.cached else ""
+    text = (f"{verb} {report.pages} pages{reused} and {report.static} static files from {report.posts} posts "
             f"in {report.seconds:.2f} s ({report.engine} engine, {report.jobs} job{'s' * (report.jobs != 1)})")
     if report.written:
         text += f" -> {report.out}"
@@ -102,6 +104,26 @@ def _importable(name: str) -> bool:
         return importlib.util.find_spec(name) is not None
     except (ImportError, ValueError):  # ValueError: a module set to None in sys.modules
         return False
+
+
+def _open_cache(site: str) -> RenderCache | None:
+    """The site's render cache; a build goes on without one if it cannot be opened (a read-only disk)."""
+    import sqlite3
+
+    try:
+        return RenderCache.for_site(site)
+    except (OSError, sqlite3.Error) as exc:
+        click.echo(f"wasmblog: warning: building without the render cache: {exc}", err=True)
+        return None
+
+
+def _close_cache(cache: RenderCache) -> None:
+    import sqlite3
+
+    try:
+        cache.close()
+    except (OSError, sqlite3.Error) as exc:
+        click.echo(f"wasmblog: warning: the render cache could not be saved: {exc}", err=True)
 
 
 class _EchoHandler(logging.Handler):
@@ -139,20 +161,28 @@ def main() -> None:
 @click.option("--drafts", is_flag=True, help="Include posts marked draft: true.")
 @click.option("--future", is_flag=True, help="Include posts dated after the build time.")
 @click.option("--strict", is_flag=True, help="Write nothing if any error is reported.")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Worker processes (each with its own sandbox instances for wasm).")
+@click.option("-j", "--jobs", type=click.IntRange(0, 64), default=0,
+              help="Worker processes, each with its own sandbox instances for wasm (default: one per core; "
+                   "small amounts of work run in this process). The output is the same whatever N.")
+@click.option("--no-cache", is_flag=True,
+              help="Render everything again: neither read nor write the render cache (the compiled component "
+                   "keeps its own cache).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON report on stdout.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or summary; diagnostics only.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=str), default=None,
               help="Where the compiled component is cached (default: $XDG_CACHE_HOME/wasmblog).")
 @limit_options
 def build_command(site: str, out: str, engine: str, drafts: bool, future: bool, strict: bool, jobs: int,
-                  as_json: bool, quiet: bool, cache_dir: str | None, **limit_values: Any) -> None:
+                  no_cache: bool, as_json: bool, quiet: bool, cache_dir: str | None, **limit_values: Any) -> None:
     """Build the site in SITE (default: the current folder) into OUT.
 
     Problems are reported as 'path:line: error: message', all of them; a post
     with an error is left out and the rest is built. Exit status 1 when any
     error was reported. SOURCE_DATE_EPOCH, when set, is the build time.
+
+    Results are kept in the site's render cache (see `wasmblog cache info`):
+    a rebuild parses only the posts and renders only the pages whose inputs
+    changed, with the same bytes out as a clean build (--no-cache).
     """
     if not Path(site).is_dir():
         raise click.BadParameter(f"{site!r} is not a folder (expected site.toml, posts/, static/)",
@@ -160,16 +190,19 @@ def build_command(site: str, out: str, engine: str, drafts: bool, future: bool, 
     progress = _Progress(not quiet and not as_json)
     if quiet or as_json:
         logging.getLogger("wasmblog").setLevel(logging.WARNING)
+    cache = None if no_cache else _open_cache(site)
     try:
         engine_obj = make_renderer(engine, cache_dir=cache_dir)  # build() applies the site's [limits]
-        report = build(site, out, engine_obj, drafts=drafts, future=future, strict=strict, jobs=jobs,
-                       progress=progress, limits=_limits(limit_values))
+        report = build(site, out, engine_obj, drafts=drafts, future=future, strict=strict,
+                       jobs=jobs or cpu_count(), progress=progress, limits=_limits(limit_values), cache=cache)
     except OutputError as exc:
         progress.clear()
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     finally:
         progress.clear()
+        if cache is not None:
+            _close_cache(cache)
     print_diagnostics(report, site)
     if as_json:
         click.echo(json.dumps(report.to_json(display_prefix(site)), indent=2))
@@ -230,6 +263,51 @@ def component_info(as_json: bool, cache_dir: str | None) -> None:
     click.echo(f"imports    {', '.join(info['imports']) or 'none (zero capabilities)'}")
     click.echo(f"exports    {', '.join(e for e in info['exports'] if e != 'exports')}")
     click.echo(f"start-up   {info['startup_seconds']['total'] * 1e3:.0f} ms")
+
+
+@main.group("cache")
+def cache_group() -> None:
+    """The render cache: each site's parsed posts, plan and rendered pages, by a hash of their inputs.
+
+    It lives in $WASMBLOG_CACHE_DIR/render (default: $XDG_CACHE_HOME/wasmblog/render), one file per site,
+    bounded by $WASMBLOG_RENDER_CACHE_MB (default 1024 MB each; least recently used entries go first).
+    The compiled component is cached beside it and never touched by these commands.
+    """
+
+
+@cache_group.command("info")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def cache_info(as_json: bool) -> None:
+    """Every site's render cache: where, how big, how many entries, when last used."""
+    from .site.cache import list_caches, render_cache_root
+
+    caches = list_caches()
+    if as_json:
+        click.echo(json.dumps({"root": str(render_cache_root()), "sites": [
+            {"site": c.site, "file": str(c.path), "entries": c.entries, "files": c.blobs, "bytes": c.bytes,
+             "file_bytes": c.file_bytes, "last_used": c.last_used} for c in caches]}, indent=2))
+        return
+    click.echo(f"render cache: {render_cache_root()}")
+    if not caches:
+        click.echo("  empty")
+        return
+    for c in caches:
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(c.last_used)) if c.last_used else "never"
+        click.echo(f"  {c.site}: {c.entries} results, {c.blobs} files, {c.file_bytes / 1e6:.1f} MB on disk, "
+                   f"last used {when}")
+    click.echo(f"  total {sum(c.file_bytes for c in caches) / 1e6:.1f} MB in {len(caches)} site"
+               f"{'s' * (len(caches) != 1)}")
+
+
+@cache_group.command("clear")
+@click.argument("site", required=False, type=click.Path(file_okay=False, path_type=str))
+def cache_clear(site: str | None) -> None:
+    """Delete the render cache of every site (or of SITE only). The next build renders everything."""
+    from .site.cache import clear_caches, render_cache_root
+
+    freed = clear_caches(site=site)
+    what = f"the render cache of {site}" if site else f"every site's render cache in {render_cache_root()}"
+    click.echo(f"cleared {what} ({freed / 1e6:.1f} MB)")
 
 
 @main.command("bench")

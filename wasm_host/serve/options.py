@@ -7,19 +7,13 @@ import ipaddress
 import os
 from dataclasses import dataclass, field
 
+from ..site import cpu_count
 from . import http
 
 MODES = ("per-request", "static")
 QUEUE_TIMEOUT = 10.0  # seconds a request may wait for a render slot before 503
 SPARE_INSTANCES = 2  # fresh wasm instances made ahead of requests (see wasm_host.instances)
 WATCH_INTERVAL = 0.25  # seconds between background checks of the site folder
-
-
-def cpu_count() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
 
 
 @dataclass

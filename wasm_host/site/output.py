@@ -14,15 +14,20 @@ import ctypes
 import ctypes.util
 import errno
 import fcntl
+import hashlib
 import os
 import shutil
+import stat
 import unicodedata
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 from renderer import Diagnostic, OutputFile
 from renderer.diagnostics import error, warning
+
+from .cache import Outputs
+from .incremental import StoredFile
 
 MAX_PATH_BYTES = 1024
 MAX_SEGMENT_BYTES = 255
@@ -60,8 +65,12 @@ def _utf8_size(text: str) -> int | None:
         return None
 
 
-def validate(files: list[OutputFile], max_bytes: int) -> tuple[list[OutputFile], list[Diagnostic]]:
-    """Keep the files that are safe to write; report the others."""
+def validate(files: list[Any], max_bytes: int) -> tuple[list[Any], list[Diagnostic]]:
+    """Keep the files that are safe to write; report the others.
+
+    ``files`` are :class:`OutputFile` (text) or pages the render cache holds
+    (with ``path`` and ``size`` in bytes, checked the same way).
+    """
     keep: list[OutputFile] = []
     diags: list[Diagnostic] = []
     seen: dict[str, int] = {}
@@ -70,7 +79,7 @@ def validate(files: list[OutputFile], max_bytes: int) -> tuple[list[OutputFile],
         if problem:
             diags.append(error("<renderer>", 0, f"refused output {f.path[:200]!r}: {problem}"))
             continue
-        size = _utf8_size(f.content)
+        size = f.size if isinstance(f, StoredFile) else _utf8_size(f.content)
         if size is None:
             diags.append(error("<renderer>", 0, f"refused output {f.path!r}: not valid Unicode text "
                                                 "(a lone surrogate cannot be written as UTF-8)"))
@@ -165,24 +174,108 @@ def _cleanup_stale(out: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() else stale.unlink(missing_ok=True)
 
 
-def write_site(out: Path, files: list[OutputFile], static: list[tuple[str, Path]]) -> None:
-    """Write ``files`` and copy ``static`` into ``out``, replacing it whole."""
+def _same(path: Path, record: tuple[bytes, int, int, int, str]) -> bool:
+    """Whether ``path`` is still the file a build wrote: a regular file with the size, mtime and inode recorded."""
+    try:
+        st = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return False
+    return stat.S_ISREG(st.st_mode) and (st.st_size, st.st_mtime_ns, st.st_ino) == record[1:4]
+
+
+def _source_signature(src: Path) -> str:
+    st = os.stat(src)
+    return f"static:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
+
+
+class _Writer:
+    """Files into a fresh folder: written, or hard-linked from the previous output when unchanged."""
+
+    def __init__(self, tmp: Path, out: Path, previous: Outputs) -> None:
+        self.tmp, self.out, self.previous = tmp, out, previous
+        self.made: set[Path] = {tmp}
+        self.outputs = Outputs()
+
+    def _dest(self, rel: str) -> Path:
+        dest = self.tmp / rel
+        parent = dest.parent
+        if parent not in self.made:
+            parent.mkdir(parents=True, exist_ok=True)
+            self.made.add(parent)
+        return dest
+
+    def _record(self, rel: str, sha: bytes, st: os.stat_result, source: str) -> None:
+        self.outputs.files[rel] = (sha, st.st_size, st.st_mtime_ns, st.st_ino, source)
+
+    def write(self, rel: str, data: bytes, sha: bytes | None = None) -> None:
+        dest = self._dest(rel)
+        fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            st = os.fstat(fd)
+        finally:
+            os.close(fd)
+        self._record(rel, sha or hashlib.sha256(data).digest(), st, "")
+
+    def link(self, rel: str) -> bool:
+        """Hard-link ``rel`` from the previous output (False if this file system cannot)."""
+        try:
+            os.link(self.out / rel, self._dest(rel), follow_symlinks=False)
+        except OSError:
+            return False
+        self.outputs.files[rel] = self.previous.files[rel]
+        return True
+
+    def stored(self, f: StoredFile, blob: Callable[[bytes], bytes | None]) -> None:
+        if self.link(f.path):
+            return
+        data = blob(f.sha)
+        if data is None:  # not linkable and not in the cache: copy what the last build wrote
+            data = (self.out / f.path).read_bytes()
+            if hashlib.sha256(data).digest() != f.sha:
+                raise OSError(errno.ESTALE, f"{f.path} changed while the site was being written; build again")
+        self.write(f.path, data, f.sha)
+
+    def static(self, rel: str, src: Path) -> None:
+        signature = _source_signature(src)
+        record = self.previous.files.get(rel)
+        if record is not None and record[4] == signature and _same(self.out / rel, record) and self.link(rel):
+            return
+        dest = self._dest(rel)
+        shutil.copyfile(src, dest)
+        self._record(rel, b"", os.stat(dest), signature)
+
+
+def write_site(out: Path, files: list[Any], static: list[tuple[str, Path]], previous: Outputs | None = None,
+               blob: Callable[[bytes], bytes | None] | None = None) -> Outputs:
+    """Write ``files`` and copy ``static`` into ``out``, replacing it whole; returns what was written.
+
+    ``previous`` is what the last build wrote to ``out`` (from the render
+    cache): pages given as :class:`StoredFile` and static files whose source
+    is unchanged are hard-linked from there when the file is still the one
+    that build wrote (same size, mtime and inode), so an incremental build
+    writes only what changed. The new folder still replaces the old one in
+    one step.
+    """
     out = Path(os.path.abspath(out))
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out}: exists and is not a folder; choose another output path")
+    previous = previous or Outputs()
     with locked(out):
         _cleanup_stale(out)
         tmp = out.parent / f".{out.name}.wasmblog-tmp-{os.getpid()}"
         try:
             tmp.mkdir()
+            writer = _Writer(tmp, out, previous)
             for f in files:
-                dest = tmp / f.path
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                dest.write_bytes(f.content.encode("utf-8"))
+                if isinstance(f, StoredFile):
+                    writer.stored(f, blob or (lambda sha: None))
+                else:
+                    writer.write(f.path, f.content.encode("utf-8"))
             for rel, src in static:
-                dest = tmp / rel
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(src, dest)
+                writer.static(rel, src)
             os.chmod(tmp, 0o755)
             if out.exists():
                 if not _exchange(tmp, out):
@@ -200,3 +293,4 @@ def write_site(out: Path, files: list[OutputFile], static: list[tuple[str, Path]
         finally:
             if tmp.exists():
                 shutil.rmtree(tmp, ignore_errors=True)
+    return writer.outputs

@@ -1,0 +1,379 @@
+"""The render cache: what the core's stages returned, stored under a hash of what they read.
+
+One SQLite file per site (``render/<hash of the site's absolute path>.sqlite``
+under wasmblog's cache folder), with three tables:
+
+- ``entries``: a stage's result (JSON) by its key, the SHA-256 of exactly
+  what the stage read (see ``wasm_host/site/incremental.py``);
+- ``blobs``: output files' bytes by their own SHA-256, so a page that comes
+  out the same from different inputs is stored once, and a build can tell
+  whether a file it already wrote can be reused without reading it;
+- ``outputs``: what the last build wrote to each output folder (path,
+  content hash and the file's stat), so the next build can hard-link
+  unchanged files from there instead of writing them again.
+
+Every entry and blob carries the SHA-256 of its payload and is checked on
+every read: a bad one is deleted and treated as missing, so it is
+recomputed, never used. A database that SQLite cannot read is set aside and
+started afresh. The cache is bounded: when a site's file grows past
+``max_bytes``, the least recently used entries and blobs go first. The
+compiled WebAssembly component is cached elsewhere and never touched here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+SCHEMA = 1
+DEFAULT_MAX_MB = 1024  # per site; WASMBLOG_RENDER_CACHE_MB overrides
+_CHUNK = 500  # keys per SELECT ... IN (...)
+
+_LOG = logging.getLogger("wasmblog")
+
+_TABLES = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS entries (key BLOB PRIMARY KEY, stage TEXT NOT NULL, sha BLOB NOT NULL,
+                                    value BLOB NOT NULL, size INTEGER NOT NULL, used INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS blobs (sha BLOB PRIMARY KEY, data BLOB NOT NULL, size INTEGER NOT NULL,
+                                  used INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS outputs (dir TEXT NOT NULL, path TEXT NOT NULL, sha BLOB NOT NULL, size INTEGER NOT NULL,
+                                    mtime_ns INTEGER NOT NULL, ino INTEGER NOT NULL, source TEXT NOT NULL,
+                                    PRIMARY KEY (dir, path));
+CREATE INDEX IF NOT EXISTS entries_used ON entries (used);
+CREATE INDEX IF NOT EXISTS blobs_used ON blobs (used);
+"""
+
+
+def cache_home() -> Path:
+    """wasmblog's cache folder: ``$WASMBLOG_CACHE_DIR``, else ``$XDG_CACHE_HOME/wasmblog``."""
+    if os.environ.get("WASMBLOG_CACHE_DIR"):
+        return Path(os.environ["WASMBLOG_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "wasmblog"
+
+
+def render_cache_root() -> Path:
+    """Where render caches live: ``$WASMBLOG_RENDER_CACHE``, else ``render/`` in wasmblog's cache folder."""
+    if os.environ.get("WASMBLOG_RENDER_CACHE"):
+        return Path(os.environ["WASMBLOG_RENDER_CACHE"])
+    return cache_home() / "render"
+
+
+def default_max_bytes() -> int:
+    try:
+        return int(float(os.environ.get("WASMBLOG_RENDER_CACHE_MB", DEFAULT_MAX_MB)) * 1_000_000)
+    except ValueError:
+        return DEFAULT_MAX_MB * 1_000_000
+
+
+def site_cache_path(site: Path | str, root: Path | None = None) -> Path:
+    """The cache file of the site folder ``site`` (by its absolute, resolved path)."""
+    key = hashlib.sha256(os.fsencode(Path(site).resolve())).hexdigest()[:24]
+    return (root or render_cache_root()) / f"{key}.sqlite"
+
+
+@dataclass
+class Outputs:
+    """What one build wrote to an output folder: path -> (content sha, size, mtime_ns, inode, source)."""
+
+    files: dict[str, tuple[bytes, int, int, int, str]] = field(default_factory=dict)
+
+
+@dataclass
+class CacheStats:
+    hits: dict[str, int] = field(default_factory=dict)
+    misses: dict[str, int] = field(default_factory=dict)
+    corrupt: int = 0
+    evicted: int = 0
+
+    def hit(self, stage: str, n: int = 1) -> None:
+        self.hits[stage] = self.hits.get(stage, 0) + n
+
+    def miss(self, stage: str, n: int = 1) -> None:
+        self.misses[stage] = self.misses.get(stage, 0) + n
+
+
+class RenderCache:
+    """A site's render cache (one process may hold it; SQLite serialises concurrent builds)."""
+
+    def __init__(self, path: Path, site: Path | str = "", max_bytes: int | None = None) -> None:
+        self.path = Path(path)
+        self.site = str(Path(site).resolve()) if site else ""
+        self.max_bytes = default_max_bytes() if max_bytes is None else max_bytes
+        self.stats = CacheStats()
+        self.generation = time.time_ns()
+        self._used_entries: set[bytes] = set()
+        self._used_blobs: set[bytes] = set()
+        self._pending: dict[bytes, tuple[str, bytes]] = {}
+        self._pending_blobs: dict[bytes, bytes] = {}
+        self.db = self._open()
+
+    @classmethod
+    def for_site(cls, site: Path | str, root: Path | None = None, max_bytes: int | None = None) -> "RenderCache":
+        return cls(site_cache_path(site, root), site, max_bytes)
+
+    # -- opening ---------------------------------------------------------------------------------
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            return self._connect()
+        except sqlite3.DatabaseError as exc:  # not a database, or damaged: start afresh
+            _LOG.warning("render cache %s is unreadable (%s); starting a new one", self.path, exc)
+            self._discard()
+            return self._connect()
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("PRAGMA auto_vacuum=INCREMENTAL")
+            db.executescript(_TABLES)
+            row = db.execute("SELECT value FROM meta WHERE name='schema'").fetchone()
+            if row is not None and row[0] != str(SCHEMA):
+                db.executescript("DELETE FROM entries; DELETE FROM blobs; DELETE FROM outputs;")
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
+            if self.site:
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('site', ?)", (self.site,))
+            db.execute("PRAGMA quick_check").fetchone()
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
+
+    def _discard(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(self.path) + suffix).unlink(missing_ok=True)
+
+    # -- entries -----------------------------------------------------------------------------------
+
+    def get_many(self, keys: Iterable[bytes]) -> dict[bytes, bytes]:
+        """Payloads of the keys that are stored and intact (others are missing)."""
+        wanted = [k for k in dict.fromkeys(keys)]
+        found: dict[bytes, bytes] = {}
+        for k in wanted:
+            pending = self._pending.get(k)
+            if pending is not None:
+                found[k] = pending[1]
+        lookup = [k for k in wanted if k not in found]
+        bad: list[bytes] = []
+        for chunk in _chunks(lookup):
+            rows = self._select("SELECT key, sha, value FROM entries WHERE key IN (%s)", chunk)
+            for key, sha, value in rows:
+                if hashlib.sha256(value).digest() == sha:
+                    found[key] = value
+                else:
+                    bad.append(key)
+        if bad:
+            self.stats.corrupt += len(bad)
+            _LOG.warning("render cache: %d damaged entr%s recomputed", len(bad), "y" if len(bad) == 1 else "ies")
+            self._delete("entries", "key", bad)
+        self._used_entries.update(k for k in found if k not in self._pending)
+        return found
+
+    def get(self, key: bytes) -> bytes | None:
+        return self.get_many([key]).get(key)
+
+    def put(self, key: bytes, stage: str, payload: bytes) -> None:
+        """Store ``payload`` under ``key`` (written when the cache is closed)."""
+        self._pending[key] = (stage, payload)
+
+    # -- blobs --------------------------------------------------------------------------------------
+
+    def put_blob(self, data: bytes) -> bytes:
+        sha = hashlib.sha256(data).digest()
+        self._pending_blobs[sha] = data
+        return sha
+
+    def blob(self, sha: bytes) -> bytes | None:
+        """The bytes whose SHA-256 is ``sha``, if stored and intact."""
+        data = self._pending_blobs.get(sha)
+        if data is not None:
+            return data
+        rows = self._select("SELECT data FROM blobs WHERE sha IN (%s)", [sha])
+        if not rows:
+            return None
+        data = rows[0][0]
+        if hashlib.sha256(data).digest() != sha:
+            self.stats.corrupt += 1
+            _LOG.warning("render cache: a damaged file was recomputed")
+            self._delete("blobs", "sha", [sha])
+            return None
+        self._used_blobs.add(sha)
+        return data
+
+    def has_blobs(self, shas: Iterable[bytes]) -> set[bytes]:
+        """Which of ``shas`` are stored (not checked: :meth:`blob` checks when they are read)."""
+        wanted = list(dict.fromkeys(shas))
+        found = {s for s in wanted if s in self._pending_blobs}
+        for chunk in _chunks([s for s in wanted if s not in found]):
+            found.update(row[0] for row in self._select("SELECT sha FROM blobs WHERE sha IN (%s)", chunk))
+        self._used_blobs.update(found)
+        return found
+
+    # -- what the last build wrote --------------------------------------------------------------------
+
+    def outputs(self, out_dir: Path) -> Outputs:
+        rows = self.db.execute("SELECT path, sha, size, mtime_ns, ino, source FROM outputs WHERE dir=?",
+                               (str(out_dir),)).fetchall()
+        return Outputs({path: (sha, size, mtime, ino, source) for path, sha, size, mtime, ino, source in rows})
+
+    def set_outputs(self, out_dir: Path, outputs: Outputs) -> None:
+        with self._transaction():
+            self.db.execute("DELETE FROM outputs WHERE dir=?", (str(out_dir),))
+            self.db.executemany("INSERT INTO outputs VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                [(str(out_dir), path, *rest) for path, rest in outputs.files.items()])
+
+    # -- closing ---------------------------------------------------------------------------------------
+
+    def flush(self) -> None:
+        """Write what was stored, mark what was used, evict past the bound."""
+        now = self.generation
+        with self._transaction():
+            self.db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?)",
+                                [(key, stage, hashlib.sha256(payload).digest(), payload, len(payload), now)
+                                 for key, (stage, payload) in self._pending.items()])
+            self.db.executemany("INSERT OR REPLACE INTO blobs VALUES (?, ?, ?, ?)",
+                                [(sha, data, len(data), now) for sha, data in self._pending_blobs.items()])
+            for chunk in _chunks(list(self._used_entries)):
+                self.db.execute(f"UPDATE entries SET used=? WHERE key IN ({','.join('?' * len(chunk))})",
+                                (now, *chunk))
+            for chunk in _chunks(list(self._used_blobs)):
+                self.db.execute(f"UPDATE blobs SET used=? WHERE sha IN ({','.join('?' * len(chunk))})",
+                                (now, *chunk))
+        self._pending.clear()
+        self._pending_blobs.clear()
+        self._used_entries.clear()
+        self._used_blobs.clear()
+        self.evict()
+
+    def size(self) -> int:
+        row = self.db.execute("SELECT (SELECT COALESCE(SUM(size), 0) FROM entries) + "
+                              "(SELECT COALESCE(SUM(size), 0) FROM blobs)").fetchone()
+        return int(row[0])
+
+    def evict(self) -> int:
+        """Drop least recently used entries and blobs until the cache is under 90% of its bound."""
+        total = self.size()
+        if total <= self.max_bytes:
+            return 0
+        target = int(self.max_bytes * 0.9)
+        rows = self.db.execute("SELECT 'e', key, size, used FROM entries UNION ALL "
+                               "SELECT 'b', sha, size, used FROM blobs ORDER BY used").fetchall()
+        drop_e: list[bytes] = []
+        drop_b: list[bytes] = []
+        for table, key, size, _used in rows:
+            if total <= target:
+                break
+            (drop_e if table == "e" else drop_b).append(key)
+            total -= size
+        with self._transaction():
+            self._delete("entries", "key", drop_e, transaction=False)
+            self._delete("blobs", "sha", drop_b, transaction=False)
+        self.db.execute("PRAGMA incremental_vacuum")
+        self.stats.evicted += len(drop_e) + len(drop_b)
+        return len(drop_e) + len(drop_b)
+
+    def close(self) -> None:
+        try:
+            self.flush()
+        finally:
+            self.db.close()
+
+    def __enter__(self) -> "RenderCache":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- helpers ------------------------------------------------------------------------------------------
+
+    def _select(self, sql: str, keys: list[bytes]) -> list[tuple]:
+        return self.db.execute(sql % ",".join("?" * len(keys)), keys).fetchall()
+
+    def _delete(self, table: str, column: str, keys: list[bytes], transaction: bool = True) -> None:
+        def run() -> None:
+            for chunk in _chunks(keys):
+                self.db.execute(f"DELETE FROM {table} WHERE {column} IN ({','.join('?' * len(chunk))})", chunk)
+        if transaction:
+            with self._transaction():
+                run()
+        else:
+            run()
+
+    class _Tx:
+        def __init__(self, db: sqlite3.Connection) -> None:
+            self.db = db
+
+        def __enter__(self) -> None:
+            self.db.execute("BEGIN IMMEDIATE")
+
+        def __exit__(self, kind: object, *rest: object) -> None:
+            self.db.execute("COMMIT" if kind is None else "ROLLBACK")
+
+    def _transaction(self) -> "RenderCache._Tx":
+        return RenderCache._Tx(self.db)
+
+
+def _chunks(items: list[bytes]) -> Iterator[list[bytes]]:
+    for i in range(0, len(items), _CHUNK):
+        yield items[i:i + _CHUNK]
+
+
+@dataclass
+class SiteCacheInfo:
+    path: Path
+    site: str
+    entries: int
+    blobs: int
+    bytes: int
+    file_bytes: int
+    last_used: float  # seconds since the epoch, 0 if never
+
+
+def list_caches(root: Path | None = None) -> list[SiteCacheInfo]:
+    """Every site's render cache under ``root``, for ``wasmblog cache info``."""
+    folder = root or render_cache_root()
+    out = []
+    for path in sorted(folder.glob("*.sqlite")) if folder.is_dir() else []:
+        size = sum(Path(str(path) + s).stat().st_size for s in ("", "-wal") if Path(str(path) + s).exists())
+        try:
+            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+            try:
+                site = (db.execute("SELECT value FROM meta WHERE name='site'").fetchone() or ("",))[0]
+                entries, e_bytes, e_used = db.execute(
+                    "SELECT COUNT(*), COALESCE(SUM(size), 0), COALESCE(MAX(used), 0) FROM entries").fetchone()
+                blobs, b_bytes, b_used = db.execute(
+                    "SELECT COUNT(*), COALESCE(SUM(size), 0), COALESCE(MAX(used), 0) FROM blobs").fetchone()
+            finally:
+                db.close()
+        except sqlite3.DatabaseError:
+            out.append(SiteCacheInfo(path, "(unreadable)", 0, 0, 0, size, 0.0))
+            continue
+        out.append(SiteCacheInfo(path, site, entries, blobs, e_bytes + b_bytes, size, max(e_used, b_used) / 1e9))
+    return out
+
+
+def clear_caches(root: Path | None = None, site: Path | str | None = None) -> int:
+    """Delete every site's render cache (or one site's); returns the bytes freed."""
+    folder = root or render_cache_root()
+    if site is not None:
+        paths = [site_cache_path(site, folder)]
+    else:
+        paths = sorted(folder.glob("*.sqlite")) if folder.is_dir() else []
+    freed = 0
+    for path in paths:
+        for suffix in ("", "-wal", "-shm"):
+            extra = Path(str(path) + suffix)
+            if extra.exists():
+                freed += extra.stat().st_size
+                extra.unlink()
+    return freed
