@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import ipaddress
-import os
 from dataclasses import dataclass, field
 
 from ..site import cpu_count
