@@ -188,6 +188,7 @@ def build(site_dir: Path | str, out_dir: Path | str, engine: Renderer, *, drafts
     files, static, output_diags = output_files(site, result)
     report.diagnostics = finalize([*result.diagnostics, *output_diags])
     report.pages, report.static = len(files), len(static)
+    report.reuse.count_written(f.path for f in files)
     if not (strict and report.errors):
         written = write_site(out, files, static, previous, _blob_reader(cache))
         report.written = True

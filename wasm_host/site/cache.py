@@ -22,6 +22,7 @@ compiled WebAssembly component is cached elsewhere and never touched here.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -29,7 +30,7 @@ import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 SCHEMA = 1
 DEFAULT_MAX_MB = 1024  # per site; WASMBLOG_RENDER_CACHE_MB overrides
@@ -100,6 +101,24 @@ class CacheStats:
         self.misses[stage] = self.misses.get(stage, 0) + n
 
 
+def _guarded(default: Callable[[], Any]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A method that, when SQLite finds the file damaged mid-build, gives ``default()`` instead:
+    the build goes on without the cache, and the file is started afresh when closed."""
+    def wrap(method: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(method)
+        def guarded(self: "RenderCache", *args: Any, **kwargs: Any) -> Any:
+            if self.broken:
+                return default()
+            try:
+                return method(self, *args, **kwargs)
+            except sqlite3.DatabaseError as exc:
+                _LOG.warning("render cache %s is damaged (%s); going on without it", self.path, exc)
+                self.broken = True
+                return default()
+        return guarded
+    return wrap
+
+
 class RenderCache:
     """A site's render cache (one process may hold it; SQLite serialises concurrent builds)."""
 
@@ -108,6 +127,7 @@ class RenderCache:
         self.site = str(Path(site).resolve()) if site else ""
         self.max_bytes = default_max_bytes() if max_bytes is None else max_bytes
         self.stats = CacheStats()
+        self.broken = False
         self.generation = time.time_ns()
         self._used_entries: set[bytes] = set()
         self._used_blobs: set[bytes] = set()
@@ -155,6 +175,7 @@ class RenderCache:
 
     # -- entries -----------------------------------------------------------------------------------
 
+    @_guarded(dict)
     def get_many(self, keys: Iterable[bytes]) -> dict[bytes, bytes]:
         """Payloads of the keys that are stored and intact (others are missing)."""
         wanted = [k for k in dict.fromkeys(keys)]
@@ -168,7 +189,7 @@ class RenderCache:
         for chunk in _chunks(lookup):
             rows = self._select("SELECT key, sha, value FROM entries WHERE key IN (%s)", chunk)
             for key, sha, value in rows:
-                if hashlib.sha256(value).digest() == sha:
+                if _intact(value, sha):
                     found[key] = value
                 else:
                     bad.append(key)
@@ -193,6 +214,7 @@ class RenderCache:
         self._pending_blobs[sha] = data
         return sha
 
+    @_guarded(lambda: None)
     def blob(self, sha: bytes) -> bytes | None:
         """The bytes whose SHA-256 is ``sha``, if stored and intact."""
         data = self._pending_blobs.get(sha)
@@ -202,7 +224,7 @@ class RenderCache:
         if not rows:
             return None
         data = rows[0][0]
-        if hashlib.sha256(data).digest() != sha:
+        if not _intact(data, sha):
             self.stats.corrupt += 1
             _LOG.warning("render cache: a damaged file was recomputed")
             self._delete("blobs", "sha", [sha])
@@ -210,6 +232,7 @@ class RenderCache:
         self._used_blobs.add(sha)
         return data
 
+    @_guarded(set)
     def has_blobs(self, shas: Iterable[bytes]) -> set[bytes]:
         """Which of ``shas`` are stored (not checked: :meth:`blob` checks when they are read)."""
         wanted = list(dict.fromkeys(shas))
@@ -221,11 +244,15 @@ class RenderCache:
 
     # -- what the last build wrote --------------------------------------------------------------------
 
+    @_guarded(Outputs)
     def outputs(self, out_dir: Path) -> Outputs:
         rows = self.db.execute("SELECT path, sha, size, mtime_ns, ino, source FROM outputs WHERE dir=?",
                                (str(out_dir),)).fetchall()
-        return Outputs({path: (sha, size, mtime, ino, source) for path, sha, size, mtime, ino, source in rows})
+        return Outputs({path: (sha, size, mtime, ino, source) for path, sha, size, mtime, ino, source in rows
+                        if isinstance(path, str) and isinstance(sha, bytes) and isinstance(source, str)
+                        and all(isinstance(n, int) for n in (size, mtime, ino))})
 
+    @_guarded(lambda: None)
     def set_outputs(self, out_dir: Path, outputs: Outputs) -> None:
         with self._transaction():
             self.db.execute("DELETE FROM outputs WHERE dir=?", (str(out_dir),))
@@ -234,6 +261,7 @@ class RenderCache:
 
     # -- closing ---------------------------------------------------------------------------------------
 
+    @_guarded(lambda: None)
     def flush(self) -> None:
         """Write what was stored, mark what was used, evict past the bound."""
         now = self.generation
@@ -255,19 +283,23 @@ class RenderCache:
         self._used_blobs.clear()
         self.evict()
 
+    @_guarded(lambda: 0)
     def size(self) -> int:
         row = self.db.execute("SELECT (SELECT COALESCE(SUM(size), 0) FROM entries) + "
                               "(SELECT COALESCE(SUM(size), 0) FROM blobs)").fetchone()
         return int(row[0])
 
+    @_guarded(lambda: 0)
     def evict(self) -> int:
         """Drop least recently used entries and blobs until the cache is under 90% of its bound."""
         total = self.size()
         if total <= self.max_bytes:
             return 0
         target = int(self.max_bytes * 0.9)
+        # Least recently used first; among those used by the same build, the largest
+        # first (fewest results lost for the bytes freed).
         rows = self.db.execute("SELECT 'e', key, size, used FROM entries UNION ALL "
-                               "SELECT 'b', sha, size, used FROM blobs ORDER BY used").fetchall()
+                               "SELECT 'b', sha, size, used FROM blobs ORDER BY used, size DESC").fetchall()
         drop_e: list[bytes] = []
         drop_b: list[bytes] = []
         for table, key, size, _used in rows:
@@ -287,6 +319,8 @@ class RenderCache:
             self.flush()
         finally:
             self.db.close()
+            if self.broken:
+                self._discard()
 
     def __enter__(self) -> "RenderCache":
         return self
@@ -321,6 +355,11 @@ class RenderCache:
 
     def _transaction(self) -> "RenderCache._Tx":
         return RenderCache._Tx(self.db)
+
+
+def _intact(value: object, sha: object) -> bool:
+    """Whether a stored payload is bytes whose SHA-256 is the one stored with it."""
+    return isinstance(value, bytes) and isinstance(sha, bytes) and hashlib.sha256(value).digest() == sha
 
 
 def _chunks(items: list[bytes]) -> Iterator[list[bytes]]:

@@ -84,13 +84,17 @@ class Reuse:
     planned: bool = False
     plan_reused: bool = False
     pages: int = 0
-    pages_reused: int = 0
+    pages_reused: int = 0  # output files that came from the cache
+    reused_paths: set[str] = field(default_factory=set)
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def count_written(self, paths: Iterable[str]) -> None:
+        """Count as reused only the cached files the build writes (a static file may replace one)."""
+        self.pages_reused = len(self.reused_paths.intersection(paths))
 
     def to_json(self) -> dict[str, Any]:
         return {"posts_parsed": self.parsed - self.parse_reused, "posts_reused": self.parse_reused,
-                "plan_reused": self.plan_reused, "pages_rendered": self.pages - self.pages_reused,
-                "pages_reused": self.pages_reused, **self.extra}
+                "plan_reused": self.plan_reused, "pages_reused": self.pages_reused, **self.extra}
 
 
 class StageMemo:
@@ -249,7 +253,7 @@ class StageMemo:
             hit = self._stored(job, data, present) if data is not None else None
             if hit is not None:
                 done[job.path] = hit
-        self.reuse.pages_reused += len(done)
+        self.reuse.reused_paths.update(f.path for r in done.values() for f in r.files)
         missing = [job for job in jobs if job.path not in done]
         global_diags = _diags(json.loads(found[gkey])) if gkey in found else None
         if missing or global_diags is None:
