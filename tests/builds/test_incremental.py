@@ -144,6 +144,26 @@ def test_a_file_changed_by_hand_in_the_output_is_written_again(engine, tmp_path)
     same_as_clean(site, out, engine, tmp_path)
 
 
+def test_a_rebuild_with_nothing_changed_leaves_the_output_folder_as_it_is(native, tmp_path):
+    site = copy_site("basic", tmp_path)
+    out = tmp_path / "out"
+    cached_build(site, out, native, tmp_path / "c.sqlite")
+    folder = os.stat(out).st_ino
+    cached_build(site, out, native, tmp_path / "c.sqlite")
+    assert os.stat(out).st_ino == folder
+
+
+def test_a_file_added_to_the_output_by_hand_is_gone_after_a_rebuild(engine, tmp_path):
+    site = copy_site("basic", tmp_path)
+    out = tmp_path / "out"
+    cached_build(site, out, engine, tmp_path / "c.sqlite")
+    (out / "stray.html").write_text("not part of the site")
+    (out / "stray").mkdir()
+    cached_build(site, out, engine, tmp_path / "c.sqlite")
+    assert not (out / "stray.html").exists() and not (out / "stray").exists()
+    same_as_clean(site, out, engine, tmp_path)
+
+
 def test_a_new_output_folder_gets_every_file_from_the_cache(engine, tmp_path):
     site = copy_site("basic", tmp_path)
     cached_build(site, tmp_path / "one", engine, tmp_path / "c.sqlite")

@@ -248,6 +248,45 @@ class _Writer:
         self._record(rel, b"", os.stat(dest), signature)
 
 
+def _tree(folder: Path) -> set[str] | None:
+    """Every path under ``folder`` (files as ``a/b.html``, folders as ``a/``), or None if unreadable."""
+    found: set[str] = set()
+    stack = [("", str(folder))]
+    try:
+        while stack:
+            rel, path = stack.pop()
+            with os.scandir(path) as entries:
+                for entry in entries:
+                    name = rel + entry.name
+                    if entry.is_dir(follow_symlinks=False):
+                        found.add(name + "/")
+                        stack.append((name + "/", entry.path))
+                    else:
+                        found.add(name)
+    except OSError:
+        return None
+    return found
+
+
+def unchanged(out: Path, files: list[Any], static: list[tuple[str, Path]], previous: Outputs) -> bool:
+    """Whether ``out`` already is, byte for byte, the site these files make: every page one the last
+    build wrote and still untouched, every static file's source unchanged, and nothing else there."""
+    wanted = {f.path for f in files} | {rel for rel, _ in static}
+    if not previous.files or wanted != set(previous.files):
+        return False
+    if not all(isinstance(f, StoredFile) and previous.files[f.path][0] == f.sha for f in files):
+        return False
+    try:
+        if not all(previous.files[rel][4] == _source_signature(src) for rel, src in static):
+            return False
+    except OSError:
+        return False
+    folders = {p[:i + 1] for p in wanted for i, ch in enumerate(p) if ch == "/"}
+    if _tree(out) != wanted | folders:
+        return False
+    return all(_same(out / rel, previous.files[rel]) for rel in wanted)
+
+
 def write_site(out: Path, files: list[Any], static: list[tuple[str, Path]], previous: Outputs | None = None,
                blob: Callable[[bytes], bytes | None] | None = None) -> Outputs:
     """Write ``files`` and copy ``static`` into ``out``, replacing it whole; returns what was written.
@@ -257,7 +296,7 @@ def write_site(out: Path, files: list[Any], static: list[tuple[str, Path]], prev
     is unchanged are hard-linked from there when the file is still the one
     that build wrote (same size, mtime and inode), so an incremental build
     writes only what changed. The new folder still replaces the old one in
-    one step.
+    one step; when it would hold exactly what ``out`` holds, ``out`` is left as it is.
     """
     out = Path(os.path.abspath(out))
     if out.exists() and not out.is_dir():
@@ -265,6 +304,8 @@ def write_site(out: Path, files: list[Any], static: list[tuple[str, Path]], prev
     previous = previous or Outputs()
     with locked(out):
         _cleanup_stale(out)
+        if unchanged(out, files, static, previous):
+            return previous  # the folder already holds exactly this site: replacing it would change nothing
         tmp = out.parent / f".{out.name}.wasmblog-tmp-{os.getpid()}"
         try:
             tmp.mkdir()
