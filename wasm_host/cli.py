@@ -397,16 +397,17 @@ def corpus_command(out: str, posts: int, seed: int, fmt: str, force: bool) -> No
               help="Port to listen on (0 picks a free one).")
 @click.option("--engine", type=ENGINES, default=DEFAULT_ENGINE, show_default=True,
               help="Render natively or inside the WebAssembly sandbox (same bytes out).")
-@click.option("--mode", type=click.Choice(["per-request", "static"]), default="per-request", show_default=True,
-              help="per-request: a fresh sandbox renders each page on request; static: build into memory, "
-                   "serve the bytes, rebuild on change.")
+@click.option("--mode", type=click.Choice(["memo", "per-request", "static"]), default="memo", show_default=True,
+              help="memo: a fresh sandbox renders a page when its inputs change, then it is served from memory; "
+                   "per-request: a fresh sandbox renders every request (the unikernel model); "
+                   "static: build into memory, serve the bytes, rebuild on change.")
 @click.option("--drafts", is_flag=True, help="Include posts marked draft: true.")
 @click.option("--future", is_flag=True, help="Include posts dated after the build time.")
 @click.option("-j", "--jobs", type=click.IntRange(0, 64), default=0, show_default=True,
               help="Workers that parse posts on (re)load (0: one per core).")
 @click.option("--live-reload/--no-live-reload", default=None,
-              help="Inject a script that reloads open tabs when the site changes "
-                   "(default: on in static mode, off in per-request mode, whose pages stay byte-identical).")
+              help="Inject a script that reloads open tabs when the site changes (default: on in memo and "
+                   "static modes, off in per-request mode). Without it every page is the build's bytes.")
 @click.option("--max-inflight", type=click.IntRange(0, 1024), default=0, show_default=True,
               help="Renders at once, each in its own sandbox (0: two per core).")
 @click.option("--max-queue", type=click.IntRange(0, 100000), default=128, show_default=True,
@@ -414,8 +415,10 @@ def corpus_command(out: str, posts: int, seed: int, fmt: str, force: bool) -> No
 @click.option("--max-connections", type=click.IntRange(1, 100000), default=1024, show_default=True,
               help="Open connections before new requests are answered 503.")
 @click.option("-w", "--workers", type=click.IntRange(0, 64), default=0, show_default=True,
-              help="Server processes sharing the port, each with its own sandboxes (0: one per core in "
-                   "per-request mode, one in static mode). Bounds are shared out among them.")
+              help="Server processes sharing the port, each with its own sandboxes (0: one per core, one in "
+                   "static mode). Bounds are shared out among them.")
+@click.option("--no-cache", is_flag=True,
+              help="Keep parsed posts and rendered pages in memory only, not in the site's render cache.")
 @click.option("--poll", is_flag=True, help="Watch the site folder by polling instead of inotify.")
 @click.option("-q", "--quiet", is_flag=True, help="No request log.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=str), default=None,
@@ -423,15 +426,17 @@ def corpus_command(out: str, posts: int, seed: int, fmt: str, force: bool) -> No
 @limit_options
 def serve_command(site: str, host: str, port: int, engine: str, mode: str, drafts: bool, future: bool, jobs: int,
                   live_reload: bool | None, max_inflight: int, max_queue: int, max_connections: int, workers: int,
-                  poll: bool, quiet: bool, cache_dir: str | None, **limit_values: Any) -> None:
+                  no_cache: bool, poll: bool, quiet: bool, cache_dir: str | None, **limit_values: Any) -> None:
     """Serve the site in SITE (default: the current folder) over HTTP.
 
-    Every URL answers with the bytes `wasmblog build` writes for it. In
-    per-request mode each page is rendered on request by a fresh sandbox
-    instance that is dropped afterwards; static files are served by the
-    host. Edits to the folder are picked up by the next request. Requests
-    are logged on stderr in common log format, with the render time.
-    SOURCE_DATE_EPOCH, when set, is the build time. Ctrl-C stops.
+    Every URL answers with the bytes `wasmblog build` writes for it. In memo
+    mode (the default) a page is rendered by a fresh sandbox instance when
+    its inputs change and then served from memory by their hash; in
+    per-request mode every page request gets a fresh instance, dropped
+    afterwards; static files are served by the host. Edits to the folder are
+    picked up by the next request. Requests are logged on stderr in common
+    log format, with the render time. SOURCE_DATE_EPOCH, when set, is the
+    build time. Ctrl-C stops.
     """
     if not Path(site).is_dir():
         raise click.BadParameter(f"{site!r} is not a folder (expected site.toml, posts/, static/)",
@@ -441,7 +446,7 @@ def serve_command(site: str, host: str, port: int, engine: str, mode: str, draft
     options = ServeOptions(engine=engine, mode=mode, drafts=drafts, future=future, jobs=jobs,
                            live_reload=live_reload, max_inflight=max_inflight, max_queue=max_queue,
                            max_connections=max_connections, workers=workers, poll=poll, cache_dir=cache_dir,
-                           limits=_limits(limit_values))
+                           no_cache=no_cache, limits=_limits(limit_values))
     log = lambda line: click.echo(line, err=True)  # noqa: E731
     sys.exit(serve(site, options, host=host, port=port, log=log, access_log=None if quiet else log))
 

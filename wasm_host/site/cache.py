@@ -27,6 +27,7 @@ import hashlib
 import logging
 import os
 import sqlite3
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,28 +108,37 @@ def _guarded(default: Callable[[], Any]) -> Callable[[Callable[..., Any]], Calla
     def wrap(method: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(method)
         def guarded(self: "RenderCache", *args: Any, **kwargs: Any) -> Any:
-            if self.broken:
-                return default()
-            try:
-                return method(self, *args, **kwargs)
-            except sqlite3.DatabaseError as exc:
-                _LOG.warning("render cache %s is damaged (%s); going on without it", self.path, exc)
-                self.broken = True
-                return default()
+            with self.lock:
+                if self.broken:
+                    return default()
+                try:
+                    return method(self, *args, **kwargs)
+                except sqlite3.DatabaseError as exc:
+                    _LOG.warning("render cache %s is damaged (%s); going on without it", self.path, exc)
+                    self.broken = True
+                    return default()
         return guarded
     return wrap
 
 
 class RenderCache:
-    """A site's render cache (one process may hold it; SQLite serialises concurrent builds)."""
+    """A site's render cache. SQLite serialises processes (concurrent builds, server workers);
+    within a process the methods may be called from any thread.
 
-    def __init__(self, path: Path, site: Path | str = "", max_bytes: int | None = None) -> None:
+    ``RenderCache.in_memory()`` keeps the same tables in memory only (``wasmblog serve --no-cache``).
+    """
+
+    MEMORY = ":memory:"
+
+    def __init__(self, path: Path | str, site: Path | str = "", max_bytes: int | None = None) -> None:
+        self.lock = threading.RLock()
+        self.memory = str(path) == self.MEMORY
         self.path = Path(path)
         self.site = str(Path(site).resolve()) if site else ""
         self.max_bytes = default_max_bytes() if max_bytes is None else max_bytes
         self.stats = CacheStats()
         self.broken = False
-        self.generation = time.time_ns()
+        self._approx_size: int | None = None  # an upper bound of size(), once it has been measured
         self._used_entries: set[bytes] = set()
         self._used_blobs: set[bytes] = set()
         self._pending: dict[bytes, tuple[str, bytes]] = {}
@@ -139,9 +149,15 @@ class RenderCache:
     def for_site(cls, site: Path | str, root: Path | None = None, max_bytes: int | None = None) -> "RenderCache":
         return cls(site_cache_path(site, root), site, max_bytes)
 
+    @classmethod
+    def in_memory(cls, max_bytes: int = 256_000_000) -> "RenderCache":
+        return cls(cls.MEMORY, "", max_bytes)
+
     # -- opening ---------------------------------------------------------------------------------
 
     def _open(self) -> sqlite3.Connection:
+        if self.memory:
+            return self._connect()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             return self._connect()
@@ -151,9 +167,11 @@ class RenderCache:
             return self._connect()
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        db = sqlite3.connect(self.MEMORY if self.memory else self.path, timeout=30, isolation_level=None,
+                             check_same_thread=False)
         try:
-            db.execute("PRAGMA journal_mode=WAL")
+            if not self.memory:
+                db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute("PRAGMA auto_vacuum=INCREMENTAL")
             db.executescript(_TABLES)
@@ -170,6 +188,8 @@ class RenderCache:
         return db
 
     def _discard(self) -> None:
+        if self.memory:
+            return
         for suffix in ("", "-wal", "-shm"):
             Path(str(self.path) + suffix).unlink(missing_ok=True)
 
@@ -204,14 +224,16 @@ class RenderCache:
         return self.get_many([key]).get(key)
 
     def put(self, key: bytes, stage: str, payload: bytes) -> None:
-        """Store ``payload`` under ``key`` (written when the cache is closed)."""
-        self._pending[key] = (stage, payload)
+        """Store ``payload`` under ``key`` (written by the next :meth:`flush`)."""
+        with self.lock:
+            self._pending[key] = (stage, payload)
 
     # -- blobs --------------------------------------------------------------------------------------
 
     def put_blob(self, data: bytes) -> bytes:
         sha = hashlib.sha256(data).digest()
-        self._pending_blobs[sha] = data
+        with self.lock:
+            self._pending_blobs[sha] = data
         return sha
 
     @_guarded(lambda: None)
@@ -264,7 +286,12 @@ class RenderCache:
     @_guarded(lambda: None)
     def flush(self) -> None:
         """Write what was stored, mark what was used, evict past the bound."""
-        now = self.generation
+        if not (self._pending or self._pending_blobs or self._used_entries or self._used_blobs):
+            return
+        now = time.time_ns()
+        if self._approx_size is not None:
+            self._approx_size += sum(len(p) for _, p in self._pending.values())
+            self._approx_size += sum(len(d) for d in self._pending_blobs.values())
         with self._transaction():
             self.db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?)",
                                 [(key, stage, hashlib.sha256(payload).digest(), payload, len(payload), now)
@@ -285,13 +312,17 @@ class RenderCache:
 
     @_guarded(lambda: 0)
     def size(self) -> int:
+        """Bytes of stored payloads (entries and blobs)."""
         row = self.db.execute("SELECT (SELECT COALESCE(SUM(size), 0) FROM entries) + "
                               "(SELECT COALESCE(SUM(size), 0) FROM blobs)").fetchone()
-        return int(row[0])
+        self._approx_size = int(row[0])
+        return self._approx_size
 
     @_guarded(lambda: 0)
     def evict(self) -> int:
         """Drop least recently used entries and blobs until the cache is under 90% of its bound."""
+        if self._approx_size is not None and self._approx_size <= self.max_bytes:
+            return 0  # an upper bound (a replaced entry counts twice): no need to sum it all again
         total = self.size()
         if total <= self.max_bytes:
             return 0
@@ -312,15 +343,17 @@ class RenderCache:
             self._delete("blobs", "sha", drop_b, transaction=False)
         self.db.execute("PRAGMA incremental_vacuum")
         self.stats.evicted += len(drop_e) + len(drop_b)
+        self._approx_size = total
         return len(drop_e) + len(drop_b)
 
     def close(self) -> None:
         try:
             self.flush()
         finally:
-            self.db.close()
-            if self.broken:
-                self._discard()
+            with self.lock:
+                self.db.close()
+                if self.broken:
+                    self._discard()
 
     def __enter__(self) -> "RenderCache":
         return self
