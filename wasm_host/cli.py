@@ -325,13 +325,19 @@ def cache_clear(site: str | None) -> None:
 @click.option("--serve", "serve_load", is_flag=True, help="Also load-test `wasmblog serve` with wrk.")
 @click.option("--workdir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Keep corpora and outputs here (default: a temporary folder).")
+@click.option("--large", type=click.IntRange(0, 1_000_000), default=10_000, show_default=True,
+              help="Corpus of the one-edit rebuild row (0: skip it).")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=str), default=None)
 def bench_command(posts: int, repeat: int, jobs_list: str, json_path: Path | None, chart_path: Path | None,
-                  peers: bool, serve_load: bool, workdir: Path | None, cache_dir: str | None) -> None:
+                  peers: bool, serve_load: bool, workdir: Path | None, large: int, cache_dir: str | None) -> None:
     """Measure what the WebAssembly sandbox costs against native, side by side.
 
-    Per page (warm instance), fresh instance per request, whole-site builds
-    (cold processes, --jobs 1 and 2), start-up, memory and size. Engines are
+    Per page (warm instance), fresh instance per request, library use (a
+    fresh instance per call and a session), whole-site builds (cold
+    processes, --jobs 1 and 2), rebuilds with the render cache (cold on all
+    cores, nothing changed, one post edited, and one edit in a --large
+    corpus) with Hugo's full build of the same corpus beside them,
+    start-up, memory and size, and the targets checked. Engines are
     interleaved so noise on a shared machine hits both alike.
     """
     if chart_path is not None and not _importable("matplotlib"):
@@ -354,7 +360,7 @@ def bench_command(posts: int, repeat: int, jobs_list: str, json_path: Path | Non
             click.echo(f"[{time.perf_counter() - started:6.1f} s] {message}", err=True)
 
     report = bench.run(posts=posts, repeat=repeat, jobs=jobs, peers=peers, serve=serve_load, workdir=workdir,
-                       progress=progress, cache_dir=cache_dir)
+                       progress=progress, cache_dir=cache_dir, large=large)
     if sys.stderr.isatty():
         sys.stderr.write("\r" + " " * 112 + "\r")
     if json_path:  # first: the figures are kept whatever happens to the table or the chart
