@@ -8,7 +8,6 @@ default, so one bad key never stops a build.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,14 +15,10 @@ from urllib.parse import urlsplit
 import tomli
 
 from .diagnostics import Diagnostic, error, warning
+from .model import Link
+from .values import TIMEZONE_NAME, jsonable, toml_error, toml_key_line, type_name
 
 CONFIG_PATH = "site.toml"
-
-
-@dataclass(frozen=True)
-class MenuItem:
-    name: str
-    url: str
 
 
 @dataclass(frozen=True)
@@ -56,7 +51,7 @@ class SiteConfig:
     highlight_style_dark: str = "monokai"
     toc_min_level: int = 2
     toc_max_level: int = 4
-    menu: tuple[MenuItem, ...] = ()
+    menu: tuple[Link, ...] = ()
     params_json: str = "{}"
     limits: Limits = field(default_factory=Limits)
 
@@ -115,13 +110,6 @@ LIMIT_RANGES: dict[str, tuple[float, float]] = {
     "max_output_mb": (0.001, 4096.0),
     "max_nesting": (1, 100),
 }
-_TIMEZONE_RE = re.compile(r"^[A-Za-z0-9_+\-]+(/[A-Za-z0-9_+\-]+)*$")
-
-
-def _key_line(text: str, key: str) -> int:
-    """Best-effort line of ``key = ...`` in TOML text (tomli gives no positions)."""
-    m = re.search(r"^[ \t]*" + re.escape(key) + r"[ \t]*=", text, re.MULTILINE)
-    return text.count("\n", 0, m.start()) + 1 if m else 0
 
 
 def _type_ok(value: Any, expected: type) -> bool:
@@ -137,22 +125,6 @@ def _type_ok(value: Any, expected: type) -> bool:
 _TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", float: "a number"}
 
 
-def _describe(value: Any) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a table"
-    return type(value).__name__
-
-
 def parse_config(text: str) -> tuple[SiteConfig, list[Diagnostic]]:
     """Parse ``site.toml``; never raises. Returns the config and diagnostics."""
     diags: list[Diagnostic] = []
@@ -163,10 +135,7 @@ def parse_config(text: str) -> tuple[SiteConfig, list[Diagnostic]]:
             diags.append(error(CONFIG_PATH, 0, "invalid TOML: a number too long to read; using the default "
                                                "configuration"))
             return SiteConfig(), diags
-        msg = str(exc)
-        m = re.search(r"\(at line (\d+), column \d+\)", msg)
-        line = int(m.group(1)) if m else 0
-        msg = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", msg)
+        msg, line = toml_error(exc)
         diags.append(error(CONFIG_PATH, line, f"invalid TOML: {msg}; using the default configuration"))
         return SiteConfig(), diags
 
@@ -177,8 +146,8 @@ def parse_config(text: str) -> tuple[SiteConfig, list[Diagnostic]]:
             values[attr] = value
         else:
             diags.append(
-                error(CONFIG_PATH, _key_line(text, key),
-                      f"'{shown}' must be {_TYPE_NAMES[expected]}, not {_describe(value)}")
+                error(CONFIG_PATH, toml_key_line(text, key),
+                      f"'{shown}' must be {_TYPE_NAMES[expected]}, not {type_name(value)}")
             )
 
     limits: dict[str, Any] = {}
@@ -191,17 +160,17 @@ def parse_config(text: str) -> tuple[SiteConfig, list[Diagnostic]]:
                     attr, expected = _SECTIONS[key][sub]
                     take(sub, subvalue, attr, expected, f"{key}.{sub}")
                 else:
-                    diags.append(warning(CONFIG_PATH, _key_line(text, sub),
+                    diags.append(warning(CONFIG_PATH, toml_key_line(text, sub),
                                          f"unknown key '{key}.{sub}' (known: {', '.join(_SECTIONS[key])})"))
         elif key == "limits" and isinstance(value, dict):
             for sub, subvalue in value.items():
                 expected = {"float": float, "int": int}.get(str(_LIMITS.get(sub)), None)
                 if expected is None:
-                    diags.append(warning(CONFIG_PATH, _key_line(text, sub),
+                    diags.append(warning(CONFIG_PATH, toml_key_line(text, sub),
                                          f"unknown key 'limits.{sub}' (known: {', '.join(_LIMITS)})"))
                 elif not _type_ok(subvalue, expected) or not LIMIT_RANGES[sub][0] <= subvalue <= LIMIT_RANGES[sub][1]:
                     low, high = LIMIT_RANGES[sub]
-                    diags.append(error(CONFIG_PATH, _key_line(text, sub),
+                    diags.append(error(CONFIG_PATH, toml_key_line(text, sub),
                                        f"'limits.{sub}' must be {'a number' if expected is float else 'an integer'} "
                                        f"from {low:g} to {high:g}; using the default, {getattr(Limits, sub):g}"))
                 else:
@@ -212,12 +181,12 @@ def parse_config(text: str) -> tuple[SiteConfig, list[Diagnostic]]:
                 values["menu"] = items
         elif key == "params":
             if isinstance(value, dict):
-                values["params_json"] = json.dumps(_jsonable(value), ensure_ascii=False, sort_keys=False)
+                values["params_json"] = json.dumps(jsonable(value), ensure_ascii=False, sort_keys=False)
             else:
-                diags.append(error(CONFIG_PATH, _key_line(text, key), "'params' must be a table"))
+                diags.append(error(CONFIG_PATH, toml_key_line(text, key), "'params' must be a table"))
         else:
             known = ", ".join([*_TOP, *_SECTIONS, "limits", "menu", "params"])
-            diags.append(warning(CONFIG_PATH, _key_line(text, key), f"unknown key '{key}' (known: {known})"))
+            diags.append(warning(CONFIG_PATH, toml_key_line(text, key), f"unknown key '{key}' (known: {known})"))
 
     config = replace(SiteConfig(), **values)
     if limits:
@@ -225,10 +194,12 @@ def parse_config(text: str) -> tuple[SiteConfig, list[Diagnostic]]:
     return _validate(config, text, diags), diags
 
 
-def _parse_menu(value: Any, text: str, diags: list[Diagnostic]) -> tuple[MenuItem, ...] | None:
-    line = _key_line(text, "menu") or (text.find("[[menu]]") >= 0 and text.count("\n", 0, text.find("[[menu]]")) + 1)
+def _parse_menu(value: Any, text: str, diags: list[Diagnostic]) -> tuple[Link, ...] | None:
+    table = text.find("[[menu]]")
+    line = toml_key_line(text, "menu") or (table >= 0 and text.count("\n", 0, table) + 1)
     if not isinstance(value, list):
-        diags.append(error(CONFIG_PATH, int(line), "'menu' must be an array of tables ([[menu]] name = ..., url = ...)"))
+        diags.append(error(CONFIG_PATH, int(line),
+                           "'menu' must be an array of tables ([[menu]] name = ..., url = ...)"))
         return None
     items = []
     for entry in value:
@@ -236,7 +207,7 @@ def _parse_menu(value: Any, text: str, diags: list[Diagnostic]) -> tuple[MenuIte
                 or not isinstance(entry.get("url"), str)):
             diags.append(error(CONFIG_PATH, int(line), "each [[menu]] entry needs a string 'name' and 'url'"))
             continue
-        items.append(MenuItem(entry["name"], entry["url"]))
+        items.append(Link(entry["name"], entry["url"]))
     return tuple(items)
 
 
@@ -244,34 +215,24 @@ def _validate(config: SiteConfig, text: str, diags: list[Diagnostic]) -> SiteCon
     fixes: dict[str, Any] = {}
     for key, low in (("page_size", 1), ("summary_words", 1), ("words_per_minute", 1), ("feed_limit", 1)):
         if getattr(config, key) < low:
-            diags.append(error(CONFIG_PATH, _key_line(text, key.split("_", 1)[-1] if key == "feed_limit" else key),
+            diags.append(error(CONFIG_PATH, toml_key_line(text, key.split("_", 1)[-1] if key == "feed_limit" else key),
                                f"'{key}' must be at least {low}"))
             fixes[key] = getattr(SiteConfig, key)
     if not 1 <= config.toc_min_level <= config.toc_max_level <= 6:
-        diags.append(error(CONFIG_PATH, _key_line(text, "toc_min_level"),
+        diags.append(error(CONFIG_PATH, toml_key_line(text, "toc_min_level"),
                            "toc levels must satisfy 1 <= toc_min_level <= toc_max_level <= 6"))
         fixes["toc_min_level"] = SiteConfig.toc_min_level
         fixes["toc_max_level"] = SiteConfig.toc_max_level
-    if not _TIMEZONE_RE.match(config.timezone) or ".." in config.timezone:
-        diags.append(error(CONFIG_PATH, _key_line(text, "timezone"),
+    if not TIMEZONE_NAME.match(config.timezone) or ".." in config.timezone:
+        diags.append(error(CONFIG_PATH, toml_key_line(text, "timezone"),
                            f"'timezone' must be an IANA name such as 'Europe/Paris', not {config.timezone!r}"))
         fixes["timezone"] = "UTC"
     parts = urlsplit(config.base_url)
     if parts.scheme and parts.scheme not in ("http", "https"):
-        diags.append(error(CONFIG_PATH, _key_line(text, "base_url"),
+        diags.append(error(CONFIG_PATH, toml_key_line(text, "base_url"),
                            f"'base_url' must be an http(s) URL or a path, not {config.base_url!r}"))
         fixes["base_url"] = "/"
     elif not config.base_url.endswith("/"):
         fixes["base_url"] = config.base_url + "/"
     return replace(config, **fixes) if fixes else config
 
-
-def _jsonable(value: Any) -> Any:
-    """TOML values as JSON-compatible data (dates become ISO strings)."""
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)

@@ -8,103 +8,23 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from typing import Any
-
-import frontmatter
-import tomli
-import yaml
 
 from . import dates, slugs
 from .config import SiteConfig
 from .diagnostics import Diagnostic, SourceError, describe_exception, error, megabytes, warning
+from .front_matter import FrontMatter, split_front_matter
 from .markdown import MarkdownOptions, convert
-from .simple_yaml import SimpleYaml, Unsupported
-from .ucd import has_unassigned
 from .model import Post
 from .summary import auto_summary, reading_minutes, word_count
+from .ucd import has_unassigned
+from .values import Budget, ContainsItself, TooLarge, jsonable, type_name
 
 MORE_RE = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
 KNOWN_KEYS = ("title", "description", "date", "lastmod", "draft", "tags", "categories",
               "preview", "slug", "summary", "aliases")
-MAX_YAML_DEPTH = 64
-_SURROGATE = re.compile("[\ud800-\udfff]")
 MAX_PARAM_NODES = 20_000
 MAX_PARAM_CHARS = 1_000_000  # characters the unknown keys may expand to beyond the text itself
-MAX_NUMBER_CHARS = 100  # a longer number in front matter is refused (Python limits int <-> str)
-
-_YAML_FENCE = frontmatter.YAMLHandler.FM_BOUNDARY.pattern  # ^-{3,}\s*$
-_TOML_FENCE = r"^\+{3,}[ \t]*$"
-
-
-class FrontMatterLoader(yaml.SafeLoader):
-    """PyYAML's pure-Python safe loader, used by both engines.
-
-    Dates stay strings (we parse them ourselves, strictly, with good
-    errors); nesting is bounded so a hostile document cannot exhaust the
-    stack.
-    """
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
-
-    def construct_scalar(self, node: Any) -> Any:
-        """PyYAML turns ``"\\ud800"`` into a lone surrogate, which is not text
-        that can be written as UTF-8 (nor passed out of the sandbox): pair
-        up ``\\uD83D\\uDE00``-style escapes, refuse lone ones."""
-        value = super().construct_scalar(node)
-        if isinstance(value, str) and _SURROGATE.search(value):
-            try:
-                value = value.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
-            except UnicodeDecodeError:
-                raise yaml.constructor.ConstructorError(
-                    None, None, "a \\u escape in a quoted string names half of a surrogate pair "
-                    "(D800-DFFF), which is not a character; write the character itself", node.start_mark) from None
-        return value
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        self._depth += 1
-        try:
-            if self._depth > MAX_YAML_DEPTH:
-                mark = self.peek_event().start_mark
-                raise yaml.composer.ComposerError(
-                    None, None, f"nesting deeper than {MAX_YAML_DEPTH} levels", mark)
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
-
-
-def _construct_int(loader: FrontMatterLoader, node: Any) -> Any:
-    """PyYAML's int constructor, refusing absurdly long numbers: converting a
-    5,000-digit int to text fails in Python (and sexagesimal ``1:2:3:...``
-    grows quadratically)."""
-    if isinstance(node.value, str) and len(node.value) > MAX_NUMBER_CHARS:
-        raise yaml.constructor.ConstructorError(
-            None, None, f"a number longer than {MAX_NUMBER_CHARS} characters; quote it if it is text",
-            node.start_mark)
-    return yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
-
-
-FrontMatterLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
-
-FrontMatterLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-_SIMPLE_YAML = SimpleYaml(FrontMatterLoader)
-
-
-@dataclass
-class FrontMatter:
-    data: dict[str, Any]
-    lines: dict[str, int]  # key -> 1-based line in the file
-    item_lines: dict[str, list[int]]  # list-valued key -> line of each item
-    body: str
-    fence_line: int = 1
-    raw_chars: int = 0  # length of the front matter's text
 
 
 def decode_source(data: bytes, max_bytes: int) -> str:
@@ -139,105 +59,13 @@ def decode_source(data: bytes, max_bytes: int) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def split_front_matter(text: str) -> FrontMatter:
-    if not text.strip():
-        raise SourceError("file is empty: a post needs front matter (title, date) and a body", 1)
-    for fence, kind in ((_YAML_FENCE, "yaml"), (_TOML_FENCE, "toml")):
-        first = re.match(fence, text, re.MULTILINE)
-        if first:
-            break
-    else:
-        raise SourceError("no front matter: start the file with a '---' line, then 'title:' and "
-                          "'date:' lines, then another '---' line", 1)
-    start = text.find("\n", first.start())
-    if start < 0:
-        raise SourceError(f"front matter opened with {first.group(0).strip()!r} is never closed", 1)
-    close = re.compile(fence, re.MULTILINE).search(text, start + 1)
-    if not close:
-        raise SourceError(f"front matter opened with {first.group(0).strip()!r} is never closed", 1)
-    raw = text[start + 1:close.start()]
-    body = text[close.end():].lstrip("\n")
-    fm = _load_yaml(raw, body) if kind == "yaml" else _load_toml(raw, body)
-    fm.raw_chars = len(raw)
-    return fm
-
-
-def _load_yaml(raw: str, body: str) -> FrontMatter:
-    try:
-        data, lines, item_lines = _SIMPLE_YAML.load(raw)
-        return FrontMatter(data, lines, item_lines, body)
-    except Unsupported:
-        pass  # anything beyond flat keys and simple lists: the full loader
-    loader = FrontMatterLoader(raw)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return FrontMatter({}, {}, {}, body)
-        if not isinstance(node, yaml.MappingNode):
-            raise SourceError("front matter must be 'key: value' lines, not a "
-                              + ("list" if isinstance(node, yaml.SequenceNode) else "single value"),
-                              node.start_mark.line + 2)
-        lines: dict[str, int] = {}
-        item_lines: dict[str, list[int]] = {}
-        for key_node, value_node in node.value:
-            if isinstance(key_node, yaml.ScalarNode):
-                lines.setdefault(key_node.value, key_node.start_mark.line + 2)
-                if isinstance(value_node, yaml.SequenceNode):
-                    item_lines[key_node.value] = [n.start_mark.line + 2 for n in value_node.value]
-        data = loader.construct_document(node)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        if exc.context_mark is not None and mark is not None and mark.index >= len(raw.rstrip()):
-            mark = exc.context_mark  # ran off the end: point at what was left open, e.g. a '['
-        line = mark.line + 2 if mark else 1
-        problem = exc.problem or "malformed YAML"
-        context = ""
-        if exc.context:
-            where = exc.context_mark
-            started = f" started on line {where.line + 2}" if where is not None and where is not mark \
-                and where.line + 2 != line else ""
-            context = f" ({exc.context}{started})"
-        raise SourceError(f"invalid YAML front matter: {problem}{context}", line) from None
-    except yaml.YAMLError as exc:
-        raise SourceError(f"invalid YAML front matter: {describe_exception(exc)}", 1) from None
-    finally:
-        loader.dispose()
-    for key in data:
-        if not isinstance(key, str):
-            line = next((k.start_mark.line + 2 for k, _ in node.value if not (
-                isinstance(k, yaml.ScalarNode) and k.tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:merge"))), 1)
-            shown = "null" if key is None else str(key)[:40]
-            raise SourceError(f"front-matter key {shown!r} must be text (quote it)", line)
-    return FrontMatter(data, lines, item_lines, body)
-
-
-def _load_toml(raw: str, body: str) -> FrontMatter:
-    try:
-        data = tomli.loads(raw)
-    except ValueError as exc:
-        if not isinstance(exc, tomli.TOMLDecodeError):  # int("9" * 5000): Python's own digit limit
-            raise SourceError("invalid TOML front matter: a number too long to read "
-                              "(quote it if it is text)", 1) from None
-        msg = str(exc)
-        m = re.search(r"\(at line (\d+), column \d+\)", msg)
-        # "(at end of document)": something was left open; its last line is the best guess
-        line = int(m.group(1)) + 1 if m else raw.rstrip().count("\n") + 2
-        msg = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", msg)
-        raise SourceError(f"invalid TOML front matter: {msg}", line) from None
-    lines = {}
-    for key in data:
-        m = re.search(r"^[ \t]*" + re.escape(key) + r"[ \t]*=", raw, re.MULTILINE)
-        lines[key] = raw.count("\n", 0, m.start()) + 2 if m else 1
-    return FrontMatter(data, lines, {}, body)
-
-
 def _string(fm: FrontMatter, key: str, default: str = "") -> str:
     value = fm.data.get(key)
     if value is None:
         return default
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
         return str(value)
-    raise SourceError(f"'{key}' must be text, not {dates.type_name(value)}", fm.lines.get(key, 1))
+    raise SourceError(f"'{key}' must be text, not {type_name(value)}", fm.lines.get(key, 1))
 
 
 def _string_list(fm: FrontMatter, key: str) -> list[str]:
@@ -247,7 +75,7 @@ def _string_list(fm: FrontMatter, key: str) -> list[str]:
     if isinstance(value, str):
         return [value] if value.strip() else []
     if not isinstance(value, list):
-        raise SourceError(f"'{key}' must be a list of text such as [\"a\", \"b\"], not {dates.type_name(value)}",
+        raise SourceError(f"'{key}' must be a list of text such as [\"a\", \"b\"], not {type_name(value)}",
                           fm.lines.get(key, 1))
     out: list[str] = []
     lines = fm.item_lines.get(key, [])
@@ -255,7 +83,7 @@ def _string_list(fm: FrontMatter, key: str) -> list[str]:
         if not isinstance(item, str):
             line = lines[i] if i < len(lines) else fm.lines.get(key, 1)
             hint = f" (quote it: \"{item}\")" if isinstance(item, (int, float)) and not isinstance(item, bool) else ""
-            raise SourceError(f"'{key}' item {i + 1} must be text, not {dates.type_name(item)}{hint}", line)
+            raise SourceError(f"'{key}' item {i + 1} must be text, not {type_name(item)}{hint}", line)
         item = item.strip()
         if key in ("tags", "categories") and slugs.too_long(slugs.slugify(item)):
             line = lines[i] if i < len(lines) else fm.lines.get(key, 1)
@@ -266,53 +94,19 @@ def _string_list(fm: FrontMatter, key: str) -> list[str]:
     return out
 
 
-class _Budget:
-    """How much the unknown front-matter keys may expand to (YAML aliases copy)."""
-
-    def __init__(self, raw_chars: int) -> None:
-        self.nodes = MAX_PARAM_NODES
-        # Written out in full, front matter always fits; only aliases can
-        # expand it past its own size (a 2 MB string referenced 1,000 times).
-        self.chars = max(MAX_PARAM_CHARS, raw_chars)
-        self.active: set[int] = set()  # containers on the current path (cycles)
-
-    def spend(self, value: Any) -> None:
-        self.nodes -= 1
-        if isinstance(value, (str, bytes)):
-            self.chars -= len(value)
-        if self.nodes < 0 or self.chars < 0:
-            raise SourceError(f"front matter expands to more than {MAX_PARAM_NODES:,} values or "
-                              f"{MAX_PARAM_CHARS:,} characters (YAML aliases?); simplify it")
-
-
-def _jsonable(value: Any, budget: _Budget) -> Any:
-    budget.spend(value)
-    if isinstance(value, (dict, list, tuple, set, frozenset)):
-        if id(value) in budget.active:
-            raise SourceError("front matter contains itself (a YAML alias inside its own anchor, "
-                              "such as 'x: &a [*a]')")
-        budget.active.add(id(value))
-        try:
-            if isinstance(value, dict):
-                out: Any = {}
-                for k, v in value.items():
-                    budget.spend(k)
-                    out[str(k)] = _jsonable(v, budget)
-                return out
-            if isinstance(value, (set, frozenset)):  # YAML !!set: in a fixed order, not the hash order of this run
-                return [_jsonable(v, budget) for v in sorted(value, key=lambda v: (type(v).__name__, str(v)))]
-            return [_jsonable(v, budget) for v in value]
-        finally:
-            budget.active.discard(id(value))
-    if isinstance(value, float) and value != value:
-        return None
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        if isinstance(value, float) and value in (float("inf"), float("-inf")):
-            return None
-        return value
-    if isinstance(value, bytes):
-        return value.decode("latin-1")
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+def _params(params: dict[str, Any], raw_chars: int) -> Any:
+    """The unknown front-matter keys as JSON data, within bounds: YAML aliases
+    can expand a few lines into millions of values."""
+    # Written out in full, front matter always fits; only aliases can expand
+    # it past its own size (a 2 MB string referenced 1,000 times).
+    try:
+        return jsonable(params, Budget(MAX_PARAM_NODES, max(MAX_PARAM_CHARS, raw_chars)))
+    except TooLarge:
+        raise SourceError(f"front matter expands to more than {MAX_PARAM_NODES:,} values or "
+                          f"{MAX_PARAM_CHARS:,} characters (YAML aliases?); simplify it") from None
+    except ContainsItself:
+        raise SourceError("front matter contains itself (a YAML alias inside its own anchor, "
+                          "such as 'x: &a [*a]')") from None
 
 
 _SAFE_SCHEMES = ("http:", "https:")
@@ -398,7 +192,7 @@ def _build_post(path: str, fm: FrontMatter, config: SiteConfig, zone: Any,
     if draft is None:
         draft = False
     if not isinstance(draft, bool):
-        raise SourceError(f"'draft' must be true or false, not {dates.type_name(draft)}", fm.lines.get("draft", 1))
+        raise SourceError(f"'draft' must be true or false, not {type_name(draft)}", fm.lines.get("draft", 1))
 
     if fm.data.get("slug") not in (None, ""):
         try:
@@ -443,7 +237,7 @@ def _build_post(path: str, fm: FrontMatter, config: SiteConfig, zone: Any,
     summary_text = _string(fm, "summary").strip()
 
     params = {k: v for k, v in fm.data.items() if k not in KNOWN_KEYS}
-    params_json = json.dumps(_jsonable(params, _Budget(fm.raw_chars)), ensure_ascii=False)
+    params_json = json.dumps(_params(params, fm.raw_chars), ensure_ascii=False)
 
     options = markdown_options(config)
     body = fm.body

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from .diagnostics import SourceError
+from .values import shorten, type_name
 
 UTC = _dt.timezone.utc
 
@@ -60,7 +61,7 @@ def parse_date(value: object, zone: _dt.tzinfo, key: str = "date") -> _dt.dateti
     text = value.strip()
     m = _DATE_RE.match(text)
     if not m:
-        raise SourceError(f"'{key}': {_shorten(text)!r} is not a date ({EXPECTED})")
+        raise SourceError(f"'{key}': {shorten(text, 60)!r} is not a date ({EXPECTED})")
     g = m.groupdict()
     frac = (g["f"] or "0")[:6].ljust(6, "0")
     year, month, day = int(g["y"]), int(g["m"]), int(g["d"])
@@ -93,33 +94,6 @@ def parse_date(value: object, zone: _dt.tzinfo, key: str = "date") -> _dt.dateti
 
 def _localize(naive: _dt.datetime, zone: _dt.tzinfo) -> _dt.datetime:
     return naive.replace(tzinfo=zone)
-
-
-def _shorten(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[:limit] + "..."
-
-
-def type_name(value: object) -> str:
-    """How a YAML value's type is named in error messages."""
-    if value is None:
-        return "empty"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "a number"
-    if isinstance(value, float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, (bytes, bytearray)):
-        return "binary data"
-    if isinstance(value, (set, frozenset)):
-        return "a set"
-    return "a " + type(value).__name__
 
 
 def to_iso(moment: _dt.datetime) -> str:

@@ -8,9 +8,38 @@ byte-identical.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field, replace
 
 from .diagnostics import Diagnostic
+
+
+class PageKind(enum.StrEnum):
+    """What a page job renders; the WIT enum ``page-kind``, case for case.
+
+    A ``StrEnum`` (a ``str`` and an ``Enum``): it compares equal to its value,
+    JSON-encodes as it, and ``str()`` gives it too, which is what a template
+    printing ``{{ kind }}`` shows.
+    """
+
+    POST = "post"
+    LIST = "list"
+    TAXONOMY = "taxonomy"
+    TERM = "term"
+    FEED = "feed"
+    SITEMAP = "sitemap"
+    ALIAS = "alias"
+    NOTFOUND = "notfound"
+    CSS = "css"
+    ROBOTS = "robots"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A named link: a menu entry of ``site.toml``, a post's tag or category."""
+
+    name: str
+    url: str
 
 
 @dataclass(frozen=True)
@@ -82,7 +111,7 @@ class PageJob:
     the same bytes out.
     """
 
-    kind: str  # post | list | taxonomy | term | feed | sitemap | alias | notfound | css | robots
+    kind: PageKind
     path: str  # output path, e.g. posts/hello/index.html
     url: str  # site-relative URL path, e.g. posts/hello/
     posts: list[str] = field(default_factory=list)
@@ -101,7 +130,7 @@ class PageJob:
     @property
     def neighbours(self) -> tuple[str, ...]:
         """Posts this job only links to (a post page's older and newer posts)."""
-        return tuple(s for s in (self.prev, self.next) if s) if self.kind == "post" else ()
+        return tuple(s for s in (self.prev, self.next) if s) if self.kind == PageKind.POST else ()
 
 
 @dataclass(frozen=True)

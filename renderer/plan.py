@@ -13,7 +13,7 @@ from typing import Sequence
 from . import slugs
 from .config import SiteConfig
 from .diagnostics import Diagnostic, error, warning
-from .model import BuildOptions, PageJob, Plan, Post, SitemapLink, TermRef
+from .model import BuildOptions, PageJob, PageKind, Plan, Post, SitemapLink, TermRef
 
 TAXONOMIES = ("tags", "categories")
 
@@ -41,7 +41,7 @@ def _list_url(prefix: str, number: int) -> str:
     return prefix if number == 1 else f"{prefix}page/{number}/"
 
 
-def _paginate(kind: str, prefix: str, posts: list[Post], size: int, **extra: object) -> list[PageJob]:
+def _paginate(kind: PageKind, prefix: str, posts: list[Post], size: int, **extra: object) -> list[PageJob]:
     total = _pages(len(posts), size)
     jobs = []
     for n in range(1, total + 1):
@@ -50,7 +50,8 @@ def _paginate(kind: str, prefix: str, posts: list[Post], size: int, **extra: obj
         jobs.append(PageJob(kind=kind, path=url + "index.html", url=url,
                             posts=[p.source for p in chunk], number=n, total=total, **extra))  # type: ignore[arg-type]
     if total >= 1:  # /page/1/ is the same list as the first page: redirect it
-        jobs.append(PageJob(kind="alias", path=f"{prefix}page/1/index.html", url=f"{prefix}page/1/", target=prefix))
+        jobs.append(PageJob(kind=PageKind.ALIAS, path=f"{prefix}page/1/index.html", url=f"{prefix}page/1/",
+                            target=prefix))
     return jobs
 
 
@@ -103,36 +104,36 @@ def plan_site(posts: Sequence[Post], config: SiteConfig, options: BuildOptions) 
     for i, post in enumerate(live):
         older = live[i + 1].source if i + 1 < len(live) else ""
         newer = live[i - 1].source if i > 0 else ""
-        jobs.append(PageJob(kind="post", path=post.url_path + "index.html", url=post.url_path,
+        jobs.append(PageJob(kind=PageKind.POST, path=post.url_path + "index.html", url=post.url_path,
                             posts=[post.source] + [s for s in (older, newer) if s], prev=older, next=newer))
 
-    jobs += _paginate("list", "", live, size)
+    jobs += _paginate(PageKind.LIST, "", live, size)
     newest = live[0].lastmod if live else ""
     feed_posts = [p.source for p in live[:config.feed_limit]]
-    jobs.append(PageJob(kind="feed", path="index.xml", url="index.xml", posts=feed_posts, lastmod=newest))
+    jobs.append(PageJob(kind=PageKind.FEED, path="index.xml", url="index.xml", posts=feed_posts, lastmod=newest))
 
     sitemap_links = [SitemapLink("", newest)]
     for taxonomy in TAXONOMIES:
         terms = _terms(live, taxonomy, diags)
         refs = [TermRef(t.name, t.slug, len(t.posts)) for t in terms]
-        jobs.append(PageJob(kind="taxonomy", path=f"{taxonomy}/index.html", url=f"{taxonomy}/",
+        jobs.append(PageJob(kind=PageKind.TAXONOMY, path=f"{taxonomy}/index.html", url=f"{taxonomy}/",
                             taxonomy=taxonomy, terms=refs))
         sitemap_links.append(SitemapLink(f"{taxonomy}/", newest))
         for term in terms:
             prefix = f"{taxonomy}/{term.slug}/"
-            jobs += _paginate("term", prefix, term.posts, size,
+            jobs += _paginate(PageKind.TERM, prefix, term.posts, size,
                               taxonomy=taxonomy, term=term.name, term_slug=term.slug)
-            jobs.append(PageJob(kind="feed", path=prefix + "index.xml", url=prefix + "index.xml",
+            jobs.append(PageJob(kind=PageKind.FEED, path=prefix + "index.xml", url=prefix + "index.xml",
                                 posts=[p.source for p in term.posts[:config.feed_limit]],
                                 taxonomy=taxonomy, term=term.name, term_slug=term.slug,
                                 lastmod=term.posts[0].lastmod))
             sitemap_links.append(SitemapLink(prefix, term.posts[0].lastmod))
 
     sitemap_links += [SitemapLink(p.url_path, p.lastmod) for p in live]
-    jobs.append(PageJob(kind="sitemap", path="sitemap.xml", url="sitemap.xml", links=sitemap_links))
-    jobs.append(PageJob(kind="notfound", path="404.html", url="404.html"))
-    jobs.append(PageJob(kind="css", path="css/style.css", url="css/style.css"))
-    jobs.append(PageJob(kind="robots", path="robots.txt", url="robots.txt"))
+    jobs.append(PageJob(kind=PageKind.SITEMAP, path="sitemap.xml", url="sitemap.xml", links=sitemap_links))
+    jobs.append(PageJob(kind=PageKind.NOTFOUND, path="404.html", url="404.html"))
+    jobs.append(PageJob(kind=PageKind.CSS, path="css/style.css", url="css/style.css"))
+    jobs.append(PageJob(kind=PageKind.ROBOTS, path="robots.txt", url="robots.txt"))
 
     # Paths (case-folded) already written, and the folders they are in: an
     # alias may neither replace a file nor turn a file into a folder
@@ -154,7 +155,7 @@ def plan_site(posts: Sequence[Post], config: SiteConfig, options: BuildOptions) 
             taken[key] = post.source
             folders.update(_parent(key, i) for i in range(1, key.count("/") + 1))
             url = alias[:-len("index.html")] if alias.endswith("index.html") else alias
-            jobs.append(PageJob(kind="alias", path=alias, url=url, target=post.url_path))
+            jobs.append(PageJob(kind=PageKind.ALIAS, path=alias, url=url, target=post.url_path))
 
     jobs.sort(key=lambda j: j.path)
     return Plan(jobs, diags)

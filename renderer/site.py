@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 
-from . import content, dates, plan, render
+from . import content, dates, plan
 from .config import CONFIG_PATH, SiteConfig, parse_config
 from .diagnostics import Diagnostic, SourceError, error, sort_key, warning
 from .model import BuildOptions, PageJob, ParseResult, Plan, Post, SiteResult
+from .templates import render_pages as _render_with_theme
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def render_pages(jobs: Sequence[PageJob], posts: Sequence[Post], config: str | S
                  templates: Mapping[str, str]) -> SiteResult:
     """Stage 3: render jobs. ``posts`` must hold every post the jobs name."""
     site, _ = site_config(config)
-    return render.render_pages(jobs, posts, site, templates)
+    return _render_with_theme(jobs, posts, site, templates)
 
 
 def job_posts(jobs: Sequence[PageJob], posts: Mapping[str, Post]) -> list[Post]:

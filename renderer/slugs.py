@@ -8,6 +8,7 @@ from urllib.parse import quote, unquote
 
 from .diagnostics import SourceError
 from .ucd import has_unassigned, mask_unassigned
+from .values import shorten
 
 _UNSAFE = re.compile(r"[^\w\-.~]+", re.UNICODE)
 _DASHES = re.compile(r"-{2,}")
@@ -72,13 +73,9 @@ def check_segment(value: str, what: str) -> str:
     if not slug:
         raise SourceError(f"{what} {value!r} has no letters or digits to make a URL from")
     if too_long(slug):
-        raise SourceError(f"{what} {_shorten(value)!r} is too long for a URL segment "
+        raise SourceError(f"{what} {shorten(value, 40)!r} is too long for a URL segment "
                           f"(over {MAX_SLUG_BYTES} bytes as UTF-8)")
     return slug
-
-
-def _shorten(text: str, width: int = 40) -> str:
-    return text if len(text) <= width else text[:width] + "..."
 
 
 def is_reserved(slug: str) -> bool:
@@ -105,7 +102,7 @@ def alias_path(value: str) -> str:
             or "//" in decoded.strip("/")):
         raise SourceError(f"alias {value!r} must be a path inside the site (no '..', no empty parts)")
     if any(len(seg.encode("utf-8")) > MAX_SLUG_BYTES for seg in segments):
-        raise SourceError(f"alias {_shorten(value)!r} has a part longer than {MAX_SLUG_BYTES} bytes")
+        raise SourceError(f"alias {shorten(value, 40)!r} has a part longer than {MAX_SLUG_BYTES} bytes")
     if segments[-1].endswith((".html", ".htm")):
         return "/".join(segments)
     return "/".join(segments) + "/index.html"

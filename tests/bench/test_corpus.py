@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from renderer.content import split_front_matter
+from renderer.front_matter import split_front_matter
 from click.testing import CliRunner
 
 from wasm_host.bench import corpus, peers

@@ -26,7 +26,7 @@ CASES = {
     "date-not-a-date.md": (3, "'date': 'yesterday' is not a date"),
     "date-impossible.md": (3, "'date': '2023-02-30' is not a valid date"),
     "title-is-a-list.md": (2, "'title' must be text, not a list"),
-    "tags-not-strings.md": (6, "'tags' item 2 must be text, not a number"),
+    "tags-not-strings.md": (6, "'tags' item 2 must be text, not an integer"),
     "invalid-utf8.md": (7, "not valid UTF-8: byte 0xe9 at column 33"),
     "binary.md": (None, "looks like a binary file"),
     "empty.md": (1, "file is empty"),

@@ -7,7 +7,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from renderer.content import FrontMatterLoader
+from renderer.front_matter import FrontMatterLoader
 from renderer.simple_yaml import SimpleYaml, Unsupported
 
 FAST = SimpleYaml(FrontMatterLoader)

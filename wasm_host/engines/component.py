@@ -82,6 +82,7 @@ def _source_files() -> list[Path]:
     files = sorted(WIT_DIR.glob("*.wit"))
     files += [GUEST_DIR / name for name in GUEST_FILES]
     files += sorted(CORE_DIR.rglob("*.py"))
+    files += sorted(p for p in (CORE_DIR / "themes").rglob("*") if p.is_file())  # read into the snapshot
     return files
 
 
@@ -182,6 +183,7 @@ def _package_dir(name: str) -> Path:
 def _stage_full(stage: Path) -> None:
     """Pure-Python copies of the core, its dependencies and the guest."""
     _copy_pure(CORE_DIR, stage)
+    shutil.copytree(CORE_DIR / "themes", stage / "renderer" / "themes")  # the default theme, read at import
     for name in BUNDLED:
         _copy_pure(_package_dir(name), stage)
     for name in GUEST_FILES:
@@ -216,6 +218,9 @@ def _stage_bundle(full: Path, bundle: Path, modules: list[str]) -> None:
                 break
     for name in ("app.py", "warmup.py", "warmup_tz.py"):
         shutil.copyfile(full / name, bundle / name)
+    # Not a module: read by `import renderer` while componentize-py pre-initialises
+    # the component, and held in the snapshot (the component has no files at run time).
+    shutil.copytree(full / "renderer" / "themes", bundle / "renderer" / "themes")
 
 
 def build_component(out: Path, workdir: Path, log: Log | None = None) -> None:

@@ -8,14 +8,13 @@ reader and the component build's warm-up need them.
 from __future__ import annotations
 
 import importlib.resources
-import re
 
-_ZONE_RE = re.compile(r"^[A-Za-z0-9_+\-]+(/[A-Za-z0-9_+\-]+)*$")
+from renderer.values import TIMEZONE_NAME  # the core checks site.toml's timezone with it too
 
 
 def zone_data(name: str) -> bytes:
     """TZif bytes for an IANA zone from the pinned ``tzdata`` package ("" if unknown)."""
-    if name in ("UTC", "Etc/UTC", "Z") or not _ZONE_RE.match(name) or ".." in name:
+    if name in ("UTC", "Etc/UTC", "Z") or not TIMEZONE_NAME.match(name) or ".." in name:
         return b""
     try:
         resource = importlib.resources.files("tzdata").joinpath("zoneinfo", *name.split("/"))

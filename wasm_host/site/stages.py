@@ -23,7 +23,7 @@ from typing import Any, Callable, Mapping, Sequence, TypeVar
 from renderer import BuildOptions, Diagnostic, PageJob, Post, Source, job_posts
 from renderer.config import CONFIG_PATH, SiteConfig
 from renderer.diagnostics import error
-from renderer.render import TEMPLATE_FOR_KIND
+from renderer.templates import TEMPLATE_FOR_KIND
 
 from ..engines import Renderer, SandboxFault
 from .incremental import ParsedSource, RenderedJob

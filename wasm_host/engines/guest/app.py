@@ -28,6 +28,7 @@ import typing
 import jinja2.debug  # noqa: F401
 import renderer
 import renderer.model as model
+import renderer.templates
 import wit_world
 from componentize_py_types import Err
 from renderer import highlight
@@ -68,7 +69,9 @@ def converter(target: typing.Any) -> typing.Callable[[typing.Any], typing.Any]:
         def conv(value: typing.Any, _cls: type = target, _fields: list = fields) -> typing.Any:
             return _cls(*[c(getattr(value, name)) for name, c in _fields])
     elif isinstance(target, type) and issubclass(target, enum.Enum):
-        conv = lambda v, _enum=target: _enum[v.upper()]  # noqa: E731
+        # By case name, both ways: a WIT enum (PageKind.LIST) or the core's
+        # (PageKind.LIST, a str enum), or a plain string ("error").
+        conv = lambda v, _enum=target: _enum[v.name if isinstance(v, enum.Enum) else v.upper()]  # noqa: E731
     elif target is str:
         conv = _text
     else:
@@ -178,7 +181,7 @@ def _warm() -> None:
         world.plan_site([None], record(""), wit_world.BuildOptions(0, False, False))  # type: ignore[list-item]
     except Err:
         pass
-    renderer.render.forget_overrides()
+    renderer.templates.forget_overrides()
     # Everything alive now lives as long as the instance: move it out of the
     # cyclic GC's sight, so a collection during a render does not walk (and
     # page in) the whole snapshot heap of a fresh instance.

@@ -1,0 +1,186 @@
+"""Rendering page jobs: each job's context, its template, and the output checked.
+
+A job's context is assembled from views (:mod:`.views`) and rendered with
+the compiled theme (:mod:`.theme`). What comes out is cleaned so that every
+page parses (characters HTML or XML forbid are replaced or dropped) and
+checked (no half surrogate pairs, not over ``limits.max_output_mb``); any
+failure becomes one diagnostic that names the template and line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from types import CodeType, TracebackType
+from typing import Any, Mapping, Sequence
+
+import jinja2
+from markupsafe import Markup
+
+from .. import highlight
+from ..config import SiteConfig
+from ..diagnostics import Diagnostic, describe_exception, error, megabytes
+from ..model import OutputFile, PageJob, PageKind, Post, SiteResult, SitemapLink
+from ..values import SURROGATE
+from .theme import TEMPLATE_FOR_KIND, Theme, compiled_theme
+from .views import TAXONOMY_TITLES, PageView, Urls, Views, pager, term_view
+
+# Characters XML 1.0 forbids even when escaped; dropped from feeds and sitemaps.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Code points HTML forbids in a document (controls other than whitespace,
+# noncharacters): they come out as U+FFFD, so every page parses cleanly.
+# One character class of ranges (scanned fast), over-matching the astral
+# planes' top code points; _html_clean keeps those that are not noncharacters.
+_HTML_SUSPECT = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\U0001fffe-\U0010ffff]")
+
+
+def _html_replace(m: re.Match[str]) -> str:
+    ch = m.group(0)
+    if ord(ch) > 0xFFFF and ord(ch) & 0xFFFE != 0xFFFE:
+        return ch  # an astral character that is not a noncharacter: fine
+    return "\ufffd"
+
+
+def _html_clean(text: str) -> str:
+    """``text`` with the code points HTML forbids replaced by U+FFFD."""
+    if _HTML_SUSPECT.search(text) is None:
+        return text
+    return _HTML_SUSPECT.sub(_html_replace, text)
+
+
+def _context(job: PageJob, posts: Mapping[str, Post], config: SiteConfig, views: Views) -> dict[str, Any]:
+    """What the template of ``job`` sees (listed in :mod:`.theme`)."""
+    urls = views.urls
+    kind = PageKind(job.kind).value  # a plain string, as templates always saw it
+    ctx: dict[str, Any] = {
+        "site": views.site,
+        "relurl": urls.rel,
+        "absurl": urls.abs,
+        "kind": kind,
+    }
+    if job.kind == PageKind.POST:
+        post = posts[job.posts[0]]
+        older = views.link(posts[job.prev]) if job.prev in posts else None
+        newer = views.link(posts[job.next]) if job.next in posts else None
+        ctx["page"] = dataclasses.replace(views.post(post), older=older, newer=newer)
+        return ctx
+    listed = [views.post(posts[s]) for s in job.posts if s in posts]
+    title = config.title
+    prefix = ""
+    if job.kind in (PageKind.TERM, PageKind.FEED) and job.term:
+        term = term_view(job.taxonomy, job.term, job.term_slug, len(job.posts), urls)
+        ctx["term"] = term
+        title = f"{term.taxonomy_singular}: {job.term}"
+        prefix = f"{job.taxonomy}/{job.term_slug}/"
+    elif job.kind == PageKind.TAXONOMY:
+        title = TAXONOMY_TITLES.get(job.taxonomy, job.taxonomy)
+        ctx["terms"] = [term_view(job.taxonomy, t.name, t.slug, t.count, urls) for t in job.terms]
+        ctx["taxonomy"] = job.taxonomy
+    elif job.kind == PageKind.NOTFOUND:
+        title = "Page not found"
+    if job.kind in (PageKind.LIST, PageKind.TERM):
+        ctx["pager"] = pager(job, prefix, urls)
+        if job.number > 1:
+            title = f"{title} (page {job.number})"
+    ctx["posts"] = listed
+    ctx["page"] = PageView(kind=kind, title=title, url=urls.rel(job.url), permalink=urls.abs(job.url),
+                           description=config.description)
+    if job.kind == PageKind.FEED:
+        ctx["lastmod"] = views.date(job.lastmod) if job.lastmod else None
+        if urls.root:  # feed readers resolve links against the feed: make them absolute
+            ctx["posts"] = [dataclasses.replace(v, summary_html=_absolute(v.summary_html, urls.root),
+                                                content_html=_absolute(v.content_html, urls.root)) for v in listed]
+    if job.kind == PageKind.SITEMAP:
+        ctx["links"] = [SitemapLink(urls.abs(link.url), link.lastmod) for link in job.links]
+    if job.kind == PageKind.ALIAS:
+        ctx["target"] = urls.rel(job.target)  # relative, so redirects work on a local preview too
+        ctx["canonical"] = urls.abs(job.target)
+    if job.kind == PageKind.CSS:
+        ctx["highlight_css"] = Markup(highlight.stylesheet(config.highlight_style, config.highlight_style_dark))
+    return ctx
+
+
+_ROOT_RELATIVE = re.compile(r'(\s(?:href|src)=")/(?!/)')
+
+
+def _absolute(html_text: str, root: str) -> str:
+    """Root-relative links and images in ``html_text`` made absolute with ``root``."""
+    return _ROOT_RELATIVE.sub(lambda m: m.group(1) + root + "/", html_text)
+
+
+def _template_line(tb: TracebackType | None, filenames: set[str], recursion: bool = False) -> tuple[str, int]:
+    """The innermost template frame of a traceback (no linecache, no files).
+
+    For a RecursionError the innermost frame is wherever the engine's Python
+    ran out of depth, which differs natively and in the guest; the outermost
+    frame that repeats, one on the loop, is the same on both.
+    """
+    frames: list[tuple[str, int]] = []
+    while tb is not None:
+        code: CodeType = tb.tb_frame.f_code
+        if code.co_filename in filenames:
+            frames.append((code.co_filename, tb.tb_lineno))
+        tb = tb.tb_next
+    if recursion:
+        seen: set[tuple[str, int]] = set()
+        repeated = {frame for frame in frames if frame in seen or seen.add(frame)}
+        for frame in frames:
+            if frame in repeated:
+                return frame
+    return frames[-1] if frames else ("", 0)
+
+
+def render_job(job: PageJob, posts: Mapping[str, Post], config: SiteConfig,
+               theme: Theme, views: Views) -> tuple[OutputFile | None, Diagnostic | None]:
+    """One page, or the diagnostic that says why it could not be made."""
+    name = TEMPLATE_FOR_KIND[job.kind]
+    try:
+        template = theme.env.get_template(name)
+        text = template.render(_context(job, posts, config, views))
+    except Exception as exc:
+        filenames = {fn for _, fn in theme.sources.values()}
+        where, line = _template_line(exc.__traceback__, filenames, isinstance(exc, RecursionError))
+        if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+            where, line = exc.filename, exc.lineno or 0
+        if not where:
+            where = theme.filename(name)
+        if isinstance(exc, RecursionError):
+            what = "nests too deeply (recursion?)"
+        elif isinstance(exc, MemoryError):
+            what = "ran out of memory (the sandbox's cap is limits.memory_mb)"
+        else:
+            what = describe_exception(exc)
+        return None, error(where, line, f"while rendering {job.path}: {what}")
+    if name.endswith(".xml"):
+        text = _XML_INVALID.sub("", text)
+    elif name.endswith(".html"):
+        text = _html_clean(text)
+    if not text.isascii() and SURROGATE.search(text):  # e.g. {{ "\\ud800" }}: not writable as UTF-8
+        return None, error(theme.filename(name), 0,
+                           f"while rendering {job.path}: the page holds half of a surrogate pair "
+                           "(a \\ud800-\\udfff escape?), which is not a character")
+    limit = int(config.limits.max_output_mb * 1_000_000)
+    if len(text) > limit:  # a post page is as big as its post; any other page, as its template makes it
+        blame = job.posts[0] if job.kind == PageKind.POST and job.posts else theme.filename(name)
+        return None, error(blame, 0,
+                           f"{job.path} would be {megabytes(len(text))} MB, over the "
+                           f"{limit / 1e6:g} MB output limit (limits.max_output_mb)")
+    return OutputFile(job.path, text), None
+
+
+def render_pages(jobs: Sequence[PageJob], posts: Sequence[Post], config: SiteConfig,
+                 templates: Mapping[str, str]) -> SiteResult:
+    """Render ``jobs`` with the default theme and the ``templates`` overriding it;
+    ``posts`` must include every post the jobs name."""
+    theme = compiled_theme(templates)
+    views = Views(config, Urls(config))
+    by_source = {p.source: p for p in posts}
+    files: list[OutputFile] = []
+    diags: list[Diagnostic] = list(theme.diagnostics)
+    for job in jobs:
+        out, diag = render_job(job, by_source, config, theme, views)
+        if out is not None:
+            files.append(out)
+        if diag is not None:
+            diags.append(diag)
+    return SiteResult(files, diags)
