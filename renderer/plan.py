@@ -33,6 +33,23 @@ def published(posts: Sequence[Post], options: BuildOptions) -> list[Post]:
     return sorted(keep, key=lambda p: (-p.timestamp, p.source))
 
 
+def publication_window(posts: Sequence[Post], options: BuildOptions) -> tuple[int, int]:
+    """The build times ``[lo, hi)`` around ``options.build_time`` that publish the same posts.
+
+    Planning reads the build time only through :func:`published`, so the
+    whole plan is the same for every build time in this span (a property a
+    test checks): the host's render cache keys a plan by it, and a build a
+    minute later reuses the plan unless a post's date was passed in between.
+    Keep it in step with :func:`published`.
+    """
+    if options.future:
+        return (-1 << 63, 1 << 63)
+    t = options.build_time
+    lo = max((p.timestamp for p in posts if p.timestamp <= t), default=-1 << 63)
+    hi = min((p.timestamp for p in posts if p.timestamp > t), default=1 << 63)
+    return (lo, hi)
+
+
 def _pages(total_items: int, size: int) -> int:
     return max(1, -(-total_items // size))
 

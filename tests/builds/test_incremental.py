@@ -60,12 +60,25 @@ def test_a_rebuild_with_nothing_changed_reuses_every_page(engine, tmp_path):
 
 
 def test_a_later_build_time_still_reuses_every_page(engine, tmp_path):
-    """Without SOURCE_DATE_EPOCH every build has another build time: only planning reads it."""
+    """Without SOURCE_DATE_EPOCH every build has another build time: only planning reads it, and
+    only to find which posts are published."""
     site = copy_site("basic", tmp_path)
     cached_build(site, tmp_path / "out", engine, tmp_path / "c.sqlite", build_time=BUILD_TIME)
     later, _ = cached_build(site, tmp_path / "out", engine, tmp_path / "c.sqlite", build_time=BUILD_TIME + 60_000_000)
-    assert not later.reuse.plan_reused
+    assert later.reuse.plan_reused  # no post's date was passed in that minute
     assert later.reused == later.pages
+
+
+def test_a_post_whose_date_is_passed_is_published_by_the_next_build(engine, tmp_path):
+    site = copy_site("basic", tmp_path)
+    (site / "posts" / "soon.md").write_text("---\ntitle: Soon\ndate: 2027-01-15T09:00:00Z\n---\nSoon.\n")
+    before, _ = cached_build(site, tmp_path / "out", engine, tmp_path / "c.sqlite", build_time=BUILD_TIME)
+    assert not (tmp_path / "out" / "posts" / "soon").exists()  # BUILD_TIME is 08:00 that day
+    after, _ = cached_build(site, tmp_path / "out", engine, tmp_path / "c.sqlite",
+                            build_time=BUILD_TIME + 2 * 3600 * 1_000_000)
+    assert not after.reuse.plan_reused
+    assert (tmp_path / "out" / "posts" / "soon" / "index.html").exists()
+    same_as_clean(site, tmp_path / "out", engine, tmp_path, build_time=BUILD_TIME + 2 * 3600 * 1_000_000)
 
 
 def test_editing_one_post_renders_only_the_pages_that_show_it(engine, tmp_path):
@@ -162,6 +175,31 @@ def test_a_file_added_to_the_output_by_hand_is_gone_after_a_rebuild(engine, tmp_
     cached_build(site, out, engine, tmp_path / "c.sqlite")
     assert not (out / "stray.html").exists() and not (out / "stray").exists()
     same_as_clean(site, out, engine, tmp_path)
+
+
+def test_a_rebuild_writes_only_what_changed_into_the_spare_folder_and_swaps_it_in(native, tmp_path):
+    """The site a build before waits beside the output (.out.wasmblog-spare); a rebuild brings it up
+    to date and swaps it in, so it touches the changed files, not every folder of the site."""
+    site = copy_site("basic", tmp_path)
+    out = tmp_path / "out"
+    spare = tmp_path / ".out.wasmblog-spare"
+    cached_build(site, out, native, tmp_path / "c.sqlite")
+    post = site / "posts" / "fifth.md"
+    post.write_text(post.read_text() + "\nFirst edit.\n")
+    cached_build(site, out, native, tmp_path / "c.sqlite")
+    assert spare.is_dir()
+    folders = {p: os.stat(p).st_ino for p in [spare, *spare.rglob("*")] if p.is_dir()}
+    post.write_text(post.read_text() + "\nSecond edit.\n")
+    cached_build(site, out, native, tmp_path / "c.sqlite")
+    # the folder that is the output now was the spare, its folders kept, not made again
+    assert {p: os.stat(p).st_ino for p in [out, *out.rglob("*")] if p.is_dir()} == \
+        {out / p.relative_to(spare): ino for p, ino in folders.items()}
+    same_as_clean(site, out, native, tmp_path)
+    (spare / "tags" / "index.html").write_text("changed by hand in the spare")
+    (spare / "stray.txt").write_text("left in the spare")
+    post.write_text(post.read_text() + "\nThird edit.\n")
+    cached_build(site, out, native, tmp_path / "c.sqlite")
+    same_as_clean(site, out, native, tmp_path)
 
 
 def test_a_new_output_folder_gets_every_file_from_the_cache(engine, tmp_path):

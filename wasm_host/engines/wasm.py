@@ -312,7 +312,14 @@ class WasmRenderer(_CoreAPI):
         self.cache_dir = cache_dir
         self.pooling = pooling
         self.resident_mb = resident_mb
-        self.runtime = runtime(cache_dir, pooling, resident_mb)
+        self._runtime: Runtime | None = None
+
+    @property
+    def runtime(self) -> Runtime:
+        """The component, loaded (or built) on first use: a build the render cache answers whole never needs it."""
+        if self._runtime is None:
+            self._runtime = runtime(self.cache_dir, self.pooling, self.resident_mb)
+        return self._runtime
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Sent to a worker process, it rebuilds itself there from the (cached) component."""

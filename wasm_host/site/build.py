@@ -23,7 +23,7 @@ from renderer.diagnostics import error
 from ..engines import Renderer, SandboxFault, engine_limits
 from .cache import Outputs, RenderCache
 from .incremental import RenderedJob, Reuse, StageMemo, StoredFile
-from .output import merge_static, validate, write_site
+from .output import merge_static, spare_path, validate, write_site
 from .reader import SiteInput, build_time_micros, load_site
 from .stages import executor, parse_sources, plan_input, run_parse, run_plan, run_render
 
@@ -190,10 +190,12 @@ def build(site_dir: Path | str, out_dir: Path | str, engine: Renderer, *, drafts
     report.pages, report.static = len(files), len(static)
     report.reuse.count_written(f.path for f in files)
     if not (strict and report.errors):
-        written = write_site(out, files, static, previous, _blob_reader(cache))
+        spare = cache.outputs(spare_path(out)) if cache is not None else None
+        written = write_site(out, files, static, previous, _blob_reader(cache), spare)
         report.written = True
-        if cache is not None:
-            cache.set_outputs(out, written)
+        if cache is not None and written.out is not previous:  # (else the folder was left as it was)
+            cache.set_outputs(out, written.out)
+            cache.set_outputs(spare_path(out), written.spare or Outputs())
     if cache is not None:
         cache.flush()
     report.seconds = time.perf_counter() - started

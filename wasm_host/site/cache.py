@@ -34,6 +34,9 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 SCHEMA = 1
+# An entry's last use is recorded at most this often (an UPDATE per hit costs more than the hit):
+# least recently used is known to within ten minutes.
+USED_GRANULARITY_NS = 600 * 10**9
 DEFAULT_MAX_MB = 1024  # per site; WASMBLOG_RENDER_CACHE_MB overrides
 _CHUNK = 500  # keys per SELECT ... IN (...)
 
@@ -172,7 +175,7 @@ class RenderCache:
         try:
             if not self.memory:
                 db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("PRAGMA synchronous=OFF")  # a cache: never fsync; damage is caught by the hash checks
             db.execute("PRAGMA auto_vacuum=INCREMENTAL")
             db.executescript(_TABLES)
             row = db.execute("SELECT value FROM meta WHERE name='schema'").fetchone()
@@ -206,18 +209,20 @@ class RenderCache:
                 found[k] = pending[1]
         lookup = [k for k in wanted if k not in found]
         bad: list[bytes] = []
+        stale = time.time_ns() - USED_GRANULARITY_NS
         for chunk in _chunks(lookup):
-            rows = self._select("SELECT key, sha, value FROM entries WHERE key IN (%s)", chunk)
-            for key, sha, value in rows:
+            rows = self._select("SELECT key, sha, value, used FROM entries WHERE key IN (%s)", chunk)
+            for key, sha, value, used in rows:
                 if _intact(value, sha):
                     found[key] = value
+                    if not isinstance(used, int) or used < stale:
+                        self._used_entries.add(key)
                 else:
                     bad.append(key)
         if bad:
             self.stats.corrupt += len(bad)
             _LOG.warning("render cache: %d damaged entr%s recomputed", len(bad), "y" if len(bad) == 1 else "ies")
             self._delete("entries", "key", bad)
-        self._used_entries.update(k for k in found if k not in self._pending)
         return found
 
     def get(self, key: bytes) -> bytes | None:
@@ -242,16 +247,17 @@ class RenderCache:
         data = self._pending_blobs.get(sha)
         if data is not None:
             return data
-        rows = self._select("SELECT data FROM blobs WHERE sha IN (%s)", [sha])
+        rows = self._select("SELECT data, used FROM blobs WHERE sha IN (%s)", [sha])
         if not rows:
             return None
-        data = rows[0][0]
+        data, used = rows[0]
         if not _intact(data, sha):
             self.stats.corrupt += 1
             _LOG.warning("render cache: a damaged file was recomputed")
             self._delete("blobs", "sha", [sha])
             return None
-        self._used_blobs.add(sha)
+        if not isinstance(used, int) or used < time.time_ns() - USED_GRANULARITY_NS:
+            self._used_blobs.add(sha)
         return data
 
     @_guarded(set)
@@ -259,9 +265,12 @@ class RenderCache:
         """Which of ``shas`` are stored (not checked: :meth:`blob` checks when they are read)."""
         wanted = list(dict.fromkeys(shas))
         found = {s for s in wanted if s in self._pending_blobs}
+        stale = time.time_ns() - USED_GRANULARITY_NS
         for chunk in _chunks([s for s in wanted if s not in found]):
-            found.update(row[0] for row in self._select("SELECT sha FROM blobs WHERE sha IN (%s)", chunk))
-        self._used_blobs.update(found)
+            for sha, used in self._select("SELECT sha, used FROM blobs WHERE sha IN (%s)", chunk):
+                found.add(sha)
+                if not isinstance(used, int) or used < stale:
+                    self._used_blobs.add(sha)
         return found
 
     # -- what the last build wrote --------------------------------------------------------------------
@@ -287,6 +296,7 @@ class RenderCache:
     def flush(self) -> None:
         """Write what was stored, mark what was used, evict past the bound."""
         if not (self._pending or self._pending_blobs or self._used_entries or self._used_blobs):
+            self.evict()
             return
         now = time.time_ns()
         if self._approx_size is not None:

@@ -23,17 +23,19 @@ fails that test until it is added to the key here.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from renderer import BuildOptions, Diagnostic, OutputFile, PageJob, Post, Source, job_posts
 from renderer.config import SiteConfig
+from renderer.plan import publication_window
 
 from ..engines.version import engine_version
 from .cache import RenderCache
-from .codec import Uncacheable, decoder, digest, plain, value_digest
+from .codec import Uncacheable, canonical, decoder, digest, plain, value_digest
 
 _LOG = logging.getLogger("wasmblog")
 
@@ -110,6 +112,7 @@ class StageMemo:
         self.reuse = Reuse()
         self._full: dict[str, bytes] = {}  # source -> digest of the post as parsed
         self._bare: dict[str, tuple[Post, bytes]] = {}  # source -> (post as a neighbour, its digest)
+        self._job_digests: dict[str, bytes] = {}  # output path -> digest of its job, from the plan
         if self.cache is None:
             return
         self.base = digest(b"wasmblog-render-cache", version or "")
@@ -168,26 +171,37 @@ class StageMemo:
     def plan(self, posts: Sequence[Post], options: BuildOptions,
              run: Callable[[], tuple[list[PageJob], list[Diagnostic]] | None]
              ) -> tuple[list[PageJob], list[Diagnostic]] | None:
-        """The plan of ``posts`` (as planning gets them), from the cache or through ``run`` (None: it failed)."""
+        """The plan of ``posts`` (as planning gets them), from the cache or through ``run`` (None: it failed).
+
+        The build time is keyed by the span of build times that publish the same
+        posts (``plan.publication_window``), so a later build reuses the plan.
+        """
         self.reuse.planned = True
         if self.cache is None:
             return run()
         try:
-            key = digest(b"plan", self.base, self.config, value_digest(options),
-                         *[value_digest(p) for p in posts])
+            window = publication_window(posts, options)
+            key = digest(b"plan", self.base, self.config, value_digest(replace(options, build_time=0)),
+                         value_digest(window), *[self._bare_digest(p) for p in posts])
         except Uncacheable:
             return run()
         payload = self.cache.get(key)
         if payload is not None:
             data = json.loads(payload)
+            jobs = _jobs(data["jobs"])
+            self._job_digests = {job.path: bytes.fromhex(d) for job, d in zip(jobs, data["digests"])}
             self.reuse.plan_reused = True
-            return _jobs(data["jobs"]), _diags(data["diags"])
+            return jobs, _diags(data["diags"])
         result = run()
         if result is not None:
             jobs, diags = result
             try:
-                self.cache.put(key, "plan", json.dumps({"jobs": plain(jobs), "diags": plain(diags)},
-                                                       ensure_ascii=True).encode("ascii"))
+                encoded = [canonical(job) for job in jobs]  # the key of each page starts from its job's bytes
+                digests = [hashlib.sha256(e).digest() for e in encoded]
+                self._job_digests = {job.path: d for job, d in zip(jobs, digests)}
+                self.cache.put(key, "plan", b'{"jobs":[' + b",".join(encoded) + b'],"diags":'
+                               + json.dumps(plain(diags)).encode("ascii") + b',"digests":'
+                               + json.dumps([d.hex() for d in digests]).encode("ascii") + b"}")
             except Uncacheable:
                 pass
         return result
@@ -202,6 +216,11 @@ class StageMemo:
                 return known
             known = self._full[post.source] = value_digest(post)
             return known
+        return self._bare_digest(post)
+
+    def _bare_digest(self, post: Post) -> bytes:
+        """The digest of a post record without its body (as planning gets it, and a neighbour is
+        given for rendering), computed once per post whichever stage asks."""
         seen = self._bare.get(post.source)
         if seen is not None and seen[0] == post:
             return seen[1]
@@ -210,8 +229,10 @@ class StageMemo:
         return value
 
     def render_key(self, job: PageJob, by_source: Mapping[str, Post]) -> bytes | None:
+        known = self._job_digests.get(job.path)
         try:
-            return digest(b"render", self.base, self.config, self.templates, value_digest(job),
+            job_digest = known if known is not None else value_digest(job)
+            return digest(b"render", self.base, self.config, self.templates, job_digest,
                           *[self._post_digest(p, by_source) for p in job_posts([job], by_source)])
         except Uncacheable:
             return None
