@@ -151,12 +151,14 @@ def _render(site: SiteInput, engine: Renderer, options: BuildOptions, jobs: int,
 
 def _linkable(out: Path, previous: Outputs) -> Linkable:
     """Whether the output folder still holds, untouched since the last build wrote it, ``path`` with ``sha``."""
+    folder = str(out)
+
     def check(path: str, sha: bytes) -> bool:
         record = previous.files.get(path)
         if record is None or record[0] != sha:
             return False
         try:
-            st = os.stat(out / path, follow_symlinks=False)
+            st = os.stat(os.path.join(folder, path), follow_symlinks=False)
         except OSError:
             return False
         return (st.st_size, st.st_mtime_ns, st.st_ino) == record[1:4]

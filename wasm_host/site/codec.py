@@ -80,12 +80,8 @@ def canonical(value: Any) -> bytes:
 
 def digest(*parts: bytes | str) -> bytes:
     """SHA-256 of ``parts``, each length-prefixed (so no two splits of the same bytes collide)."""
-    h = hashlib.sha256()
-    for part in parts:
-        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
-        h.update(len(data).to_bytes(8, "little"))
-        h.update(data)
-    return h.digest()
+    encoded = [part.encode("utf-8", "surrogatepass") if type(part) is str else part for part in parts]
+    return hashlib.sha256(b"".join(b"%d:%b" % (len(data), data) for data in encoded)).digest()
 
 
 def value_digest(value: Any) -> bytes:
@@ -112,8 +108,8 @@ def decoder(target: Any) -> Callable[[Any], Any]:
         item = decoder(args[0]) if args else _identity
         if origin is tuple:
             conv = lambda value: tuple(item(x) for x in value)  # noqa: E731
-        else:
-            conv = list if item is _identity else (lambda value: [item(x) for x in value])
+        else:  # JSON gives a new list already: one of leaves is kept as it comes
+            conv = _identity if item is _identity else (lambda value: [item(x) for x in value])
     elif isinstance(target, type) and dataclasses.is_dataclass(target):
         hints = typing.get_type_hints(target)
         convs = [decoder(hints[f.name]) for f in dataclasses.fields(target)]

@@ -39,6 +39,9 @@ from .codec import Uncacheable, canonical, decoder, digest, plain, value_digest
 
 _LOG = logging.getLogger("wasmblog")
 
+# The layout of this module's entries: part of every key, so entries written by another layout are never read.
+FORMAT = 2
+
 _posts = decoder(list[Post])
 _diags = decoder(list[Diagnostic])
 _jobs = decoder(list[PageJob])
@@ -115,7 +118,7 @@ class StageMemo:
         self._job_digests: dict[str, bytes] = {}  # output path -> digest of its job, from the plan
         if self.cache is None:
             return
-        self.base = digest(b"wasmblog-render-cache", version or "")
+        self.base = digest(b"wasmblog-render-cache", str(FORMAT), version or "")
         self.config = value_digest(config)
         self.templates = value_digest(dict(templates))
         self.tzif = digest(tzif)
@@ -145,10 +148,18 @@ class StageMemo:
             payload = found.get(key) if key is not None else None
             if payload is None:
                 continue
-            data = json.loads(payload)
-            posts = _posts(data["posts"])
-            self._full.update((p.source, bytes.fromhex(d)) for p, d in zip(posts, data["digests"]))
-            done[s.path] = ParsedSource(s, posts, _diags(data["diags"]))
+            try:
+                data = json.loads(payload)
+                posts = _posts(data["posts"])
+                full = [(p.source, bytes.fromhex(d)) for p, d in zip(posts, data["digests"], strict=True)]
+                bare = [(p.source, (p.without_body(), bytes.fromhex(d)))
+                        for p, d in zip(posts, data["bare"], strict=True)]
+                diags = _diags(data["diags"])
+            except (ValueError, TypeError, KeyError, AttributeError):
+                continue  # not what this version stores: parse it again
+            self._full.update(full)
+            self._bare.update(bare)
+            done[s.path] = ParsedSource(s, posts, diags)
         self.reuse.parse_reused += len(done)
         missing = [s for s in sources if s.path not in done]
         for parsed in run(missing) if missing else []:
@@ -158,8 +169,10 @@ class StageMemo:
                 continue
             try:
                 digests = [value_digest(p) for p in parsed.posts]
+                bare = [self._bare_digest(p.without_body()) for p in parsed.posts]
                 payload = json.dumps({"posts": plain(parsed.posts), "diags": plain(parsed.diagnostics),
-                                      "digests": [d.hex() for d in digests]}, ensure_ascii=True).encode("ascii")
+                                      "digests": [d.hex() for d in digests], "bare": [d.hex() for d in bare]},
+                                     ensure_ascii=True).encode("ascii")
             except Uncacheable:
                 continue
             self._full.update((p.source, d) for p, d in zip(parsed.posts, digests))
@@ -187,11 +200,17 @@ class StageMemo:
             return run()
         payload = self.cache.get(key)
         if payload is not None:
-            data = json.loads(payload)
-            jobs = _jobs(data["jobs"])
-            self._job_digests = {job.path: bytes.fromhex(d) for job, d in zip(jobs, data["digests"])}
-            self.reuse.plan_reused = True
-            return jobs, _diags(data["diags"])
+            try:
+                data = json.loads(payload)
+                jobs = _jobs(data["jobs"])
+                job_digests = {job.path: bytes.fromhex(d) for job, d in zip(jobs, data["digests"], strict=True)}
+                diags = _diags(data["diags"])
+            except (ValueError, TypeError, KeyError, AttributeError):
+                payload = None  # not what this version stores: plan again
+            else:
+                self._job_digests = job_digests
+                self.reuse.plan_reused = True
+                return jobs, diags
         result = run()
         if result is not None:
             jobs, diags = result
@@ -262,9 +281,14 @@ class StageMemo:
             key = keys[job.path]
             payload = found.get(key) if key is not None else None
             if payload is not None:
-                hits[job.path] = json.loads(payload)
+                try:
+                    data = json.loads(payload)
+                    if all(isinstance(f, list) and len(f) == 3 for f in data["files"]) and "diags" in data:
+                        hits[job.path] = data
+                except (ValueError, TypeError, KeyError):
+                    pass  # not what this version stores: render it again
         # Files the output folder already holds, whose bytes the cache also has (one query for all).
-        candidates = {(path, bytes.fromhex(sha)) for data in hits.values() for path, sha, _ in data["files"]}
+        candidates = {(path, _sha(sha)) for data in hits.values() for path, sha, _ in data["files"]}
         candidates = {(path, sha) for path, sha in candidates if linkable(path, sha)}
         stored = self.cache.has_blobs({sha for _, sha in candidates}) if candidates else set()
         present = {(path, sha) for path, sha in candidates if sha in stored}
@@ -276,7 +300,10 @@ class StageMemo:
                 done[job.path] = hit
         self.reuse.reused_paths.update(f.path for r in done.values() for f in r.files)
         missing = [job for job in jobs if job.path not in done]
-        global_diags = _diags(json.loads(found[gkey])) if gkey in found else None
+        try:
+            global_diags = _diags(json.loads(found[gkey])) if gkey in found else None
+        except (ValueError, TypeError, KeyError, AttributeError):
+            global_diags = None
         if missing or global_diags is None:
             rendered, global_diags = run(missing)
             self.cache.put(gkey, "render", json.dumps(plain(global_diags)).encode("ascii"))
@@ -291,16 +318,19 @@ class StageMemo:
         """A cache hit as a result: files the output folder holds by reference, the others' bytes read back."""
         assert self.cache is not None
         files: list[OutputFile | StoredFile] = []
-        for path, sha_hex, size in data["files"]:
-            sha = bytes.fromhex(sha_hex)
-            if (path, sha) in present:
-                files.append(StoredFile(path, sha, size))
-                continue
-            blob = self.cache.blob(sha)
-            if blob is None:
-                return None  # the bytes are gone or damaged: render it again
-            files.append(OutputFile(path, blob.decode("utf-8")))
-        return RenderedJob(job, files, _diags(data["diags"]))
+        try:
+            for path, sha_hex, size in data["files"]:
+                sha = _sha(sha_hex)
+                if (path, sha) in present:
+                    files.append(StoredFile(path, sha, size))
+                    continue
+                blob = self.cache.blob(sha)
+                if blob is None:
+                    return None  # the bytes are gone or damaged: render it again
+                files.append(OutputFile(path, blob.decode("utf-8")))
+            return RenderedJob(job, files, _diags(data["diags"]))
+        except (ValueError, TypeError, AttributeError):
+            return None
 
     def _store(self, key: bytes, result: RenderedJob) -> None:
         assert self.cache is not None
@@ -319,6 +349,11 @@ class StageMemo:
         except Uncacheable:
             return
         self.cache.put(key, "render", payload)
+
+
+def _sha(text: Any) -> bytes:
+    """A stored hex digest (anything else matches nothing)."""
+    return bytes.fromhex(text) if isinstance(text, str) and len(text) == 64 else b""
 
 
 def reused_files(results: Iterable[RenderedJob]) -> int:
