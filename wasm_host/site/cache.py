@@ -8,9 +8,10 @@ under wasmblog's cache folder), with three tables:
 - ``blobs``: output files' bytes by their own SHA-256, so a page that comes
   out the same from different inputs is stored once, and a build can tell
   whether a file it already wrote can be reused without reading it;
-- ``outputs``: what the last build wrote to each output folder (path,
-  content hash and the file's stat), so the next build can hard-link
-  unchanged files from there instead of writing them again.
+- ``manifests``: what the last build wrote to each output folder (path,
+  content hash and the file's stat, one record per folder), so the next
+  build can hard-link unchanged files from there instead of writing them
+  again.
 
 Every entry and blob carries the SHA-256 of its payload and is checked on
 every read: a bad one is deleted and treated as missing, so it is
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import logging
 import os
 import sqlite3
@@ -33,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-SCHEMA = 1
+SCHEMA = 2
 # An entry's last use is recorded at most this often (an UPDATE per hit costs more than the hit):
 # least recently used is known to within ten minutes.
 USED_GRANULARITY_NS = 600 * 10**9
@@ -48,9 +50,7 @@ CREATE TABLE IF NOT EXISTS entries (key BLOB PRIMARY KEY, stage TEXT NOT NULL, s
                                     value BLOB NOT NULL, size INTEGER NOT NULL, used INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS blobs (sha BLOB PRIMARY KEY, data BLOB NOT NULL, size INTEGER NOT NULL,
                                   used INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS outputs (dir TEXT NOT NULL, path TEXT NOT NULL, sha BLOB NOT NULL, size INTEGER NOT NULL,
-                                    mtime_ns INTEGER NOT NULL, ino INTEGER NOT NULL, source TEXT NOT NULL,
-                                    PRIMARY KEY (dir, path));
+CREATE TABLE IF NOT EXISTS manifests (dir TEXT PRIMARY KEY, sha BLOB NOT NULL, data BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS entries_used ON entries (used);
 CREATE INDEX IF NOT EXISTS blobs_used ON blobs (used);
 """
@@ -177,14 +177,15 @@ class RenderCache:
                 db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=OFF")  # a cache: never fsync; damage is caught by the hash checks
             db.execute("PRAGMA auto_vacuum=INCREMENTAL")
-            db.executescript(_TABLES)
+            db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
             row = db.execute("SELECT value FROM meta WHERE name='schema'").fetchone()
-            if row is not None and row[0] != str(SCHEMA):
-                db.executescript("DELETE FROM entries; DELETE FROM blobs; DELETE FROM outputs;")
+            if row is not None and row[0] != str(SCHEMA):  # written by another version: start over
+                db.executescript("DROP TABLE IF EXISTS entries; DROP TABLE IF EXISTS blobs; "
+                                 "DROP TABLE IF EXISTS outputs; DROP TABLE IF EXISTS manifests;")
+            db.executescript(_TABLES)
             db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
             if self.site:
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('site', ?)", (self.site,))
-            db.execute("PRAGMA quick_check").fetchone()
         except sqlite3.DatabaseError:
             db.close()
             raise
@@ -277,18 +278,24 @@ class RenderCache:
 
     @_guarded(Outputs)
     def outputs(self, out_dir: Path) -> Outputs:
-        rows = self.db.execute("SELECT path, sha, size, mtime_ns, ino, source FROM outputs WHERE dir=?",
-                               (str(out_dir),)).fetchall()
-        return Outputs({path: (sha, size, mtime, ino, source) for path, sha, size, mtime, ino, source in rows
-                        if isinstance(path, str) and isinstance(sha, bytes) and isinstance(source, str)
-                        and all(isinstance(n, int) for n in (size, mtime, ino))})
+        """What the last build recorded for the folder ``out_dir`` (nothing if the record is damaged)."""
+        row = self.db.execute("SELECT sha, data FROM manifests WHERE dir=?", (str(out_dir),)).fetchone()
+        if row is None or not _intact(row[1], row[0]):
+            return Outputs()
+        try:
+            files = json.loads(row[1])
+            return Outputs({path: (bytes.fromhex(sha), size, mtime, ino, source)
+                            for path, (sha, size, mtime, ino, source) in files.items()
+                            if isinstance(source, str) and all(isinstance(n, int) for n in (size, mtime, ino))})
+        except (ValueError, TypeError, AttributeError):
+            return Outputs()
 
     @_guarded(lambda: None)
     def set_outputs(self, out_dir: Path, outputs: Outputs) -> None:
+        data = json.dumps({path: [sha.hex(), *rest] for path, (sha, *rest) in outputs.files.items()}).encode()
         with self._transaction():
-            self.db.execute("DELETE FROM outputs WHERE dir=?", (str(out_dir),))
-            self.db.executemany("INSERT INTO outputs VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                [(str(out_dir), path, *rest) for path, rest in outputs.files.items()])
+            self.db.execute("INSERT OR REPLACE INTO manifests VALUES (?, ?, ?)",
+                            (str(out_dir), hashlib.sha256(data).digest(), data))
 
     # -- closing ---------------------------------------------------------------------------------------
 

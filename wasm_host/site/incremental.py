@@ -288,10 +288,10 @@ class StageMemo:
                 except (ValueError, TypeError, KeyError):
                     pass  # not what this version stores: render it again
         # Files the output folder already holds, whose bytes the cache also has (one query for all).
-        candidates = {(path, _sha(sha)) for data in hits.values() for path, sha, _ in data["files"]}
-        candidates = {(path, sha) for path, sha in candidates if linkable(path, sha)}
-        stored = self.cache.has_blobs({sha for _, sha in candidates}) if candidates else set()
-        present = {(path, sha) for path, sha in candidates if sha in stored}
+        # (Should the link fail when the site is written, the bytes come from the cache, else from
+        # the output folder itself, checked against their digest: see output.write_site.)
+        present = {(path, sha) for data in hits.values() for path, hexsha, _ in data["files"]
+                   for sha in (_sha(hexsha),) if linkable(path, sha)}
         done: dict[str, RenderedJob] = {}
         for job in jobs:
             data = hits.get(job.path)
