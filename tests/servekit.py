@@ -13,6 +13,16 @@ from wasm_host.bench.corpus import write_site
 
 EPOCH = str(BUILD_TIME // 1_000_000)
 SECRET = "TOP-SECRET-d41d8cd98f00b204"
+# Request paths that try to leave the site, in every encoding: each must get 400 or 404.
+TRAVERSALS = [
+    "/../site.toml", "/static/../site.toml", "/images/../../site.toml", "/%2e%2e/site.toml", "/%2E%2E/site.toml",
+    "/.%2e/site.toml", "/%2e./site.toml", "/..%2fsite.toml", "/%2e%2e%2fsite.toml", "/images%2f..%2f..%2fsite.toml",
+    "/images/..%5c..%5csite.toml", "/images\\..\\..\\site.toml", "/%5c..%5csite.toml", "/%252e%252e/site.toml",
+    "/%c0%ae%c0%ae/site.toml", "/%e0%80%ae%e0%80%ae/site.toml", "/..;/site.toml", "/images/%00../site.toml",
+    "/images/dot.png%00.html", "/%00", "/./site.toml", "//site.toml", "/outside.txt", "/secret-link.txt",
+    "/linked-dir/passwd", "/linked-dir/", "/images/../secret-link.txt", "/%2fetc/passwd", "/..", "/.",
+    "/static/notes.txt", "/../../../../../../etc/passwd",
+]
 
 
 class Response:

@@ -143,6 +143,7 @@ def main() -> None:
       wasmblog build content -o public      build the sample site
       wasmblog serve content                serve it, a fresh sandbox per request
       wasmblog bench --posts 1000           what the sandbox costs against native
+      wasmblog deploy content -o deploy     the site as one wasi:http component
     """
     logger = logging.getLogger("wasmblog")  # one-off notices, such as the first component build
     if not logger.handlers:
@@ -310,6 +311,83 @@ def cache_clear(site: str | None) -> None:
     click.echo(f"cleared {what} ({freed / 1e6:.1f} MB)")
 
 
+@component_group.command("export")
+@click.option("--js", "js_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Write the component as an ES module for Node and browsers into this folder.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=str), default=None)
+def component_export(js_dir: Path, cache_dir: str | None) -> None:
+    """Transpile the render component with jco into DIR/wasmblog.js (+ .d.ts and core modules).
+
+    \b
+    The exports keep their WIT names in camelCase, records their fields:
+      import { renderMarkdown, parsePosts, planSite, renderPages } from './DIR/wasmblog.js';
+      renderMarkdown('*hi*', {extensions: true, rawHtml: false, highlight: true, headingIds: true,
+                              basePath: '/', tocMinLevel: 2, tocMaxLevel: 4, maxNesting: 32});
+    A failure is thrown as an error whose payload is the WIT `failure`. Needs Node 22+
+    (WebAssembly extended-const); jco and Node 24 come from jstools/ (./scripts/setup), else PATH.
+    """
+    from .engines.js import ToolMissing, export_js
+
+    try:
+        out = export_js(js_dir, cache_dir, log=lambda msg: click.echo(f"wasmblog: {msg}", err=True))
+    except ToolMissing as exc:
+        raise click.ClickException(str(exc)) from None
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"wrote {out.entry} ({out.size / 1e6:.1f} MB in {sum(1 for _ in out.path.iterdir())} files"
+               + (f", transpiled in {out.seconds:.1f} s" if out.built else ", from the cache") + ")", err=True)
+
+
+@main.command("deploy")
+@click.argument("site", type=click.Path(file_okay=False, path_type=str), default=".")
+@click.option("-o", "--out", "out", type=click.Path(file_okay=False, path_type=str), default="deploy",
+              show_default=True, help="Folder for site.wasm and spin.toml.")
+@click.option("--drafts", is_flag=True, help="Include posts marked draft: true.")
+@click.option("--future", is_flag=True, help="Include posts dated after the build time.")
+@click.option("--max-embed-mb", type=click.FloatRange(0, 1024), default=8.0, show_default=True,
+              help="Largest static file embedded in the component; larger ones are listed for your file server.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON report on stdout.")
+def deploy_command(site: str, out: str, drafts: bool, future: bool, max_embed_mb: float, as_json: bool) -> None:
+    """Build the site in SITE as one wasi:http component: OUT/site.wasm and OUT/spin.toml.
+
+    \b
+    The component serves every URL with the bytes `wasmblog build` writes (same
+    SOURCE_DATE_EPOCH) and the answers `wasmblog serve` gives; posts are parsed
+    and planned when it is built, each request is rendered on the spot. It
+    imports only wasi:http/proxy's interfaces: no folder, no network. Run it with
+      wasmtime serve OUT/site.wasm        spin up -f OUT/spin.toml
+      jco serve OUT/site.wasm --isolate-requests instance
+    (about 20-40 s: componentize-py pre-initialises the site into the snapshot).
+    """
+    if not Path(site).is_dir():
+        raise click.BadParameter(f"{site!r} is not a folder (expected site.toml, posts/, static/)",
+                                 param_hint="SITE")
+    from .deploy import DeployError, WasmToolsError, deploy
+
+    log = (lambda msg: None) if as_json else (lambda msg: click.echo(f"wasmblog: {msg}", err=True))  # noqa: E731
+    try:
+        report = deploy(site, out, drafts=drafts, future=future, max_embed_mb=max_embed_mb, log=log)
+    except (DeployError, WasmToolsError) as exc:
+        raise click.ClickException(str(exc)) from None
+    prefix = display_prefix(site)
+    for d in report.diagnostics:
+        click.echo(d.format("" if d.path.startswith("<") else prefix), err=True)
+    if as_json:
+        data = {k: v for k, v in vars(report).items() if k != "diagnostics"}
+        data["diagnostics"] = [d.format() for d in report.diagnostics]
+        click.echo(json.dumps(data, indent=2))
+    else:
+        click.echo(f"Deployed {report.pages} pages and {report.static_embedded} static files from {report.posts} "
+                   f"posts in {report.seconds:.1f} s -> {report.component} ({report.size / 1e6:.1f} MB) "
+                   f"and {Path(out) / 'spin.toml'}")
+        click.echo(f"imports: {', '.join(report.imports)} (inside wasi:http/proxy)")
+        if report.not_embedded:
+            click.echo(f"{len(report.not_embedded)} static files over {max_embed_mb:g} MB are not embedded: "
+                       f"serve them from {Path(out) / 'static-not-embedded.txt'}'s list")
+    if report.errors:
+        sys.exit(1)
+
+
 @main.command("bench")
 @click.option("--posts", type=click.IntRange(10, 1_000_000), default=1000, show_default=True,
               help="Largest corpus; builds are timed at 100, 1,000, 10,000... up to it.")
@@ -323,13 +401,18 @@ def cache_clear(site: str | None) -> None:
               help="Draw the chart to this .png or .svg file.")
 @click.option("--peers", is_flag=True, help="Also build the corpus with Hugo and Pelican when installed.")
 @click.option("--serve", "serve_load", is_flag=True, help="Also load-test `wasmblog serve` with wrk.")
+@click.option("--hosts", is_flag=True,
+              help="Also render one post page on every host: native, wasmtime-py, Node (JS export) and the "
+                   "deploy component under `jco serve` per request (needs jstools/ and wrk).")
+@click.option("--hosts-only", is_flag=True, help="Measure only the hosts (quick).")
 @click.option("--workdir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Keep corpora and outputs here (default: a temporary folder).")
 @click.option("--large", type=click.IntRange(0, 1_000_000), default=10_000, show_default=True,
               help="Corpus of the one-edit rebuild row (0: skip it).")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=str), default=None)
 def bench_command(posts: int, repeat: int, jobs_list: str, json_path: Path | None, chart_path: Path | None,
-                  peers: bool, serve_load: bool, workdir: Path | None, large: int, cache_dir: str | None) -> None:
+                  peers: bool, serve_load: bool, hosts: bool, hosts_only: bool, workdir: Path | None, large: int,
+                  cache_dir: str | None) -> None:
     """Measure what the WebAssembly sandbox costs against native, side by side.
 
     Per page (warm instance), fresh instance per request, library use (a
@@ -338,7 +421,9 @@ def bench_command(posts: int, repeat: int, jobs_list: str, json_path: Path | Non
     cores, nothing changed, one post edited, and one edit in a --large
     corpus) with Hugo's full build of the same corpus beside them,
     start-up, memory and size, and the targets checked. Engines are
-    interleaved so noise on a shared machine hits both alike.
+    interleaved so noise on a shared machine hits both alike. --hosts adds the
+    same post page on every host the component runs on (wasmtime-py, Node,
+    jco serve) beside native.
     """
     if chart_path is not None and not _importable("matplotlib"):
         raise click.ClickException("--chart needs the bench extra: pip install 'wasmblog[bench]' "
@@ -359,8 +444,15 @@ def bench_command(posts: int, repeat: int, jobs_list: str, json_path: Path | Non
         else:
             click.echo(f"[{time.perf_counter() - started:6.1f} s] {message}", err=True)
 
+    if hosts or hosts_only:
+        from .engines.js import ToolMissing, jco_path, node_path
+
+        try:
+            node_path(), jco_path()
+        except ToolMissing as exc:
+            raise click.ClickException(f"--hosts: {exc}") from None
     report = bench.run(posts=posts, repeat=repeat, jobs=jobs, peers=peers, serve=serve_load, workdir=workdir,
-                       progress=progress, cache_dir=cache_dir, large=large)
+                       progress=progress, cache_dir=cache_dir, hosts=hosts, hosts_only=hosts_only, large=large)
     if sys.stderr.isatty():
         sys.stderr.write("\r" + " " * 112 + "\r")
     if json_path:  # first: the figures are kept whatever happens to the table or the chart
@@ -426,13 +518,17 @@ def corpus_command(out: str, posts: int, seed: int, fmt: str, force: bool) -> No
 @click.option("--no-cache", is_flag=True,
               help="Keep parsed posts and rendered pages in memory only, not in the site's render cache.")
 @click.option("--poll", is_flag=True, help="Watch the site folder by polling instead of inotify.")
+@click.option("--editor/--no-editor", default=None,
+              help="Offer the in-browser editor at /__wasmblog/edit/ (default: on when listening on loopback; "
+                   "never on other addresses). Previews render in the browser; saves write posts/ only.")
 @click.option("-q", "--quiet", is_flag=True, help="No request log.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=str), default=None,
               help="Where the compiled component is cached (default: $XDG_CACHE_HOME/wasmblog).")
 @limit_options
 def serve_command(site: str, host: str, port: int, engine: str, mode: str, drafts: bool, future: bool, jobs: int,
                   live_reload: bool | None, max_inflight: int, max_queue: int, max_connections: int, workers: int,
-                  no_cache: bool, poll: bool, quiet: bool, cache_dir: str | None, **limit_values: Any) -> None:
+                  no_cache: bool, poll: bool, editor: bool | None, quiet: bool, cache_dir: str | None,
+                  **limit_values: Any) -> None:
     """Serve the site in SITE (default: the current folder) over HTTP.
 
     Every URL answers with the bytes `wasmblog build` writes for it. In memo
@@ -452,7 +548,7 @@ def serve_command(site: str, host: str, port: int, engine: str, mode: str, draft
     options = ServeOptions(engine=engine, mode=mode, drafts=drafts, future=future, jobs=jobs,
                            live_reload=live_reload, max_inflight=max_inflight, max_queue=max_queue,
                            max_connections=max_connections, workers=workers, poll=poll, cache_dir=cache_dir,
-                           no_cache=no_cache, limits=_limits(limit_values))
+                           no_cache=no_cache, limits=_limits(limit_values), editor=editor)
     log = lambda line: click.echo(line, err=True)  # noqa: E731
     sys.exit(serve(site, options, host=host, port=port, log=log, access_log=None if quiet else log))
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+
+import pytest
 
 from sitekit import ROOT
 
@@ -24,3 +27,22 @@ def test_a_chart_without_the_bench_extra_says_in_one_line_how_to_install_it(tmp_
     assert proc.returncode == 1
     assert proc.stderr.strip().count("\n") == 0
     assert "pip install 'wasmblog[bench]'" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.slow
+def test_hosts_puts_every_host_in_the_json_the_table_and_the_chart(tmp_path):
+    """One post page on native, wasmtime-py, Node and jco serve: each renders the native bytes."""
+    report, chart = tmp_path / "hosts.json", tmp_path / "hosts.png"
+    proc = subprocess.run([sys.executable, "-m", "wasm_host", "bench", "--hosts-only", "--posts", "10", "--repeat", "1",
+                           "--json", str(report), "--chart", str(chart)], capture_output=True, text=True, cwd=ROOT,
+                          timeout=900)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    rows = json.loads(report.read_text())["hosts"]["rows"]
+    assert [r["host"] for r in rows] == ["native", "wasmtime-py", "node", "jco serve", "jco, 1 inst."]
+    assert all(r["identical"] for r in rows)
+    assert all(r["warm_ms"]["n"] > 0 and r["load_ms"]["median"] > 0 for r in rows)
+    assert all(r["rps"]["rps"] > 0 and r["rps"]["failed"] == 0 for r in rows if r["host"] != "node")
+    assert all(r["size_bytes"] > 1_000_000 for r in rows if r["host"] != "native")
+    table = proc.stdout
+    assert "Hosts: one post page" in table and all(r["host"] in table for r in rows)
+    assert chart.read_bytes().startswith(b"\x89PNG")

@@ -12,6 +12,7 @@ from renderer.front_matter import split_front_matter
 from click.testing import CliRunner
 
 from wasm_host.bench import corpus, peers
+from wasm_host.bench import words as vocabulary
 from wasm_host.cli import main
 from wasm_host.site import build
 from wasm_host.engines import NativeRenderer
@@ -61,9 +62,9 @@ def test_realistic_spread(sample: list[tuple[str, str]]) -> None:
     assert 1 <= sum(p.data["draft"] for p in posts) <= 20  # about 2%
     tags = [t for p in posts for t in p.data["tags"]]
     counts = sorted((tags.count(t) for t in set(tags)), reverse=True)
-    assert 25 <= len(counts) <= len(corpus.TAGS)
+    assert 25 <= len(counts) <= len(vocabulary.TAGS)
     assert counts[0] >= 5 * counts[-1]  # Zipf-like: a few tags are everywhere
-    assert {c for p in posts for c in p.data["categories"]} <= set(corpus.CATEGORIES)
+    assert {c for p in posts for c in p.data["categories"]} <= set(vocabulary.CATEGORIES)
     dates = [str(p.data["date"]) for p in posts]
     assert sum(d.endswith("Z") for d in dates) > len(dates) / 2
     assert any(re.search(r"[+-]\d{2}:\d{2}$", d) for d in dates)
@@ -78,7 +79,7 @@ def test_markdown_features_present(sample: list[tuple[str, str]]) -> None:
     assert re.search(r"(?<![*\w])\*[^*\s][^*]*\*(?!\*)", bodies)  # emphasis
     assert re.search(r"!\[[^\]]+\]\(/images/[\w-]+\.png '[^']+'\)", bodies)
     langs = set(re.findall(r"^```(\w+)$", bodies, re.MULTILINE))
-    assert langs == set(corpus.CODE_LANGS)
+    assert langs == set(vocabulary.CODE_LANGS)
     for _, text in sample:
         assert text.count("```") // 2 <= 2  # at most a couple of blocks a post
 

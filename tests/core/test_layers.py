@@ -1,6 +1,7 @@
 """The house: each room imports only the rooms below it, and no module imports itself back.
 
-Layers, top to bottom: cli -> serve -> site -> engines -> renderer. The
+Layers, top to bottom: cli -> serve -> site -> engines -> renderer; deploy
+sits beside site and only the CLI and the benchmark import it. The
 benchmark is a room of its own that only the CLI imports. Imports under
 ``TYPE_CHECKING`` and inside functions count too.
 """
@@ -12,7 +13,8 @@ from pathlib import Path
 
 from sitekit import ROOT
 
-LAYERS = {"renderer": 0, "wasm_host.engines": 1, "wasm_host.site": 2, "wasm_host.serve": 3, "wasm_host.cli": 4}
+LAYERS = {"renderer": 0, "wasm_host.engines": 1, "wasm_host.site": 2, "wasm_host.deploy": 2, "wasm_host.serve": 3,
+          "wasm_host.cli": 4}
 
 
 def _modules() -> dict[str, tuple[Path, bool]]:
@@ -72,6 +74,13 @@ def test_imports_point_only_down_the_layers():
 def test_only_the_cli_imports_the_benchmark():
     wrong = [f"{a} -> {b}" for a, targets in _imports().items() for b in targets
              if b.startswith("wasm_host.bench") and not (a.startswith("wasm_host.bench") or a == "wasm_host.cli")]
+    assert wrong == []
+
+
+def test_only_the_cli_and_the_benchmark_import_deploy():
+    wrong = [f"{a} -> {b}" for a, targets in _imports().items() for b in targets
+             if b.startswith("wasm_host.deploy") and not a.startswith(("wasm_host.deploy", "wasm_host.bench"))
+             and a != "wasm_host.cli"]
     assert wrong == []
 
 

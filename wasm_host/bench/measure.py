@@ -1,4 +1,5 @@
-"""Timing a whole process: wall time, CPU time and peak memory of exactly that process.
+"""Timing: a whole process (wall time, CPU time and peak memory of exactly that process), and the
+summary statistics every benchmark reports.
 
 The command runs under a small Python wrapper that starts it and reads its
 ``rusage`` with ``wait4``. Measured straight from a big parent (the
@@ -12,11 +13,28 @@ from __future__ import annotations
 import json
 import os
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
+
+BUILD_TIME = 1_800_000_000 * 1_000_000  # fixed, so every run publishes the same posts
+
+
+def stats(samples: Sequence[float]) -> dict[str, float]:
+    """median, p95, p99, min, max of ``samples`` (rounded), and their count."""
+    if not samples:
+        return {"n": 0}
+    ordered = sorted(samples)
+
+    def pct(p: float) -> float:
+        return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+    return {"median": round(statistics.median(ordered), 4), "p95": round(pct(95), 4), "p99": round(pct(99), 4),
+            "min": round(ordered[0], 4), "max": round(ordered[-1], 4), "n": len(ordered)}
 
 _WRAPPER = """\
 import json, os, subprocess, sys, time

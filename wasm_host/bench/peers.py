@@ -26,6 +26,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -42,8 +43,9 @@ class PeerError(RuntimeError):
     """A peer tool is missing or its build failed."""
 
 
-# Where scripts/setup installs Pelican: its own venv, pinned by bench/peers/pelican-requirements.txt.
-PELICAN_VENV = Path(__file__).resolve().parent.parent / ".venv-pelican" / "bin" / "pelican"
+# Where scripts/setup installs Pelican: its own venv (pinned by bench/peers/pelican-requirements.txt)
+# beside the one wasmblog runs in (.venv and .venv-pelican in a checkout).
+PELICAN_VENV = Path(sys.prefix).parent / ".venv-pelican" / "bin" / "pelican"
 
 
 def _pelican_executable() -> str | None:

@@ -91,6 +91,11 @@ def table(report: dict[str, Any]) -> str:
 
         lines += targets_table(report["targets"], report) + [""]
 
+    if "hosts" in report:
+        from .hosts import format_hosts
+
+        lines += [*format_hosts(report["hosts"]), ""]
+
     if "serve" in report:
         from .load import format_table
 
@@ -136,7 +141,19 @@ def chart(report: dict[str, Any], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     colours = {"native": "#4c72b0", "wasm": "#dd8452", "hugo": "#55a868", "pelican": "#8172b3"}
-    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.8), constrained_layout=True)
+    if "per_page" not in report and "builds" not in report and "hosts" in report:  # bench --hosts-only
+        fig, hosts_axes = plt.subplots(1, 1, figsize=(7, 4.8), constrained_layout=True)
+        _hosts_panel(hosts_axes, report["hosts"])
+        m = report["machine"]
+        fig.suptitle(f"wasmblog hosts ({m['cpu']}, {m['cores']} cores, {report['date'][:10]})", fontsize=10)
+        fig.savefig(path)
+        plt.close(fig)
+        return
+    if "hosts" in report:
+        fig, (left, right, hosts_axes) = plt.subplots(1, 3, figsize=(18, 4.8), constrained_layout=True)
+        _hosts_panel(hosts_axes, report["hosts"])
+    else:
+        fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.8), constrained_layout=True)
 
     # Left: a post page. Parse + render in a warm instance; then render alone in
     # a new sandbox per request, stacked as instantiate / render / drop.
@@ -195,3 +212,24 @@ def chart(report: dict[str, Any], path: Path) -> None:
                  fontsize=10)
     fig.savefig(path)
     plt.close(fig)
+
+
+def _hosts_panel(ax: Any, hosts: dict[str, Any]) -> None:
+    """Warm ms per page on each host (bars), requests/s at c=8 written above them."""
+    palette = {"native": "#4c72b0", "wasmtime-py": "#dd8452", "node": "#55a868", "jco serve": "#8172b3",
+               "jco, 1 inst.": "#b3a5d6"}
+    rows = hosts["rows"]
+    for i, row in enumerate(rows):
+        st = row["warm_ms"]
+        bar = ax.bar(i, st["median"], yerr=[[0], [max(0.0, st.get("p95", st["median"]) - st["median"])]],
+                     color=palette.get(row["host"], "#999999"), capsize=4)
+        rps = (row.get("rps") or {}).get("rps")
+        label = f"{st['median']:.2f} ms" + (f"\n{rps:.0f} req/s" if rps else "")
+        ax.bar_label(bar, labels=[label], padding=2, fontsize=8)
+    ax.set_xticks(range(len(rows)), [f"{r['host']}\nload {r['load_ms']['median']:.0f} ms\n"
+                                     f"{r['size_bytes'] / 1e6:.0f} MB" if r["size_bytes"] else
+                                     f"{r['host']}\nload {r['load_ms']['median']:.0f} ms" for r in rows], fontsize=8)
+    ax.set_yscale("log")  # sub-millisecond native and 100+ ms per fresh jco instance on one axis
+    ax.set_ylabel("warm ms per post page, log scale (lower is better)")
+    ax.set_title(f"One post page on each host; req/s at c={hosts['concurrency']}", fontsize=10)
+    ax.set_ylim(ax.get_ylim()[0], ax.get_ylim()[1] * 3)

@@ -30,23 +30,9 @@ from ..engines import SandboxFault
 from ..engines.component import cache_root, ensure_component
 from ..site import load_site
 from . import corpus
-from .measure import run_measured
+from .measure import BUILD_TIME, run_measured, stats  # noqa: F401 - BUILD_TIME, stats: used by others too
 
 Progress = Callable[[str], None]
-BUILD_TIME = 1_800_000_000 * 1_000_000  # fixed, so every run publishes the same posts
-
-
-def stats(samples: Sequence[float]) -> dict[str, float]:
-    """median, p95, p99, min, max of ``samples`` (rounded), and their count."""
-    if not samples:
-        return {"n": 0}
-    ordered = sorted(samples)
-
-    def pct(p: float) -> float:
-        return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
-
-    return {"median": round(statistics.median(ordered), 4), "p95": round(pct(95), 4), "p99": round(pct(99), 4),
-            "min": round(ordered[0], 4), "max": round(ordered[-1], 4), "n": len(ordered)}
 
 
 def machine_facts() -> dict[str, Any]:
@@ -402,7 +388,8 @@ def sizes_up_to(posts: int) -> list[int]:
 
 def run(posts: int = 1000, repeat: int = 3, jobs: Sequence[int] = (1, 2), peers: bool = False,
         serve: bool = False, workdir: Path | None = None, progress: Progress | None = None,
-        cache_dir: str | None = None, large: int = 10_000) -> dict[str, Any]:
+        cache_dir: str | None = None, hosts: bool = False, hosts_only: bool = False,
+        large: int = 10_000) -> dict[str, Any]:
     """The whole benchmark. ``large``: the corpus of the one-edit rebuild row (0: none)."""
     say = progress or (lambda _m: None)
     started = time.perf_counter()
@@ -420,6 +407,14 @@ def run(posts: int = 1000, repeat: int = 3, jobs: Sequence[int] = (1, 2), peers:
         workdir = Path(own_tmp.name)
     workdir.mkdir(parents=True, exist_ok=True)
     try:
+        if hosts or hosts_only:
+            from .hosts import measure_hosts
+
+            host_corpus = _corpus(workdir, min(posts, 100))  # deployed whole into the wasi:http component
+            report["hosts"] = measure_hosts(host_corpus, rounds=100 * repeat, say=say, cache_dir=cache_dir)
+        if hosts_only:
+            report["seconds"] = round(time.perf_counter() - started, 1)
+            return report
         report["startup"] = measure_startup(repeat, say)
         say("per page: parsing the corpus natively to plan post pages")
         page_corpus = _corpus(workdir, min(posts, 1000))

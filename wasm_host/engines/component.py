@@ -241,3 +241,15 @@ def build_component(out: Path, workdir: Path, log: Log | None = None) -> None:
     proc = subprocess.run(command, cwd=bundle, env=env, capture_output=True, text=True)
     if proc.returncode != 0 or not out.is_file():
         raise ComponentBuildError("componentize-py failed:\n" + (proc.stderr or proc.stdout)[-6000:])
+
+
+def stage_core(workdir: Path, bundle: Path) -> None:
+    """The render core in ``bundle`` exactly as the component bundles it (only the modules its
+    warm-up loads, pure-Python copies of its dependencies), for other components built on it
+    (``wasmblog deploy``). The render component's own guest files are left out."""
+    full = workdir / "full"
+    full.mkdir()
+    _stage_full(full)
+    _stage_bundle(full, bundle, _imported_modules(full))
+    for name in ("app.py", "warmup.py", "warmup_tz.py"):
+        (bundle / name).unlink(missing_ok=True)

@@ -1,12 +1,14 @@
 """The ASGI application of ``wasmblog serve``: routing like a static host, bounded rendering, answers.
 
-Routing: ``/`` and ``/index.html``, ``/posts/x/`` and ``/posts/x/index.html``
-serve the same file; ``/posts/x`` redirects (301) to ``/posts/x/``; feeds,
-the sitemap, CSS, robots.txt and aliases are served at their output paths;
-a base_url path prefix (``https://example.org/blog/``) moves the site under
-``/blog/`` and ``/`` redirects there; anything else gets the site's 404 page
-with status 404. Request paths are decoded once and strictly
-(:func:`wasm_host.serve.httputil.decode_path`); static files are opened through
+Routing (:mod:`renderer.routing`, shared with the deployed ``wasi:http``
+component so both answer alike): ``/`` and ``/index.html``, ``/posts/x/``
+and ``/posts/x/index.html`` serve the same file; ``/posts/x`` redirects
+(301) to ``/posts/x/``; feeds, the sitemap, CSS, robots.txt and aliases are
+served at their output paths; a base_url path prefix
+(``https://example.org/blog/``) moves the site under ``/blog/`` and ``/``
+redirects there; anything else gets the site's 404 page with status 404.
+Request paths are decoded once and strictly
+(:func:`renderer.routing.decode_path`); static files are opened through
 :func:`wasm_host.serve.httputil.open_static`.
 
 Rendering: at most ``max_inflight`` renders on worker threads, at most
@@ -21,25 +23,24 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import html
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Mapping
-from urllib.parse import quote
+
+from renderer import routing
+from renderer.routing import SAFE_URL_CHARS  # noqa: F401 - re-exported (console)
 
 from . import livereload
+from .editor import Editor
 from .queue import Overloaded, RenderQueue
-from .httputil import (BadPath, OpenedFile, body_etag, content_type, decode_path, etag_matches, http_date,
-                       not_modified_since, open_static)
+from .httputil import BadPath, OpenedFile, body_etag, content_type, decode_path, etag_matches, http_date, open_static
 from .options import ServeOptions
 from .sitehost import Rendered, SiteHost
 from .snapshot import Bytes, PlannedSnapshot, Snapshot, StaticFile
 
-MAX_GET_BODY = 1024  # bytes of body a GET or HEAD may carry (ignored); more is refused with 413
 STREAM_CHUNK = 256 * 1024
-SAFE_URL_CHARS = "/:@!$&'()*+,;=-._~"
 
 
 # --- the ASGI application ---------------------------------------------------------------
@@ -47,8 +48,8 @@ SAFE_URL_CHARS = "/:@!$&'()*+,;=-._~"
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 
-_COMMON = [(b"x-content-type-options", b"nosniff")]
-_NO_CACHE = (b"cache-control", b"no-cache")
+_COMMON = list(routing.COMMON)
+_NO_CACHE = routing.NO_CACHE
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -93,6 +94,7 @@ class ServeApp:
         if self.live is not None:
             snap = host.snapshot
             self.live.bump(snap.generation if snap else 0)
+        self.editor = Editor(host, options, self.current, log) if options.editor_token else None
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -158,15 +160,13 @@ class ServeApp:
     async def _handle(self, scope: dict[str, Any], receive: Receive, send: Send, out: "_Outcome") -> None:
         method = scope["method"]
         head = method == "HEAD"
-        if method not in ("GET", "HEAD"):
-            await self._plain(send, out, 405, "only GET and HEAD are served", head,
-                              [(b"allow", b"GET, HEAD")])
-            return
         headers = _headers(scope)
-        length = headers.get("content-length", "0")
-        if "transfer-encoding" in headers or not length.isdigit() or int(length) > MAX_GET_BODY:
-            await self._plain(send, out, 413, "GET and HEAD requests take no body", head,
-                              [(b"connection", b"close")])
+        if self.editor is not None and self.editor.handles(scope["path"]):
+            out.status = await self.editor(scope, receive, send, scope["path"], headers)
+            return
+        refusal = routing.check_request(method, headers)
+        if refusal is not None:
+            await self._plain(send, out, refusal.status, refusal.message, head, list(refusal.headers))
             return
         raw = scope.get("raw_path") or scope["path"].encode("utf-8")
         try:
@@ -187,21 +187,11 @@ class ServeApp:
             return
 
         snap = await self.current()
-        base = snap.base_path
-        if not path.startswith(base):
-            if path + "/" == base:
-                await self._redirect(send, out, 301, base, query, head)
-            elif path == "/":
-                await self._redirect(send, out, 302, base, query, head)
-            else:
-                await self._not_found(snap, send, out, head)
-            return
-        rel = path[len(base):]
-        target = rel + "index.html" if rel == "" or rel.endswith("/") else rel
-        if target in snap:
-            await self._serve(snap, target, headers, send, out, head, 200)
-        elif rel and not rel.endswith("/") and rel + "/index.html" in snap:
-            await self._redirect(send, out, 301, path + "/", query, head)
+        where = routing.route(path, snap.base_path, snap.__contains__)
+        if isinstance(where, routing.Serve):
+            await self._serve(snap, where.target, headers, send, out, head, 200)
+        elif isinstance(where, routing.Redirect):
+            await self._redirect(send, out, where.status, where.location, query, head)
         else:
             await self._not_found(snap, send, out, head)
 
@@ -276,13 +266,9 @@ class ServeApp:
             return
         try:
             validators = [(b"etag", opened.etag.encode()), (b"last-modified", http_date(opened.mtime).encode())]
-            if status == 200:
-                inm = headers.get("if-none-match")
-                ims = headers.get("if-modified-since")
-                if (etag_matches(inm, opened.etag) if inm is not None
-                        else ims is not None and not_modified_since(ims, opened.mtime)):
-                    await self._not_modified(send, out, validators)
-                    return
+            if status == 200 and routing.static_not_modified(headers, opened.etag, opened.mtime):
+                await self._not_modified(send, out, validators)
+                return
             start_headers = [(b"content-type", content_type(target).encode()),
                              (b"content-length", str(opened.size).encode()), _NO_CACHE, *validators, *_COMMON]
             out.status, out.length = status, opened.size
@@ -302,11 +288,7 @@ class ServeApp:
 
     async def _redirect(self, send: Send, out: "_Outcome", status: int, location: str, query: bytes,
                         head: bool) -> None:
-        url = quote(location, safe=SAFE_URL_CHARS)
-        if query:
-            url += "?" + query.decode("latin-1")
-        safe = html.escape(url)
-        body = f'<!DOCTYPE html>\n<title>Moved</title>\n<p>Moved to <a href="{safe}">{safe}</a>.</p>\n'.encode()
+        url, body = routing.redirect_answer(location, query)
         await self._send(send, out, status, "text/html; charset=utf-8", body, head,
                          [(b"location", url.encode("latin-1"))])
 
@@ -317,11 +299,7 @@ class ServeApp:
 
     async def _error_page(self, send: Send, out: "_Outcome", status: int, title: str, text: str, head: bool,
                           extra: list[tuple[bytes, bytes]] | None = None, detail: str = "") -> None:
-        shown = (f"<pre>{html.escape(detail)}</pre>\n" if detail and self.options.show_errors else "")
-        body = (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-                f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-                f"<title>{status} {html.escape(title)}</title>\n</head>\n<body>\n"
-                f"<h1>{html.escape(title)}</h1>\n<p>{html.escape(text)}</p>\n{shown}</body>\n</html>\n").encode()
+        body = routing.error_page(status, title, text, detail if self.options.show_errors else "")
         if self.live is not None:
             body = livereload.inject(body)  # so the tab reloads once the problem is fixed
         await self._send(send, out, status, "text/html; charset=utf-8", body, head,
@@ -329,8 +307,8 @@ class ServeApp:
 
     async def _plain(self, send: Send, out: "_Outcome", status: int, message: str, head: bool,
                      extra: list[tuple[bytes, bytes]] | None = None) -> None:
-        await self._send(send, out, status, "text/plain; charset=utf-8", (message + "\n").encode(), head,
-                         [(b"cache-control", b"no-store"), *(extra or [])])
+        await self._send(send, out, status, routing.PLAIN, routing.plain_body(message), head,
+                         [routing.NO_STORE, *(extra or [])])
 
     async def _send(self, send: Send, out: "_Outcome", status: int, ctype: str, body: bytes, head: bool,
                     extra: list[tuple[bytes, bytes]]) -> None:
@@ -348,12 +326,7 @@ class _Outcome:
 
 
 def _headers(scope: dict[str, Any]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for name, value in scope.get("headers", []):
-        key = name.decode("latin-1").lower()
-        text = value.decode("latin-1")
-        out[key] = f"{out[key]}, {text}" if key in out else text
-    return out
+    return routing.join_headers(scope.get("headers", []))
 
 
 async def _stream(opened: OpenedFile, send: Send) -> None:

@@ -29,5 +29,7 @@ def announce(site: str, host: str, port: int, info: dict[str, Any], workers: int
         f"{workers} worker process{'es' * (workers != 1)}; {info['inflight']} renders in flight, "
         f"{info['queue']} queued; live reload {'on' if info['live_reload'] else 'off'}; "
         f"watching by {info['watching']}). Ctrl-C stops.")
+    if info.get("editor"):
+        log(f"wasmblog: editor at http://{shown_host}:{port}/__wasmblog/edit/ (loopback only; saves go to posts/)")
     if not is_loopback(host):
         log(f"wasmblog: warning: listening on {host}, not loopback: other machines can reach this server")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import ipaddress
+import secrets
 from dataclasses import dataclass, field
 
 from ..site import cpu_count
@@ -34,6 +35,8 @@ class ServeOptions:
     no_cache: bool = False  # keep the render cache in memory only (not the site's on disk)
     show_errors: bool | None = None  # fault details on 500 pages (None: when bound to loopback)
     limits: dict[str, float] = field(default_factory=dict)  # overrides of the site's [limits]
+    editor: bool | None = None  # the in-browser editor at /__wasmblog/edit/ (None: when bound to loopback)
+    editor_token: str = ""  # the secret a save must carry (made by resolved(); shared by the workers)
 
     def resolved(self, host: str = "127.0.0.1") -> "ServeOptions":
         """A copy with defaults filled in."""
@@ -51,8 +54,11 @@ class ServeOptions:
         live = self.live_reload if self.live_reload is not None else self.mode != "per-request"
         show = self.show_errors if self.show_errors is not None else is_loopback(host)
         workers = self.workers or (1 if self.mode == "static" else cores)
+        editor = (self.editor is not False) and is_loopback(host)  # never on an address others can reach
+        token = (self.editor_token or secrets.token_urlsafe(24)) if editor else ""
         return dataclasses.replace(self, jobs=jobs, live_reload=live, max_inflight=max(1, inflight),
-                                   max_queue=max(0, self.max_queue), workers=max(1, workers), show_errors=show)
+                                   max_queue=max(0, self.max_queue), workers=max(1, workers), show_errors=show,
+                                   editor=editor, editor_token=token)
 
     def for_worker(self, workers: int) -> "ServeOptions":
         """One worker's share of the bounds (options already resolved)."""

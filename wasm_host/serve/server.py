@@ -190,7 +190,8 @@ def _describe(service: Service, workers: int) -> dict[str, Any]:
             "errors": sum(d.is_error for d in snap.diagnostics), "base_path": snap.base_path,
             "engine": service.engine.name, "mode": opts.mode, "inflight": opts.max_inflight * workers,
             "queue": opts.max_queue * workers, "live_reload": bool(opts.live_reload),
-            "watching": "inotify" if hasattr(service.host.watcher, "fd") else "polling"}
+            "watching": "inotify" if hasattr(service.host.watcher, "fd") else "polling",
+            "editor": bool(opts.editor_token)}
 
 
 def serve(site: str, options: ServeOptions, *, host: str = "127.0.0.1", port: int = 8000,

@@ -1,0 +1,79 @@
+"""`wasmblog component export --js`: the render component as an ES module, run under Node.
+
+The export is made with the real CLI (jco from jstools/), then a small Node
+script (``js_render.mjs``) runs the sample site through it, stage by stage
+(parse-posts, plan-site, render-pages) plus render-markdown on every post,
+and every result must equal the native engine's, byte for byte.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from jskit import node_json
+from sitekit import BUILD_TIME, ROOT, SAMPLE_SITE
+from renderer import BuildOptions, MarkdownOptions
+from wasm_host.engines import make_renderer
+from wasm_host.engines.js import js_value
+from wasm_host.site import load_site
+
+HERE = Path(__file__).parent
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("js") / "wasmblog-js"
+    proc = subprocess.run([sys.executable, "-m", "wasm_host", "component", "export", "--js", str(out)],
+                          capture_output=True, text=True, cwd=ROOT, env=dict(os.environ))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return out
+
+
+@pytest.mark.slow
+def test_the_export_is_one_entry_module_with_types_and_core_modules(exported):
+    assert (exported / "wasmblog.js").is_file()
+    assert any(p.suffix == ".wasm" for p in exported.iterdir())
+    types = (exported / "wasmblog.d.ts").read_text()
+    for ref in re.findall(r"from '\./([^']+)\.js'", types):  # every module the types name is there
+        assert (exported / f"{ref}.d.ts").is_file(), ref
+    for name in ("renderMarkdown", "parsePosts", "planSite", "renderPages", "renderSite"):
+        assert f"export function {name}(" in types, name
+    assert "tocMinLevel" in types and "rawHtml" in types  # MarkdownOptions' fields in camelCase
+
+
+@pytest.mark.slow
+def test_the_sample_site_renders_under_node_byte_identically_to_native(exported):
+    native = make_renderer("native")
+    site = load_site(SAMPLE_SITE)
+    config, options = site.config, BuildOptions(build_time=BUILD_TIME)
+    parsed = native.parse_posts(site.sources, config, site.tzif)
+    plan = native.plan_site(parsed.posts, config, options)
+    rendered = native.render_pages(plan.jobs, parsed.posts, config, site.templates)
+    texts = [s.data.decode("utf-8") for s in site.sources]
+    bodies = [text.partition(f"\n{text[:3]}\n")[2] for text in texts]  # after the ---/+++ front matter
+    assert all(bodies)
+    markdown = [(body, js_value(MarkdownOptions())) for body in bodies]
+    markdown += [(body, js_value(MarkdownOptions(raw_html=True, base_path="/blog/", highlight=False)))
+                 for body in bodies[:3]]
+    payload = {
+        "sources": js_value(site.sources), "config": js_value(config), "tzif": js_value(site.tzif),
+        "options": js_value(options), "templates": [{"name": n, "source": s} for n, s in site.templates.items()],
+        "markdown": markdown,
+    }
+    got = node_json(HERE / "js_render.mjs", str(exported / "wasmblog.js"), payload=payload)
+    assert got["parsed"] == js_value(parsed)
+    assert got["plan"] == js_value(plan)
+    assert len(got["rendered"]["files"]) == len(rendered.files) > 50
+    assert got["rendered"] == js_value(rendered)
+    assert got["markdown"] == [native.render_markdown(text, **MarkdownOptions().__dict__ | _snake(opts))
+                               for text, opts in markdown]
+
+
+def _snake(options: dict) -> dict:
+    return {"".join("_" + c.lower() if c.isupper() else c for c in k): v for k, v in options.items()}
