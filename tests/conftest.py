@@ -6,6 +6,10 @@ once runs natively and in the WebAssembly sandbox on the same inputs.
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+
 import pytest
 
 from wasm_host.engines import Renderer
@@ -24,15 +28,13 @@ def native() -> Renderer:
     return get_renderer("native")
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _private_render_cache(tmp_path_factory: pytest.TempPathFactory):
-    """CLI builds in the tests keep their render caches in a folder of their own, not the user's."""
-    import os
+# CLI builds in the tests keep their render caches in a folder of their own, never the user's. Set at
+# import time, before any test module copies the environment for the subprocesses it starts.
+_RENDER_CACHE = tempfile.mkdtemp(prefix="wasmblog-test-render-cache-")
+os.environ["WASMBLOG_RENDER_CACHE"] = _RENDER_CACHE
 
-    saved = os.environ.get("WASMBLOG_RENDER_CACHE")
-    os.environ["WASMBLOG_RENDER_CACHE"] = str(tmp_path_factory.mktemp("render-cache"))
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_render_cache():
     yield
-    if saved is None:
-        os.environ.pop("WASMBLOG_RENDER_CACHE", None)
-    else:
-        os.environ["WASMBLOG_RENDER_CACHE"] = saved
+    shutil.rmtree(_RENDER_CACHE, ignore_errors=True)
