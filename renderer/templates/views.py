@@ -16,7 +16,7 @@ from markupsafe import Markup
 from .. import slugs
 from ..config import SiteConfig
 from ..dates import DateInfo
-from ..model import Link, PageJob, PageKind, Post, SitemapLink
+from ..model import Link, PageJob, Post, SitemapLink
 from ..plan import post_terms
 from ..refs import UNRESOLVED, resolve_refs
 from .sandbox import plain_data
