@@ -262,7 +262,8 @@ def test_every_argument_of_every_stage_is_in_its_key():
     """The keys in wasm_host/site/incremental.py cover these arguments: a new one must be added there."""
     params = {name: list(inspect.signature(getattr(renderer, name)).parameters)
               for name in ("parse_posts", "plan_site", "render_pages")}
-    assert params == {"parse_posts": ["sources", "config", "tzif"], "plan_site": ["posts", "config", "options"],
+    assert params == {"parse_posts": ["sources", "config", "tzif", "shortcodes"],
+                      "plan_site": ["posts", "config", "options"],
                       "render_pages": ["jobs", "posts", "config", "templates"]}
 
 
@@ -350,7 +351,20 @@ _TEMPLATES = [
     '{% extends "base.html" %}{% block main %}<p>{{ page.word_count }} words</p>{{ page.summary }}{% endblock %}',
 ]
 
+# Issue 11's inputs: a site shortcode, a page bundle and its file, a list's intro, a page, an expiry date.
+_SHORTCODES = [None, "<aside>{{ inner }}</aside>", "<em>{{ args[0] if args else 'none' }}</em>{{ inner }}"]
+_BUNDLES = [None, "---\ntitle: Trip\ndate: 2024-05-01\n---\nA photo: ![p](photo.png)\n",
+            "---\ntitle: Trip, again\ndate: 2024-05-02\nslug: the-trip\n---\n{{< note >}}see the photo{{< /note >}}\n"]
+_INTROS = [None, "---\ntitle: Everything\n---\nAll the *posts*.\n", "---\ntitle: Archive\n---\nOlder.\n"]
+_PAGES = [None, "---\ntitle: About\n---\nAbout {{< note >}}me{{< /note >}}.\n", "---\ntitle: About us\n---\nUs.\n"]
+
 _ops = st.one_of(
+    st.tuples(st.just("shortcode"), st.integers(0, len(_SHORTCODES) - 1)),
+    st.tuples(st.just("bundle"), st.integers(0, len(_BUNDLES) - 1)),
+    st.tuples(st.just("photo"), st.binary(min_size=1, max_size=8)),
+    st.tuples(st.just("intro"), st.integers(0, len(_INTROS) - 1)),
+    st.tuples(st.just("page"), st.integers(0, len(_PAGES) - 1)),
+    st.tuples(st.just("expire"), st.integers(0, 50), st.sampled_from([-86_400, 3_600, 86_400])),
     st.tuples(st.just("add"), st.sampled_from(_POOL)),
     st.tuples(st.just("edit"), st.integers(0, 50), st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)),
                                                               max_size=20)),
@@ -382,6 +396,19 @@ def _apply(site: Path, op: tuple, clock: list[int]) -> None:
             template.write_text(_TEMPLATES[op[1]])
     elif kind == "later":
         clock[0] += op[1] * 1_000_000
+    elif kind in ("shortcode", "bundle", "intro", "page"):
+        path, texts = {"shortcode": ("templates/shortcodes/note.html", _SHORTCODES),
+                       "bundle": ("posts/trip/index.md", _BUNDLES), "intro": ("posts/_index.md", _INTROS),
+                       "page": ("pages/about.md", _PAGES)}[kind]
+        target = site / path
+        if texts[op[1]] is None:
+            target.unlink(missing_ok=True)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(texts[op[1]], encoding="utf-8")
+    elif kind == "photo":  # a bundle's file: copied beside its page
+        (site / "posts" / "trip").mkdir(parents=True, exist_ok=True)
+        (site / "posts" / "trip" / "photo.png").write_bytes(op[1])
     elif posts:
         post = posts[op[1] % len(posts)]
         if kind == "edit":
@@ -394,6 +421,10 @@ def _apply(site: Path, op: tuple, clock: list[int]) -> None:
             text = post.read_text(encoding="utf-8")
             post.write_text(re.sub(r"^date:.*$", f"date: {when}", text, count=1, flags=re.MULTILINE),
                             encoding="utf-8")
+        elif kind == "expire":  # expiryDate around the build time: another edge of publishing
+            when = datetime.fromtimestamp(clock[0] // 1_000_000 + op[2], timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            text = post.read_text(encoding="utf-8")
+            post.write_text(text.replace("title:", f"expiryDate: {when}\ntitle:", 1), encoding="utf-8")
         elif kind == "delete":
             post.unlink()
         elif kind == "rename":
@@ -424,6 +455,11 @@ _EXAMPLES = [
     [[("redate", 0, 3_600)], [("later", 7_200)]],  # a post crosses the build time: planning reads it
     [[("template", 1)], [("edit", 2, "x")], [("template", 0)]],
     [[("rename", 0), ("retitle", 1, "A & B")], [("delete", 1), ("add", "draft.md")]],
+    # A site shortcode is a parse input; a bundle's file is copied; intros and pages are content.
+    [[("bundle", 2), ("shortcode", 1)], [("shortcode", 2)], [("shortcode", 0)]],
+    [[("bundle", 1), ("photo", b"a")], [("photo", b"b")], [("bundle", 2)], [("bundle", 0)]],
+    [[("intro", 1), ("page", 1), ("shortcode", 1)], [("intro", 2), ("page", 2)], [("intro", 0), ("page", 0)]],
+    [[("expire", 0, 3_600)], [("later", 7_200)]],
 ]
 
 
