@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 # import name -> distribution, as bundled into the component (kept equal to component.BUNDLED by a test)
-CORE_DISTRIBUTIONS = ("mistune", "Jinja2", "MarkupSafe", "Pygments", "PyYAML", "python-frontmatter", "tomli")
+CORE_DISTRIBUTIONS = ("mistune", "Jinja2", "MarkupSafe", "Pygments", "PyYAML", "python-frontmatter", "tomli",
+                      "justhtml")
 
 
 def core_dir() -> Path:

@@ -215,7 +215,7 @@ class MemoSnapshot(PlannedSnapshot):
 
     def lookup(self, path: str) -> Entry | None:
         if path in self.static:
-            return StaticFile(self.static[path])
+            return static_entry(self, path)
         job = self.pages.get(path)
         if job is None:
             return None
