@@ -23,19 +23,32 @@ from .ucd import has_unassigned
 
 # Lexer classes the core supports (class names from pygments.lexers._mapping).
 # Lexers that look other lexers up by name at run time (Markdown, reST,
-# templates) are left out: that lookup scans plugins on disk.
+# templates) are left out: that lookup scans plugins on disk. So are TeX,
+# C# and F#: their modules import some 3.8 and 2.9 MB of other Pygments
+# lexers, which every sandbox instance would carry in its snapshot
+# (bench/README.md, "A leaner snapshot").
 LEXER_CLASSES = (
     "PythonLexer", "PythonConsoleLexer", "BashLexer", "BashSessionLexer", "PowerShellLexer",
     "JavascriptLexer", "TypeScriptLexer", "JsxLexer", "CoffeeScriptLexer", "JsonLexer",
     "JsonLdLexer", "YamlLexer", "TOMLLexer", "IniLexer", "HtmlLexer", "XmlLexer", "CssLexer",
     "ScssLexer", "SassLexer", "SqlLexer", "PostgresLexer", "GoLexer", "RustLexer", "CLexer",
-    "CppLexer", "ObjectiveCLexer", "CSharpLexer", "FSharpLexer", "JavaLexer", "KotlinLexer",
+    "CppLexer", "ObjectiveCLexer", "JavaLexer", "KotlinLexer",
     "ScalaLexer", "ClojureLexer", "SwiftLexer", "DartLexer", "RubyLexer", "PhpLexer",
     "PerlLexer", "LuaLexer", "ErlangLexer", "ElixirLexer", "HaskellLexer", "JuliaLexer",
     "SLexer", "ZigLexer", "NixLexer", "WatLexer", "LlvmLexer", "NasmLexer", "DiffLexer",
     "DockerLexer", "MakefileLexer", "CMakeLexer", "NginxConfLexer", "ApacheConfLexer",
-    "TerraformLexer", "ProtoBufLexer", "GraphQLLexer", "HttpLexer", "VimLexer", "TexLexer",
+    "TerraformLexer", "ProtoBufLexer", "GraphQLLexer", "HttpLexer", "VimLexer",
     "VerilogLexer", "GDScriptLexer", "TextLexer",
+)
+
+# The lexers most posts use, compiled (their regexes built) before the wasm
+# snapshot is taken. The others are imported then but compiled on first use,
+# in the instance that needs them: a compiled lexer is 10-950 KB of heap in
+# every instance's snapshot (Swift and Objective-C about 0.9 MB each).
+WARM_LEXERS = (
+    "PythonLexer", "PythonConsoleLexer", "BashLexer", "BashSessionLexer", "JavascriptLexer", "TypeScriptLexer",
+    "JsonLexer", "YamlLexer", "TOMLLexer", "IniLexer", "HtmlLexer", "CssLexer", "SqlLexer", "GoLexer",
+    "RustLexer", "CLexer", "CppLexer", "JavaLexer", "DiffLexer", "DockerLexer", "WatLexer", "TextLexer",
 )
 
 # Styles a site may pick for light and dark mode.
@@ -104,9 +117,20 @@ def stylesheet(light: str, dark: str, selector: str = ".highlight") -> str:
     return f"{light_css}\n@media (prefers-color-scheme: dark) {{\n{dark_css}\n}}\n"
 
 
+# Modules some lexers import when first used, not when their module is: the
+# sandbox cannot import after its snapshot, so preload() imports them.
+# tests/core/test_markdown.py highlights every language in the sandbox.
+LAZY_MODULES = ("pygments.lexers._cocoa_builtins", "pygments.lexers._php_builtins",
+                "pygments.lexers._vim_builtins")
+
+
 def preload() -> None:
-    """Import and exercise every lexer and style now (for the wasm snapshot)."""
+    """Import every lexer and style now, and compile the common lexers (for the wasm snapshot)."""
     for cls_name in LEXER_CLASSES:
+        importlib.import_module(LEXERS[cls_name][0])
+    for module in LAZY_MODULES:
+        importlib.import_module(module)
+    for cls_name in WARM_LEXERS:
         _pygments_highlight("x = 1\n", _lexer(cls_name), _FORMATTER)
     for name in STYLE_NAMES:
         HtmlFormatter(style=style_class(name)).get_style_defs(".highlight")

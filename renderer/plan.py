@@ -57,6 +57,26 @@ def post_terms(post: Post, taxonomy: str) -> list[str]:
     return next((t.terms for t in post.terms if t.taxonomy == taxonomy), [])
 
 
+def publication_window(posts: Sequence[Post], options: BuildOptions) -> tuple[int, int]:
+    """The build times ``[lo, hi)`` around ``options.build_time`` that publish the same posts.
+
+    Planning reads the build time only through :func:`published`, so the
+    whole plan is the same for every build time in this span (a property a
+    test checks): the host's render cache keys a plan by it, and a build a
+    minute later reuses the plan unless a post's date was passed in between.
+    Keep it in step with :func:`published`.
+    """
+    # The times at which is_published() can change its answer for some post: when it
+    # starts (publishDate, else its date; not with --future) and when it expires.
+    edges = [p.expiry for p in posts if p.expiry]
+    if not options.future:
+        edges += [p.publish or p.timestamp for p in posts]
+    t = options.build_time
+    lo = max((e for e in edges if e <= t), default=-1 << 63)
+    hi = min((e for e in edges if e > t), default=1 << 63)
+    return (lo, hi)
+
+
 def _pages(total_items: int, size: int) -> int:
     return max(1, -(-total_items // size))
 

@@ -6,6 +6,10 @@ once runs natively and in the WebAssembly sandbox on the same inputs.
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+
 import pytest
 
 from wasm_host.engines import Renderer
@@ -22,3 +26,15 @@ def engine(request: pytest.FixtureRequest) -> Renderer:
 @pytest.fixture
 def native() -> Renderer:
     return get_renderer("native")
+
+
+# CLI builds in the tests keep their render caches in a folder of their own, never the user's. Set at
+# import time, before any test module copies the environment for the subprocesses it starts.
+_RENDER_CACHE = tempfile.mkdtemp(prefix="wasmblog-test-render-cache-")
+os.environ["WASMBLOG_RENDER_CACHE"] = _RENDER_CACHE
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_render_cache():
+    yield
+    shutil.rmtree(_RENDER_CACHE, ignore_errors=True)

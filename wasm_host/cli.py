@@ -14,7 +14,9 @@ import click
 
 from .engines import ENGINES as ENGINE_NAMES
 from .engines import make_renderer
-from .site import BuildReport, OutputError, build, display_prefix
+from .site import BuildReport, OutputError, build, cpu_count, display_prefix
+from .cli_cache import cache_group
+from .site.cache import RenderCache
 
 ENGINES = click.Choice(list(ENGINE_NAMES))
 DEFAULT_ENGINE = "wasm"
@@ -81,7 +83,8 @@ def print_diagnostics(report: BuildReport, site: str) -> None:
 
 def _summary(report: BuildReport) -> str:
     verb = "Built" if report.written else "Checked"
-    text = (f"{verb} {report.pages} pages and {report.static} static files from {report.posts} posts "
+    reused = f" ({report.reused} reused)" if report.cached else ""
+    text = (f"{verb} {report.pages} pages{reused} and {report.static} static files from {report.posts} posts "
             f"in {report.seconds:.2f} s ({report.engine} engine, {report.jobs} job{'s' * (report.jobs != 1)})")
     if report.written:
         text += f" -> {report.out}"
@@ -102,6 +105,26 @@ def _importable(name: str) -> bool:
         return importlib.util.find_spec(name) is not None
     except (ImportError, ValueError):  # ValueError: a module set to None in sys.modules
         return False
+
+
+def _open_cache(site: str) -> RenderCache | None:
+    """The site's render cache; a build goes on without one if it cannot be opened (a read-only disk)."""
+    import sqlite3
+
+    try:
+        return RenderCache.for_site(site)
+    except (OSError, sqlite3.Error) as exc:
+        click.echo(f"wasmblog: warning: building without the render cache: {exc}", err=True)
+        return None
+
+
+def _close_cache(cache: RenderCache) -> None:
+    import sqlite3
+
+    try:
+        cache.close()
+    except (OSError, sqlite3.Error) as exc:
+        click.echo(f"wasmblog: warning: the render cache could not be saved: {exc}", err=True)
 
 
 class _EchoHandler(logging.Handler):
@@ -140,20 +163,28 @@ def main() -> None:
 @click.option("--drafts", is_flag=True, help="Include posts marked draft: true.")
 @click.option("--future", is_flag=True, help="Include posts dated after the build time.")
 @click.option("--strict", is_flag=True, help="Write nothing if any error is reported.")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Worker processes (each with its own sandbox instances for wasm).")
+@click.option("-j", "--jobs", type=click.IntRange(0, 64), default=0,
+              help="Worker processes, each with its own sandbox instances for wasm (default: one per core; "
+                   "small amounts of work run in this process). The output is the same whatever N.")
+@click.option("--no-cache", is_flag=True,
+              help="Render everything again: neither read nor write the render cache (the compiled component "
+                   "keeps its own cache).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON report on stdout.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or summary; diagnostics only.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=str), default=None,
               help="Where the compiled component is cached (default: $XDG_CACHE_HOME/wasmblog).")
 @limit_options
 def build_command(site: str, out: str, engine: str, drafts: bool, future: bool, strict: bool, jobs: int,
-                  as_json: bool, quiet: bool, cache_dir: str | None, **limit_values: Any) -> None:
+                  no_cache: bool, as_json: bool, quiet: bool, cache_dir: str | None, **limit_values: Any) -> None:
     """Build the site in SITE (default: the current folder) into OUT.
 
     Problems are reported as 'path:line: error: message', all of them; a post
     with an error is left out and the rest is built. Exit status 1 when any
     error was reported. SOURCE_DATE_EPOCH, when set, is the build time.
+
+    Results are kept in the site's render cache (see `wasmblog cache info`):
+    a rebuild parses only the posts and renders only the pages whose inputs
+    changed, with the same bytes out as a clean build (--no-cache).
     """
     if not Path(site).is_dir():
         raise click.BadParameter(f"{site!r} is not a folder (expected site.toml, posts/, static/)",
@@ -161,16 +192,19 @@ def build_command(site: str, out: str, engine: str, drafts: bool, future: bool, 
     progress = _Progress(not quiet and not as_json)
     if quiet or as_json:
         logging.getLogger("wasmblog").setLevel(logging.WARNING)
+    cache = None if no_cache else _open_cache(site)
     try:
         engine_obj = make_renderer(engine, cache_dir=cache_dir)  # build() applies the site's [limits]
-        report = build(site, out, engine_obj, drafts=drafts, future=future, strict=strict, jobs=jobs,
-                       progress=progress, limits=_limits(limit_values))
+        report = build(site, out, engine_obj, drafts=drafts, future=future, strict=strict,
+                       jobs=jobs or cpu_count(), progress=progress, limits=_limits(limit_values), cache=cache)
     except OutputError as exc:
         progress.clear()
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     finally:
         progress.clear()
+        if cache is not None:
+            _close_cache(cache)
     print_diagnostics(report, site)
     if as_json:
         click.echo(json.dumps(report.to_json(display_prefix(site)), indent=2))
@@ -423,14 +457,20 @@ def deploy_command(site: str, out: str, drafts: bool, future: bool, max_embed_mb
 @click.option("--hosts-only", is_flag=True, help="Measure only the hosts (quick).")
 @click.option("--workdir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Keep corpora and outputs here (default: a temporary folder).")
+@click.option("--large", type=click.IntRange(0, 1_000_000), default=10_000, show_default=True,
+              help="Corpus of the one-edit rebuild row (0: skip it).")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=str), default=None)
 def bench_command(posts: int, repeat: int, jobs_list: str, json_path: Path | None, chart_path: Path | None,
-                  peers: bool, serve_load: bool, hosts: bool, hosts_only: bool, workdir: Path | None,
+                  peers: bool, serve_load: bool, hosts: bool, hosts_only: bool, workdir: Path | None, large: int,
                   cache_dir: str | None) -> None:
     """Measure what the WebAssembly sandbox costs against native, side by side.
 
-    Per page (warm instance), fresh instance per request, whole-site builds
-    (cold processes, --jobs 1 and 2), start-up, memory and size. Engines are
+    Per page (warm instance), fresh instance per request, library use (a
+    fresh instance per call and a session), whole-site builds (cold
+    processes, --jobs 1 and 2), rebuilds with the render cache (cold on all
+    cores, nothing changed, one post edited, and one edit in a --large
+    corpus) with Hugo's full build of the same corpus beside them,
+    start-up, memory and size, and the targets checked. Engines are
     interleaved so noise on a shared machine hits both alike. --hosts adds the
     same post page on every host the component runs on (wasmtime-py, Node,
     jco serve) beside native.
@@ -462,7 +502,7 @@ def bench_command(posts: int, repeat: int, jobs_list: str, json_path: Path | Non
         except ToolMissing as exc:
             raise click.ClickException(f"--hosts: {exc}") from None
     report = bench.run(posts=posts, repeat=repeat, jobs=jobs, peers=peers, serve=serve_load, workdir=workdir,
-                       progress=progress, cache_dir=cache_dir, hosts=hosts, hosts_only=hosts_only)
+                       progress=progress, cache_dir=cache_dir, hosts=hosts, hosts_only=hosts_only, large=large)
     if sys.stderr.isatty():
         sys.stderr.write("\r" + " " * 112 + "\r")
     if json_path:  # first: the figures are kept whatever happens to the table or the chart
@@ -505,16 +545,17 @@ def corpus_command(out: str, posts: int, seed: int, fmt: str, force: bool) -> No
               help="Port to listen on (0 picks a free one).")
 @click.option("--engine", type=ENGINES, default=DEFAULT_ENGINE, show_default=True,
               help="Render natively or inside the WebAssembly sandbox (same bytes out).")
-@click.option("--mode", type=click.Choice(["per-request", "static"]), default="per-request", show_default=True,
-              help="per-request: a fresh sandbox renders each page on request; static: build into memory, "
-                   "serve the bytes, rebuild on change.")
+@click.option("--mode", type=click.Choice(["memo", "per-request", "static"]), default="memo", show_default=True,
+              help="memo: a fresh sandbox renders a page when its inputs change, then it is served from memory; "
+                   "per-request: a fresh sandbox renders every request (the unikernel model); "
+                   "static: build into memory, serve the bytes, rebuild on change.")
 @click.option("--drafts", is_flag=True, help="Include posts marked draft: true.")
 @click.option("--future", is_flag=True, help="Include posts dated after the build time.")
 @click.option("-j", "--jobs", type=click.IntRange(0, 64), default=0, show_default=True,
               help="Workers that parse posts on (re)load (0: one per core).")
 @click.option("--live-reload/--no-live-reload", default=None,
-              help="Inject a script that reloads open tabs when the site changes "
-                   "(default: on in static mode, off in per-request mode, whose pages stay byte-identical).")
+              help="Inject a script that reloads open tabs when the site changes (default: on in memo and "
+                   "static modes, off in per-request mode). Without it every page is the build's bytes.")
 @click.option("--max-inflight", type=click.IntRange(0, 1024), default=0, show_default=True,
               help="Renders at once, each in its own sandbox (0: two per core).")
 @click.option("--max-queue", type=click.IntRange(0, 100000), default=128, show_default=True,
@@ -522,8 +563,10 @@ def corpus_command(out: str, posts: int, seed: int, fmt: str, force: bool) -> No
 @click.option("--max-connections", type=click.IntRange(1, 100000), default=1024, show_default=True,
               help="Open connections before new requests are answered 503.")
 @click.option("-w", "--workers", type=click.IntRange(0, 64), default=0, show_default=True,
-              help="Server processes sharing the port, each with its own sandboxes (0: one per core in "
-                   "per-request mode, one in static mode). Bounds are shared out among them.")
+              help="Server processes sharing the port, each with its own sandboxes (0: one per core, one in "
+                   "static mode). Bounds are shared out among them.")
+@click.option("--no-cache", is_flag=True,
+              help="Keep parsed posts and rendered pages in memory only, not in the site's render cache.")
 @click.option("--poll", is_flag=True, help="Watch the site folder by polling instead of inotify.")
 @click.option("--editor/--no-editor", default=None,
               help="Offer the in-browser editor at /__wasmblog/edit/ (default: on when listening on loopback; "
@@ -534,15 +577,18 @@ def corpus_command(out: str, posts: int, seed: int, fmt: str, force: bool) -> No
 @limit_options
 def serve_command(site: str, host: str, port: int, engine: str, mode: str, drafts: bool, future: bool, jobs: int,
                   live_reload: bool | None, max_inflight: int, max_queue: int, max_connections: int, workers: int,
-                  poll: bool, editor: bool | None, quiet: bool, cache_dir: str | None, **limit_values: Any) -> None:
+                  no_cache: bool, poll: bool, editor: bool | None, quiet: bool, cache_dir: str | None,
+                  **limit_values: Any) -> None:
     """Serve the site in SITE (default: the current folder) over HTTP.
 
-    Every URL answers with the bytes `wasmblog build` writes for it. In
-    per-request mode each page is rendered on request by a fresh sandbox
-    instance that is dropped afterwards; static files are served by the
-    host. Edits to the folder are picked up by the next request. Requests
-    are logged on stderr in common log format, with the render time.
-    SOURCE_DATE_EPOCH, when set, is the build time. Ctrl-C stops.
+    Every URL answers with the bytes `wasmblog build` writes for it. In memo
+    mode (the default) a page is rendered by a fresh sandbox instance when
+    its inputs change and then served from memory by their hash; in
+    per-request mode every page request gets a fresh instance, dropped
+    afterwards; static files are served by the host. Edits to the folder are
+    picked up by the next request. Requests are logged on stderr in common
+    log format, with the render time. SOURCE_DATE_EPOCH, when set, is the
+    build time. Ctrl-C stops.
     """
     if not Path(site).is_dir():
         raise click.BadParameter(f"{site!r} is not a folder (expected site.toml, posts/, static/)",
@@ -552,9 +598,12 @@ def serve_command(site: str, host: str, port: int, engine: str, mode: str, draft
     options = ServeOptions(engine=engine, mode=mode, drafts=drafts, future=future, jobs=jobs,
                            live_reload=live_reload, max_inflight=max_inflight, max_queue=max_queue,
                            max_connections=max_connections, workers=workers, poll=poll, cache_dir=cache_dir,
-                           limits=_limits(limit_values), editor=editor)
+                           no_cache=no_cache, limits=_limits(limit_values), editor=editor)
     log = lambda line: click.echo(line, err=True)  # noqa: E731
     sys.exit(serve(site, options, host=host, port=port, log=log, access_log=None if quiet else log))
+
+
+main.add_command(cache_group)
 
 
 if __name__ == "__main__":  # pragma: no cover

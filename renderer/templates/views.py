@@ -18,9 +18,10 @@ from markupsafe import Markup
 from .. import slugs
 from ..config import SiteConfig
 from ..dates import DateInfo
-from ..model import Link, PageJob, Post
+from ..model import Link, PageJob, Post, SitemapLink
 from ..plan import post_terms
 from ..refs import UNRESOLVED, resolve_refs
+from .sandbox import plain_data
 
 TAXONOMY_TITLES = {"tags": "Tags", "categories": "Categories"}
 TAXONOMY_SINGULAR = {"tags": "Tag", "categories": "Category"}
@@ -315,3 +316,7 @@ def pager(job: PageJob, prefix: str, urls: Urls) -> Pager:
     return Pager(number=job.number, total=job.total, first_url=page_url(1), last_url=page_url(job.total),
                  prev_url=page_url(job.number - 1) if job.number > 1 else "",
                  next_url=page_url(job.number + 1) if job.number < job.total else "")
+
+
+# Everything above is plain data: templates read its fields without the sandbox's per-read checks.
+plain_data(SiteView, TermView, PostView, PostLink, PageView, Pager, Link, DateInfo, SitemapLink)

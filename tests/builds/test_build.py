@@ -32,8 +32,9 @@ def wasmblog(engine, *args: str, epoch: int | None = 1_800_000_000) -> subproces
 
 
 def leftovers(out: Path) -> list[str]:
-    """Temporary or backup folders a build left beside its output."""
-    return sorted(p.name for p in out.parent.glob(f".{out.name}.wasmblog-*") if not p.name.endswith("-lock"))
+    """Temporary or backup folders a build left beside its output (the lock and the spare site that
+    incremental builds keep are meant to stay)."""
+    return sorted(p.name for p in out.parent.glob(f".{out.name}.wasmblog-*") if not p.name.endswith(("-lock", "-spare")))
 
 
 # --- what is written -------------------------------------------------------------------

@@ -153,6 +153,24 @@ def test_fenced_code_is_highlighted_with_pygments(engine, lang, token):
     assert token in block[1].split("</pre>", 1)[0]
 
 
+def test_every_supported_language_is_highlighted_alike_by_both_engines():
+    """Lexers outside highlight.WARM_LEXERS are compiled on first use inside the sandbox: each must
+    work there (nothing left to import) and give the native bytes."""
+    from pygments.lexers._mapping import LEXERS
+
+    from renderer import highlight
+    from wasm_host.engines import NativeRenderer
+    from wasm_host.engines.wasm import WasmRenderer
+
+    langs = [LEXERS[name][2][0] for name in highlight.LEXER_CLASSES]
+    doc = "".join(f"```{lang}\nx = 1 # one\nfn f(a) {{ return \"s\"; }}\n<b>x</b>\n+ added\n```\n\n" for lang in langs)
+    html = NativeRenderer(timeout=60).render_markdown(doc)  # compiling ~40 lexers takes a few seconds
+    assert WasmRenderer(timeout=60).render_markdown(doc) == html
+    for lang in langs:
+        block = html.split(f'data-lang="{lang}"', 1)[1].split("</pre>", 1)[0]
+        assert "<span" in block or lang == "text", lang
+
+
 def test_unknown_languages_are_escaped_plain_code(engine):
     html = engine.render_markdown(_body("code.md"))
     assert '<pre><code class="language-no-such-language">&lt;kept&gt; &amp; escaped\n</code></pre>' in html

@@ -7,6 +7,8 @@ The site is tests/sites/basic: five published posts, one draft (tagged
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sitekit import SITES, render_folder
 
@@ -69,3 +71,33 @@ def test_a_site_with_nothing_published_still_has_its_pages(engine):
     assert {"index.html", "index.xml", "sitemap.xml", "404.html", "tags/index.html",
             "categories/index.html"} <= set(site.files)
     assert "No posts yet." in site["index.html"]
+
+
+# --- the span of build times that publish the same posts ------------------------------------------
+
+_stamp = st.integers(1_600_000_000 * 10**6, 1_900_000_000 * 10**6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(stamps=st.lists(_stamp, min_size=0, max_size=8), drafts=st.lists(st.booleans(), min_size=8, max_size=8),
+       publish=st.lists(st.one_of(st.just(0), _stamp), min_size=8, max_size=8),
+       expiry=st.lists(st.one_of(st.just(0), _stamp), min_size=8, max_size=8),
+       build=_stamp, other=_stamp, future=st.booleans(), with_drafts=st.booleans())
+def test_any_build_time_in_the_publication_window_gives_the_same_plan(stamps, drafts, publish, expiry, build, other,
+                                                                      future, with_drafts):
+    """The render cache reuses a plan for every build time in plan.publication_window: it must be the same plan."""
+    from renderer import BuildOptions, SiteConfig
+    from renderer.model import Post
+    from renderer.plan import plan_site, publication_window
+
+    posts = [Post(source=f"posts/p{i}.md", slug=f"p{i}", title=f"P{i}", description="", date="", timestamp=ts,
+                  lastmod="", draft=drafts[i], tags=["t"] if i % 2 else [], categories=[], aliases=[], preview="",
+                  summary_html="", content_html="", toc_html="", toc_count=0, truncated=False, word_count=1,
+                  reading_time=1, params_json="{}", publish=publish[i], expiry=expiry[i])  # publishDate, expiryDate
+             for i, ts in enumerate(stamps)]
+    options = BuildOptions(build, drafts=with_drafts, future=future)
+    lo, hi = publication_window(posts, options)
+    assert lo <= build < hi
+    inside = BuildOptions(min(max(other, lo), hi - 1), drafts=with_drafts, future=future)
+    assert publication_window(posts, inside) == (lo, hi)
+    assert plan_site(posts, SiteConfig(), inside) == plan_site(posts, SiteConfig(), options)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import yaml
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

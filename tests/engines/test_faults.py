@@ -55,7 +55,7 @@ def make_corpus(folder: Path, posts: int, seed: int) -> Path:
 
 
 def leftovers(out: Path) -> list[str]:
-    return sorted(p.name for p in out.parent.glob(f".{out.name}.wasmblog-*") if not p.name.endswith("-lock"))
+    return sorted(p.name for p in out.parent.glob(f".{out.name}.wasmblog-*") if not p.name.endswith(("-lock", "-spare")))
 
 
 @pytest.fixture(scope="module")

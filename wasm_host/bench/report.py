@@ -34,9 +34,24 @@ def table(report: dict[str, Any]) -> str:
                            ("total_ms", "total"), ("native_render_ms", "native"),):
             s = f[key]
             lines.append(f"  {label:12} {s['median']:7.2f} {s['p95']:7.2f} {s['p99']:7.2f} {s['max']:7.2f}")
-        if "cpu_per_cycle_ms" in f:  # older reports lack it
+        if "cpu_per_request_ms" in f:  # older reports lack it
+            lines.append(f"  CPU per fresh sandbox (instantiate + render + drop, all threads): "
+                         f"{f['cpu_per_request_ms']:.2f} ms")
+        elif "cpu_per_cycle_ms" in f:
             lines.append(f"  CPU per request (process, native render included): {f['cpu_per_cycle_ms']:.2f} ms")
         lines.append("")
+
+    if "library" in report:
+        lib = report["library"]
+        lines += [f"Library use: render_markdown per document ({lib['documents']} post bodies; ms)",
+                  f"  {'how':34} {'median':>8} {'p95':>8} {'x native':>9}"]
+        for key, label, ratio in (("native_ms", "native", 1.0),
+                                  ("per_call_ms", "wasm, fresh instance per call", lib["per_call_ratio"]),
+                                  ("session_ms", f"wasm, session (max_calls={lib['session_max_calls']})",
+                                   lib["session_ratio"])):
+            s = lib[key]
+            lines.append(f"  {label:34} {s['median']:8.2f} {s['p95']:8.2f} {ratio:8.2f}x")
+        lines += [f"  identical output: {'yes' if lib['identical_output'] else 'NO'}", ""]
 
     if "startup" in report:
         s = report["startup"]
@@ -69,6 +84,13 @@ def table(report: dict[str, Any]) -> str:
                              f"{r['peak_rss_mb']:8.1f}   ({r['tool']} {r['version']})")
         lines.append("")
 
+    if report.get("rebuilds"):
+        lines += _rebuilds(report)
+    if report.get("targets"):
+        from .targets import table as targets_table
+
+        lines += targets_table(report["targets"], report) + [""]
+
     if "hosts" in report:
         from .hosts import format_hosts
 
@@ -85,6 +107,35 @@ def table(report: dict[str, Any]) -> str:
         lines += ["Server under load (wrk on loopback, `wasmblog serve`)", format_table(report["serve"]), ""]
     lines.append(f"({report.get('seconds', 0):.0f} s in all)")
     return "\n".join(lines)
+
+
+def _rebuilds(report: dict[str, Any]) -> list[str]:
+    """Cold builds and rebuilds with the render cache, whole processes, Hugo beside them."""
+    lines = ["Rebuilds (`wasmblog build`, default --jobs, no SOURCE_DATE_EPOCH; whole processes; s)",
+             f"  {'posts':>6} {'engine':7} {'what':34} {'wall s':>8} {'cpu s':>7} {'pages':>6} {'reused':>6} "
+             f"{'x Hugo':>7}"]
+    labels = {"cold": "cold, all cores (--no-cache)", "first": "first build, empty render cache",
+              "unchanged": "rebuild, nothing changed", "one_edit": "rebuild, one post edited"}
+    for block in (report.get("rebuilds"), report.get("rebuilds_large")):
+        if not block:
+            continue
+        n = block["posts"]
+        hugo = (report.get("hugo") or {}).get(str(n)) or {}
+        for engine in ("native", "wasm"):
+            for key, label in labels.items():
+                r = (block.get(engine) or {}).get(key)
+                if not r:
+                    continue
+                multiple = f"{r['seconds'] / hugo['seconds']:.2f}x" if hugo.get("seconds") else ""
+                lines.append(f"  {n:6} {engine:7} {label:34} {r['seconds']:8.2f} {r['cpu_seconds']:7.2f} "
+                             f"{r['pages']:6} {r['reused']:6} {multiple:>7}")
+        if hugo.get("seconds"):
+            lines.append(f"  {n:6} {'hugo':7} {'full build (' + hugo.get('version', '') + ')':34} "
+                         f"{hugo['seconds']:8.2f} {'':>7} {hugo['pages']:6}")
+        elif hugo.get("error"):
+            lines.append(f"  {n:6} hugo    error: {hugo['error'].splitlines()[0]}")
+    lines.append("")
+    return lines
 
 
 def chart(report: dict[str, Any], path: Path) -> None:

@@ -215,6 +215,7 @@ def measure_fresh(pages: PostPages, requests: int, say: Progress, resident_mb: i
                         resident_mb=KEEP_RESIDENT_MB if resident_mb is None else resident_mb)
     inst, render, drop, total, native = [], [], [], [], []
     cpu = time.process_time()
+    wasm_cpu = 0.0
     for i in range(requests):
         if i % 100 == 0:
             say(f"fresh instance per request: {i}/{requests}")
@@ -223,6 +224,7 @@ def measure_fresh(pages: PostPages, requests: int, say: Progress, resident_mb: i
         t0 = time.perf_counter()
         renderer.render_pages([job], posts, pages.config, {})
         native.append((time.perf_counter() - t0) * 1e3)
+        c0 = time.process_time()
         t0 = time.perf_counter()
         session = wasm.session(max_calls=1).open()
         t1 = time.perf_counter()
@@ -230,6 +232,7 @@ def measure_fresh(pages: PostPages, requests: int, say: Progress, resident_mb: i
         t2 = time.perf_counter()
         session.close()
         t3 = time.perf_counter()
+        wasm_cpu += time.process_time() - c0
         inst.append((t1 - t0) * 1e3)
         render.append((t2 - t1) * 1e3)
         drop.append((t3 - t2) * 1e3)
@@ -237,7 +240,9 @@ def measure_fresh(pages: PostPages, requests: int, say: Progress, resident_mb: i
     cpu_ms = (time.process_time() - cpu) / requests * 1e3
     return {"requests": requests, "instantiate_ms": stats(inst), "render_ms": stats(render),
             "drop_ms": stats(drop), "total_ms": stats(total), "native_render_ms": stats(native),
-            "cpu_per_cycle_ms": round(cpu_ms, 3)}
+            "cpu_per_cycle_ms": round(cpu_ms, 3),
+            # the sandbox alone: instantiate + render + drop, every thread of the process (epoch ticker too)
+            "cpu_per_request_ms": round(wasm_cpu / requests * 1e3, 3)}
 
 
 def measure_footprint(pages: PostPages, say: Progress) -> dict[str, Any]:
@@ -270,6 +275,49 @@ def measure_footprint(pages: PostPages, say: Progress) -> dict[str, Any]:
     return {"rss_per_live_instance_bytes": int(per_instance), "min_memory_cap_mib_post_page": hi}
 
 
+def _bodies(pages: PostPages) -> list[str]:
+    """The Markdown of each post (front matter left out), as a library would pass it."""
+    out = []
+    for source in pages.sources.values():
+        text = source.data.decode("utf-8")
+        parts = text.split("---\n", 2)
+        out.append(parts[2] if len(parts) == 3 else text)
+    return out
+
+
+def measure_library(pages: PostPages, documents: int, say: Progress) -> dict[str, Any]:
+    """``render_markdown`` per document: natively, in a fresh sandbox per call (the default), and in
+    one session (an instance reused for up to 100 calls); interleaved."""
+    from ..engines.wasm import WasmRenderer
+
+    wasm = WasmRenderer(timeout=60)
+    native_ms: list[float] = []
+    call_ms: list[float] = []
+    session_ms: list[float] = []
+    identical = True
+    session = wasm.session(max_calls=100)
+    bodies = _bodies(pages)[:documents]
+    for i, text in enumerate(bodies):
+        if i % 100 == 0:
+            say(f"library use: document {i}/{len(bodies)}")
+        t = time.perf_counter()
+        native = renderer.render_markdown(text)
+        native_ms.append((time.perf_counter() - t) * 1e3)
+        t = time.perf_counter()
+        fresh = wasm.render_markdown(text)
+        call_ms.append((time.perf_counter() - t) * 1e3)
+        t = time.perf_counter()
+        reused = session.render_markdown(text)
+        session_ms.append((time.perf_counter() - t) * 1e3)
+        identical &= native == fresh == reused
+    session.close()
+    med = statistics.median
+    return {"documents": len(bodies), "native_ms": stats(native_ms), "per_call_ms": stats(call_ms),
+            "session_ms": stats(session_ms), "per_call_ratio": round(med(call_ms) / med(native_ms), 2),
+            "session_ratio": round(med(session_ms) / med(native_ms), 2), "session_max_calls": 100,
+            "identical_output": identical}
+
+
 # --- whole-site builds ----------------------------------------------------------------
 
 
@@ -286,7 +334,8 @@ def measure_builds(workdir: Path, sizes: Sequence[int], jobs: Sequence[int], rep
                     say(f"build: {n} posts, {engine}, --jobs {j}, run {rnd + 1}/{repeat}")
                     out = workdir / f"out-{n}-{engine}-{j}"
                     report = workdir / f"report-{n}-{engine}-{j}.json"
-                    cmd = exe + ["build", str(site), "-o", str(out), "--engine", engine, "--jobs", str(j), "--json"]
+                    cmd = exe + ["build", str(site), "-o", str(out), "--engine", engine, "--jobs", str(j), "--json",
+                                 "--no-cache"]
                     measured = run_measured(cmd, workdir, report, timeout=3600)
                     code, wall, cpu, rss = measured.code, measured.seconds, measured.cpu_seconds, measured.peak_rss_mb
                     if code not in (0, 1):
@@ -340,14 +389,16 @@ def sizes_up_to(posts: int) -> list[int]:
 
 def run(posts: int = 1000, repeat: int = 3, jobs: Sequence[int] = (1, 2), peers: bool = False,
         serve: bool = False, workdir: Path | None = None, progress: Progress | None = None,
-        cache_dir: str | None = None, hosts: bool = False, hosts_only: bool = False) -> dict[str, Any]:
+        cache_dir: str | None = None, hosts: bool = False, hosts_only: bool = False,
+        large: int = 10_000) -> dict[str, Any]:
+    """The whole benchmark. ``large``: the corpus of the one-edit rebuild row (0: none)."""
     say = progress or (lambda _m: None)
     started = time.perf_counter()
     report: dict[str, Any] = {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": machine_facts(),
         "settings": {"posts": posts, "sizes": sizes_up_to(posts), "repeat": repeat, "jobs": list(jobs),
-                     "seed": 0, "build_time": BUILD_TIME},
+                     "seed": 0, "build_time": BUILD_TIME, "large": large},
     }
     if cache_dir:
         os.environ["WASMBLOG_CACHE_DIR"] = str(cache_root(cache_dir))
@@ -374,7 +425,15 @@ def run(posts: int = 1000, repeat: int = 3, jobs: Sequence[int] = (1, 2), peers:
         report["footprint"] = measure_footprint(pages, say)
         report["footprint"].update({k: report["startup"][k] for k in
                                     ("component_bytes", "compiled_bytes", "initial_linear_memory_bytes")})
+        report["library"] = measure_library(pages, 300, say)
         report["builds"] = measure_builds(workdir, report["settings"]["sizes"], jobs, repeat, say)
+        from .rebuilds import measure_hugo, measure_rebuilds
+
+        report["rebuilds"] = measure_rebuilds(workdir, posts, repeat, say)
+        report["hugo"] = {str(posts): measure_hugo(workdir, posts, repeat, say)}
+        if large:
+            report["rebuilds_large"] = measure_rebuilds(workdir, large, max(1, min(repeat, 2)), say, cold=False)
+            report["hugo"][str(large)] = measure_hugo(workdir, large, 1, say)
         report["growth"] = [{"posts": r["posts"], "engine": r["engine"], "jobs": r["jobs"],
                              "ms_per_page": r["ms_per_page"]} for r in report["builds"]]
         report["search"] = measure_search(workdir, report["settings"]["sizes"], repeat, say)
@@ -388,5 +447,8 @@ def run(posts: int = 1000, repeat: int = 3, jobs: Sequence[int] = (1, 2), peers:
     finally:
         if own_tmp is not None:
             own_tmp.cleanup()
+    from .targets import check
+
+    report["targets"] = check(report)
     report["seconds"] = round(time.perf_counter() - started, 1)
     return report

@@ -19,15 +19,64 @@ if TYPE_CHECKING:
 ENGINES = ("wasm", "native")
 
 
+class _LazyWasm:
+    """The wasm engine, with wasmtime imported and the component loaded on its first call.
+
+    A rebuild the render cache answers whole calls no engine at all; it should
+    not pay ~0.1 s for importing wasmtime and loading the component either.
+    The time and memory caps set on it (``engine_limits``) apply to every call.
+    """
+
+    name = "wasm"
+
+    def __init__(self, timeout: float, memory_mb: int, cache_dir: str | None) -> None:
+        self.timeout = timeout
+        self.memory_mb = memory_mb
+        self.cache_dir = cache_dir
+        self._engine: Any = None
+
+    def engine(self) -> "WasmRenderer":
+        if self._engine is None:
+            from .wasm import WasmRenderer
+
+            self._engine = WasmRenderer(timeout=self.timeout, memory_mb=self.memory_mb, cache_dir=self.cache_dir)
+        self._engine.timeout, self._engine.memory_mb = self.timeout, self.memory_mb
+        return self._engine
+
+    def parse_posts(self, *args: Any, **kwargs: Any) -> Any:
+        return self.engine().parse_posts(*args, **kwargs)
+
+    def plan_site(self, *args: Any, **kwargs: Any) -> Any:
+        return self.engine().plan_site(*args, **kwargs)
+
+    def render_pages(self, *args: Any, **kwargs: Any) -> Any:
+        return self.engine().render_pages(*args, **kwargs)
+
+    def render_site(self, *args: Any, **kwargs: Any) -> Any:
+        return self.engine().render_site(*args, **kwargs)
+
+    def render_markdown(self, *args: Any, **kwargs: Any) -> Any:
+        return self.engine().render_markdown(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:  # session(), sandbox(), runtime...
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.engine(), name)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Sent to a worker process, it is the plain wasm engine there."""
+        from .wasm import WasmRenderer
+
+        return (WasmRenderer, (self.timeout, self.memory_mb, self.cache_dir))
+
+
 def make_renderer(engine: str, timeout: float = 2.0, memory_mb: int = 512,
                   cache_dir: str | None = None) -> Renderer:
-    """``native`` or ``wasm``; the wasm one builds or loads the component as needed."""
+    """``native`` or ``wasm``; the wasm one builds or loads the component when first called."""
     if engine == "native":
         return NativeRenderer(timeout=timeout, memory_mb=memory_mb)
     if engine == "wasm":
-        from .wasm import WasmRenderer
-
-        return WasmRenderer(timeout=timeout, memory_mb=memory_mb, cache_dir=cache_dir)
+        return _LazyWasm(timeout, memory_mb, cache_dir)  # type: ignore[return-value]
     raise ValueError(f"unknown engine {engine!r}: use 'wasm' or 'native'")
 
 

@@ -313,7 +313,14 @@ class WasmRenderer(_CoreAPI):
         self.cache_dir = cache_dir
         self.pooling = pooling
         self.resident_mb = resident_mb
-        self.runtime = runtime(cache_dir, pooling, resident_mb)
+        self._runtime: Runtime | None = None
+
+    @property
+    def runtime(self) -> Runtime:
+        """The component, loaded (or built) on first use: a build the render cache answers whole never needs it."""
+        if self._runtime is None:
+            self._runtime = runtime(self.cache_dir, self.pooling, self.resident_mb)
+        return self._runtime
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Sent to a worker process, it rebuilds itself there from the (cached) component."""
@@ -338,14 +345,18 @@ class Session(_CoreAPI):
     """The render core's API with one sandbox instance reused across calls.
 
     For a library rendering many small documents: a fresh instance costs
-    more than a small render. Isolation is per session, not per call: calls
-    in one session share the instance's memory (the core keeps caches, not
-    documents, between calls, but a document could in principle observe
-    what an earlier one left in memory). Use one session per trust domain.
-    The instance is replaced after ``max_calls`` calls and after any fault,
-    so one runaway input cannot poison the next. Each call keeps its own
-    deadline; the memory cap applies to the instance. Use it as a context
-    manager, or call :meth:`close`.
+    more than a small render (``wasmblog bench`` reports both per-document
+    costs). What stays isolated: the host and everything outside this
+    session, exactly as with a fresh instance per call (the instance has no
+    capabilities, a memory cap and a deadline per call). What does not:
+    calls in one session share the instance's memory. The core keeps
+    caches there, not documents, and its results do not depend on what ran
+    before (a test checks this), but a document crafted to exploit a bug in
+    the core could observe or disturb what an earlier call left in memory.
+    So use one session per trust domain, never across users. The instance
+    is replaced after ``max_calls`` calls and after any fault (deadline,
+    memory cap, trap), so one runaway input cannot poison the calls after
+    it. Use it as a context manager, or call :meth:`close`.
     """
 
     name = "wasm"
@@ -354,11 +365,17 @@ class Session(_CoreAPI):
         self.renderer = renderer
         self.timeout = renderer.timeout
         self.max_calls = max(1, max_calls)
+        self.instances = 0  # instances this session has made
         self._sandbox: Sandbox | None = None
+
+    def _new_sandbox(self) -> Sandbox:
+        sandbox = self.renderer.sandbox()
+        self.instances += 1
+        return sandbox
 
     def _invoke(self, export: str, *args: Any, items: int = 1) -> Any:
         if self._sandbox is None or self._sandbox.calls >= self.max_calls:
-            self._sandbox = self.renderer.sandbox()
+            self._sandbox = self._new_sandbox()
         try:
             return self._sandbox.call(export, *args, timeout=self.timeout * max(1, items))
         except SandboxFault:
@@ -368,7 +385,7 @@ class Session(_CoreAPI):
     def open(self) -> "Session":
         """Make the instance now (else the first call makes it): for callers that time the steps."""
         if self._sandbox is None:
-            self._sandbox = self.renderer.sandbox()
+            self._sandbox = self._new_sandbox()
         return self
 
     def close(self) -> None:

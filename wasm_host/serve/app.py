@@ -241,6 +241,8 @@ class ServeApp:
                                        f"The sandbox that rendered it stopped ({result.kind}). The server carries on; "
                                        "other pages are not affected.", head, detail=result.message)
                 return
+            if entry.key is not None:  # memo mode: served from memory until its inputs change
+                self.host.remember(entry, result)
             body = livereload.inject(result.body) if inject else result.body
             etag = body_etag(body)
             if status == 200 and isinstance(snap, PlannedSnapshot):

@@ -4,41 +4,35 @@ from __future__ import annotations
 
 import dataclasses
 import ipaddress
-import os
 import secrets
 from dataclasses import dataclass, field
 
+from ..site import cpu_count
 from . import http
 
-MODES = ("per-request", "static")
+MODES = ("memo", "per-request", "static")
 QUEUE_TIMEOUT = 10.0  # seconds a request may wait for a render slot before 503
 SPARE_INSTANCES = 2  # fresh wasm instances made ahead of requests (see wasm_host.instances)
 WATCH_INTERVAL = 0.25  # seconds between background checks of the site folder
 
 
-def cpu_count() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
-
-
 @dataclass
 class ServeOptions:
     engine: str = "wasm"
-    mode: str = "per-request"
+    mode: str = "per-request"  # the command line's default is "memo"
     drafts: bool = False
     future: bool = False
     jobs: int = 0  # parse workers on reload (0: one per core)
-    live_reload: bool | None = None  # None: on in static mode, off in per-request mode
+    live_reload: bool | None = None  # None: on in memo and static modes, off in per-request mode
     max_inflight: int = 0  # renders at once, all workers together (0: 2 x cores)
     max_queue: int = 128  # requests waiting for a render slot before 503, all workers together
-    workers: int = 1  # server processes sharing the socket (0: one per core in per-request mode)
+    workers: int = 1  # server processes sharing the socket (0: one per core, one in static mode)
     queue_timeout: float = QUEUE_TIMEOUT
     max_connections: int = 1024  # open connections before uvicorn answers 503
     header_timeout: float = http.HEADER_TIMEOUT
     poll: bool = False  # watch by polling instead of inotify
     cache_dir: str | None = None
+    no_cache: bool = False  # keep the render cache in memory only (not the site's on disk)
     show_errors: bool | None = None  # fault details on 500 pages (None: when bound to loopback)
     limits: dict[str, float] = field(default_factory=dict)  # overrides of the site's [limits]
     editor: bool | None = None  # the in-browser editor at /__wasmblog/edit/ (None: when bound to loopback)
@@ -57,9 +51,9 @@ class ServeOptions:
             jobs = min(jobs, 16)
             # the pooling allocator's slots: renders, parse workers, spares and drops pending
             inflight = min(inflight, POOL_INSTANCES - jobs - 2 * SPARE_INSTANCES - 4)
-        live = self.live_reload if self.live_reload is not None else self.mode == "static"
+        live = self.live_reload if self.live_reload is not None else self.mode != "per-request"
         show = self.show_errors if self.show_errors is not None else is_loopback(host)
-        workers = self.workers or (cores if self.mode == "per-request" else 1)
+        workers = self.workers or (1 if self.mode == "static" else cores)
         editor = (self.editor is not False) and is_loopback(host)  # never on an address others can reach
         token = (self.editor_token or secrets.token_urlsafe(24)) if editor else ""
         return dataclasses.replace(self, jobs=jobs, live_reload=live, max_inflight=max(1, inflight),

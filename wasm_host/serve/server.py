@@ -1,20 +1,25 @@
-"""``wasmblog serve``: a fresh sandbox for every request, or a built site from memory.
+"""``wasmblog serve``: pages rendered by fresh sandboxes, from memory or on every request.
 
-Two modes, one URL scheme (that of a static host serving ``wasmblog build``
+Three modes, one URL scheme (that of a static host serving ``wasmblog build``
 output):
 
-- ``per-request``: the host keeps the site parsed and planned in memory
-  (posts parsed in sandboxes, cached per file content, so an edit re-parses
-  one post); every page request gets a new sandbox instance that renders
-  exactly that page's job and is dropped. The body is byte for byte the
-  file the build writes for that URL.
+- ``memo`` (the command line's default): the host keeps the site parsed and
+  planned in memory; a page is rendered by a fresh sandbox instance the
+  first time its inputs are seen, then served from memory by their hash
+  (its render-cache key) until an edit changes them. Pages ``wasmblog build``
+  already rendered come from the site's render cache.
+- ``per-request``: the same, except that every page request gets a new
+  sandbox instance that renders exactly that page's job and is dropped: the
+  unikernel model, and the measure of what a sandbox costs.
 - ``static``: the site is built into memory with the same code as ``wasmblog
   build`` and those bytes are served; it is rebuilt on change.
 
-Either way static files come from ``SITE/static`` through the host, with
-validators and conditional requests; the folder is watched, and a request
-made after a change is answered from the changed site. Renders run on
-worker threads (wasmtime releases the GIL): a bounded number in flight,
+In every mode the body is byte for byte the file the build writes for that
+URL (live reload, on by default in memo and static modes, adds its script
+to HTML pages). Static files come from ``SITE/static`` through the host,
+with validators and conditional requests; the folder is watched, and a
+request made after a change is answered from the changed site. Renders run
+on worker threads (wasmtime releases the GIL): a bounded number in flight,
 then a bounded queue, then ``503``. See :mod:`wasm_host.serve.http` for the
 HTTP-level guards and :mod:`wasm_host.serve.livereload` for live reload.
 """
@@ -24,6 +29,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import sqlite3
 import sys
 import threading
 import time
@@ -32,7 +38,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..engines import Renderer, make_renderer
-from ..site import with_limits
+from ..site import RenderCache, with_limits
 from . import http
 from .app import ServeApp, clf_time
 from .console import announce, stderr
@@ -116,14 +122,24 @@ def create_service(site: Path | str, options: ServeOptions, *, host: str = "127.
             engine = make_renderer(opts.engine, timeout=limits.render_timeout, memory_mb=limits.memory_mb,
                                    cache_dir=opts.cache_dir)
     app_ref: list[ServeApp] = []
+    cache = None if opts.no_cache else _site_cache(root, log)
     site_host = SiteHost(root, engine, opts, log, on_change=lambda snap: app_ref[0].on_change(snap) if app_ref else None,
-                         report=report)
+                         report=report, cache=cache)
     site_host.load()
-    if owns_engine and opts.engine == "wasm" and opts.mode == "per-request":
+    if owns_engine and opts.engine == "wasm" and opts.mode != "static":
         site_host.warm_up()
     app = ServeApp(site_host, opts, log, access_log)
     app_ref.append(app)
     return Service(root, opts, engine, site_host, app, log, owns_engine)
+
+
+def _site_cache(root: Path, log: Callable[[str], None]) -> RenderCache | None:
+    """The site's render cache on disk, shared with `wasmblog build`; in memory if it cannot be opened."""
+    try:
+        return RenderCache.for_site(root)
+    except (OSError, sqlite3.Error) as exc:
+        log(f"wasmblog: warning: serving without the render cache on disk: {exc}")
+        return None
 
 
 class ServerThread:

@@ -1,18 +1,19 @@
 """The site as the server holds it: loaded, parsed, planned, kept current, rendered page by page.
 
 :class:`SiteHost` loads a site folder into an immutable :class:`Snapshot`
-and replaces it when the folder changes. In per-request mode a snapshot
-holds the parsed posts and the plan (output path -> :class:`PageJob`);
-posts are parsed in sandboxes, batched, and cached per (path, content
-hash), so an edit re-parses only the posts that changed. In static mode it
-holds the built files. ``render`` renders one job of a snapshot in a fresh
-sandbox (on a worker thread) and returns the bytes ``wasmblog build`` writes.
+and replaces it when the folder changes. In memo and per-request modes a
+snapshot holds the parsed posts and the plan (output path ->
+:class:`PageJob`); in static mode, the built files. Parsing, planning and
+static builds go through the site's render cache (the one ``wasmblog
+build`` uses; in memory only with ``--no-cache``), so an edit re-parses
+only the posts that changed. ``render`` renders one job of a snapshot in a
+fresh sandbox (on a worker thread) and returns the bytes ``wasmblog build``
+writes; in memo mode ``remember`` keeps them under the page's input hash.
 """
 
 from __future__ import annotations
 
-import collections
-import hashlib
+import json
 import threading
 import time
 from concurrent.futures import Executor, ThreadPoolExecutor
@@ -21,17 +22,20 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import unquote
 
-from renderer import (BuildOptions, Diagnostic, OutputFile, PageJob, Post, SiteResult, finalize, job_posts,
+from renderer import (BuildOptions, OutputFile, PageJob, SiteResult, finalize, job_posts,
                       load_config)
+from renderer.model import FileCopy
 from renderer.config import SiteConfig
 from renderer.diagnostics import error
 
 from ..engines import Renderer, SandboxFault, apply_limits
-from ..site import (SiteInput, build_time_micros, display_prefix, load_site, output_files, parse_sources, plan_input,
+from ..site import (RenderCache, SiteInput, build_time_micros, display_prefix, load_site, output_files, plan_input,
                     render, validate)
+from ..site.incremental import Reuse, StageMemo
+from ..site.stages import run_parse, run_plan
 from .httputil import body_etag
 from .options import ServeOptions
-from .snapshot import Bytes, BuiltSnapshot, PlannedSnapshot, Snapshot
+from .snapshot import Bytes, BuiltSnapshot, Job, MemoSnapshot, PageStore, PlannedSnapshot, Snapshot
 from .watch import Watcher, make_watcher
 
 
@@ -41,6 +45,7 @@ class Rendered:
     kind: str = ""  # fault kind when body is None: timeout, memory, stack, trap, error
     message: str = ""
     seconds: float = 0.0
+    clean: bool = False  # rendered without any diagnostic (what the render cache keeps as it is)
 
 
 def _fingerprint(site: SiteInput) -> tuple[Any, ...]:
@@ -57,8 +62,8 @@ def _fingerprint(site: SiteInput) -> tuple[Any, ...]:
             stats.append((rel, st.st_mtime_ns, st.st_size, st.st_ino))
         except OSError:
             stats.append((rel, 0, -1, 0))
-    return (site.config_text, tuple(site.sources), tuple(sorted(site.templates.items())), tuple(stats), site.tzif,
-            tuple(d.format() for d in site.diagnostics))
+    return (site.config_text, tuple(site.sources), tuple(sorted(site.templates.items())),
+            tuple(sorted(site.shortcodes.items())), tuple(stats), site.tzif, tuple(d.format() for d in site.diagnostics))
 
 
 class SiteHost:
@@ -66,7 +71,7 @@ class SiteHost:
 
     def __init__(self, root: Path | str, engine: Renderer, options: ServeOptions,
                  log: Callable[[str], None], on_change: Callable[[Snapshot], None] | None = None,
-                 report: bool = True) -> None:
+                 report: bool = True, cache: RenderCache | None = None) -> None:
         self.root = Path(root)
         self.engine = engine
         self.options = options
@@ -77,9 +82,8 @@ class SiteHost:
         self.warmed = 0  # renders done by the last warm_up()
         self._lock = threading.Lock()
         self._fingerprint: tuple[Any, ...] | None = None
-        self._parse_key: tuple[str, bytes] | None = None
-        self._parse_cache: dict[tuple[str, bytes], tuple[Post | None, list[Diagnostic]]] = {}
-        self._parse_global: list[Diagnostic] = []
+        self.cache = cache if cache is not None else RenderCache.in_memory()
+        self.store = PageStore(fallback=self._stored_page)
         self._generation = 0
         self._reported: set[str] = set()
         self._pool: Executor | None = None
@@ -152,60 +156,48 @@ class SiteHost:
             built = BuiltSnapshot(self._generation, self.root, site, options, base)
             self._build_static(built)
             return built
-        planned = PlannedSnapshot(self._generation, self.root, site, options, base)
+        snap_type = MemoSnapshot if self.options.mode == "memo" else PlannedSnapshot
+        planned = snap_type(self._generation, self.root, site, options, base)
         self._build_plan(planned)
         return planned
 
     def _build_static(self, snap: BuiltSnapshot) -> None:
         site = snap.site
         jobs = self.options.jobs if self.engine.name == "wasm" else 1  # no process pool inside a server
-        result, snap.post_count = render(site, self.engine, snap.options, jobs)
+        reuse = Reuse()
+        result, snap.post_count = render(site, self.engine, snap.options, jobs, cache=self.cache, reuse=reuse)
+        self.cache.flush()
         files, static, diags = output_files(site, result)
         snap.files = {f.path: _bytes(f.content) for f in files}
         snap.static = dict(static)
         snap.diagnostics = finalize([*result.diagnostics, *diags])
-        snap.reparsed = len(site.sources)
+        snap.reparsed = reuse.parsed - reuse.parse_reused
 
     def _build_plan(self, snap: PlannedSnapshot) -> None:
         site = snap.site
         config = site.config  # parsed once, limits applied; its diagnostics are added below
-        key = (site.config_text, tuple(sorted(site.limits.items())), site.tzif, tuple(sorted(site.shortcodes.items())))
-        if key != self._parse_key:  # parsing depends on the config and the zone: start over
-            self._parse_cache = {}
-            self._parse_global = []
-            self._parse_key = key
-        keyed = [((s.path, hashlib.sha256(s.data).digest(), s.resources), s) for s in site.sources]
-        cache = {k: self._parse_cache[k] for k, _ in keyed if k in self._parse_cache}
-        todo = [s for k, s in keyed if k not in cache]
-        if todo:
-            posts, diags = parse_sources(self.engine, todo, config, site.tzif, self.options.jobs, self._pool,
-                                         shortcodes=site.shortcodes)
-            by_source = {p.source: p for p in posts}
-            paths = {s.path for s in todo}
-            per_path: dict[str, list[Diagnostic]] = collections.defaultdict(list)
-            glob = []
-            for d in diags:
-                (per_path[d.path] if d.path in paths else glob).append(d)
-            for k, s in keyed:
-                if k not in cache:
-                    cache[k] = (by_source.get(s.path), per_path.get(s.path, []))
-            self._parse_global = glob
-        self._parse_cache = cache
-        snap.reparsed = len(todo)
-
-        posts_list = [cache[k][0] for k, _ in keyed if cache[k][0] is not None]
-        diags = [*site.diagnostics, *site.config_diagnostics, *self._parse_global,
-                 *(d for k, _ in keyed for d in cache[k][1])]
+        memo = StageMemo(self.cache, self.engine, config, site.templates, site.tzif, site.shortcodes)
+        parsed = memo.parse(site.sources, lambda todo: run_parse(self.engine, todo, config, site.tzif,
+                                                                 self.options.jobs, self._pool,
+                                                                 shortcodes=site.shortcodes))
+        snap.reparsed = memo.reuse.parsed - memo.reuse.parse_reused
+        posts_list = [p for r in parsed for p in r.posts]
+        diags = [*site.diagnostics, *site.config_diagnostics, *(d for r in parsed for d in r.diagnostics)]
         snap.posts = {p.source: p for p in posts_list}
-        copies = []
+        bare = plan_input(posts_list)
+        jobs: list[PageJob] = []
+        copies: list[FileCopy] = []
         try:
-            plan = self.engine.plan_site(plan_input(posts_list), config, snap.options)
-            jobs = plan.jobs
-            copies = plan.copies
-            diags += plan.diagnostics
+            planned = memo.plan(bare, snap.options, lambda: run_plan(self.engine, bare, config, snap.options))
+            if planned is not None:
+                jobs, copies = planned.jobs, planned.copies
+                diags += planned.diagnostics
         except SandboxFault as fault:
             diags.append(error("site.toml", 0, f"planning the site: {fault.message}"))
-            jobs = []
+        self.cache.flush()
+        if isinstance(snap, MemoSnapshot):
+            snap.store = self.store
+            snap.key_of = lambda job, _posts=snap.posts: memo.render_key(job, _posts)
         # The files a build would write: validated paths, a static file replacing a page.
         placeholders = SiteResult([OutputFile(job.path, "") for job in jobs], [], copies)
         files, static, out_diags = output_files(site, placeholders)
@@ -225,7 +217,7 @@ class SiteHost:
                 self.log(text)
         if previous is not None:
             what = (f"{snap.reparsed} post{'s' * (snap.reparsed != 1)} re-parsed"
-                    if self.options.mode == "per-request" else "rebuilt")
+                    if self.options.mode != "static" else "rebuilt")
             self.log(f"wasmblog: reloaded in {snap.seconds * 1e3:.0f} ms ({what}): {snap.post_count} posts, "
                      f"{snap.page_count} pages, {len(snap.static)} static files")
 
@@ -255,7 +247,37 @@ class SiteHost:
             if self.report and text not in self._reported:
                 self._reported.add(text)
                 self.log(d.format("" if d.path.startswith("<") else display_prefix(self.root)))
-        return Rendered(content.encode("utf-8"), seconds=seconds)
+        return Rendered(content.encode("utf-8"), seconds=seconds, clean=not result.diagnostics)
+
+    # -- memo mode ------------------------------------------------------------------------------
+
+    def remember(self, entry: Job, result: Rendered) -> Bytes | None:
+        """Keep a page rendered in memo mode under its input hash: in memory, and in the render
+        cache (as a build stores it) when it rendered without diagnostics."""
+        if entry.key is None or result.body is None:
+            return None
+        page = Bytes(result.body, body_etag(result.body))
+        self.store.put(entry.key, page)
+        if result.clean:
+            sha = self.cache.put_blob(result.body)
+            self.cache.put(entry.key, "render", json.dumps(
+                {"files": [[entry.job.path, sha.hex(), len(result.body)]], "diags": []}).encode("ascii"))
+            self.cache.flush()
+        return page
+
+    def _stored_page(self, key: bytes) -> Bytes | None:
+        """A page the render cache holds (rendered by a build or another server process), if intact."""
+        payload = self.cache.get(key)
+        if payload is None:
+            return None
+        try:
+            files = json.loads(payload)["files"]
+            if len(files) != 1:
+                return None
+            data = self.cache.blob(bytes.fromhex(files[0][1]))
+        except (ValueError, KeyError, TypeError, IndexError):
+            return None
+        return None if data is None else Bytes(data, body_etag(data))
 
     def warm_up(self, rounds: int = 16, budget: float = 1.0) -> int:
         """Render one page ``rounds`` times and throw the results away.
@@ -282,6 +304,7 @@ class SiteHost:
 
     def close(self) -> None:
         self.watcher.close()
+        self.cache.close()
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
 

@@ -1,17 +1,26 @@
 """The site as served at one moment: one snapshot type per serving mode, one way to look a path up.
 
 A snapshot is immutable once published (the ETag memo of a planned one
-aside). ``lookup(path)`` says how to answer for an output path: a
-:class:`StaticFile` from ``SITE/static``, :class:`Bytes` already made, a
-:class:`Job` to render in a fresh sandbox, or ``None`` (not in the site).
-The application serves those three the same way whatever the mode.
+and the pages a memoised one has rendered aside). ``lookup(path)`` says how
+to answer for an output path: a :class:`StaticFile` from ``SITE/static``,
+:class:`Bytes` already made, a :class:`Job` to render in a fresh sandbox,
+or ``None`` (not in the site). The application serves those three the same
+way whatever the mode.
+
+- :class:`BuiltSnapshot` (``--mode static``): the whole site built into memory.
+- :class:`PlannedSnapshot` (``--mode per-request``): every page a job, rendered
+  on every request.
+- :class:`MemoSnapshot` (``--mode memo``): every page a job, rendered once per
+  distinct input (its render-cache key) and then served from memory.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
+from typing import Callable, Union
 
 from renderer import BuildOptions, Diagnostic, PageJob, Post
 from renderer.config import SiteConfig
@@ -39,10 +48,14 @@ class Bytes:
 
 @dataclass(frozen=True)
 class Job:
-    """A page to render on request; ``etag`` is that of its last rendering, if any."""
+    """A page to render on request; ``etag`` is that of its last rendering, if any.
+
+    ``key`` (memo mode): the page's render-cache key, under which its bytes are kept once rendered.
+    """
 
     job: PageJob
     etag: str | None
+    key: bytes | None = None
 
 
 Entry = Union[StaticFile, Bytes, Job]
@@ -140,3 +153,74 @@ class PlannedSnapshot(Snapshot):
     def remember(self, path: str, etag: str) -> None:
         """The ETag of ``path``'s latest rendering (answers If-None-Match without rendering)."""
         self.etags[path] = etag
+
+
+class PageStore:
+    """Rendered pages by input hash (render-cache key), in memory, least recently used dropped first.
+
+    ``fallback(key)`` is asked on a miss (the site's render cache on disk: pages
+    a build or another server process rendered); what it finds is kept here too.
+    """
+
+    def __init__(self, max_bytes: int = 256_000_000,
+                 fallback: Callable[[bytes], Bytes | None] | None = None) -> None:
+        self.max_bytes = max_bytes
+        self.fallback = fallback
+        self._pages: OrderedDict[bytes, Bytes] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: bytes) -> Bytes | None:
+        with self._lock:
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+                return page
+        if self.fallback is None:
+            return None
+        page = self.fallback(key)
+        if page is not None:
+            self.put(key, page)
+        return page
+
+    def put(self, key: bytes, page: Bytes) -> None:
+        with self._lock:
+            old = self._pages.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old.body)
+            self._pages[key] = page
+            self._bytes += len(page.body)
+            while self._bytes > self.max_bytes and len(self._pages) > 1:
+                _, dropped = self._pages.popitem(last=False)
+                self._bytes -= len(dropped.body)
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+
+@dataclass
+class MemoSnapshot(PlannedSnapshot):
+    """Memo mode: a page is rendered in a fresh sandbox the first time its inputs are seen,
+    then served from memory by their hash; an edit changes the hash of exactly the pages
+    that depend on it."""
+
+    store: PageStore = field(default_factory=PageStore)
+    key_of: Callable[[PageJob], bytes | None] = lambda job: None
+    keys: dict[str, bytes | None] = field(default_factory=dict)  # output path -> key, computed on first use
+
+    def key(self, path: str) -> bytes | None:
+        if path not in self.keys:
+            self.keys[path] = self.key_of(self.pages[path])
+        return self.keys[path]
+
+    def lookup(self, path: str) -> Entry | None:
+        if path in self.static:
+            return static_entry(self, path)
+        job = self.pages.get(path)
+        if job is None:
+            return None
+        key = self.key(path)
+        page = self.store.get(key) if key is not None else None
+        if page is not None:
+            return page
+        return Job(job, self.etags.get(path), key)

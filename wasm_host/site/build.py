@@ -1,34 +1,37 @@
-"""Building a site: read it, run the core's three stages on an engine, write it.
+"""Building a site: read it, run the core's three stages on an engine (or take their
+results from the render cache), write it.
 
-The stages run in batches so that ``--jobs N`` can spread them over N
-workers (sandbox instances on threads for wasm, processes for native) and
-so that one bad input costs one batch: when a call is stopped (deadline,
-memory cap, trap), its batch is retried one input at a time to find the
-culprit, which is reported and left out while the rest is kept. Output is
-byte-identical whatever the engine, the batch sizes or N.
+``wasm_host/site/stages.py`` runs the stages in batches with fault
+isolation; ``wasm_host/site/incremental.py`` looks each stage's result up
+in the render cache first, so a rebuild renders only the pages whose inputs
+changed. Output is byte-identical whatever the engine, the batch sizes, N
+or the cache.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import os
 import time
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Sequence, TypeVar
+from typing import Any, Callable
 
-from renderer import BuildOptions, Diagnostic, OutputFile, PageJob, Post, SiteResult, Source, finalize, job_posts
-from renderer.config import SiteConfig
+from renderer import BuildOptions, Diagnostic, OutputFile, PageJob, Post, SiteResult, finalize
 from renderer.diagnostics import error
 from renderer.shortcodes import is_shortcode_warning
-from renderer.templates import TEMPLATE_FOR_KIND
 
 from ..engines import Renderer, SandboxFault, engine_limits
-from .output import check_copies, merge_static, validate, write_site
+from .cache import Outputs, RenderCache
+from .incremental import RenderedJob, Reuse, StageMemo, StoredFile
+from .output import check_copies, merge_static, spare_path, validate, write_site
 from .reader import SiteInput, build_time_micros, load_site
+from .stages import executor, parse_sources, plan_input, run_parse, run_plan, run_render
 
 Progress = Callable[[str, int, int], None]
-T = TypeVar("T")
+Linkable = Callable[[str, bytes], bool]
+
+__all__ = ["BuildReport", "build", "output_files", "parse_sources", "plan_input", "render"]
 
 
 @dataclass
@@ -43,6 +46,8 @@ class BuildReport:
     seconds: float = 0.0
     written: bool = False
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    cached: bool = False  # the render cache was used
+    reuse: Reuse = field(default_factory=Reuse)
 
     @property
     def errors(self) -> int:
@@ -52,135 +57,23 @@ class BuildReport:
     def warnings(self) -> int:
         return len(self.diagnostics) - self.errors
 
+    @property
+    def reused(self) -> int:
+        """Pages whose result came from the render cache."""
+        return self.reuse.pages_reused
+
     def to_json(self, prefix: str = "") -> dict[str, Any]:
         return {
             "site": self.site, "out": self.out, "engine": self.engine, "jobs": self.jobs,
             "posts": self.posts, "pages": self.pages, "static": self.static,
             "seconds": round(self.seconds, 4), "written": self.written,
             "errors": self.errors, "warnings": self.warnings,
+            "cache": {"enabled": self.cached, **self.reuse.to_json()},
             "diagnostics": [{"path": prefix + d.path if not d.path.startswith("<") else d.path, "line": d.line,
                              "severity": d.severity, "message": d.message,
                              "text": d.format(prefix if not d.path.startswith("<") else "")}
                             for d in self.diagnostics],
         }
-
-
-MAX_BATCH_BYTES = 4_000_000  # sources parsed in one call: larger posts go one per call
-
-
-MAX_PARSE_BATCH = 256  # posts per parse call
-MAX_RENDER_BATCH = 1000  # pages per render call
-
-
-def _chunks(items: Sequence[T], workers: int, hi: int) -> list[list[T]]:
-    """About one batch per worker (fewer calls, less copied into sandboxes),
-    at most ``hi`` items each (a sandbox's memory is capped)."""
-    count = max(workers, -(-len(items) // hi))
-    size = max(1, -(-len(items) // count))
-    return [list(items[i:i + size]) for i in range(0, len(items), size)]
-
-
-def _source_chunks(sources: Sequence[Source], workers: int) -> list[list[Source]]:
-    """Sources in batches of consecutive files, also split so that one call's
-    input stays under MAX_BATCH_BYTES (a sandbox's memory is capped)."""
-    out: list[list[Source]] = []
-    for chunk in _chunks(sources, workers, MAX_PARSE_BATCH):
-        batch: list[Source] = []
-        size = 0
-        for source in chunk:
-            if batch and size + len(source.data) > MAX_BATCH_BYTES:
-                out.append(batch)
-                batch, size = [], 0
-            batch.append(source)
-            size += len(source.data)
-        out.append(batch)
-    return out
-
-
-# Module-level so a process pool can pickle them.
-def _parse_batch(engine: Renderer, batch: list[Source], config: str | SiteConfig, tzif: bytes,
-                 shortcodes: dict[str, str] | None = None) -> tuple[list[Post], list[Diagnostic]]:
-    try:
-        result = engine.parse_posts(batch, config, tzif, shortcodes)
-        return result.posts, result.diagnostics
-    except SandboxFault as fault:
-        if len(batch) == 1:
-            return [], [error(batch[0].path, 0, fault.message)]
-    posts: list[Post] = []
-    diags: list[Diagnostic] = []
-    for part in _halves(batch):
-        p, d = _parse_batch(engine, part, config, tzif, shortcodes)
-        posts += p
-        diags += d
-    return posts, diags
-
-
-def _halves(batch: list[T]) -> list[list[T]]:
-    """A failed batch, split to find the input a sandbox had to stop: small
-    batches one item at a time, large ones in halves (a few calls, not one per item)."""
-    if len(batch) <= 8:
-        return [[item] for item in batch]
-    middle = len(batch) // 2
-    return [batch[:middle], batch[middle:]]
-
-
-def _blame(job: PageJob, templates: dict[str, str]) -> str:
-    """The template a page is rendered with: rendering runs nothing else
-    (a post's Markdown was rendered, and checked, when it was parsed)."""
-    name = TEMPLATE_FOR_KIND[job.kind]
-    return f"templates/{name}" if name in templates else f"theme/{name}"
-
-
-def _canaries(jobs: Sequence[PageJob]) -> list[PageJob]:
-    """The first page of each template, in path order."""
-    seen: dict[str, PageJob] = {}
-    for job in jobs:
-        seen.setdefault(TEMPLATE_FOR_KIND[job.kind], job)
-    return list(seen.values())
-
-
-def _try_canaries(engine: Renderer, jobs: Sequence[PageJob], by_source: dict[str, Post], config: str | SiteConfig,
-                  templates: dict[str, str]) -> tuple[list[OutputFile], list[Diagnostic], set[str]]:
-    """Render one page per template first. A template that a sandbox had to
-    stop on its first page (a loop that never ends, a memory bomb) is not
-    run again for each of its other pages: that would cost a deadline per
-    page, minutes on a large site, to report the same problem."""
-    canaries = _canaries(jobs)
-    files, diags, stopped = _render_batch(engine, canaries, job_posts(canaries, by_source), config, templates)
-    return files, diags, {TEMPLATE_FOR_KIND[j.kind] for j in canaries if j.path in stopped}
-
-
-def _render_batch(engine: Renderer, batch: list[PageJob], posts: list[Post], config: str | SiteConfig,
-                  templates: dict[str, str]) -> tuple[list[OutputFile], list[Diagnostic], list[str]]:
-    """Files, diagnostics, and the paths of the pages a sandbox had to stop."""
-    try:
-        result = engine.render_pages(batch, posts, config, templates)
-        return result.files, result.diagnostics, []
-    except SandboxFault as fault:
-        if len(batch) == 1:
-            return [], [error(_blame(batch[0], templates), 0, f"{batch[0].path}: {fault.message}")], [batch[0].path]
-    files: list[OutputFile] = []
-    diags: list[Diagnostic] = []
-    stopped: list[str] = []
-    by_source = {p.source: p for p in posts}
-    for part in _halves(batch):
-        f, d, s = _render_batch(engine, part, job_posts(part, by_source), config, templates)
-        files += f
-        diags += d
-        stopped += s
-    return files, diags, stopped
-
-
-def _executor(engine: Renderer, jobs: int) -> Executor | None:
-    """Worker processes. Native threads would share the GIL; wasm threads share
-    one address space, where fresh instances' page faults contend, and the
-    host's conversions take the GIL: two processes render twice as fast as
-    two threads. wasm workers start clean ("spawn": wasmtime's threads do not
-    survive a fork) and load the cached component in ~50 ms."""
-    if jobs <= 1:
-        return None
-    context = "fork" if engine.name == "native" else "spawn"
-    return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(context))
 
 
 @dataclass
@@ -198,64 +91,30 @@ class Rendering:
 
 
 def render(site: SiteInput, engine: Renderer, options: BuildOptions, jobs: int = 1,
-           progress: Progress | None = None) -> tuple[SiteResult, int]:
+           progress: Progress | None = None, cache: RenderCache | None = None,
+           linkable: Linkable | None = None, reuse: Reuse | None = None) -> tuple[SiteResult, int]:
     """All of a site's generated files and diagnostics (nothing written).
 
-    Returns the result and the number of published posts.
+    Returns the result and the number of published posts. With ``cache``,
+    each stage's result is looked up first and stored after; a cached page
+    the output folder already holds (``linkable(path, sha)``) comes back as
+    a :class:`StoredFile` instead of its text. ``reuse`` is filled with how
+    much came from the cache.
     """
-    rendering = render_site(site, engine, options, jobs, progress)
+    rendering = render_site(site, engine, options, jobs, progress, cache, linkable, reuse)
     return rendering.result, rendering.published
 
 
 def render_site(site: SiteInput, engine: Renderer, options: BuildOptions, jobs: int = 1,
-                progress: Progress | None = None) -> Rendering:
+                progress: Progress | None = None, cache: RenderCache | None = None,
+                linkable: Linkable | None = None, reuse: Reuse | None = None) -> Rendering:
     """:func:`render`, keeping the posts and page jobs too."""
-    pool = _executor(engine, jobs)
+    pool = executor(engine, jobs)
     try:
-        return _render(site, engine, options, max(1, jobs), pool, progress)
+        return _render(site, engine, options, max(1, jobs), pool, progress, cache, linkable, reuse)
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _map(pool: Executor | None, fn: Callable[..., T], calls: list[tuple[Any, ...]],
-         stage: str, progress: Progress | None) -> list[T]:
-    total = len(calls)
-    if progress:
-        progress(stage, 0, total)
-    if pool is None:
-        out = []
-        for i, args in enumerate(calls):
-            out.append(fn(*args))
-            if progress:
-                progress(stage, i + 1, total)
-        return out
-    futures = [pool.submit(fn, *args) for args in calls]
-    out = []
-    for i, fut in enumerate(futures):
-        out.append(fut.result())
-        if progress:
-            progress(stage, i + 1, total)
-    return out
-
-
-def parse_sources(engine: Renderer, sources: Sequence[Source], config: str | SiteConfig, tzif: bytes, jobs: int = 1,
-                  pool: Executor | None = None, progress: Progress | None = None,
-                  shortcodes: dict[str, str] | None = None) -> tuple[list[Post], list[Diagnostic]]:
-    """Stage 1 for some of a site's sources, batched over ``pool``, with fault isolation.
-
-    Sources are independent, so parsing a subset (the per-request server
-    re-parses only the posts that changed) gives the same posts as parsing
-    them with the rest.
-    """
-    parsed = _map(pool, _parse_batch, [(engine, b, config, tzif, shortcodes) for b in _source_chunks(sources, jobs)],
-                  "parse", progress)
-    posts: list[Post] = []
-    diags: list[Diagnostic] = []
-    for p, d in parsed:
-        posts += p
-        diags += d
-    return posts, diags
 
 
 def output_files(site: SiteInput, result: SiteResult) -> tuple[list[OutputFile], list[tuple[str, Path]], list[Diagnostic]]:
@@ -271,71 +130,109 @@ def output_files(site: SiteInput, result: SiteResult) -> tuple[list[OutputFile],
     return files, static + copies, [*file_diags, *static_diags, *copy_diags]
 
 
-def plan_input(posts: Sequence[Post]) -> list[Post]:
-    """Posts as planning reads them: without their bodies (a tenth less to copy into a sandbox)."""
-    return [p.without_body() for p in posts]
+def _never(path: str, sha: bytes) -> bool:
+    return False
 
 
-def _render(site: SiteInput, engine: Renderer, options: BuildOptions, jobs: int,
-            pool: Executor | None, progress: Progress | None) -> Rendering:
+def _render(site: SiteInput, engine: Renderer, options: BuildOptions, jobs: int, pool: Executor | None,
+            progress: Progress | None, cache: RenderCache | None, linkable: Linkable | None,
+            reuse: Reuse | None) -> Rendering:
     diags: list[Diagnostic] = [*site.diagnostics, *site.config_diagnostics]
     config = site.config  # parsed once, limits applied; the stages report no config diagnostics
+    memo = StageMemo(cache, engine, config, site.templates, site.tzif, site.shortcodes)
+    if reuse is not None:
+        memo.reuse = reuse
+    attribute = memo.enabled
 
-    posts, parse_diags = parse_sources(engine, site.sources, config, site.tzif, jobs, pool, progress,
-                                       site.shortcodes)
-    diags += parse_diags
+    parsed = memo.parse(site.sources, lambda todo: run_parse(engine, todo, config, site.tzif, jobs, pool, progress,
+                                                             attribute, site.shortcodes))
+    posts: list[Post] = [p for r in parsed for p in r.posts]
+    diags += [d for r in parsed for d in r.diagnostics]
 
+    bare = plan_input(posts)
     try:
-        plan = engine.plan_site(plan_input(posts), config, options)
+        planned = memo.plan(bare, options, lambda: run_plan(engine, bare, config, options))
     except SandboxFault as fault:
+        planned = None
         diags.append(error("site.toml", 0, f"planning the site: {fault.message}"))
+    if planned is None:
         return Rendering(SiteResult([], finalize(diags)), posts)
-    diags += plan.diagnostics
+    page_jobs = planned.jobs
+    diags += planned.diagnostics
 
     by_source = {p.source: p for p in posts}
-    files, canary_diags, stopped = _try_canaries(engine, plan.jobs, by_source, config, site.templates)
-    diags += canary_diags
-    done = {f.path for f in files} | {j.path for j in _canaries(plan.jobs)}
-    rest = [j for j in plan.jobs if j.path not in done and TEMPLATE_FOR_KIND[j.kind] not in stopped]
-    for name in sorted(stopped):
-        left = sum(1 for j in plan.jobs if TEMPLATE_FOR_KIND[j.kind] == name and j.path not in done)
-        if left:
-            where = f"templates/{name}" if name in site.templates else f"theme/{name}"
-            diags.append(error(where, 0, f"{left} more page{'s' * (left != 1)} that use this template "
-                                         "were not rendered: it was stopped on its first page"))
-    calls = []
-    for batch in _chunks(rest, jobs, MAX_RENDER_BATCH):
-        calls.append((engine, batch, job_posts(batch, by_source), config, site.templates))
-    rendered = _map(pool, _render_batch, calls, "render", progress)
-    for f, d, _stopped in rendered:
-        files += f
-        diags += d
-    return Rendering(SiteResult(sorted(files, key=lambda f: f.path), finalize(diags), plan.copies), posts, plan.jobs)
+    results, shared = memo.render(
+        page_jobs, by_source, linkable or _never,
+        lambda todo: run_render(engine, todo, by_source, config, site.templates, jobs, pool, progress, attribute))
+    diags += shared
+    files: list[Any] = []
+    for r in results:
+        files += r.files
+        diags += r.diagnostics
+    return Rendering(SiteResult(sorted(files, key=lambda f: f.path), finalize(diags), planned.copies), posts,
+                     page_jobs)
+
+
+def _linkable(out: Path, previous: Outputs) -> Linkable:
+    """Whether the output folder still holds, untouched since the last build wrote it, ``path`` with ``sha``."""
+    folder = str(out)
+
+    def check(path: str, sha: bytes) -> bool:
+        record = previous.files.get(path)
+        if record is None or record[0] != sha:
+            return False
+        try:
+            st = os.stat(os.path.join(folder, path), follow_symlinks=False)
+        except OSError:
+            return False
+        return (st.st_size, st.st_mtime_ns, st.st_ino) == record[1:4]
+    return check
 
 
 def build(site_dir: Path | str, out_dir: Path | str, engine: Renderer, *, drafts: bool = False,
           future: bool = False, strict: bool = False, jobs: int = 1, build_time: int | None = None,
-          progress: Progress | None = None, limits: dict[str, float] | None = None) -> BuildReport:
+          progress: Progress | None = None, limits: dict[str, float] | None = None,
+          cache: RenderCache | None = None) -> BuildReport:
     """Build ``site_dir`` into ``out_dir``; never raises for bad input, only reports.
 
     The site's ``[limits]`` (with ``limits`` overriding them) apply to the engine
-    for the duration of the build.
+    for the duration of the build. With ``cache`` (the site's render cache),
+    what is cached is reused, what is new is stored, and files the last
+    build wrote to ``out_dir`` that are still there unchanged are hard-linked
+    into the new output instead of being written again; the caller closes it.
     """
     started = time.perf_counter()
-    report = BuildReport(site=str(site_dir), out=str(out_dir), engine=engine.name, jobs=jobs)
+    report = BuildReport(site=str(site_dir), out=str(out_dir), engine=engine.name, jobs=jobs, cached=cache is not None)
     site = load_site(site_dir, limits)
     options = BuildOptions(build_time=build_time if build_time is not None else build_time_micros(),
                            drafts=drafts, future=future)
+    out = Path(os.path.abspath(out_dir))
+    previous = cache.outputs(out) if cache is not None else Outputs()
     with engine_limits(engine, site.config.limits):
-        result, report.posts = render(site, engine, options, jobs, progress)
+        result, report.posts = render(site, engine, options, jobs, progress, cache, _linkable(out, previous),
+                                      report.reuse)
     files, static, output_diags = output_files(site, result)
     report.diagnostics = finalize([*result.diagnostics, *output_diags])
     if strict:  # --strict: a shortcode that could not be run is an error, not a warning
         report.diagnostics = [replace(d, severity="error") if is_shortcode_warning(d) else d
                               for d in report.diagnostics]
     report.pages, report.static = len(files), len(static)
+    report.reuse.count_written(f.path for f in files)
     if not (strict and report.errors):
-        write_site(Path(out_dir), files, static)
+        spare = cache.outputs(spare_path(out)) if cache is not None else None
+        written = write_site(out, files, static, previous, _blob_reader(cache), spare)
         report.written = True
+        if cache is not None and written.out is not previous:  # (else the folder was left as it was)
+            cache.set_outputs(out, written.out)
+            cache.set_outputs(spare_path(out), written.spare or Outputs())
+    if cache is not None:
+        cache.flush()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _blob_reader(cache: RenderCache | None) -> Callable[[bytes], bytes | None]:
+    return cache.blob if cache is not None else (lambda sha: None)
+
+
+__all__ += ["RenderedJob", "StoredFile"]

@@ -1,0 +1,96 @@
+"""`wasmblog serve --mode memo`: a page is rendered when its inputs change, then served from memory.
+
+Each test starts a real server on a loopback port over a small site, and
+compares what it serves with what ``wasmblog build`` writes.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from servekit import EPOCH, request, small_site, url_of, write_post
+from sitekit import BUILD_TIME, tree_bytes
+from wasm_host.engines import make_renderer
+from wasm_host.serve import ServeOptions, ServerThread
+from wasm_host.serve.livereload import SCRIPT
+from wasm_host.site import RenderCache, build
+
+
+@pytest.fixture(autouse=True)
+def fixed_build_time(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+
+
+def memo(engine: str, **kw) -> ServeOptions:
+    return ServeOptions(engine=engine, mode="memo", **{"live_reload": False, **kw})
+
+
+def built(site, tmp_path, engine: str) -> dict[str, bytes]:
+    out = tmp_path / "built"
+    build(site, out, make_renderer(engine), build_time=BUILD_TIME)
+    return tree_bytes(out)
+
+
+@pytest.mark.parametrize("engine", ["wasm", "native"])
+def test_a_page_is_rendered_once_then_served_from_memory(tmp_path, engine):
+    site = small_site(tmp_path)
+    with ServerThread(site, memo(engine, no_cache=True)) as server:
+        first = request(server.port, "/posts/p1/")
+        again = request(server.port, "/posts/p1/")
+        also = request(server.port, "/posts/p1/index.html")
+        assert first.status == again.status == also.status == 200
+        assert first.body == again.body == also.body
+        assert server.app.stats.renders == 1
+        assert "server-timing" in first.headers and "server-timing" not in again.headers
+    assert first.body == built(site, tmp_path, engine)["posts/p1/index.html"]
+
+
+@pytest.mark.parametrize("engine", ["wasm", "native"])
+def test_an_edit_renders_again_only_the_pages_that_depend_on_it(tmp_path, engine):
+    site = small_site(tmp_path, posts=6)
+    before = built(site, tmp_path, engine)
+    with ServerThread(site, memo(engine, no_cache=True)) as server:
+        for path in before:
+            request(server.port, url_of(path))
+        warm = server.app.stats.renders
+        assert warm == sum(1 for p in before if not p.startswith(("images/", "notes")))
+        write_post(site, "p1.md", "Post number 1", "A body rewritten at length.", date="2024-01-02T10:00:00Z",
+                   extra="tags: [alpha]\n")
+        after = built(site, tmp_path, engine)
+        for path, expected in after.items():
+            assert request(server.port, url_of(path)).body == expected, path
+        again = server.app.stats.renders - warm
+    changed = sum(1 for p in after if before.get(p) != after[p])
+    assert 0 < again < warm // 2
+    assert again >= changed  # every page whose bytes changed was rendered again
+
+
+def test_pages_a_build_rendered_are_served_without_rendering(tmp_path, monkeypatch):
+    monkeypatch.setenv("WASMBLOG_RENDER_CACHE", str(tmp_path / "render"))
+    site = small_site(tmp_path)
+    with RenderCache.for_site(site) as cache:
+        build(site, tmp_path / "out", make_renderer("wasm"), build_time=BUILD_TIME, cache=cache)
+    with ServerThread(site, memo("wasm")) as server:
+        for path, body in tree_bytes(tmp_path / "out").items():
+            assert request(server.port, url_of(path)).body == body, path
+        assert server.app.stats.renders == 0
+
+
+def test_live_reload_is_on_by_default_in_memo_mode(tmp_path):
+    site = small_site(tmp_path)
+    with ServerThread(site, ServeOptions(engine="native", mode="memo")) as server:
+        assert SCRIPT in request(server.port, "/").body
+    with ServerThread(site, ServeOptions(engine="native", mode="memo", live_reload=False)) as server:
+        assert request(server.port, "/").body == built(site, tmp_path, "native")["index.html"]
+
+
+def test_a_page_that_fails_is_not_remembered(tmp_path):
+    site = small_site(tmp_path, templates={"post.html": "{{ page.title }}{% if page.slug == 'p1' %}{{ 1 // 0 }}"
+                                                        "{% endif %}"})
+    with ServerThread(site, memo("wasm", no_cache=True)) as server:
+        assert request(server.port, "/posts/p1/").status == 500
+        assert request(server.port, "/posts/p1/").status == 500
+        assert server.app.stats.renders == 2
+        (site / "templates" / "post.html").write_text("{{ page.title }}")
+        fixed = request(server.port, "/posts/p1/")
+        assert fixed.status == 200 and fixed.text == "Post number 1"

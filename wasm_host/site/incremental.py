@@ -1,0 +1,367 @@
+"""Incremental builds: the core's stages looked up in the render cache before they are run.
+
+Each stage is a pure function of its arguments, so its result can be stored
+under a hash of exactly those arguments and reused whenever they hash the
+same. The keys are computed from the canonical form (``codec.canonical``)
+of the very values passed to the stage, walked field by field, so a field
+added to ``Source``, ``Post``, ``PageJob`` or ``SiteConfig`` is in the key
+without anyone touching this module:
+
+- every key: the engine and the core's version (``engines.version``);
+- parse (one entry per source): the ``SiteConfig`` record, the time-zone
+  data, the ``Source`` (path, bytes and whatever else it carries);
+- plan: the ``SiteConfig``, the ``BuildOptions`` (with the build time: it
+  decides which posts are published), every post as planning gets it;
+- render (one entry per page job): the ``SiteConfig``, every template
+  override, the ``PageJob``, and each post record ``job_posts`` passes for
+  it (the full posts it shows, its neighbours without bodies).
+
+``tests/builds/test_incremental.py`` keeps the list of each stage's
+arguments in step with the core's signatures: an argument added to a stage
+fails that test until it is added to the key here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+from renderer import BuildOptions, Diagnostic, OutputFile, PageJob, Plan, Post, Source, job_posts
+from renderer.model import FileCopy
+from renderer.config import SiteConfig
+from renderer.plan import publication_window
+
+from ..engines.version import engine_version
+from .cache import RenderCache
+from .codec import Uncacheable, canonical, decoder, digest, plain, value_digest
+
+_LOG = logging.getLogger("wasmblog")
+
+# The layout of this module's entries: part of every key, so entries written by another layout are never read.
+FORMAT = 2
+
+_posts = decoder(list[Post])
+_diags = decoder(list[Diagnostic])
+_jobs = decoder(list[PageJob])
+_copies = decoder(list[FileCopy])
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A page whose bytes are in the render cache (and in the output folder the last build wrote).
+
+    The build hard-links it from there instead of writing it again.
+    """
+
+    path: str
+    sha: bytes
+    size: int  # bytes
+
+
+@dataclass
+class ParsedSource:
+    """What parsing one source gave: its posts and diagnostics; faults are not cached."""
+
+    source: Source
+    posts: list[Post]
+    diagnostics: list[Diagnostic]
+    cacheable: bool = True
+
+
+@dataclass
+class RenderedJob:
+    """What rendering one job gave (without the diagnostics every render call reports)."""
+
+    job: PageJob
+    files: list[OutputFile | StoredFile]
+    diagnostics: list[Diagnostic]
+    cacheable: bool = True
+    stopped: bool = False  # the sandbox had to stop it
+
+
+@dataclass
+class Reuse:
+    """How much of a build came from the cache."""
+
+    parsed: int = 0
+    parse_reused: int = 0
+    planned: bool = False
+    plan_reused: bool = False
+    pages: int = 0
+    pages_reused: int = 0  # output files that came from the cache
+    reused_paths: set[str] = field(default_factory=set)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def count_written(self, paths: Iterable[str]) -> None:
+        """Count as reused only the cached files the build writes (a static file may replace one)."""
+        self.pages_reused = len(self.reused_paths.intersection(paths))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"posts_parsed": self.parsed - self.parse_reused, "posts_reused": self.parse_reused,
+                "plan_reused": self.plan_reused, "pages_reused": self.pages_reused, **self.extra}
+
+
+class StageMemo:
+    """The render cache seen through one build's inputs: keys, lookups, and storing results.
+
+    With ``cache=None`` (``--no-cache``) every lookup misses and nothing is stored.
+    """
+
+    def __init__(self, cache: RenderCache | None, engine: Any, config: SiteConfig, templates: Mapping[str, str],
+                 tzif: bytes, shortcodes: Mapping[str, str] | None = None) -> None:
+        version = engine_version(engine) if cache is not None else None
+        self.cache = cache if version is not None else None
+        self.reuse = Reuse()
+        self._full: dict[str, bytes] = {}  # source -> digest of the post as parsed
+        self._bare: dict[str, tuple[Post, bytes]] = {}  # source -> (post as a neighbour, its digest)
+        self._indexed: dict[str, tuple[Post, bytes]] = {}  # source -> (post as the search index reads it, its digest)
+        self._job_digests: dict[str, bytes] = {}  # output path -> digest of its job, from the plan
+        if self.cache is None:
+            return
+        self.base = digest(b"wasmblog-render-cache", str(FORMAT), version or "")
+        self.config = value_digest(config)
+        self.templates = value_digest(dict(templates))
+        self.tzif = digest(tzif)
+        self.shortcodes = value_digest(dict(shortcodes or {}))  # site shortcodes are parse inputs
+
+    @property
+    def enabled(self) -> bool:
+        return self.cache is not None
+
+    # -- parse -------------------------------------------------------------------------------------
+
+    def parse(self, sources: Sequence[Source],
+              run: Callable[[list[Source]], list[ParsedSource]]) -> list[ParsedSource]:
+        """Every source parsed, from the cache where possible, the rest through ``run``; in source order."""
+        self.reuse.parsed += len(sources)
+        if self.cache is None:
+            return run(list(sources))
+        keys = {}
+        for s in sources:
+            try:
+                keys[s.path] = digest(b"parse", self.base, self.config, self.tzif, self.shortcodes, value_digest(s))
+            except Uncacheable:
+                pass
+        found = self.cache.get_many(keys.values())
+        done: dict[str, ParsedSource] = {}
+        for s in sources:
+            key = keys.get(s.path)
+            payload = found.get(key) if key is not None else None
+            if payload is None:
+                continue
+            try:
+                data = json.loads(payload)
+                posts = _posts(data["posts"])
+                full = [(p.source, bytes.fromhex(d)) for p, d in zip(posts, data["digests"], strict=True)]
+                bare = [(p.source, (p.without_body(), bytes.fromhex(d)))
+                        for p, d in zip(posts, data["bare"], strict=True)]
+                diags = _diags(data["diags"])
+            except (ValueError, TypeError, KeyError, AttributeError):
+                continue  # not what this version stores: parse it again
+            self._full.update(full)
+            self._bare.update(bare)
+            done[s.path] = ParsedSource(s, posts, diags)
+        self.reuse.parse_reused += len(done)
+        missing = [s for s in sources if s.path not in done]
+        for parsed in run(missing) if missing else []:
+            done[parsed.source.path] = parsed
+            key = keys.get(parsed.source.path)
+            if key is None or not parsed.cacheable:
+                continue
+            try:
+                digests = [value_digest(p) for p in parsed.posts]
+                bare = [self._bare_digest(p.without_body()) for p in parsed.posts]
+                payload = json.dumps({"posts": plain(parsed.posts), "diags": plain(parsed.diagnostics),
+                                      "digests": [d.hex() for d in digests], "bare": [d.hex() for d in bare]},
+                                     ensure_ascii=True).encode("ascii")
+            except Uncacheable:
+                continue
+            self._full.update((p.source, d) for p, d in zip(parsed.posts, digests))
+            self.cache.put(key, "parse", payload)
+        return [done[s.path] for s in sources]
+
+    # -- plan -----------------------------------------------------------------------------------------
+
+    def plan(self, posts: Sequence[Post], options: BuildOptions, run: Callable[[], Plan | None]) -> Plan | None:
+        """The plan of ``posts`` (as planning gets them), from the cache or through ``run`` (None: it failed).
+
+        The build time is keyed by the span of build times that publish the same
+        posts (``plan.publication_window``), so a later build reuses the plan.
+        """
+        self.reuse.planned = True
+        if self.cache is None:
+            return run()
+        try:
+            window = publication_window(posts, options)
+            key = digest(b"plan", self.base, self.config, value_digest(replace(options, build_time=0)),
+                         value_digest(window), *[self._bare_digest(p) for p in posts])
+        except Uncacheable:
+            return run()
+        payload = self.cache.get(key)
+        if payload is not None:
+            try:
+                data = json.loads(payload)
+                jobs = _jobs(data["jobs"])
+                job_digests = {job.path: bytes.fromhex(d) for job, d in zip(jobs, data["digests"], strict=True)}
+                diags = _diags(data["diags"])
+                copies = _copies(data["copies"])
+            except (ValueError, TypeError, KeyError, AttributeError):
+                payload = None  # not what this version stores: plan again
+            else:
+                self._job_digests = job_digests
+                self.reuse.plan_reused = True
+                return Plan(jobs, diags, copies)
+        result = run()
+        if result is not None:
+            try:
+                encoded = [canonical(job) for job in result.jobs]  # the key of each page starts from its job's bytes
+                digests = [hashlib.sha256(e).digest() for e in encoded]
+                self._job_digests = {job.path: d for job, d in zip(result.jobs, digests)}
+                self.cache.put(key, "plan", b'{"jobs":[' + b",".join(encoded) + b'],"diags":'
+                               + json.dumps(plain(result.diagnostics)).encode("ascii") + b',"copies":'
+                               + json.dumps(plain(result.copies)).encode("ascii") + b',"digests":'
+                               + json.dumps([d.hex() for d in digests]).encode("ascii") + b"}")
+            except Uncacheable:
+                pass
+        return result
+
+    # -- render -----------------------------------------------------------------------------------------
+
+    def _post_digest(self, post: Post, by_source: Mapping[str, Post]) -> bytes:
+        """The digest of a post record as a render call gets it (the parsed post, or a copy without body)."""
+        if by_source.get(post.source) is post:
+            known = self._full.get(post.source)
+            if known is not None:
+                return known
+            known = self._full[post.source] = value_digest(post)
+            return known
+        if post.summary_html or post.search_terms:  # as the search index gets it (Post.for_index)
+            return self._bare_digest(post, self._indexed)
+        return self._bare_digest(post)
+
+    def _bare_digest(self, post: Post, memo: dict[str, tuple[Post, bytes]] | None = None) -> bytes:
+        """The digest of a post record without its body (as planning gets it, and a neighbour is
+        given for rendering), computed once per post whichever stage asks. (``memo``: the search
+        index's records, kept apart so the two shapes do not push each other out.)"""
+        memo = self._bare if memo is None else memo
+        seen = memo.get(post.source)
+        if seen is not None and seen[0] == post:
+            return seen[1]
+        value = value_digest(post)
+        memo[post.source] = (post, value)
+        return value
+
+    def render_key(self, job: PageJob, by_source: Mapping[str, Post]) -> bytes | None:
+        known = self._job_digests.get(job.path)
+        try:
+            job_digest = known if known is not None else value_digest(job)
+            return digest(b"render", self.base, self.config, self.templates, job_digest,
+                          *[self._post_digest(p, by_source) for p in job_posts([job], by_source)])
+        except Uncacheable:
+            return None
+
+    def globals_key(self) -> bytes:
+        """The key of what every render call reports whatever its jobs (the theme's own diagnostics)."""
+        return digest(b"render-globals", self.base, self.config, self.templates)
+
+    def render(self, jobs: Sequence[PageJob], by_source: Mapping[str, Post],
+               linkable: Callable[[str, bytes], bool],
+               run: Callable[[list[PageJob]], tuple[list[RenderedJob], list[Diagnostic]]]
+               ) -> tuple[list[RenderedJob], list[Diagnostic]]:
+        """Every job rendered, from the cache where possible; returns the jobs' results and the
+        diagnostics every render call reports (once).
+
+        A cached page becomes a :class:`StoredFile` when ``linkable(path, sha)`` says the output
+        folder already holds those bytes, else its bytes are read back from the cache.
+        """
+        self.reuse.pages += len(jobs)
+        if self.cache is None:
+            return run(list(jobs))
+        keys = {job.path: self.render_key(job, by_source) for job in jobs}
+        gkey = self.globals_key()
+        found = self.cache.get_many([gkey, *(k for k in keys.values() if k is not None)])
+        hits = {}
+        for job in jobs:
+            key = keys[job.path]
+            payload = found.get(key) if key is not None else None
+            if payload is not None:
+                try:
+                    data = json.loads(payload)
+                    if all(isinstance(f, list) and len(f) == 3 for f in data["files"]) and "diags" in data:
+                        hits[job.path] = data
+                except (ValueError, TypeError, KeyError):
+                    pass  # not what this version stores: render it again
+        # Files the output folder already holds, whose bytes the cache also has (one query for all).
+        # (Should the link fail when the site is written, the bytes come from the cache, else from
+        # the output folder itself, checked against their digest: see output.write_site.)
+        present = {(path, sha) for data in hits.values() for path, hexsha, _ in data["files"]
+                   for sha in (_sha(hexsha),) if linkable(path, sha)}
+        done: dict[str, RenderedJob] = {}
+        for job in jobs:
+            data = hits.get(job.path)
+            hit = self._stored(job, data, present) if data is not None else None
+            if hit is not None:
+                done[job.path] = hit
+        self.reuse.reused_paths.update(f.path for r in done.values() for f in r.files)
+        missing = [job for job in jobs if job.path not in done]
+        try:
+            global_diags = _diags(json.loads(found[gkey])) if gkey in found else None
+        except (ValueError, TypeError, KeyError, AttributeError):
+            global_diags = None
+        if missing or global_diags is None:
+            rendered, global_diags = run(missing)
+            self.cache.put(gkey, "render", json.dumps(plain(global_diags)).encode("ascii"))
+            for result in rendered:
+                done[result.job.path] = result
+                key = keys.get(result.job.path)
+                if key is not None and result.cacheable:
+                    self._store(key, result)
+        return [done[job.path] for job in jobs], global_diags
+
+    def _stored(self, job: PageJob, data: dict[str, Any], present: set[tuple[str, bytes]]) -> RenderedJob | None:
+        """A cache hit as a result: files the output folder holds by reference, the others' bytes read back."""
+        assert self.cache is not None
+        files: list[OutputFile | StoredFile] = []
+        try:
+            for path, sha_hex, size in data["files"]:
+                sha = _sha(sha_hex)
+                if (path, sha) in present:
+                    files.append(StoredFile(path, sha, size))
+                    continue
+                blob = self.cache.blob(sha)
+                if blob is None:
+                    return None  # the bytes are gone or damaged: render it again
+                files.append(OutputFile(path, blob.decode("utf-8")))
+            return RenderedJob(job, files, _diags(data["diags"]))
+        except (ValueError, TypeError, AttributeError):
+            return None
+
+    def _store(self, key: bytes, result: RenderedJob) -> None:
+        assert self.cache is not None
+        files = []
+        for f in result.files:
+            if isinstance(f, StoredFile):
+                files.append([f.path, f.sha.hex(), f.size])
+                continue
+            try:
+                data = f.content.encode("utf-8")
+            except UnicodeEncodeError:  # a lone surrogate: the build refuses it, the cache does not keep it
+                return
+            files.append([f.path, self.cache.put_blob(data).hex(), len(data)])
+        try:
+            payload = json.dumps({"files": files, "diags": plain(result.diagnostics)}).encode("ascii")
+        except Uncacheable:
+            return
+        self.cache.put(key, "render", payload)
+
+
+def _sha(text: Any) -> bytes:
+    """A stored hex digest (anything else matches nothing)."""
+    return bytes.fromhex(text) if isinstance(text, str) and len(text) == 64 else b""
+
+
+def reused_files(results: Iterable[RenderedJob]) -> int:
+    return sum(1 for r in results for f in r.files if isinstance(f, StoredFile))
