@@ -57,12 +57,19 @@ def test_an_edit_renders_again_only_the_pages_that_depend_on_it(tmp_path, engine
         write_post(site, "p1.md", "Post number 1", "A body rewritten at length.", date="2024-01-02T10:00:00Z",
                    extra="tags: [alpha]\n")
         after = built(site, tmp_path, engine)
+        rendered = set()
         for path, expected in after.items():
-            assert request(server.port, url_of(path)).body == expected, path
-        again = server.app.stats.renders - warm
-    changed = sum(1 for p in after if before.get(p) != after[p])
-    assert 0 < again < warm // 2
-    assert again >= changed  # every page whose bytes changed was rendered again
+            got = request(server.port, url_of(path))
+            assert got.body == expected, path
+            if "server-timing" in got.headers:  # rendered for this request, not served from memory
+                rendered.add(path)
+        assert len(rendered) == server.app.stats.renders - warm
+    changed = {p for p in after if before.get(p) != after[p]}
+    assert changed <= rendered  # every page whose bytes changed was rendered again
+    # ... and no page that does not show p1: the other posts (p0 and p2 are its neighbours), 404, robots
+    untouched = {"posts/p3/index.html", "posts/p4/index.html", "posts/p5/index.html", "404.html", "robots.txt"}
+    assert untouched <= set(after)
+    assert not rendered & untouched, " ".join(sorted(rendered & untouched))
 
 
 def test_pages_a_build_rendered_are_served_without_rendering(tmp_path, monkeypatch):
