@@ -15,7 +15,7 @@ import click
 from .engines import ENGINES as ENGINE_NAMES
 from .engines import make_renderer
 from .site import BuildReport, OutputError, build, cpu_count, display_prefix
-from .cli_cache import cache_group
+from .cli_tools import cache_group, component_group, corpus_command
 from .site.cache import RenderCache
 
 ENGINES = click.Choice(list(ENGINE_NAMES))
@@ -222,8 +222,8 @@ def build_command(site: str, out: str, engine: str, drafts: bool, future: bool, 
 @click.option("--external", is_flag=True,
               help="Ask for links to other sites too. wasmblog check makes no network requests, so it says "
                    "in one line how many it did not check.")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Worker processes for the build (as for build).")
+@click.option("-j", "--jobs", type=click.IntRange(0, 64), default=0, show_default=True,
+              help="Worker processes for the build, as for build (0: one per core).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON report on stdout.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or summary; problems only.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=str), default=None,
@@ -249,8 +249,8 @@ def check_command(site: str, engine: str, drafts: bool, future: bool, external: 
     if quiet or as_json:
         logging.getLogger("wasmblog").setLevel(logging.WARNING)
     try:
-        report = check(site, make_renderer(engine, cache_dir=cache_dir), drafts=drafts, future=future, jobs=jobs,
-                       progress=progress, limits=_limits(limit_values))
+        report = check(site, make_renderer(engine, cache_dir=cache_dir), drafts=drafts, future=future,
+                       jobs=jobs or cpu_count(), progress=progress, limits=_limits(limit_values))
     finally:
         progress.clear()
     prefix = display_prefix(site)
@@ -305,87 +305,6 @@ def import_hugo_command(src: Path, dest: Path, as_json: bool) -> None:
         click.echo(d.format(prefix), err=True)
     click.echo(f"Imported {report.posts} posts, {report.pages} pages, {report.intros} intros and {report.files} "
                f"files into {dest}; build it with: wasmblog build {dest}", err=True)
-
-
-@main.group("component")
-def component_group() -> None:
-    """Build and inspect the WebAssembly component (cached; rebuilt when its inputs change)."""
-
-
-@component_group.command("build")
-@click.option("--force", is_flag=True, help="Rebuild even if a verified copy is cached.")
-@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=str), default=None,
-              help="Cache folder (default: $XDG_CACHE_HOME/wasmblog).")
-def component_build(force: bool, cache_dir: str | None) -> None:
-    """Componentize the render core and compile it with Cranelift, into the cache."""
-    from .engines.component import ensure_component
-    from .engines.wasm import runtime
-
-    info = ensure_component(cache_dir, force=force, log=lambda msg: click.echo(msg, err=True))
-    click.echo(f"{'built' if info.built else 'cached'}: {info.path} ({info.size / 1e6:.1f} MB"
-               + (f", {info.seconds:.1f} s" if info.built else "") + ")", err=True)
-    rt = runtime(cache_dir)
-    compiled = rt.compiled_path
-    click.echo(f"compiled: {compiled} ({compiled.stat().st_size / 1e6:.1f} MB"
-               + (f", {rt.times.compile:.1f} s" if rt.times.compile else ", cached") + ")", err=True)
-
-
-@component_group.command("info")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=str), default=None)
-def component_info(as_json: bool, cache_dir: str | None) -> None:
-    """Where the component is, its size, imports (none) and exports."""
-    from .engines.wasm import runtime
-
-    started = time.perf_counter()
-    rt = runtime(cache_dir)
-    info = {
-        "component": str(rt.component_path),
-        "component_bytes": rt.component_path.stat().st_size if rt.component_path.exists() else None,
-        "compiled": str(rt.compiled_path),
-        "compiled_bytes": rt.compiled_path.stat().st_size,
-        "key": rt.key,
-        "imports": rt.imports(),
-        "exports": rt.exports(),
-        "startup_seconds": {"componentize": rt.times.componentize, "compile": rt.times.compile,
-                            "load": rt.times.load, "total": time.perf_counter() - started},
-    }
-    if as_json:
-        click.echo(json.dumps(info, indent=2))
-        return
-    size = info["component_bytes"]
-    click.echo(f"component  {info['component']}" + (f"  {size / 1e6:.1f} MB" if size else "  (not kept)"))
-    click.echo(f"compiled   {info['compiled']}  {info['compiled_bytes'] / 1e6:.1f} MB")
-    click.echo(f"imports    {', '.join(info['imports']) or 'none (zero capabilities)'}")
-    click.echo(f"exports    {', '.join(e for e in info['exports'] if e != 'exports')}")
-    click.echo(f"start-up   {info['startup_seconds']['total'] * 1e3:.0f} ms")
-
-
-@component_group.command("export")
-@click.option("--js", "js_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Write the component as an ES module for Node and browsers into this folder.")
-@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=str), default=None)
-def component_export(js_dir: Path, cache_dir: str | None) -> None:
-    """Transpile the render component with jco into DIR/wasmblog.js (+ .d.ts and core modules).
-
-    \b
-    The exports keep their WIT names in camelCase, records their fields:
-      import { renderMarkdown, parsePosts, planSite, renderPages } from './DIR/wasmblog.js';
-      renderMarkdown('*hi*', {extensions: true, rawHtml: false, highlight: true, headingIds: true,
-                              basePath: '/', tocMinLevel: 2, tocMaxLevel: 4, maxNesting: 32});
-    A failure is thrown as an error whose payload is the WIT `failure`. Needs Node 22+
-    (WebAssembly extended-const); jco and Node 24 come from jstools/ (./scripts/setup), else PATH.
-    """
-    from .engines.js import ToolMissing, export_js
-
-    try:
-        out = export_js(js_dir, cache_dir, log=lambda msg: click.echo(f"wasmblog: {msg}", err=True))
-    except ToolMissing as exc:
-        raise click.ClickException(str(exc)) from None
-    except RuntimeError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"wrote {out.entry} ({out.size / 1e6:.1f} MB in {sum(1 for _ in out.path.iterdir())} files"
-               + (f", transpiled in {out.seconds:.1f} s" if out.built else ", from the cache") + ")", err=True)
 
 
 @main.command("deploy")
@@ -514,29 +433,6 @@ def bench_command(posts: int, repeat: int, jobs_list: str, json_path: Path | Non
         click.echo(f"chart: {chart_path}", err=True)
 
 
-@main.command("corpus")
-@click.argument("out", type=click.Path(file_okay=False, path_type=str))
-@click.option("--posts", "-n", type=click.IntRange(0, 1_000_000), default=1000, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["wasmblog", "hugo", "pelican"]), default="wasmblog",
-              show_default=True)
-@click.option("--force", is_flag=True, help="Write into a non-empty folder the generator did not create.")
-def corpus_command(out: str, posts: int, seed: int, fmt: str, force: bool) -> None:
-    """Write a deterministic corpus of generated posts as a complete site into OUT."""
-    from .bench.corpus import CorpusStats, write_site
-
-    started = time.perf_counter()
-    stats: list[CorpusStats] = []
-    try:
-        write_site(out, posts, seed, fmt, force=force, stats=stats)
-    except (OSError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from None
-    s = stats[0]
-    click.echo(f"Wrote {s.posts} posts ({s.drafts} drafts, {s.words:,} words, {s.tags} tags, "
-               f"{s.categories} categories) in {fmt} format to {out} "
-               f"in {time.perf_counter() - started:.2f} s (seed {seed})")
-
-
 @main.command("serve")
 @click.argument("site", type=click.Path(file_okay=False, path_type=str), default=".")
 @click.option("--host", default="127.0.0.1", show_default=True,
@@ -603,7 +499,8 @@ def serve_command(site: str, host: str, port: int, engine: str, mode: str, draft
     sys.exit(serve(site, options, host=host, port=port, log=log, access_log=None if quiet else log))
 
 
-main.add_command(cache_group)
+for command in (component_group, cache_group, corpus_command):
+    main.add_command(command)
 
 
 if __name__ == "__main__":  # pragma: no cover
