@@ -74,7 +74,8 @@ def test_every_url_is_the_build_byte_for_byte(sample, built, mode, engine):
         assert server.app.stats.faults == 0
         renders = server.app.stats.renders
     # Rendered: everything but static/ and the bundles' files (served from the site folder, like static/).
-    pages = [p for p in built if not (sample / "static" / p).is_file() and p.endswith((".html", ".xml", ".css", ".txt"))]
+    pages = [p for p in built if not (sample / "static" / p).is_file()
+             and p.endswith((".html", ".xml", ".css", ".txt", ".json", ".js"))]
     if mode == "per-request":  # every request, both URLs of a folder
         assert renders == len(pages) + sum(p.endswith("index.html") for p in pages)
     elif mode == "memo":  # each page at most once (none when the render cache had it)
