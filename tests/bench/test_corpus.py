@@ -147,6 +147,7 @@ def test_the_corpus_command_writes_a_site_and_refuses_a_folder_it_did_not_write(
     assert result.exit_code == 1 and "not empty" in result.output
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", peers.PEERS)
 def test_build_peer(tmp_path: Path, name: str) -> None:
     if name not in peers.available_peers():

@@ -143,6 +143,7 @@ def test_a_config_value_of_the_wrong_type_names_its_line(engine, tmp_path):
         d.format() for d in report.diagnostics]
 
 
+@pytest.mark.slow
 def test_the_cli_prints_one_line_per_problem_and_exits_1(engine, tmp_path):
     site = copy_site("broken", tmp_path)
     for name in CASES:

@@ -113,6 +113,7 @@ def test_a_problem_found_once_is_reported_by_every_rebuild_until_it_is_fixed(eng
     assert not any(d.path == "posts/bad-date.md" for d in fixed.diagnostics)
 
 
+@pytest.mark.slow
 def test_a_template_error_on_one_page_is_kept_with_that_page(engine, tmp_path):
     """A batch's diagnostics are traced to the page that caused them, so the cache replays them."""
     site = copy_site("basic", tmp_path)
@@ -285,6 +286,7 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+@pytest.mark.slow
 def test_the_summary_says_how_many_pages_were_reused(engine, tmp_path):
     env = _env(tmp_path)
     first = wasmblog("build", str(SITES / "basic"), "-o", str(tmp_path / "out"), "--engine", engine.name, env=env)
@@ -305,6 +307,7 @@ def test_no_cache_neither_reads_nor_writes_the_render_cache(tmp_path):
     assert not (tmp_path / "render").exists()
 
 
+@pytest.mark.slow
 def test_cache_clear_empties_every_site_cache_and_leaves_the_component_alone(tmp_path):
     home = tmp_path / "home"
     component = home / "wasmblog-0123456789abcdef0123.wasm"

@@ -153,6 +153,7 @@ def test_fenced_code_is_highlighted_with_pygments(engine, lang, token):
     assert token in block[1].split("</pre>", 1)[0]
 
 
+@pytest.mark.slow
 def test_every_supported_language_is_highlighted_alike_by_both_engines():
     """Lexers outside highlight.WARM_LEXERS are compiled on first use inside the sandbox: each must
     work there (nothing left to import) and give the native bytes."""

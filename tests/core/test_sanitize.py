@@ -173,6 +173,7 @@ PIECES = st.one_of(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(PIECES, max_size=12).map("".join))
 def test_sanitize_mode_never_lets_a_script_through(text):

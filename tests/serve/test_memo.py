@@ -45,6 +45,7 @@ def test_a_page_is_rendered_once_then_served_from_memory(tmp_path, engine):
     assert first.body == built(site, tmp_path, engine)["posts/p1/index.html"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("engine", ["wasm", "native"])
 def test_an_edit_renders_again_only_the_pages_that_depend_on_it(tmp_path, engine):
     site = small_site(tmp_path, posts=6)

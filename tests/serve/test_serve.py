@@ -600,6 +600,7 @@ def test_cli_serves_a_crawl_identical_to_the_build_and_stops_on_sigint(sample, b
     server.wait_for(r"stopped \(SIGINT\)")
 
 
+@pytest.mark.slow
 def test_cli_single_process_stops_cleanly_on_sigterm_and_reports_a_busy_port(tmp_path):
     site = small_site(tmp_path)
     server = CliServer(str(site), "--engine", "native", "--quiet", "--workers", "1")
