@@ -92,6 +92,43 @@ def build_killed_after(delay: float, out: Path, site: Path, engine: str, launche
     proc.wait()
 
 
+def children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError):
+            found.update(int(c) for c in (task / "children").read_text().split())
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ["wasm", "native"])
+def test_the_workers_of_a_killed_build_end_with_it(tmp_path, versions, engine):
+    proc = subprocess.Popen([*WASMBLOG, "build", str(versions["v1"]), "-o", str(tmp_path / "out"), "--engine", engine,
+                             "--jobs", "2", "--no-cache", "--quiet"], env=ENV, cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    workers: set[int] = set()
+    while len(workers) < 2 and proc.poll() is None and time.monotonic() < deadline:
+        workers = {pid for pid in children(proc.pid) if "spawn_main" in Path(f"/proc/{pid}/cmdline").read_text()
+                   or engine == "native"}
+        time.sleep(0.05)
+    assert len(workers) >= 2, "the build started no workers"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in workers if alive(pid)]
+
+
 def random_delays(rounds: int, seed: int, build_seconds: float) -> list[float]:
     """Seeded kill times over a whole build, every other one in its last third (where
     the files are written and the folders swapped)."""
