@@ -242,3 +242,20 @@ def local_target(url: str, page: str, out: Path, base_url: str) -> Path | None:
     if rel == "" or rel.endswith("/"):
         target = target / "index.html"
     return target
+
+
+def postings(text: str) -> list[int]:
+    """A search index term's postings, ``gap weight gap weight...``, read from their base-64 VLQ
+    string (written out from the format's definition, not the core's encoder)."""
+    digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    out, n, shift = [], 0, 0
+    for char in text:
+        value = digits.index(char)
+        n |= (value & 31) << shift
+        if value & 32:
+            shift += 5
+        else:
+            out.append(n)
+            n, shift = 0, 0
+    assert shift == 0, f"a VLQ string that stops mid-number: {text!r}"
+    return out

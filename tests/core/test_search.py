@@ -11,9 +11,9 @@ import json
 import pytest
 
 from renderer import Source
-from renderer.search import MAX_TERMS, MAX_TEXT, MAX_TOKEN, TAG_BOOST, TITLE_BOOST, post_terms, tokenize
+from renderer.search import MAX_TERMS, MAX_TEXT, MAX_TOKEN, TAG_BOOST, TITLE_BOOST, post_terms, tokenize, vlq
 from renderer.templates.theme import DEFAULT_THEME
-from sitekit import CONFIG, SITES, find_all, get_renderer, render, render_folder, text_of, tzif_for
+from sitekit import CONFIG, SITES, find_all, get_renderer, postings, render, render_folder, text_of, tzif_for
 
 BASIC = SITES / "basic"
 
@@ -30,11 +30,12 @@ def terms_of(text: str) -> dict[str, int]:
 def decode(index: dict) -> dict[str, dict[str, int]]:
     """term -> {post url: weight}, from the index's gap-encoded postings."""
     out = {}
-    for term, postings in zip(index["terms"], index["postings"]):
+    for term, encoded in zip(index["terms"], index["postings"]):
+        numbers = postings(encoded)
         doc, found = 0, {}
-        for i in range(0, len(postings), 2):
-            doc += postings[i]
-            found[index["posts"][doc]["url"]] = postings[i + 1]
+        for i in range(0, len(numbers), 2):
+            doc += numbers[i]
+            found[index["posts"][doc]["url"]] = numbers[i + 1]
         out[term] = found
     return out
 
@@ -170,3 +171,9 @@ def test_both_engines_write_the_same_index_for_text_the_pythons_classify_differe
                     "Accents: Ёлка, Ǆemal, ŉ, ß, ﬀ; 日本語.", 'tags: ["Ǆ", "ǅ"]\n')]
     wasm = render(get_renderer("wasm"), sources)
     assert render(native, sources)["search-index.json"] == wasm["search-index.json"]
+
+
+def test_postings_are_written_as_base64_vlq():
+    assert vlq([0, 1, 33, 2]) == "ABhBC"  # 33 = 1 + 32: low five bits with "more follows", then 1
+    assert postings(vlq([0, 31, 32, 1024, 2**40])) == [0, 31, 32, 1024, 2**40]
+    assert vlq([]) == ""

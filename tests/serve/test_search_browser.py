@@ -17,8 +17,9 @@ from urllib.parse import quote, urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from renderer.search import tokenize
+from renderer.search import tokenize, vlq
 from servekit import EPOCH, sample_copy, write_post
+from sitekit import postings
 from wasm_host.serve import ServeOptions, ServerThread
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -78,9 +79,10 @@ def index_of(server: ServerThread, tab: Tab) -> dict:
 
 def unique_word(index: dict) -> tuple[str, str]:
     """A word that appears in exactly one post, and that post's URL."""
-    for term, postings in zip(index["terms"], index["postings"]):
-        if len(postings) == 2 and len(term) >= 8 and term.isalpha() and term.isascii():
-            return term, index["posts"][postings[0]]["url"]
+    for term, encoded in zip(index["terms"], index["postings"]):
+        numbers = postings(encoded)
+        if len(numbers) == 2 and len(term) >= 8 and term.isalpha() and term.isascii():
+            return term, index["posts"][numbers[0]]["url"]
     raise AssertionError("no word of one post only")
 
 
@@ -122,11 +124,12 @@ def test_typing_matches_prefixes_as_you_type_and_keeps_the_query_in_the_url(brow
 def posts_with_prefix(index: dict, prefix: str) -> set[str]:
     """URLs of the posts that have a term beginning with ``prefix``, from the index's postings."""
     found = set()
-    for term, postings in zip(index["terms"], index["postings"]):
+    for term, encoded in zip(index["terms"], index["postings"]):
         if term.startswith(prefix):
+            numbers = postings(encoded)
             doc = 0
-            for i in range(0, len(postings), 2):
-                doc += postings[i]
+            for i in range(0, len(numbers), 2):
+                doc += numbers[i]
                 found.add(index["posts"][doc]["url"])
     return found
 
@@ -196,6 +199,18 @@ def test_the_script_tokenizes_queries_as_the_index_tokenizes_posts(browser, serv
     tab.page.wait_for_function("window.wasmblogSearch !== undefined")
     in_browser = tab.page.evaluate("texts => texts.map(t => window.wasmblogSearch.tokenize(t))", TEXTS)
     assert in_browser == [tokenize(text) for text in TEXTS]
+    tab.close()
+
+
+NUMBERS = [0, 1, 2, 31, 32, 33, 1023, 1024, 99_999, 2**31 + 5, 0]
+
+
+@pytest.mark.slow
+def test_the_script_reads_postings_as_the_build_writes_them(browser, served):
+    tab = Tab(browser)
+    tab.page.goto(f"{served.url}/blog/search/", wait_until="load")
+    tab.page.wait_for_function("window.wasmblogSearch !== undefined")
+    assert tab.page.evaluate("text => window.wasmblogSearch.numbers(text)", vlq(NUMBERS)) == NUMBERS
     tab.close()
 
 

@@ -37,11 +37,32 @@
     });
   }
 
+  /* Base-64 VLQ (renderer.search.vlq): five bits a character, low bits
+     first; a character of 32 or more says another follows. */
+  var DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  var DIGIT = new Int8Array(128).fill(-1);
+  for (var d = 0; d < DIGITS.length; d++) { DIGIT[DIGITS.charCodeAt(d)] = d; }
+
+  function numbers(text) {
+    var out = [], n = 0, scale = 1;
+    for (var i = 0; i < text.length; i++) {
+      var digit = DIGIT[text.charCodeAt(i) & 127];
+      n += (digit & 31) * scale;
+      if (digit & 32) { scale *= 32; } else { out.push(n); n = 0; scale = 1; }
+    }
+    return out;
+  }
+
   /* The index as the build wrote it: posts, terms sorted by UTF-16 code
-     unit (as < compares), and per term [gap, weight, gap, weight...]. */
+     unit (as < compares), and per term its postings, [gap, weight, gap,
+     weight...] as one VLQ string, decoded when a query first needs them. */
   function prepare(index) {
     if (index.max_token) { maxToken = index.max_token; }
-    return { posts: index.posts, terms: index.terms, postings: index.postings };
+    var encoded = index.postings, decoded = new Array(encoded.length);
+    return {
+      posts: index.posts, terms: index.terms,
+      postings: function (i) { return decoded[i] || (decoded[i] = numbers(encoded[i])); }
+    };
   }
 
   function firstAtLeast(sorted, key) {
@@ -61,7 +82,7 @@
     for (var w = 0; w < words.length; w++) {
       var word = words[w], scores = new Map();
       for (var i = firstAtLeast(db.terms, word); i < db.terms.length && db.terms[i].startsWith(word); i++) {
-        var list = db.postings[i], factor = db.terms[i] === word ? 1 : 0.5, doc = 0;
+        var list = db.postings(i), factor = db.terms[i] === word ? 1 : 0.5, doc = 0;
         for (var k = 0; k < list.length; k += 2) {
           doc += list[k];
           var score = list[k + 1] * factor;
@@ -131,6 +152,12 @@
   function start() {
     var form = document.querySelector("form.search-form[data-index]");
     if (!form) { return; }
+    // Asked for first: the page preloads it, and this takes it over while the rest is set up.
+    var loading = fetch(form.getAttribute("data-index"), { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) { throw new Error("HTTP " + response.status); }
+        return response.json();
+      });
     var input = form.querySelector("input[name=q]");
     var list = document.getElementById("search-results");
     var status = document.getElementById("search-status");
@@ -171,11 +198,7 @@
       if (event.key === "Escape") { event.preventDefault(); input.focus(); }
     });
 
-    fetch(form.getAttribute("data-index"), { credentials: "same-origin" })
-      .then(function (response) {
-        if (!response.ok) { throw new Error("HTTP " + response.status); }
-        return response.json();
-      })
+    loading
       .then(function (index) {
         db = prepare(index);
         status.textContent = "";
@@ -187,7 +210,7 @@
       });
   }
 
-  window.wasmblogSearch = { tokenize: tokenize, prepare: prepare, search: search };
+  window.wasmblogSearch = { tokenize: tokenize, prepare: prepare, search: search, numbers: numbers };
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
   } else {
