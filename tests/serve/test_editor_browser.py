@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import http.client
 import json
-import shutil
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
 
 from renderer import Source
 from servekit import EPOCH, request, small_site, write_post
@@ -24,9 +22,6 @@ from wasm_host.serve import ServeOptions, ServerThread
 from wasm_host.serve.editor import post_file
 from wasm_host.site import build
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 EDITED = """---
 title: "Edited in the browser"
 date: 2024-01-02T10:00:00Z
@@ -45,16 +40,6 @@ BROKEN = "---\ntitle: Broken\ndate: not-a-date\n---\n\nbody\n"
 @pytest.fixture(autouse=True)
 def fixed_build_time(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Browser:
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def _token(server: ServerThread) -> str:

@@ -10,37 +10,23 @@ other origin (it works offline). The script's tokenizer is checked against the i
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from renderer.search import tokenize, vlq
 from servekit import EPOCH, sample_copy, write_post
 from sitekit import postings
 from wasm_host.serve import ServeOptions, ServerThread
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 RESULT_LINKS = "#search-results a"
 
 
 @pytest.fixture(autouse=True)
 def fixed_build_time(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Browser:
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture(scope="module")
