@@ -27,19 +27,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "wasm_host" / "engines" / "guest"))
 
+from wasm_host.bench.runner import leb128  # noqa: E402
+
 PACKAGES = ("renderer", "pygments", "jinja2", "mistune", "markupsafe", "yaml", "frontmatter", "tomli", "tzdata",
             "warmup")
-
-
-def _leb(buf: bytes, i: int) -> tuple[int, int]:
-    result = shift = 0
-    while True:
-        b = buf[i]
-        i += 1
-        result |= (b & 0x7F) << shift
-        shift += 7
-        if b < 0x80:
-            return result, i
 
 
 def sections(data: bytes, depth: int = 0, out: list | None = None, name: str = "component") -> list:
@@ -51,7 +42,7 @@ def sections(data: bytes, depth: int = 0, out: list | None = None, name: str = "
     index = 0
     while i < len(data):
         sid = data[i]
-        size, j = _leb(data, i + 1)
+        size, j = leb128(data, i + 1)
         body = data[j:j + size]
         if component and sid in (1, 4):  # core module, nested component
             index += 1
@@ -93,10 +84,10 @@ def heap(top: int) -> None:
     import warmup
 
     def sources(items):  # noqa: ANN001, ANN202
-        return [renderer.Source(path, data) for path, data in items]
+        return [renderer.Source(path, data, tuple(resources)) for path, data, resources in items]
 
     highlight.preload()
-    warmup.run(lambda s, c, z: renderer.parse_posts(sources(s), c, z),
+    warmup.run(lambda s, c, z, sc: renderer.parse_posts(sources(s), c, z, sc),
                lambda p, c, o: renderer.plan_site(p, c, renderer.BuildOptions(*o)), renderer.render_pages,
                lambda s, c, t, o, z: renderer.render_site(sources(s), c, t, renderer.BuildOptions(*o), z),
                lambda text, options: renderer.render_markdown(text, **options), zone_data("Europe/Berlin"))

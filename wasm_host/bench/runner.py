@@ -71,19 +71,21 @@ def _corpus(workdir: Path, n: int) -> Path:
 # --- start-up and footprint ---------------------------------------------------------
 
 
+def leb128(buf: bytes, i: int) -> tuple[int, int]:
+    """The unsigned LEB128 number at ``buf[i]`` (as WebAssembly writes sizes), and the index after it."""
+    result = shift = 0
+    while True:
+        b = buf[i]
+        i += 1
+        result |= (b & 0x7F) << shift
+        shift += 7
+        if b < 0x80:
+            return result, i
+
+
 def _initial_memory_bytes(wasm: Path) -> int:
     """Initial linear memory of the component's largest core module (the snapshot)."""
     data = wasm.read_bytes()
-
-    def leb(buf: bytes, i: int) -> tuple[int, int]:
-        result = shift = 0
-        while True:
-            b = buf[i]
-            i += 1
-            result |= (b & 0x7F) << shift
-            shift += 7
-            if b < 0x80:
-                return result, i
 
     def walk(buf: bytes) -> int:
         best = 0
@@ -91,17 +93,17 @@ def _initial_memory_bytes(wasm: Path) -> int:
         i = 8
         while i < len(buf):
             sid = buf[i]
-            size, i = leb(buf, i + 1)
+            size, i = leb128(buf, i + 1)
             body = buf[i:i + size]
             if component and sid in (1, 4):  # core module, nested component
                 best = max(best, walk(body))
             elif not component and sid == 5:  # memory section
-                count, j = leb(body, 0)
+                count, j = leb128(body, 0)
                 for _ in range(count):
                     flags = body[j]
-                    pages, j = leb(body, j + 1)
+                    pages, j = leb128(body, j + 1)
                     if flags & 1:
-                        _, j = leb(body, j)
+                        _, j = leb128(body, j)
                     best = max(best, pages * 65536)
             i += size
         return best
