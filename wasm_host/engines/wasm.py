@@ -23,6 +23,7 @@ import logging
 import os
 import threading
 import time
+from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -260,13 +261,14 @@ def _sources_record(sources: Sequence[Source]) -> list[Any]:
     return [record(path=s.path, data=s.data.decode("latin-1"), resources=list(s.resources)) for s in sources]
 
 
-class _CoreAPI:
+class _CoreAPI(ABC):
     """The render core's API over WIT calls; subclasses say which instance runs each call."""
 
     timeout: float
 
+    @abstractmethod
     def _invoke(self, export: str, *args: Any, items: int = 1) -> Any:
-        raise NotImplementedError
+        """Call ``export`` with ``args`` in a sandbox and return its result (``items``: for the deadline)."""
 
     def parse_posts(self, sources: Sequence[Source], config: str | SiteConfig, tzif: bytes = b"",
                     shortcodes: Mapping[str, str] | None = None) -> ParseResult:

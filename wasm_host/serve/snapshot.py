@@ -17,6 +17,7 @@ way whatever the mode.
 from __future__ import annotations
 
 import threading
+from abc import ABC, abstractmethod
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,7 +63,7 @@ Entry = Union[StaticFile, Bytes, Job]
 
 
 @dataclass
-class Snapshot:
+class Snapshot(ABC):
     """What every mode's snapshot holds: the site read from disk, its static files, diagnostics."""
 
     generation: int
@@ -84,13 +85,13 @@ class Snapshot:
     def static_root(self) -> Path:
         return self.root / "static"
 
+    @abstractmethod
     def generated(self) -> set[str]:
         """Output paths of the pages (not the static files)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def lookup(self, path: str) -> Entry | None:
         """How to answer for ``path``, or None when the site has no such file."""
-        raise NotImplementedError
 
     def __contains__(self, path: str) -> bool:
         return path in self.static or path in self.generated()
