@@ -168,7 +168,6 @@ def index_json(entries: Sequence[dict[str, object]], terms: Sequence[str]) -> st
     postings: dict[str, list[str]] = {}
     last: dict[str, int] = {}
     weights: dict[str, str] = {}  # a weight as the index text has it -> its VLQ
-    small = _VLQ_SMALL
     for doc, text in enumerate(terms):
         if not text:
             continue
@@ -179,10 +178,9 @@ def index_json(entries: Sequence[dict[str, object]], terms: Sequence[str]) -> st
                 encoded = weights[weight] = _vlq_of(int(weight))
             found = postings.get(term)
             if found is None:
-                postings[term] = [small[doc] if doc < 4096 else _vlq_one(doc), encoded]
+                postings[term] = [_vlq_of(doc), encoded]
             else:
-                gap = doc - last[term]
-                found.append(small[gap] if gap < 4096 else _vlq_one(gap))
+                found.append(_vlq_of(doc - last[term]))
                 found.append(encoded)
             last[term] = doc
     order = sorted(postings, key=_utf16)  # as JavaScript sorts and compares strings

@@ -75,6 +75,20 @@ class _Progress:
             sys.stderr.flush()
 
 
+def _site_folder(site: str) -> None:
+    """A SITE argument that is not a folder: a usage error naming what a site holds."""
+    if not Path(site).is_dir():
+        raise click.BadParameter(f"{site!r} is not a folder (expected site.toml, posts/, static/)",
+                                 param_hint="SITE")
+
+
+def _progress(silent: bool) -> _Progress:
+    """Progress bars on a terminal; with --quiet or --json, none and only warnings logged."""
+    if silent:
+        logging.getLogger("wasmblog").setLevel(logging.WARNING)
+    return _Progress(not silent)
+
+
 def print_diagnostics(report: BuildReport, site: str) -> None:
     prefix = display_prefix(site)
     for d in report.diagnostics:
@@ -186,12 +200,8 @@ def build_command(site: str, out: str, engine: str, drafts: bool, future: bool, 
     a rebuild parses only the posts and renders only the pages whose inputs
     changed, with the same bytes out as a clean build (--no-cache).
     """
-    if not Path(site).is_dir():
-        raise click.BadParameter(f"{site!r} is not a folder (expected site.toml, posts/, static/)",
-                                 param_hint="SITE")
-    progress = _Progress(not quiet and not as_json)
-    if quiet or as_json:
-        logging.getLogger("wasmblog").setLevel(logging.WARNING)
+    _site_folder(site)
+    progress = _progress(quiet or as_json)
     cache = None if no_cache else _open_cache(site)
     try:
         engine_obj = make_renderer(engine, cache_dir=cache_dir)  # build() applies the site's [limits]
@@ -240,14 +250,10 @@ def check_command(site: str, engine: str, drafts: bool, future: bool, external: 
     build's own problems. Nothing is written. Exit status 1 when any error
     was reported.
     """
-    if not Path(site).is_dir():
-        raise click.BadParameter(f"{site!r} is not a folder (expected site.toml, posts/, static/)",
-                                 param_hint="SITE")
+    _site_folder(site)
     from .site.check import check
 
-    progress = _Progress(not quiet and not as_json)
-    if quiet or as_json:
-        logging.getLogger("wasmblog").setLevel(logging.WARNING)
+    progress = _progress(quiet or as_json)
     try:
         report = check(site, make_renderer(engine, cache_dir=cache_dir), drafts=drafts, future=future,
                        jobs=jobs or cpu_count(), progress=progress, limits=_limits(limit_values))
@@ -328,9 +334,7 @@ def deploy_command(site: str, out: str, drafts: bool, future: bool, max_embed_mb
       jco serve OUT/site.wasm --isolate-requests instance
     (about 20-40 s: componentize-py pre-initialises the site into the snapshot).
     """
-    if not Path(site).is_dir():
-        raise click.BadParameter(f"{site!r} is not a folder (expected site.toml, posts/, static/)",
-                                 param_hint="SITE")
+    _site_folder(site)
     from .deploy import DeployError, WasmToolsError, deploy
 
     log = (lambda msg: None) if as_json else (lambda msg: click.echo(f"wasmblog: {msg}", err=True))  # noqa: E731
@@ -486,9 +490,7 @@ def serve_command(site: str, host: str, port: int, engine: str, mode: str, draft
     log format, with the render time. SOURCE_DATE_EPOCH, when set, is the
     build time. Ctrl-C stops.
     """
-    if not Path(site).is_dir():
-        raise click.BadParameter(f"{site!r} is not a folder (expected site.toml, posts/, static/)",
-                                 param_hint="SITE")
+    _site_folder(site)
     from .serve import ServeOptions, serve
 
     options = ServeOptions(engine=engine, mode=mode, drafts=drafts, future=future, jobs=jobs,

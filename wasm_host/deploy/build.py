@@ -33,6 +33,7 @@ from renderer.diagnostics import error, megabytes, warning
 from ..engines import NativeRenderer
 from ..engines.component import CORE_DIR, stage_core
 from ..site import build_time_micros, load_site, output_files, parse_sources, plan_input
+from ..site.build import Counted
 from ..site.mime import content_type
 from . import wasi
 
@@ -52,7 +53,7 @@ class DeployError(Exception):
 
 
 @dataclass
-class DeployReport:
+class DeployReport(Counted):
     site: str
     out: str
     component: str = ""
@@ -65,10 +66,6 @@ class DeployReport:
     imports: list[str] = field(default_factory=list)
     stubbed: list[str] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for d in self.diagnostics if d.is_error)
 
 
 @dataclass

@@ -34,8 +34,22 @@ Linkable = Callable[[str, bytes], bool]
 __all__ = ["BuildReport", "build", "output_files", "parse_sources", "plan_input", "render"]
 
 
+class Counted:
+    """Error and warning counts of a report's ``diagnostics`` (build, check, deploy)."""
+
+    diagnostics: list[Diagnostic]
+
+    @property
+    def errors(self) -> int:
+        return sum(d.is_error for d in self.diagnostics)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.diagnostics) - self.errors
+
+
 @dataclass
-class BuildReport:
+class BuildReport(Counted):
     site: str
     out: str
     engine: str
@@ -49,13 +63,6 @@ class BuildReport:
     cached: bool = False  # the render cache was used
     reuse: Reuse = field(default_factory=Reuse)
 
-    @property
-    def errors(self) -> int:
-        return sum(d.is_error for d in self.diagnostics)
-
-    @property
-    def warnings(self) -> int:
-        return len(self.diagnostics) - self.errors
 
     @property
     def reused(self) -> int:

@@ -28,7 +28,7 @@ from renderer.templates import TEMPLATE_FOR_KIND
 from renderer.templates.views import Urls
 
 from ..engines import Renderer, engine_limits
-from .build import Progress, output_files, render_site
+from .build import Counted, Progress, output_files, render_site
 from .reader import SiteInput, build_time_micros, load_site
 
 PLACEHOLDER_ORIGIN = "http://site.invalid"  # pages' origin when base_url is only a path
@@ -85,7 +85,7 @@ class _PageParser(HTMLParser):
 
 
 @dataclass
-class CheckReport:
+class CheckReport(Counted):
     site: str
     engine: str
     pages: int = 0  # HTML pages parsed
@@ -96,13 +96,6 @@ class CheckReport:
     seconds: float = 0.0
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
-    @property
-    def errors(self) -> int:
-        return sum(d.is_error for d in self.diagnostics)
-
-    @property
-    def warnings(self) -> int:
-        return len(self.diagnostics) - self.errors
 
     def to_json(self, prefix: str = "") -> dict[str, Any]:
         return {
