@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from servekit import Response, raw_request, request
 from wasm_host.engines.js import jco_command, node_env, node_path
 
 HERE = Path(__file__).parent
@@ -55,6 +56,27 @@ class JcoServer:
     @property
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
+
+    def request(self, url: str, method: str = "GET", headers: dict[str, str] | None = None) -> Response:
+        """``servekit.request`` to this server; a failure says whether jco serve still runs and shows its log."""
+        try:
+            return request(self.port, url, method, headers)
+        except OSError as exc:  # RemoteDisconnected and refused connections are OSErrors
+            raise AssertionError(f"{method} {url[:200]}: {exc!r}\n{self.state}") from exc
+
+    def raw_request(self, data: bytes) -> bytes:
+        """``servekit.raw_request`` to this server, failing as ``request`` does."""
+        try:
+            return raw_request(self.port, data)
+        except OSError as exc:
+            raise AssertionError(f"{data[:200]!r}: {exc!r}\n{self.state}") from exc
+
+    @property
+    def state(self) -> str:
+        """Whether jco serve runs (or how it ended) and the end of its log."""
+        assert self.proc is not None
+        code = self.proc.poll()
+        return f"jco serve {'runs' if code is None else f'exited with {code}'}; its log:\n{self.log}"
 
     @property
     def log(self) -> str:

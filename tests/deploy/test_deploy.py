@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from jskit import JcoServer
-from servekit import EPOCH, TRAVERSALS, raw_request, request, sample_copy, status_of, url_of
+from servekit import EPOCH, TRAVERSALS, request, sample_copy, status_of, url_of
 from sitekit import BUILD_TIME, ROOT, tree_bytes
 from wasm_host.deploy import exports, imports, outside_proxy, proxy_imports
 from wasm_host.deploy.build import GUEST_DIR, plan_site_files, write_site_data
@@ -84,13 +84,13 @@ def jco(deployed, tmp_path_factory):
 def test_every_url_is_the_build_byte_for_byte_under_jco_serve(built, jco):
     for path, expected in built.items():
         for url in {url_of(path), "/" + path}:
-            got = request(jco.port, url)
+            got = jco.request(url)
             assert got.status == 200, (url, got.status, got.text[:300])
             assert got.body == expected, url
             assert got.headers["content-length"] == str(len(expected))
             assert got.headers["content-type"] == content_type(path), url
             assert got.headers["etag"]
-    assert jco.alive
+    assert jco.alive, jco.state
 
 
 @pytest.mark.slow
@@ -100,8 +100,7 @@ def test_every_answer_is_the_one_wasmblog_serve_gives(sample, built, jco):
     with ServerThread(sample, ServeOptions(engine="native", live_reload=False)) as serve:
         def both(url: str, method: str = "GET", headers: dict[str, str] | None = None) -> tuple:
             answers = []
-            for port in (serve.port, jco.port):
-                got = request(port, url, method, headers)
+            for got in (request(serve.port, url, method, headers), jco.request(url, method, headers)):
                 answers.append((got.status, {h: got.headers.get(h) for h in COMPARED_HEADERS}, got.body))
             assert answers[0] == answers[1], (method, url, headers)
             return answers[0]
@@ -124,23 +123,38 @@ def test_every_answer_is_the_one_wasmblog_serve_gives(sample, built, jco):
         assert both("/", "DELETE")[0] == 405
         for bad in ("/a/../b", "/%2e%2e/site.toml", "/a%2fb", "/a%5cb", "/%ff", "/%00", "/" + "a" * 5000):
             assert both(bad)[0] == 400, bad
-    assert jco.alive
+    assert jco.alive, jco.state
 
 
 @pytest.mark.slow
 def test_bad_paths_get_4xx_and_the_server_carries_on(jco):
     for target in [*TRAVERSALS, "/" + "a" * 5000, "/" + "%2e" * 3000, "/x?" + "q" * 6000]:
-        raw = raw_request(jco.port, b"GET " + target.encode("latin-1") + b" HTTP/1.1\r\nHost: x\r\n"
-                                    b"Connection: close\r\n\r\n")
+        raw = jco.raw_request(b"GET " + target.encode("latin-1") + b" HTTP/1.1\r\nHost: x\r\n"
+                              b"Connection: close\r\n\r\n")
         assert 400 <= status_of(raw) < 500, (target, raw[:300])
-        assert jco.alive, jco.log
-    body = raw_request(jco.port, b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 2000\r\nConnection: close\r\n\r\n"
-                                 + b"x" * 2000)
+        assert jco.alive, jco.state
+    body = jco.raw_request(b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 2000\r\nConnection: close\r\n\r\n"
+                           + b"x" * 2000)
     assert status_of(body) == 413
-    assert request(jco.port, "/").status == 200
+    assert jco.request("/").status == 200
 
 
 # --- what the component is -----------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_the_node_that_jco_serve_starts_runs_without_wasm_code_gc(jco):
+    # Node 24's V8 dies now and then freeing an import wrapper its wasm code GC marked dead (JCO_NODE_FLAGS).
+    session = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and os.getsid(int(proc.name)) == jco.proc.pid:
+                session.append((proc / "cmdline").read_bytes().split(b"\0"))
+        except OSError:  # ended meanwhile
+            pass
+    servers = [argv for argv in session if not any(arg.endswith(b"jco.js") for arg in argv)]
+    assert servers, session
+    assert all(b"--no-wasm-code-gc" in argv for argv in servers), servers
 
 
 @pytest.mark.slow
