@@ -8,6 +8,8 @@ checks of tests/safety.py (html5lib, not the code under test).
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -199,3 +201,16 @@ def test_the_site_config_default_is_sanitize():
     from renderer import parse_config
     assert parse_config("")[0].raw_html == "sanitize"
     assert parse_config(CONFIG)[0].raw_html == "sanitize"
+
+
+def test_the_sanitizer_is_loaded_only_when_a_post_has_raw_html():
+    # justhtml is a third of the CLI's import time, and a rebuild whose posts come from the cache never needs it.
+    script = ("import sys, wasm_host.cli, renderer\n"
+              "assert 'justhtml' not in sys.modules\n"
+              "assert renderer.render_markdown('*plain*') == '<p><em>plain</em></p>\\n'\n"
+              "assert 'justhtml' not in sys.modules\n"
+              "print(renderer.render_markdown('<cite onclick=\"x()\">a</cite>'))\n"
+              "assert 'justhtml' in sys.modules\n")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "<p><cite>a</cite></p>"

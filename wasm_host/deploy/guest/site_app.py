@@ -25,7 +25,7 @@ import gc
 
 import jinja2.debug  # noqa: F401
 from componentize_py_types import Ok
-from renderer import highlight, routing
+from renderer import highlight, routing, sanitize
 from wit_world import exports
 from wit_world.imports import types as http
 
@@ -105,6 +105,7 @@ class IncomingHandler(exports.IncomingHandler):
 def _warm(site: DeployedSite) -> None:
     """Answer one request of every kind, so every module and cache is in the snapshot."""
     highlight.preload()
+    sanitize.preload()
     kinds: dict[str, str] = {}
     for path, job in site.pages.items():
         kinds.setdefault(job.kind, path)

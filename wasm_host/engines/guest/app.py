@@ -31,7 +31,7 @@ import renderer.model as model
 import renderer.templates
 import wit_world
 from componentize_py_types import Err
-from renderer import highlight
+from renderer import highlight, sanitize
 from renderer.diagnostics import describe_exception
 
 import warmup
@@ -153,6 +153,7 @@ class WitWorld(wit_world.WitWorld):
 def _warm() -> None:
     """Exercise every stage and error path so the snapshot holds it all."""
     highlight.preload()
+    sanitize.preload()
     world = WitWorld()
 
     def record(config):  # noqa: ANN001, ANN202 - site.toml text as the host sends it

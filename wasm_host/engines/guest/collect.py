@@ -9,7 +9,7 @@ import json
 import sys
 
 import renderer
-from renderer import highlight
+from renderer import highlight, sanitize
 
 import warmup
 import warmup_tz
@@ -20,6 +20,7 @@ def _sources(items):  # noqa: ANN001, ANN202
 
 
 highlight.preload()
+sanitize.preload()
 warmup.run(
     lambda sources, config, tzif, shortcodes: renderer.parse_posts(_sources(sources), config, tzif, shortcodes),
     lambda posts, config, options: renderer.plan_site(posts, config, renderer.BuildOptions(*options)),
