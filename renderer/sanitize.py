@@ -21,7 +21,6 @@ mode, and pays nothing.
 
 from __future__ import annotations
 
-import importlib
 from functools import cache
 from typing import Any
 
@@ -74,11 +73,10 @@ DROPPED_WITH_CONTENT = frozenset("""
 
 # The schemes Markdown links may use (mistune's list), and relative URLs.
 LINK_SCHEMES = ("http", "https", "mailto", "tel", "ftp", "ftps", "irc", "ircs")
+
 # justhtml is imported when a post first needs sanitizing, not with the core: it is a third of
 # the core's import time (80-110 of 300-360 ms for the CLI), which a rebuild whose posts all come
 # from the cache never needs. The guests call preload(): nothing can be imported after the snapshot.
-_JUSTHTML_MODULES = ("justhtml", "justhtml.sanitizer.values", "justhtml.transforms.compile",
-                     "justhtml.transforms.runtime")  # the last two: imported by justhtml on first use
 
 
 @cache
@@ -116,9 +114,10 @@ def _policy() -> Any:
 
 
 def preload() -> None:
-    """Import justhtml and build the policy now (for the wasm snapshots)."""
-    for module in _JUSTHTML_MODULES:
-        importlib.import_module(module)
+    """Import justhtml, with what it imports on first use, and build the policy now (for the wasm snapshots)."""
+    import justhtml.transforms.compile  # noqa: F401
+    import justhtml.transforms.runtime  # noqa: F401
+
     sanitize_html("<p>x</p>")
 
 

@@ -14,12 +14,13 @@ import socket
 import subprocess
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from servekit import Response, raw_request, request
 from wasm_host.engines.js import jco_command, node_env, node_path
 
 HERE = Path(__file__).parent
+T = TypeVar("T")
 
 
 def free_port() -> int:
@@ -59,17 +60,17 @@ class JcoServer:
 
     def request(self, url: str, method: str = "GET", headers: dict[str, str] | None = None) -> Response:
         """``servekit.request`` to this server; a failure says whether jco serve still runs and shows its log."""
-        try:
-            return request(self.port, url, method, headers)
-        except OSError as exc:  # RemoteDisconnected and refused connections are OSErrors
-            raise AssertionError(f"{method} {url[:200]}: {exc!r}\n{self.state}") from exc
+        return self._asking(f"{method} {url[:200]}", lambda: request(self.port, url, method, headers))
 
     def raw_request(self, data: bytes) -> bytes:
         """``servekit.raw_request`` to this server, failing as ``request`` does."""
+        return self._asking(repr(data[:200]), lambda: raw_request(self.port, data))
+
+    def _asking(self, what: str, send: Callable[[], T]) -> T:
         try:
-            return raw_request(self.port, data)
-        except OSError as exc:
-            raise AssertionError(f"{data[:200]!r}: {exc!r}\n{self.state}") from exc
+            return send()
+        except OSError as exc:  # RemoteDisconnected and refused connections are OSErrors
+            raise AssertionError(f"{what}: {exc!r}\n{self.state}") from exc
 
     @property
     def state(self) -> str:

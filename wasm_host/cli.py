@@ -331,8 +331,9 @@ def deploy_command(site: str, out: str, drafts: bool, future: bool, max_embed_mb
     and planned when it is built, each request is rendered on the spot. It
     imports only wasi:http/proxy's interfaces: no folder, no network. Run it with
       wasmtime serve OUT/site.wasm        spin up -f OUT/spin.toml
-      jco serve OUT/site.wasm --isolate-requests instance
-    (about 20-40 s: componentize-py pre-initialises the site into the snapshot).
+      JCO_RUN_ARGS=--no-wasm-code-gc jco serve OUT/site.wasm --isolate-requests instance
+    (jco's flag: Node 24's V8 crashes now and then without it, see the README.
+    Building takes about 20-40 s: componentize-py pre-initialises the site.)
     """
     _site_folder(site)
     from .deploy import DeployError, WasmToolsError, deploy

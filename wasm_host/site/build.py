@@ -63,7 +63,6 @@ class BuildReport(Counted):
     cached: bool = False  # the render cache was used
     reuse: Reuse = field(default_factory=Reuse)
 
-
     @property
     def reused(self) -> int:
         """Pages whose result came from the render cache."""

@@ -96,7 +96,6 @@ class CheckReport(Counted):
     seconds: float = 0.0
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
-
     def to_json(self, prefix: str = "") -> dict[str, Any]:
         return {
             "site": self.site, "engine": self.engine, "pages": self.pages, "links": self.links,
