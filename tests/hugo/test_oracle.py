@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from hugokit import hugo_pages
 
 
+@pytest.mark.hugo
 def test_hugo_renders_a_post_with_its_typographer_and_a_builtin_shortcode(hugo: Path, tmp_path: Path) -> None:
     (tmp_path / "hugo.toml").write_text('baseURL = "https://example.org/"\ntitle = "T"\n')
     post = tmp_path / "content" / "posts" / "a.md"
