@@ -12,6 +12,7 @@ as it is.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -22,12 +23,15 @@ import yaml
 from .diagnostics import Diagnostic, error, warning
 from .front_matter import FrontMatterLoader
 from .highlight import STYLE_NAMES
-from .values import jsonable, toml_error, toml_key_line
+from .values import Budget, ContainsItself, TooLarge, jsonable, toml_error, toml_key_line, type_name
 
 # Config files Hugo reads, in the order it prefers them.
 ROOT_FILES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml", "config.yml",
               "config.json")
 DEFAULT_DIR = "config/_default"
+# How much a Hugo config's params may expand to (YAML aliases share one value many times).
+PARAMS_NODES = 100_000
+PARAMS_CHARS = 10_000_000
 # Settings that need nothing from wasmblog: its behaviour already is what they ask
 # for (privacy, robots.txt, sitemaps), or they concern Hugo's own machinery.
 NOT_APPLICABLE = frozenset("""
@@ -66,7 +70,11 @@ def _load(name: str, text: str) -> tuple[dict[str, Any], Diagnostic | None]:
             return {}, None
         if not isinstance(data, dict):
             return {}, error(name, 1, "a Hugo config file must be a table of settings; ignored")
-        return data, None
+        try:  # plain data from here on, bounded (YAML aliases can make a value huge, or contain itself)
+            return jsonable(data, Budget(PARAMS_NODES, PARAMS_CHARS)), None
+        except (TooLarge, ContainsItself, RecursionError):
+            return {}, error(name, 1, f"expands to more than {PARAMS_NODES:,} values or {PARAMS_CHARS:,} "
+                                      "characters (YAML aliases?), or contains itself; ignored")
     except tomli.TOMLDecodeError as exc:
         msg, line = toml_error(exc)
         return {}, error(name, line, f"invalid TOML: {msg}; ignored")
@@ -103,15 +111,57 @@ def _merge(into: dict[str, Any], data: dict[str, Any]) -> None:
             into.setdefault(key, value)
 
 
+def _key_line(name: str, text: str, keys: tuple[str, ...]) -> int:
+    """The 1-based line where the (nested) key ``keys`` is set in a config file, 0 if not found
+    (best effort: each key is looked for after the line of the one before, case-insensitively)."""
+    line = 0
+    lines = text.split("\n")
+    for depth, key in enumerate(keys):
+        word = re.escape(key)
+        if name.endswith(".toml"):
+            pattern = rf"^\s*(?:{word}|\"{word}\"|'{word}')\s*=|^\s*\[+\s*(?:[\w.\"'-]+\.)?{word}\s*[\].]"
+        elif name.endswith(".json"):
+            pattern = rf"\"{word}\"\s*:"
+        else:
+            pattern = rf"^\s*(?:- )?(?:{word}|\"{word}\"|'{word}')\s*:"
+        found = next((number for number in range(line, len(lines))
+                      if re.search(pattern, lines[number], re.IGNORECASE)), None)
+        if found is None:
+            return line if depth else 0
+        line = found + 1
+    return line
+
+
 class _Mapper:
     def __init__(self) -> None:
         self.out: dict[str, Any] = {}
         self.diags: list[Diagnostic] = []
         self.where: dict[str, tuple[str, int]] = {}  # top-level key -> (file, line)
+        self.texts: dict[str, str] = {}  # file -> text
+        self.key = ""  # the top-level key being mapped
+
+    def locate(self, key: str, sub: tuple[str, ...] = ()) -> tuple[str, int]:
+        path, line = self.where.get(key, (ROOT_FILES[0], 0))
+        if sub:
+            stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+            keys = sub if path.startswith(DEFAULT_DIR + "/") and stem == key else (key, *sub)
+            line = _key_line(path, self.texts.get(path, ""), keys) or line
+        return path, line
 
     def note(self, key: str, message: str) -> None:
-        path, line = self.where.get(key, (ROOT_FILES[0], 0))
+        path, line = self.locate(key)
         self.diags.append(warning(path, line, message))
+
+    def wrong(self, value: Any, expected: str, *sub: str) -> None:
+        """A setting of the wrong type: an error (Hugo too refuses to build with one)."""
+        path, line = self.locate(self.key, sub)
+        shown = ".".join((self.key, *sub))
+        self.diags.append(error(path, line, f"Hugo setting '{shown}' must be {expected}, not {type_name(value)}"))
+
+    def empty(self, *sub: str) -> None:
+        """A setting that is empty (YAML's null, as ``title:`` with nothing after it): left unset, as Hugo does."""
+        path, line = self.locate(self.key, sub)
+        self.diags.append(warning(path, line, f"Hugo setting '{'.'.join((self.key, *sub))}' is empty; ignored"))
 
     def put(self, section: str, key: str, value: Any) -> None:
         (self.out.setdefault(section, {}) if section else self.out)[key] = value
@@ -129,19 +179,60 @@ def _int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
+def _number(value: Any) -> bool:
+    """An integer as Hugo reads one (it converts "10" too)."""
+    return (isinstance(value, int) and not isinstance(value, bool)) or \
+        (isinstance(value, str) and value.strip().lstrip("+-").isdigit() and value.strip().isascii())
+
+
+def _count(m: "_Mapper", value: Any, *sub: str) -> int | None:
+    """A positive integer setting: None (and a diagnostic) when it is not one; a zero or negative one is
+    Hugo's "no limit" or "the default" and is left unset without a word."""
+    if value is None:
+        m.empty(*sub)
+        return None
+    if not _number(value):
+        m.wrong(value, "an integer", *sub)
+        return None
+    number = int(value)
+    return number if 0 < number <= 10**9 else None
+
+
+def _table(m: "_Mapper", value: Any, *sub: str) -> bool:
+    """Whether a setting that holds settings is a table (else a diagnostic)."""
+    if value is None:
+        m.empty(*sub)
+        return False
+    if not isinstance(value, dict):
+        m.wrong(value, "a table of settings", *sub)
+        return False
+    return True
+
+
 def _menu(m: _Mapper, value: Any) -> None:
-    entries = value.get("main") if isinstance(value, dict) else None
-    if not isinstance(entries, list):
+    if not _table(m, value):
+        return
+    entries = value.get("main")
+    if entries is None:
         if value:
-            m.note("menu", "Hugo setting 'menu': only menu.main is used, as the site's menu")
+            m.note(m.key, f"Hugo setting '{m.key}': only {m.key}.main is used, as the site's menu")
+        return
+    if isinstance(entries, dict):  # one entry written as a table
+        entries = [entries]
+    if not isinstance(entries, list):
+        m.wrong(entries, "a list of menu entries", "main")
         return
     items = []
     for entry in entries:
         if not isinstance(entry, dict):
+            m.wrong(entry, "a list of menu entries (tables with a name and a url or pageRef)", "main")
             continue
         name = _text(entry.get("name") or entry.get("identifier"))
         url = entry.get("url") or entry.get("pageref")
         if not name or not isinstance(url, str):
+            path, line = m.locate(m.key, ("main",))
+            m.diags.append(warning(path, line, f"a Hugo {m.key}.main entry without a name and a url (or pageRef) "
+                                               "is left out"))
             continue
         if "://" not in url and not url.startswith("#"):
             url = "/" + url.strip("/") + "/" if url.strip("/") else "/"
@@ -152,7 +243,7 @@ def _menu(m: _Mapper, value: Any) -> None:
 
 
 def _params(m: _Mapper, value: Any, original: Any) -> None:
-    if not isinstance(value, dict):
+    if not _table(m, value):
         return
     for key, target in (("description", "description"), ("author", "author")):
         text = _text(value.get(key))
@@ -163,18 +254,27 @@ def _params(m: _Mapper, value: Any, original: Any) -> None:
         m.out["main_sections"] = sections
     elif isinstance(sections, str):
         m.out["main_sections"] = [sections]
+    elif sections is not None:
+        m.wrong(sections, "a list of section names", "mainSections")
     if isinstance(original, dict):
-        m.out["params"] = jsonable(original)
+        try:
+            m.out["params"] = jsonable(original, Budget(PARAMS_NODES, PARAMS_CHARS))
+        except (TooLarge, ContainsItself, RecursionError):
+            m.diags.append(error(*m.locate(m.key), "Hugo 'params' expand to more than "
+                                                   f"{PARAMS_NODES:,} values or {PARAMS_CHARS:,} characters "
+                                                   "(YAML aliases?), or contain themselves"))
 
 
 def _pagination(m: _Mapper, value: Any) -> None:
-    size = _int(value.get("pagersize")) if isinstance(value, dict) else None
+    if not _table(m, value):
+        return
+    size = _count(m, value["pagersize"], "pagerSize") if "pagersize" in value else None
     if size:
         m.out["page_size"] = size
 
 
 def _permalinks(m: _Mapper, value: Any) -> None:
-    if not isinstance(value, dict):
+    if not _table(m, value):
         return
     found: dict[str, str] = {}
     for key, pattern in value.items():
@@ -189,30 +289,51 @@ def _permalinks(m: _Mapper, value: Any) -> None:
 
 
 def _taxonomies(m: _Mapper, value: Any) -> None:
-    if isinstance(value, dict):
-        m.out["taxonomies"] = {str(k): str(v) for k, v in value.items() if isinstance(v, str)}
+    if not _table(m, value):
+        return
+    for key, plural in value.items():
+        if not isinstance(plural, str):
+            m.wrong(plural, "the plural name of the taxonomy", str(key))
+    m.out["taxonomies"] = {str(k): v for k, v in value.items() if isinstance(v, str)}
 
 
 def _markup(m: _Mapper, value: Any) -> None:
-    if not isinstance(value, dict):
+    if not _table(m, value):
         return
-    style = value.get("highlight", {}).get("style") if isinstance(value.get("highlight"), dict) else None
-    if isinstance(style, str):
+    highlight = value.get("highlight")
+    style = highlight.get("style") if isinstance(highlight, dict) else None
+    if highlight is not None and not isinstance(highlight, dict):
+        m.wrong(highlight, "a table of settings", "highlight")
+    elif isinstance(style, str):
         if style in STYLE_NAMES:
             m.put("markdown", "highlight_style", style)
         else:
             m.note("markup", f"Hugo highlight style {style!r} is not one wasmblog has; using its default")
+    elif style is not None:
+        m.wrong(style, "the name of a style", "highlight", "style")
     toc = value.get("tableofcontents")
-    if isinstance(toc, dict):
-        low, high = _int(toc.get("startlevel")), _int(toc.get("endlevel"))
+    if toc is not None and not isinstance(toc, dict):
+        m.wrong(toc, "a table of settings", "tableOfContents")
+    elif isinstance(toc, dict):
+        low = _count(m, toc["startlevel"], "tableOfContents", "startLevel") if "startlevel" in toc else None
+        high = _count(m, toc["endlevel"], "tableOfContents", "endLevel") if "endlevel" in toc else None
         if low and high and 1 <= low <= high <= 6:
             m.put("markdown", "toc_min_level", low)
             m.put("markdown", "toc_max_level", high)
 
 
 def _simple(target: str, convert: Callable[[Any], Any], section: str = "") -> Callable[[_Mapper, Any], None]:
+    """A setting of one value: text (``_text``) or a count (``_int``)."""
     def take(m: _Mapper, value: Any) -> None:
-        converted = convert(value)
+        if value is None:
+            m.empty()
+            return
+        if convert is _int:
+            converted = _count(m, value)
+        else:
+            converted = convert(value)
+            if converted is None:
+                m.wrong(value, "text")
         if converted is not None:
             m.put(section, target, converted)
     return take
@@ -249,6 +370,7 @@ def hugo_config(files: list[tuple[str, str]], layout: str = "hugo") -> HugoConfi
     originals: dict[str, Any] = {}
     for name, text in files:
         data, problem = _load(name, text)
+        m.texts[name] = text
         if problem is not None:
             m.diags.append(problem)
         stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
@@ -256,23 +378,31 @@ def hugo_config(files: list[tuple[str, str]], layout: str = "hugo") -> HugoConfi
             data = {stem: data}  # config/_default/params.toml holds [params]
         for key in data:
             line = toml_key_line(text, str(key)) or _header_line(text, str(key)) or \
-                (1 if name.startswith(DEFAULT_DIR) else 0)
+                _key_line(name, text, (str(key),)) or (1 if name.startswith(DEFAULT_DIR) else 0)
             m.where.setdefault(str(key).lower(), (name, line))
             if str(key).lower() == "params" and isinstance(data[key], dict):
                 originals.setdefault("params", {})
                 _merge(originals["params"], data[key])
         _merge(merged, _lower(data))
 
+    for key in ("defaultcontentlanguage", "contentdir"):
+        if key in merged and not isinstance(merged[key], str):
+            m.key = key
+            m.wrong(merged.pop(key), "text")
     language = str(merged.get("defaultcontentlanguage") or "en").lower()
     languages = merged.get("languages") if isinstance(merged.get("languages"), dict) else {}
     own = languages.get(language) if isinstance(languages.get(language), dict) else {}
+    own = {k: v for k, v in own.items() if k != "contentdir" or isinstance(v, str)}
     for key, value in own.items():  # the default language's own settings (title, params...) win
+        if "languages" in m.where:
+            m.where[key] = m.where["languages"]
         if key == "params" and isinstance(value, dict) and isinstance(merged.get("params"), dict):
             _merge(value, merged["params"])
         merged[key] = value
     content_dir = str(own.get("contentdir") or merged.get("contentdir") or "content").strip("/")
 
     for key, value in merged.items():
+        m.key = key
         if key in _KEYS:
             _KEYS[key](m, value)
         elif key == "params":
@@ -293,8 +423,19 @@ _ORDER = ("title", "base_url", "author", "description", "copyright", "language",
           "summary_words", "layout", "content_dir", "main_sections", "taxonomies")
 
 
+def _tomlable(value: Any) -> Any:
+    """``value`` (JSON-like data) without the empty values TOML cannot hold: YAML's and JSON's nulls
+    (``cover:`` whose children are all commented out), wherever they are in the tree."""
+    if isinstance(value, dict):
+        return {k: _tomlable(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_tomlable(v) for v in value if v is not None]
+    return value
+
+
 def _write(out: dict[str, Any]) -> str:
     """``out`` as site.toml text: plain keys first, then tables, in a fixed order."""
+    out = _tomlable(out)
     ordered = {k: out[k] for k in _ORDER if k in out}
     ordered.update({k: v for k, v in out.items() if k not in ordered and not isinstance(v, (dict, list))})
     ordered.update({k: v for k, v in out.items() if k not in ordered})

@@ -107,9 +107,19 @@ def plan_site(posts: Sequence[Post], config: str | SiteConfig, options: BuildOpt
 
 def render_pages(jobs: Sequence[PageJob], posts: Sequence[Post], config: str | SiteConfig,
                  templates: Mapping[str, str]) -> SiteResult:
-    """Stage 3: render jobs. ``posts`` must hold every post the jobs name."""
+    """Stage 3: render jobs. ``posts`` must hold every post the jobs name.
+
+    Every call also reports the problems of the templates themselves (the theme
+    overrides' and the shortcode templates': syntax, a template named that does
+    not exist, a block never shown), whatever the jobs: with no jobs, that is
+    all it does, which is how a host checks what every page depends on.
+    """
     site, _ = site_config(config)
-    return _render_with_theme(jobs, posts, site, theme_templates(templates))
+    result = _render_with_theme(jobs, posts, site, theme_templates(templates))
+    shortcodes = shortcode_templates(templates)
+    if shortcodes:
+        result.diagnostics[:0] = site_shortcodes.problems(shortcodes)
+    return result
 
 
 def job_posts(jobs: Sequence[PageJob], posts: Mapping[str, Post]) -> list[Post]:

@@ -217,6 +217,25 @@ def tree_bytes(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+MANIFEST = ".wasmblog-output"  # what a build wrote, kept in the output folder (wasm_host/site/output.py)
+
+
+def site_files(folder: Path) -> dict[str, bytes]:
+    """The site a build wrote into ``folder``: :func:`tree_bytes` without the build's record of it."""
+    return {path: data for path, data in tree_bytes(folder).items() if path != MANIFEST}
+
+
+def leftovers(out: Path) -> list[str]:
+    """What a build left beside its output other than its lock and spare copy (which are meant to stay,
+    in ``.OUT.wasmblog/``): temporary or backup folders."""
+    workspace = out.parent / f".{out.name}.wasmblog"
+    found = [p.name for p in out.parent.glob(f".{out.name}.wasmblog-*")]
+    if workspace.is_dir():
+        found += [f"{workspace.name}/{p.name}" for p in workspace.iterdir()
+                  if p.name not in (".gitignore", "lock", "spare")]
+    return sorted(found)
+
+
 def page_url(out: Path, file: Path, base_url: str) -> str:
     """The absolute URL a built file is served at."""
     rel = file.relative_to(out).as_posix()

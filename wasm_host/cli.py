@@ -5,18 +5,20 @@ from __future__ import annotations
 import importlib.util
 import json
 import logging
+import os
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from .engines import ENGINES as ENGINE_NAMES
 from .engines import make_renderer
 from .site import BuildReport, OutputError, build, cpu_count, display_prefix
-from .cli_tools import cache_group, component_group, corpus_command
-from .site.cache import RenderCache
+from .site.reader import SITE_NEEDS, not_a_site
+from .cli_tools import cache_group, component_group, corpus_command, new_group
+from .site.cache import RenderCache, render_cache_root
 
 ENGINES = click.Choice(list(ENGINE_NAMES))
 DEFAULT_ENGINE = "wasm"
@@ -76,10 +78,14 @@ class _Progress:
 
 
 def _site_folder(site: str) -> None:
-    """A SITE argument that is not a folder: a usage error naming what a site holds."""
+    """Refuse a SITE argument that is no site, in one line saying what a site needs: not a folder
+    (a usage error, exit status 2), or a folder with nothing of a site (1), as Hugo and Zola do."""
+    shown = os.path.abspath(site) if site in (".", "./") else site
     if not Path(site).is_dir():
-        raise click.BadParameter(f"{site!r} is not a folder (expected site.toml, posts/, static/)",
-                                 param_hint="SITE")
+        fail(f"is not a folder; {SITE_NEEDS}", shown, status=2)
+    problem = not_a_site(site)
+    if problem:
+        fail(f"{problem} (`wasmblog new site FOLDER` makes one)", shown)
 
 
 def _progress(silent: bool) -> _Progress:
@@ -96,6 +102,10 @@ def print_diagnostics(report: BuildReport, site: str) -> None:
 
 
 def _summary(report: BuildReport) -> str:
+    if report.stopped:
+        errors = f"{report.errors} error{'s' * (report.errors != 1)}"
+        return (f"Stopped: {errors} in what every page depends on (the configuration, the templates); nothing "
+                f"written" + (f", {report.out} is as it was" if os.path.isdir(report.out) else ""))
     verb = "Built" if report.written else "Checked"
     reused = f" ({report.reused} reused)" if report.cached else ""
     text = (f"{verb} {report.pages} pages{reused} and {report.static} static files from {report.posts} posts "
@@ -127,7 +137,11 @@ def _open_cache(site: str) -> RenderCache | None:
 
     try:
         return RenderCache.for_site(site)
-    except (OSError, sqlite3.Error) as exc:
+    except OSError as exc:
+        where = exc.filename or render_cache_root()
+        click.echo(f"wasmblog: warning: building without the render cache: {where}: {exc.strerror or exc}", err=True)
+        return None
+    except sqlite3.Error as exc:
         click.echo(f"wasmblog: warning: building without the render cache: {exc}", err=True)
         return None
 
@@ -141,6 +155,63 @@ def _close_cache(cache: RenderCache) -> None:
         click.echo(f"wasmblog: warning: the render cache could not be saved: {exc}", err=True)
 
 
+def fail(message: str, path: str = "wasmblog", status: int = 1) -> NoReturn:
+    """End the command with one line, as every error is written: ``PATH: error: message``
+    (``wasmblog: error: message`` when no file or folder is concerned)."""
+    click.echo(f"{path}: error: {message}", err=True)
+    sys.exit(status)
+
+
+def _where(exc: BaseException) -> str:
+    """Where in wasmblog an unexpected exception was raised: the innermost frame of ours."""
+    tb, found = exc.__traceback__, ""
+    root = Path(__file__).resolve().parent.parent
+    while tb is not None:
+        path = Path(tb.tb_frame.f_code.co_filename)
+        if path.is_relative_to(root):
+            found = f"{path.relative_to(root).as_posix()}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return found
+
+
+class _Main(click.Group):
+    """The ``wasmblog`` group: every error is one line in the diagnostic format, never a traceback.
+
+    Usage errors (exit status 2) and a command's own errors (1) are written as
+    ``wasmblog: error: ...``. An exception no command expected is a bug of wasmblog's:
+    one line names it and where it was raised (exit status 70, EX_SOFTWARE), and
+    ``WASMBLOG_TRACEBACK=1`` shows the traceback for a bug report.
+    """
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            status = super().main(args, prog_name, complete_var, False, **extra)
+        except click.UsageError as exc:
+            hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+            fail(exc.format_message() + hint, status=exc.exit_code)
+        except click.ClickException as exc:
+            fail(exc.format_message(), status=exc.exit_code)
+        except click.Abort:
+            fail("interrupted", status=130)
+        except OutputError as exc:
+            fail(exc.message, exc.path)
+        except Exception as exc:  # a bug: say so in one line (the traceback only when asked for)
+            from .engines.component import CacheUnusable
+
+            if isinstance(exc, CacheUnusable):
+                fail(exc.message, exc.path)
+            if os.environ.get("WASMBLOG_TRACEBACK"):
+                raise
+            where, text = _where(exc), (str(exc).strip().splitlines() or [""])[0][:300]
+            fail(f"unexpected {type(exc).__name__}" + (f": {text}" if text else "") + (f" at {where}" if where else "")
+                 + ": this is a bug in wasmblog; please report it with the command that caused it "
+                   "(WASMBLOG_TRACEBACK=1 shows the traceback)", status=70)
+        sys.exit(status if isinstance(status, int) else 0)
+
+
 class _EchoHandler(logging.Handler):
     """Log records on the current stderr (looked up per record, as click does)."""
 
@@ -148,7 +219,7 @@ class _EchoHandler(logging.Handler):
         click.echo(self.format(record), err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="wasmblog")
 def main() -> None:
     """wasmblog: a blog renderer whose core runs natively or sandboxed in WebAssembly.
@@ -171,7 +242,11 @@ def main() -> None:
 @main.command("build")
 @click.argument("site", type=click.Path(file_okay=False, path_type=str), default=".")
 @click.option("-o", "--out", "out", type=click.Path(path_type=str), default="public", show_default=True,
-              help="Output folder; replaced whole, atomically, at the end of a build.")
+              help="Output folder; replaced atomically at the end of a build. It must be new, empty, or written "
+                   "by an earlier build, and may not be the site folder, hold it, or be inside its source folders.")
+@click.option("--force", is_flag=True,
+              help="Build into a non-empty folder no build wrote. Only what a build writes is ever replaced: "
+                   "files already there are kept, or the build stops if the site needs their place.")
 @click.option("--engine", type=ENGINES, default=DEFAULT_ENGINE, show_default=True,
               help="Render natively or inside the WebAssembly sandbox (same bytes out).")
 @click.option("--drafts", is_flag=True, help="Include posts marked draft: true.")
@@ -188,17 +263,24 @@ def main() -> None:
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=str), default=None,
               help="Where the compiled component is cached (default: $XDG_CACHE_HOME/wasmblog).")
 @limit_options
-def build_command(site: str, out: str, engine: str, drafts: bool, future: bool, strict: bool, jobs: int,
-                  no_cache: bool, as_json: bool, quiet: bool, cache_dir: str | None, **limit_values: Any) -> None:
+def build_command(site: str, out: str, force: bool, engine: str, drafts: bool, future: bool, strict: bool,
+                  jobs: int, no_cache: bool, as_json: bool, quiet: bool, cache_dir: str | None,
+                  **limit_values: Any) -> None:
     """Build the site in SITE (default: the current folder) into OUT.
 
     Problems are reported as 'path:line: error: message', all of them; a post
-    with an error is left out and the rest is built. Exit status 1 when any
-    error was reported. SOURCE_DATE_EPOCH, when set, is the build time.
+    with an error is left out and the rest is built. A problem with what
+    every page depends on (site.toml or a Hugo config, a template, a
+    shortcode template) stops the build: nothing is written. Exit status 1
+    when any error was reported. SOURCE_DATE_EPOCH, when set, is the build time.
 
     Results are kept in the site's render cache (see `wasmblog cache info`):
     a rebuild parses only the posts and renders only the pages whose inputs
-    changed, with the same bytes out as a clean build (--no-cache).
+    changed, with the same bytes out as a clean build (--no-cache). Beside
+    OUT, the folder .OUT.wasmblog/ holds the build's lock and, with the
+    render cache, a spare copy of the site a build before, which the next
+    rebuild brings up to date and swaps in (so it writes only what changed);
+    it carries its own .gitignore, and `wasmblog cache clear` removes it.
     """
     _site_folder(site)
     progress = _progress(quiet or as_json)
@@ -206,11 +288,11 @@ def build_command(site: str, out: str, engine: str, drafts: bool, future: bool, 
     try:
         engine_obj = make_renderer(engine, cache_dir=cache_dir)  # build() applies the site's [limits]
         report = build(site, out, engine_obj, drafts=drafts, future=future, strict=strict,
-                       jobs=jobs or cpu_count(), progress=progress, limits=_limits(limit_values), cache=cache)
+                       jobs=jobs or cpu_count(), progress=progress, limits=_limits(limit_values), cache=cache,
+                       force=force)
     except OutputError as exc:
         progress.clear()
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
+        fail(exc.message, exc.path)
     finally:
         progress.clear()
         if cache is not None:
@@ -502,7 +584,7 @@ def serve_command(site: str, host: str, port: int, engine: str, mode: str, draft
     sys.exit(serve(site, options, host=host, port=port, log=log, access_log=None if quiet else log))
 
 
-for command in (component_group, cache_group, corpus_command):
+for command in (component_group, cache_group, corpus_command, new_group):
     main.add_command(command)
 
 

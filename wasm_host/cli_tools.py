@@ -157,3 +157,124 @@ def corpus_command(out: str, posts: int, seed: int, fmt: str, force: bool) -> No
     click.echo(f"Wrote {s.posts} posts ({s.drafts} drafts, {s.words:,} words, {s.tags} tags, "
                f"{s.categories} categories) in {fmt} format to {out} "
                f"in {time.perf_counter() - started:.2f} s (seed {seed})")
+
+
+@click.group("new")
+def new_group() -> None:
+    """Start a site, or a post in one (as `hugo new` and `zola init` do)."""
+
+
+SITE_TOML = """\
+# {title}: the site's configuration. Every key is optional; the README's "site.toml" lists them all.
+title = {title_toml}
+base_url = "https://example.org/"   # where the site will be published: feeds and the sitemap link there
+author = ""
+description = ""
+language = "en"
+timezone = "UTC"                    # for dates written without an offset
+
+[[menu]]
+name = "About"
+url = "/about/"
+"""
+
+ABOUT = """\
+---
+title: About
+---
+
+What this site is about. This page is `pages/about.md`; its URL is /about/.
+"""
+
+
+def _post_text(title: str, slug: str, when: str, body: str) -> str:
+    """A post: front matter (title, date, slug) and a first line of text."""
+    return f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\ndate: {when}\nslug: {slug}\ndraft: false\n" \
+           f"tags: []\n---\n\n{body}\n"
+
+
+def _now() -> str:
+    """Now, to the second, with the local offset (as `hugo new` writes it)."""
+    from datetime import datetime
+
+    return datetime.now().astimezone().replace(microsecond=0).isoformat()
+
+
+def _fail(path: object, message: str) -> None:
+    click.echo(f"{path}: error: {message}", err=True)
+    raise SystemExit(1)
+
+
+@new_group.command("site")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", default=None, help="The site's title (default: the folder's name).")
+def new_site(folder: Path, title: str | None) -> None:
+    """Make a minimal site in FOLDER (new or empty) that builds as it is.
+
+    \b
+    FOLDER/site.toml                 the configuration (title, base_url, menu...)
+    FOLDER/posts/hello-world.md      a first post, dated now
+    FOLDER/pages/about.md            a page, linked from the menu
+    FOLDER/.gitignore                the output folder, public/
+    """
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        _fail(folder, "exists and is not an empty folder; choose a new folder (wasmblog writes only where nothing "
+                      "is yet)")
+    title = title or folder.resolve().name.replace("-", " ").replace("_", " ").strip() or "A wasmblog site"
+    try:
+        (folder / "posts").mkdir(parents=True, exist_ok=True)
+        (folder / "pages").mkdir()
+        (folder / "site.toml").write_text(SITE_TOML.format(title=title, title_toml=json.dumps(title,
+                                                                                              ensure_ascii=False)),
+                                          "utf-8")
+        (folder / "posts" / "hello-world.md").write_text(
+            _post_text("Hello, world", "hello-world", _now(), "The first post. Write the next one with "
+                       "`wasmblog new post \"A title\"` in this folder."), "utf-8")
+        (folder / "pages" / "about.md").write_text(ABOUT, "utf-8")
+        (folder / ".gitignore").write_text("# the site wasmblog builds (wasmblog build -o public)\n/public/\n",
+                                           "utf-8")
+    except OSError as exc:
+        _fail(exc.filename or folder, f"cannot write: {exc.strerror or exc}")
+    click.echo(str(folder))
+    click.echo(f"Made a site in {folder}: build it with `wasmblog build {folder} -o {folder / 'public'}`, or see "
+               f"it with `wasmblog serve {folder}`", err=True)
+
+
+@new_group.command("post")
+@click.argument("title")
+@click.option("-s", "--site", "site", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="The site to write the post in.")
+@click.option("--slug", default=None, help="The post's URL segment and file name (default: made from the title).")
+def new_post(title: str, site: Path, slug: str | None) -> None:
+    """Write a new post titled TITLE, dated now: SITE/posts/SLUG.md (a Hugo site: content/posts/SLUG.md).
+
+    Prints the file's path on stdout, so that `$EDITOR "$(wasmblog new post 'A title')"` opens it.
+    """
+    from renderer.slugs import slugify
+
+    from .site.hugo import is_hugo_site, read_hugo_config
+    from .site.reader import not_a_site
+
+    if not site.is_dir():
+        _fail(site, "is not a folder (run it in a site's folder, or pass --site)")
+    problem = not_a_site(site)
+    if problem:
+        _fail(site, f"{problem} (`wasmblog new site FOLDER` makes one)")
+    slug = slugify(slug if slug is not None else title)
+    if not slug or slug in (".", ".."):
+        _fail("wasmblog", f"the title {title!r} makes no URL segment: pass --slug")
+    if is_hugo_site(site):
+        content = site / read_hugo_config(site, []).content_dir
+        folder = content / ("post" if (content / "post").is_dir() and not (content / "posts").is_dir() else "posts")
+    else:
+        folder = site / "posts"
+    path = folder / f"{slug}.md"
+    if path.exists():
+        _fail(path, "exists already: choose another title, or --slug")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(path, "x", encoding="utf-8") as fh:
+            fh.write(_post_text(title, slug, _now(), "Write here."))
+    except OSError as exc:
+        _fail(path, f"cannot write: {exc.strerror or exc}")
+    click.echo(str(path))

@@ -18,9 +18,9 @@ from typing import Any, Mapping
 import jinja2
 from markupsafe import Markup
 
-from ..diagnostics import describe_exception
+from ..diagnostics import Diagnostic, describe_exception, error
 from ..templates.sandbox import ThemeSandbox
-from ..templates.theme import _ThemeLoader
+from ..templates.theme import _ThemeLoader, missing_references, outline
 
 TEMPLATE_FOLDER = "templates/shortcodes"
 
@@ -41,6 +41,13 @@ class SiteShortcodes:
 
 
 _CACHE: dict[str, SiteShortcodes] = {}
+
+
+def problems(templates: Mapping[str, str]) -> list[Diagnostic]:
+    """Why each of the site's shortcode templates cannot be used (it fails to compile, or names a
+    template that does not exist), one error at its file and line each."""
+    site = compiled(templates)
+    return [error(site.filename(name), line, message) for name, (line, message) in sorted(site.problems.items())]
 
 
 def compiled(templates: Mapping[str, str]) -> SiteShortcodes:
@@ -64,6 +71,15 @@ def compiled(templates: Mapping[str, str]) -> SiteShortcodes:
             site.problems[name] = (exc.lineno or 0, f"template syntax error: {exc.message}")
         except Exception as exc:  # e.g. RecursionError on absurd nesting
             site.problems[name] = (0, f"template error: {describe_exception(exc)}")
+    outlines = {}
+    for name in sorted(set(templates) - set(site.problems)):
+        try:
+            outlines[name] = outline(env.parse(templates[name], name))
+        except Exception:  # (compiled above: cannot happen)
+            continue
+    for name, line, message in missing_references(sources, outlines, sorted(outlines),
+                                                  f"of the site's shortcodes ({TEMPLATE_FOLDER}/)"):
+        site.problems.setdefault(name, (line, message))
     if len(_CACHE) >= 8:
         _CACHE.clear()
     _CACHE[key] = site

@@ -27,8 +27,9 @@ from importlib import resources
 from typing import Callable, Mapping
 
 import jinja2
+from jinja2 import nodes
 
-from ..diagnostics import Diagnostic, describe_exception, error
+from ..diagnostics import Diagnostic, describe_exception, error, warning
 from ..model import PageKind
 from .sandbox import ThemeSandbox
 
@@ -80,6 +81,131 @@ class _ThemeLoader(jinja2.BaseLoader):
 
     def list_templates(self) -> list[str]:
         return sorted(self.sources)
+
+
+@dataclass(frozen=True)
+class Outline:
+    """What a template names and defines, as its source says (constant names only)."""
+
+    references: tuple[tuple[str, tuple[str, ...], int], ...]  # (verb, names any one of which will do, line)
+    parent: str | None  # the template it extends
+    blocks: frozenset[str]  # every block it defines
+    own_blocks: tuple[tuple[str, int], ...]  # its blocks not inside another of its blocks: (name, line)
+
+
+_VERBS = ((nodes.Extends, "extends"), (nodes.Include, "includes"), (nodes.FromImport, "imports from"),
+          (nodes.Import, "imports"))
+
+
+def outline(ast: nodes.Template) -> Outline:
+    """The :class:`Outline` of a parsed template."""
+    references = []
+    for node in ast.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+        if isinstance(node, nodes.Include) and node.ignore_missing:
+            continue
+        target = getattr(node, "template", None)
+        items = list(target.items) if isinstance(target, (nodes.Tuple, nodes.List)) else [target]
+        names = [i.value for i in items if isinstance(i, nodes.Const) and isinstance(i.value, str)]
+        if items and len(names) == len(items):
+            verb = next(v for cls, v in _VERBS if isinstance(node, cls))
+            references.append((verb, tuple(names), node.lineno))
+    parent = next((n.template.value for n in ast.body if isinstance(n, nodes.Extends)
+                   and isinstance(n.template, nodes.Const) and isinstance(n.template.value, str)), None)
+    blocks = list(ast.find_all(nodes.Block))
+    nested = {id(inner) for block in blocks for inner in block.find_all(nodes.Block)}
+    return Outline(tuple(references), parent, frozenset(b.name for b in blocks),
+                   tuple((b.name, b.lineno) for b in blocks if id(b) not in nested))
+
+
+def missing_references(names: Mapping[str, object], outlines: Mapping[str, Outline], checked: list[str],
+                       where: str) -> list[tuple[str, int, str]]:
+    """What in templates ``checked`` names a template that is not in ``names``: ``(template, line, message)``.
+    ``where`` says where the missing template could have been."""
+    return [(name, line, f"{verb} {targets[0]!r}, which is not a template {where}")
+            for name in checked if name in outlines
+            for verb, targets, line in outlines[name].references if not any(t in names for t in targets)]
+
+
+def ancestors(name: str, outlines: Mapping[str, Outline], names: Mapping[str, str]) -> list[str]:
+    """The templates ``name`` extends, nearest first (as far as they exist and their names are constant)."""
+    chain: list[str] = []
+    parent = outlines[name].parent if name in outlines else None
+    while parent is not None and parent in names and parent not in chain and len(chain) < 32:
+        chain.append(parent)
+        parent = outlines[parent].parent if parent in outlines else None
+    return chain
+
+
+def unknown_blocks(names: Mapping[str, str], outlines: Mapping[str, Outline], name: str) -> list[tuple[str, int]]:
+    """The blocks ``name`` defines that no template it extends has: what they hold is never shown."""
+    chain = ancestors(name, outlines, names)
+    if not chain:
+        return []
+    found = set().union(*(outlines[p].blocks for p in chain if p in outlines))
+    return [(block, line) for block, line in outlines[name].own_blocks if block not in found]
+
+
+_DEFAULT_OUTLINES: dict[str, Outline] = {}
+
+
+def _default_outlines(env: jinja2.Environment) -> dict[str, Outline]:
+    """The default theme's outlines (parsed once: the wasm snapshot keeps them)."""
+    if not _DEFAULT_OUTLINES:
+        _DEFAULT_OUTLINES.update({name: outline(env.parse(text, name)) for name, text in DEFAULT_THEME.items()})
+    return _DEFAULT_OUTLINES
+
+
+def _outlines(env: jinja2.Environment, sources: Mapping[str, tuple[str, str]],
+              overrides: Mapping[str, str]) -> dict[str, Outline]:
+    outlines = {name: info for name, info in _default_outlines(env).items()
+                if sources.get(name, ("", ""))[1] == f"theme/{name}"}
+    for name in overrides:
+        if name in sources and name not in outlines:
+            try:
+                outlines[name] = outline(env.parse(sources[name][0], name))
+            except Exception:  # reported when it was compiled
+                pass
+    return outlines
+
+
+def _check_overrides(theme: "Theme", env: jinja2.Environment, overrides: Mapping[str, str]) -> None:
+    """Report what an override names that does not exist (and use the default theme's template
+    instead, as for a syntax error), and blocks that would never be shown."""
+    sources = theme.sources
+    outlines = _outlines(env, sources, overrides)
+    names = {name: filename for name, (_, filename) in sources.items()}
+    replaced = []
+    for name, line, message in missing_references(names, outlines, sorted(set(overrides) & set(outlines)),
+                                                  "of the site (templates/) or of the default theme"):
+        fallback = "; using the default theme's template" if name in DEFAULT_THEME else ""
+        theme.diagnostics.append(error(f"templates/{name}", line, message + fallback))
+        replaced.append(name)
+    if replaced:
+        for name in replaced:
+            if name in DEFAULT_THEME:
+                sources[name] = (DEFAULT_THEME[name], f"theme/{name}")
+            else:
+                sources.pop(name, None)
+        if isinstance(env.cache, dict):
+            env.cache.clear()  # (compiled templates are kept: forget the replaced ones)
+        outlines = _outlines(env, sources, overrides)
+        names = {name: filename for name, (_, filename) in sources.items()}
+    fills: dict[tuple[str, str], list[str]] = {}  # (override, block) -> default templates that fill it
+    for name in sorted(outlines):
+        own = names.get(name, "").startswith("templates/")
+        for block, line in unknown_blocks(names, outlines, name):
+            if own:
+                theme.diagnostics.append(error(f"templates/{name}", line, f"block '{block}' is in no template it "
+                                               f"extends ({' < '.join(ancestors(name, outlines, names))}), so what "
+                                               "it holds would never be shown"))
+                continue
+            culprit = next((p for p in ancestors(name, outlines, names) if names[p].startswith("templates/")), None)
+            if culprit is not None:
+                fills.setdefault((culprit, block), []).append(name)
+    for (culprit, block), users in sorted(fills.items()):  # (maybe meant: a warning, which stops nothing)
+        theme.diagnostics.append(warning(f"templates/{culprit}", 0, f"has no block '{block}' (nor has any template it "
+                                       f"extends), which the default theme's {', '.join(users)} "
+                                       f"fill{'s' * (len(users) == 1)}: their pages would lack it"))
 
 
 @dataclass
@@ -139,6 +265,8 @@ def compiled_theme(overrides: Mapping[str, str]) -> Theme:
             sources.pop(name, None)
             if name in DEFAULT_THEME:
                 sources[name] = (DEFAULT_THEME[name], f"theme/{name}")
+    if overrides:
+        _check_overrides(theme, env, overrides)
     if len(_THEMES) >= 8:
         _THEMES.clear()
     _THEMES[key] = theme

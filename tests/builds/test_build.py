@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from sitekit import BUILD_TIME, POSTS, SITES, copy_site, make_site, tree_bytes
+from sitekit import BUILD_TIME, POSTS, SITES, copy_site, leftovers, make_site, site_files, tree_bytes
 from wasm_host.site import build
 from wasm_host.site.output import OutputError
 
@@ -29,12 +29,6 @@ def wasmblog(engine, *args: str, epoch: int | None = 1_800_000_000) -> subproces
         env["SOURCE_DATE_EPOCH"] = str(epoch)
     return subprocess.run([sys.executable, "-m", "wasm_host", "build", "--engine", engine.name, *args],
                           capture_output=True, text=True, env=env, timeout=300)
-
-
-def leftovers(out: Path) -> list[str]:
-    """Temporary or backup folders a build left beside its output (the lock and the spare site that
-    incremental builds keep are meant to stay)."""
-    return sorted(p.name for p in out.parent.glob(f".{out.name}.wasmblog-*") if not p.name.endswith(("-lock", "-spare")))
 
 
 # --- what is written -------------------------------------------------------------------
@@ -59,17 +53,18 @@ def test_a_static_file_replaces_a_generated_one_with_a_warning(engine, tmp_path)
 
 def test_the_build_report_counts_posts_pages_and_static_files(engine, tmp_path):
     report = build(BASIC, tmp_path / "out", engine, build_time=BUILD_TIME)
-    written = [p for p in (tmp_path / "out").rglob("*") if p.is_file()]
+    written = site_files(tmp_path / "out")
     assert (report.posts, report.static, report.errors, report.warnings) == (5, 2, 0, 0)
     assert report.pages + report.static == len(written)
 
 
-def test_the_output_folder_is_replaced_whole(engine, tmp_path):
+def test_what_an_earlier_build_wrote_and_the_site_no_longer_makes_is_removed(engine, tmp_path):
+    site = copy_site("basic", tmp_path)
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "stale.html").write_text("from an older build")
-    build(BASIC, out, engine, build_time=BUILD_TIME)
-    assert not (out / "stale.html").exists()
+    build(site, out, engine, build_time=BUILD_TIME)
+    (site / "posts" / "fifth.md").unlink()
+    build(site, out, engine, build_time=BUILD_TIME)
+    assert not (out / "posts" / "fifth").exists()
     assert (out / "index.html").is_file()
 
 
@@ -81,6 +76,14 @@ def test_no_temporary_folders_are_left_behind(engine, tmp_path):
 
 
 # --- failed builds ----------------------------------------------------------------------
+
+
+def broken_posts(tmp_path: Path) -> Path:
+    """The broken site without its broken template: problems of single posts only (a site-wide
+    one, such as the template, stops the whole build: see test_errors.py)."""
+    site = copy_site("broken", tmp_path)
+    (site / "templates" / "post.html").unlink()
+    return site
 
 
 def test_strict_writes_nothing_when_there_is_an_error(engine, tmp_path):
@@ -120,7 +123,8 @@ def test_the_cli_reports_a_failed_write_in_one_line_and_exits_1(engine, tmp_path
     (site / "static" / "vanished.png").symlink_to("no-such-file.png")
     proc = wasmblog(engine, str(site), "-o", str(tmp_path / "out"), "--quiet")
     assert proc.returncode == 1
-    assert proc.stderr.startswith("error: ") and proc.stderr.count("\n") == 1, proc.stderr
+    assert proc.stderr.startswith(f"{tmp_path / 'out'}: error: cannot write the site: ") and \
+        proc.stderr.count("\n") == 1, proc.stderr
     assert "Traceback" not in proc.stderr
 
 
@@ -136,13 +140,13 @@ def test_the_cli_exits_0_and_prints_a_summary_for_a_clean_site(engine, tmp_path)
 
 
 def test_the_cli_exits_1_when_any_error_was_reported(engine, tmp_path):
-    proc = wasmblog(engine, str(SITES / "broken"), "-o", str(tmp_path / "out"))
+    proc = wasmblog(engine, str(broken_posts(tmp_path)), "-o", str(tmp_path / "out"))
     assert proc.returncode == 1
     assert (tmp_path / "out" / "posts" / "good" / "index.html").is_file()
 
 
 def test_the_cli_in_strict_mode_writes_nothing_and_says_so(engine, tmp_path):
-    proc = wasmblog(engine, str(SITES / "broken"), "-o", str(tmp_path / "out"), "--strict")
+    proc = wasmblog(engine, str(broken_posts(tmp_path)), "-o", str(tmp_path / "out"), "--strict")
     assert proc.returncode == 1
     assert "nothing written (--strict)" in proc.stderr.splitlines()[-1]
     assert not (tmp_path / "out").exists()
@@ -154,13 +158,23 @@ def test_the_cli_quiet_mode_prints_nothing_for_a_clean_site(engine, tmp_path):
 
 
 def test_the_cli_json_report(engine, tmp_path):
+    site = broken_posts(tmp_path)
+    proc = wasmblog(engine, str(site), "-o", str(tmp_path / "out"), "--json")
+    report = json.loads(proc.stdout)
+    assert (report["posts"], report["errors"], report["written"], report["stopped"]) == (2, 1, True, False)
+    texts = [d["text"] for d in report["diagnostics"]]
+    assert f"{site}/posts/dup-b.md: error: slug 'same-slug' is already used by posts/dup-a.md; give one of them " \
+           "another 'slug:'" in texts
+
+
+def test_the_cli_json_report_of_a_build_a_site_wide_error_stopped(engine, tmp_path):
     site = copy_site("broken", tmp_path)
     proc = wasmblog(engine, str(site), "-o", str(tmp_path / "out"), "--json")
     report = json.loads(proc.stdout)
-    assert (report["posts"], report["errors"], report["written"]) == (2, 2, True)
-    texts = [d["text"] for d in report["diagnostics"]]
-    assert f"{site}/templates/post.html:3: error: template syntax error: unexpected '}}'; " \
-           "using the default theme's template" in texts
+    assert (proc.returncode, report["errors"], report["written"], report["stopped"]) == (1, 1, False, True)
+    assert [d["text"] for d in report["diagnostics"] if d["severity"] == "error"] == [
+        f"{site}/templates/post.html:3: error: template syntax error: unexpected '}}'; using the default theme's "
+        "template"]
 
 
 @pytest.mark.slow

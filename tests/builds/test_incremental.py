@@ -167,23 +167,31 @@ def test_a_rebuild_with_nothing_changed_leaves_the_output_folder_as_it_is(native
     assert os.stat(out).st_ino == folder
 
 
-def test_a_file_added_to_the_output_by_hand_is_gone_after_a_rebuild(engine, tmp_path):
+def test_a_file_added_to_the_output_by_hand_survives_a_rebuild(engine, tmp_path):
+    """wasmblog removes only what a build wrote: the user's own files stay, as they are."""
     site = copy_site("basic", tmp_path)
     out = tmp_path / "out"
     cached_build(site, out, engine, tmp_path / "c.sqlite")
     (out / "stray.html").write_text("not part of the site")
     (out / "stray").mkdir()
+    (out / "tags" / "notes.txt").write_text("mine")
+    post = site / "posts" / "fifth.md"
+    post.write_text(post.read_text() + "\nAn edit.\n")
     cached_build(site, out, engine, tmp_path / "c.sqlite")
-    assert not (out / "stray.html").exists() and not (out / "stray").exists()
+    assert (out / "stray.html").read_text() == "not part of the site" and (out / "stray").is_dir()
+    assert (out / "tags" / "notes.txt").read_text() == "mine"
+    for mine in ("stray.html", "tags/notes.txt"):
+        (out / mine).unlink()
+    (out / "stray").rmdir()
     same_as_clean(site, out, engine, tmp_path)
 
 
 def test_a_rebuild_writes_only_what_changed_into_the_spare_folder_and_swaps_it_in(native, tmp_path):
-    """The site a build before waits beside the output (.out.wasmblog-spare); a rebuild brings it up
+    """The site a build before waits beside the output (.out.wasmblog/spare); a rebuild brings it up
     to date and swaps it in, so it touches the changed files, not every folder of the site."""
     site = copy_site("basic", tmp_path)
     out = tmp_path / "out"
-    spare = tmp_path / ".out.wasmblog-spare"
+    spare = tmp_path / ".out.wasmblog" / "spare"
     cached_build(site, out, native, tmp_path / "c.sqlite")
     post = site / "posts" / "fifth.md"
     post.write_text(post.read_text() + "\nFirst edit.\n")

@@ -23,7 +23,7 @@ import pytest
 
 from jskit import JcoServer
 from servekit import EPOCH, TRAVERSALS, request, sample_copy, status_of, url_of
-from sitekit import BUILD_TIME, ROOT, tree_bytes
+from sitekit import BUILD_TIME, ROOT, site_files
 from wasm_host.deploy import exports, imports, outside_proxy, proxy_imports
 from wasm_host.deploy.build import GUEST_DIR, plan_site_files, write_site_data
 from wasm_host.engines import make_renderer
@@ -57,7 +57,7 @@ def built(sample, tmp_path_factory) -> dict[str, bytes]:
     out = tmp_path_factory.mktemp("built") / "public"
     report = build(sample, out, make_renderer("native"), build_time=BUILD_TIME)
     assert report.written and not report.errors
-    return tree_bytes(out)
+    return site_files(out)
 
 
 @pytest.fixture(scope="module")

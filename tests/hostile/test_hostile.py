@@ -595,7 +595,7 @@ def run_case(tmp_path: Path, case: Case, files: dict[str, bytes], templates: dic
     # Well-formed and safe output; nothing outside the output folder changed.
     assert_well_formed(out, case.unsafe_html)
     assert outside(tmp_path, tmp_path / "out") == before
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".native.wasmblog-lock", ".wasm.wasmblog-lock",
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".native.wasmblog", ".wasm.wasmblog",
                                                                     "native", "wasm"]
     if case.check:
         case.check(out)

@@ -16,7 +16,7 @@ import pytest
 
 from renderer import Source
 from servekit import EPOCH, request, small_site, write_post
-from sitekit import BUILD_TIME, tree_bytes
+from sitekit import BUILD_TIME, site_files
 from wasm_host.engines import make_renderer
 from wasm_host.serve import ServeOptions, ServerThread
 from wasm_host.serve.editor import post_file
@@ -73,7 +73,7 @@ def test_typing_previews_the_native_page_and_save_writes_the_post(browser, tmp_p
 
         out = tmp_path / "native"
         build(site, out, make_renderer("native"), build_time=BUILD_TIME)
-        built = tree_bytes(out)
+        built = site_files(out)
         page_path = next(p for p, body in built.items() if b"marker-7f3a" in body and p.startswith("posts/"))
         assert preview.encode("utf-8") == built[page_path]  # the preview is the native render, byte for byte
         assert errors == []

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from servekit import EPOCH, request, small_site, url_of, write_post
-from sitekit import BUILD_TIME, tree_bytes
+from sitekit import BUILD_TIME, site_files
 from wasm_host.engines import make_renderer
 from wasm_host.serve import ServeOptions, ServerThread
 from wasm_host.serve.livereload import SCRIPT
@@ -28,7 +28,7 @@ def memo(engine: str, **kw) -> ServeOptions:
 def built(site, tmp_path, engine: str) -> dict[str, bytes]:
     out = tmp_path / "built"
     build(site, out, make_renderer(engine), build_time=BUILD_TIME)
-    return tree_bytes(out)
+    return site_files(out)
 
 
 @pytest.mark.parametrize("engine", ["wasm", "native"])
@@ -79,7 +79,7 @@ def test_pages_a_build_rendered_are_served_without_rendering(tmp_path, monkeypat
     with RenderCache.for_site(site) as cache:
         build(site, tmp_path / "out", make_renderer("wasm"), build_time=BUILD_TIME, cache=cache)
     with ServerThread(site, memo("wasm")) as server:
-        for path, body in tree_bytes(tmp_path / "out").items():
+        for path, body in site_files(tmp_path / "out").items():
             assert request(server.port, url_of(path)).body == body, path
         assert server.app.stats.renders == 0
 

@@ -26,7 +26,7 @@ import pytest
 
 from servekit import (EPOCH, SECRET, TRAVERSALS, Response, raw_request, request, sample_copy, small_site, status_of,
                       url_of, write_post)
-from sitekit import BUILD_TIME, links_of, parse_html, tree_bytes
+from sitekit import BUILD_TIME, links_of, parse_html, site_files
 from wasm_host.site import build
 from wasm_host.engines import make_renderer
 from wasm_host.serve.httputil import BadPath, decode_path, open_static
@@ -50,7 +50,7 @@ def built(sample, tmp_path_factory) -> dict[str, bytes]:
     out = tmp_path_factory.mktemp("built") / "public"
     report = build(sample, out, make_renderer("wasm"), build_time=BUILD_TIME)
     assert report.written
-    return tree_bytes(out)
+    return site_files(out)
 
 
 # --- byte for byte ---------------------------------------------------------------------
@@ -110,7 +110,7 @@ def test_base_url_path_prefix_is_honoured(tmp_path):
     toml.write_text(toml.read_text().replace("https://example.org/", "https://example.org/blog/"))
     out = tmp_path / "out"
     build(site, out, make_renderer("native"), build_time=BUILD_TIME)
-    files = tree_bytes(out)
+    files = site_files(out)
     with ServerThread(site, ServeOptions(engine="wasm")) as server:
         root = request(server.port, "/")
         assert root.status == 302 and root.headers["location"] == "/blog/"
@@ -225,7 +225,7 @@ def test_a_changed_post_is_served_changed_on_the_next_request(tmp_path, engine):
         assert request(server.port, "/missing").body == b"custom not found page"
         out = tmp_path / "out"
         build(site, out, make_renderer(engine), build_time=BUILD_TIME)
-        for path, expected in tree_bytes(out).items():
+        for path, expected in site_files(out).items():
             assert request(server.port, url_of(path)).body == expected, path
 
 

@@ -18,6 +18,7 @@ never used, it is rebuilt.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import importlib.util
 import importlib.metadata
@@ -60,6 +61,23 @@ Log = Callable[[str], None]
 
 class ComponentBuildError(Exception):
     """componentize-py failed; the message carries its output."""
+
+
+class CacheUnusable(Exception):
+    """wasmblog's cache folder cannot be made or written (a file in its way, no permission, a
+    read-only or full disk): ``path`` is the folder, ``message`` what is wrong and what to do."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(path, message)  # (both in args: it crosses process boundaries pickled)
+        self.path, self.message = path, message
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+    @classmethod
+    def of(cls, folder: Path, exc: OSError) -> "CacheUnusable":
+        return cls(str(folder), f"cannot be used as wasmblog's cache folder: {exc.strerror or exc} (point "
+                                "XDG_CACHE_HOME or WASMBLOG_CACHE_DIR at a folder you can write, or pass --cache-dir)")
 
 
 def cache_root(override: str | os.PathLike[str] | None = None) -> Path:
@@ -107,7 +125,14 @@ def write_verified(path: Path, data_path: Path) -> None:
     sidecar = path.with_name(path.name + ".sha256")
     tmp_sidecar = sidecar.with_name(sidecar.name + f".tmp{os.getpid()}")
     tmp_sidecar.write_text(digest + "\n")
-    os.replace(data_path, path)
+    try:
+        os.replace(data_path, path)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+        staged = path.with_name(path.name + f".tmp{os.getpid()}")  # another disk: copied, then renamed
+        shutil.copyfile(data_path, staged)
+        os.replace(staged, path)
     os.replace(tmp_sidecar, sidecar)
 
 
@@ -154,12 +179,21 @@ def ensure_component(cache_dir: str | os.PathLike[str] | None = None, force: boo
     path = component_path(cache, key)
     if not force and verified(path):
         return ComponentInfo(path, key, False, 0.0)
-    cache.mkdir(parents=True, exist_ok=True)
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        probe = cache / f".probe{os.getpid()}"
+        probe.write_bytes(b"")  # found now, not after a 20-40 s build
+        probe.unlink()
+    except OSError as exc:
+        raise CacheUnusable.of(cache, exc) from None
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="wasmblog-build-") as tmp:
         out = Path(tmp) / "component.wasm"
         build_component(out, Path(tmp), log)
-        write_verified(path, out)
+        try:
+            write_verified(path, out)
+        except OSError as exc:
+            raise CacheUnusable.of(cache, exc) from None
     remove_stale(cache, "wasmblog-*.wasm", keep=path)
     return ComponentInfo(path, key, True, time.perf_counter() - started)
 

@@ -157,9 +157,17 @@ class Runtime:
         component = Component.from_file(self.engine, str(wasm))
         self.times.compile = time.perf_counter() - started
         tmp = self.compiled_path.with_name(self.compiled_path.name + f".tmp{os.getpid()}")
-        tmp.write_bytes(component.serialize())
-        write_verified(self.compiled_path, tmp)
-        remove_stale(cache, "wasmblog-*.cwasm", keep=self.compiled_path)
+        try:
+            tmp.write_bytes(component.serialize())
+            write_verified(self.compiled_path, tmp)
+            remove_stale(cache, "wasmblog-*.cwasm", keep=self.compiled_path)
+        except OSError as exc:  # a read-only cache holding the component: run it, compile it again next time
+            try:
+                tmp.unlink(missing_ok=True)
+            except OSError:
+                pass
+            _LOG.warning("warning: the compiled sandbox could not be kept in %s (%s); it is compiled again next "
+                         "time", cache, exc.strerror or exc)
         return component
 
     def imports(self) -> list[str]:

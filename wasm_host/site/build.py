@@ -18,15 +18,17 @@ from pathlib import Path
 from typing import Any, Callable
 
 from renderer import BuildOptions, Diagnostic, OutputFile, PageJob, Post, SiteResult, finalize
+from renderer.config import CONFIG_PATH
 from renderer.diagnostics import error
+from renderer.hugo import DEFAULT_DIR, ROOT_FILES
 from renderer.shortcodes import is_shortcode_warning
 
 from ..engines import Renderer, SandboxFault, engine_limits
 from .cache import Outputs, RenderCache
 from .incremental import RenderedJob, Reuse, StageMemo, StoredFile
-from .output import check_copies, merge_static, spare_path, validate, write_site
+from .output import check_copies, check_place, claim, merge_static, spare_path, validate, write_site
 from .reader import SiteInput, build_time_micros, load_site
-from .stages import executor, parse_sources, plan_input, run_parse, run_plan, run_render
+from .stages import executor, parse_sources, plan_input, run_parse, run_plan, run_render, shared_diagnostics
 
 Progress = Callable[[str, int, int], None]
 Linkable = Callable[[str, bytes], bool]
@@ -62,6 +64,7 @@ class BuildReport(Counted):
     diagnostics: list[Diagnostic] = field(default_factory=list)
     cached: bool = False  # the render cache was used
     reuse: Reuse = field(default_factory=Reuse)
+    stopped: bool = False  # a site-wide error (configuration, templates): nothing written
 
     @property
     def reused(self) -> int:
@@ -72,7 +75,7 @@ class BuildReport(Counted):
         return {
             "site": self.site, "out": self.out, "engine": self.engine, "jobs": self.jobs,
             "posts": self.posts, "pages": self.pages, "static": self.static,
-            "seconds": round(self.seconds, 4), "written": self.written,
+            "seconds": round(self.seconds, 4), "written": self.written, "stopped": self.stopped,
             "errors": self.errors, "warnings": self.warnings,
             "cache": {"enabled": self.cached, **self.reuse.to_json()},
             "diagnostics": [{"path": prefix + d.path if not d.path.startswith("<") else d.path, "line": d.line,
@@ -90,6 +93,7 @@ class Rendering:
     result: SiteResult
     posts: list[Post] = field(default_factory=list)
     jobs: list[PageJob] = field(default_factory=list)
+    stopped: bool = False  # a site-wide error stopped it before any post was parsed
 
     @property
     def published(self) -> int:
@@ -111,13 +115,30 @@ def render(site: SiteInput, engine: Renderer, options: BuildOptions, jobs: int =
     return rendering.result, rendering.published
 
 
+SITE_FILES = ("site.toml", *ROOT_FILES)
+
+
+def site_wide(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """The errors about what every page depends on (the configuration, a template, a shortcode
+    template), among the diagnostics of reading a site and of checking its templates."""
+    return [d for d in diagnostics if d.is_error and
+            (d.path in SITE_FILES or d.path.startswith((DEFAULT_DIR + "/", "templates/")))]
+
+
 def render_site(site: SiteInput, engine: Renderer, options: BuildOptions, jobs: int = 1,
                 progress: Progress | None = None, cache: RenderCache | None = None,
-                linkable: Linkable | None = None, reuse: Reuse | None = None) -> Rendering:
-    """:func:`render`, keeping the posts and page jobs too."""
+                linkable: Linkable | None = None, reuse: Reuse | None = None,
+                all_or_nothing: bool = False) -> Rendering:
+    """:func:`render`, keeping the posts and page jobs too.
+
+    ``all_or_nothing``: when the configuration or the templates have an error
+    (:func:`site_wide`, checked first), stop there, with those diagnostics and
+    no files (``stopped``); without it, the stages go on with the defaults the
+    core falls back to (what ``serve`` and ``check`` show).
+    """
     pool = executor(engine, jobs)
     try:
-        return _render(site, engine, options, max(1, jobs), pool, progress, cache, linkable, reuse)
+        return _render(site, engine, options, max(1, jobs), pool, progress, cache, linkable, reuse, all_or_nothing)
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
@@ -142,13 +163,16 @@ def _never(path: str, sha: bytes) -> bool:
 
 def _render(site: SiteInput, engine: Renderer, options: BuildOptions, jobs: int, pool: Executor | None,
             progress: Progress | None, cache: RenderCache | None, linkable: Linkable | None,
-            reuse: Reuse | None) -> Rendering:
+            reuse: Reuse | None, all_or_nothing: bool = False) -> Rendering:
     diags: list[Diagnostic] = [*site.diagnostics, *site.config_diagnostics]
     config = site.config  # parsed once, limits applied; the stages report no config diagnostics
     memo = StageMemo(cache, engine, config, site.templates, site.tzif, site.shortcodes)
     if reuse is not None:
         memo.reuse = reuse
     attribute = memo.enabled
+    shared = memo.shared(lambda: shared_diagnostics(engine, config, site.templates))  # the templates' own problems
+    if all_or_nothing and site_wide([*diags, *shared]):
+        return Rendering(SiteResult([], finalize([*diags, *shared])), stopped=True)
 
     parsed = memo.parse(site.sources, lambda todo: run_parse(engine, todo, config, site.tzif, jobs, pool, progress,
                                                              attribute, site.shortcodes))
@@ -167,9 +191,10 @@ def _render(site: SiteInput, engine: Renderer, options: BuildOptions, jobs: int,
     diags += planned.diagnostics
 
     by_source = {p.source: p for p in posts}
-    results, shared = memo.render(
+    results = memo.render(
         page_jobs, by_source, linkable or _never,
-        lambda todo: run_render(engine, todo, by_source, config, site.templates, jobs, pool, progress, attribute))
+        lambda todo: run_render(engine, todo, by_source, config, site.templates, jobs, pool, progress, attribute,
+                                shared)[0])
     diags += shared
     files: list[Any] = []
     for r in results:
@@ -195,12 +220,20 @@ def _linkable(out: Path, previous: Outputs) -> Linkable:
     return check
 
 
+def site_folders(site: SiteInput) -> tuple[str, ...]:
+    """The folders of ``site`` its sources are read from, beyond the usual ones (an output may not be there)."""
+    return (site.config.content_dir, *(t.plural for t in site.config.taxonomies))
+
+
 def build(site_dir: Path | str, out_dir: Path | str, engine: Renderer, *, drafts: bool = False,
           future: bool = False, strict: bool = False, jobs: int = 1, build_time: int | None = None,
           progress: Progress | None = None, limits: dict[str, float] | None = None,
-          cache: RenderCache | None = None) -> BuildReport:
+          cache: RenderCache | None = None, force: bool = False) -> BuildReport:
     """Build ``site_dir`` into ``out_dir``; never raises for bad input, only reports.
 
+    Raises :class:`OutputError` when ``out_dir`` is not a place the build may
+    write (the site folder, one of its source folders, a non-empty folder no
+    build wrote unless ``force``: see :mod:`.output`) or cannot be written.
     The site's ``[limits]`` (with ``limits`` overriding them) apply to the engine
     for the duration of the build. With ``cache`` (the site's render cache),
     what is cached is reused, what is new is stored, and files the last
@@ -209,24 +242,33 @@ def build(site_dir: Path | str, out_dir: Path | str, engine: Renderer, *, drafts
     """
     started = time.perf_counter()
     report = BuildReport(site=str(site_dir), out=str(out_dir), engine=engine.name, jobs=jobs, cached=cache is not None)
+    check_place(out_dir, site_dir)
     site = load_site(site_dir, limits)
+    check_place(out_dir, site_dir, site_folders(site))
     options = BuildOptions(build_time=build_time if build_time is not None else build_time_micros(),
                            drafts=drafts, future=future)
     out = Path(os.path.abspath(out_dir))
     previous = cache.outputs(out) if cache is not None else Outputs()
+    claim(Path(out_dir), previous, force)  # (again when writing, under the lock) refused now rather than after rendering
     with engine_limits(engine, site.config.limits):
-        result, report.posts = render(site, engine, options, jobs, progress, cache, _linkable(out, previous),
-                                      report.reuse)
+        rendering = render_site(site, engine, options, jobs, progress, cache, _linkable(out, previous),
+                                report.reuse, all_or_nothing=True)
+    result, report.posts = rendering.result, rendering.published
     files, static, output_diags = output_files(site, result)
     report.diagnostics = finalize([*result.diagnostics, *output_diags])
     if strict:  # --strict: a shortcode that could not be run is an error, not a warning
         report.diagnostics = [replace(d, severity="error") if is_shortcode_warning(d) else d
                               for d in report.diagnostics]
+    # A problem of what every page depends on, found before rendering or on the way (the time zone
+    # of site.toml, a plan the sandbox had to stop): nothing is written, the previous output stays.
+    report.stopped = rendering.stopped or any(d.is_error and d.path == CONFIG_PATH for d in report.diagnostics)
+    if report.stopped:
+        files, static = [], []
     report.pages, report.static = len(files), len(static)
     report.reuse.count_written(f.path for f in files)
-    if not (strict and report.errors):
+    if not (strict and report.errors) and not report.stopped:
         spare = cache.outputs(spare_path(out)) if cache is not None else None
-        written = write_site(out, files, static, previous, _blob_reader(cache), spare)
+        written = write_site(out, files, static, previous, _blob_reader(cache), spare, force)
         report.written = True
         if cache is not None and written.out is not previous:  # (else the folder was left as it was)
             cache.set_outputs(out, written.out)

@@ -267,12 +267,30 @@ class StageMemo:
         """The key of what every render call reports whatever its jobs (the theme's own diagnostics)."""
         return digest(b"render-globals", self.base, self.config, self.templates)
 
+    def shared(self, run: Callable[[], list[Diagnostic]]) -> list[Diagnostic]:
+        """What every render call reports whatever its jobs (the templates' own problems), from the
+        cache or through ``run``."""
+        if self.cache is None:
+            return run()
+        gkey = self.globals_key()
+        payload = self.cache.get(gkey)
+        if payload is not None:
+            try:
+                return _diags(json.loads(payload))
+            except (ValueError, TypeError, KeyError, AttributeError):
+                pass  # not what this version stores: ask again
+        found = run()
+        try:
+            self.cache.put(gkey, "render", json.dumps(plain(found)).encode("ascii"))
+        except Uncacheable:
+            pass
+        return found
+
     def render(self, jobs: Sequence[PageJob], by_source: Mapping[str, Post],
                linkable: Callable[[str, bytes], bool],
-               run: Callable[[list[PageJob]], tuple[list[RenderedJob], list[Diagnostic]]]
-               ) -> tuple[list[RenderedJob], list[Diagnostic]]:
-        """Every job rendered, from the cache where possible; returns the jobs' results and the
-        diagnostics every render call reports (once).
+               run: Callable[[list[PageJob]], list[RenderedJob]]) -> list[RenderedJob]:
+        """Every job rendered, from the cache where possible (without the diagnostics every render
+        call reports: see :meth:`shared`).
 
         A cached page becomes a :class:`StoredFile` when ``linkable(path, sha)`` says the output
         folder already holds those bytes, else its bytes are read back from the cache.
@@ -281,8 +299,7 @@ class StageMemo:
         if self.cache is None:
             return run(list(jobs))
         keys = {job.path: self.render_key(job, by_source) for job in jobs}
-        gkey = self.globals_key()
-        found = self.cache.get_many([gkey, *(k for k in keys.values() if k is not None)])
+        found = self.cache.get_many([k for k in keys.values() if k is not None])
         hits = {}
         for job in jobs:
             key = keys[job.path]
@@ -307,19 +324,12 @@ class StageMemo:
                 done[job.path] = hit
         self.reuse.reused_paths.update(f.path for r in done.values() for f in r.files)
         missing = [job for job in jobs if job.path not in done]
-        try:
-            global_diags = _diags(json.loads(found[gkey])) if gkey in found else None
-        except (ValueError, TypeError, KeyError, AttributeError):
-            global_diags = None
-        if missing or global_diags is None:
-            rendered, global_diags = run(missing)
-            self.cache.put(gkey, "render", json.dumps(plain(global_diags)).encode("ascii"))
-            for result in rendered:
-                done[result.job.path] = result
-                key = keys.get(result.job.path)
-                if key is not None and result.cacheable:
-                    self._store(key, result)
-        return [done[job.path] for job in jobs], global_diags
+        for result in run(missing) if missing else []:
+            done[result.job.path] = result
+            key = keys.get(result.job.path)
+            if key is not None and result.cacheable:
+                self._store(key, result)
+        return [done[job.path] for job in jobs]
 
     def _stored(self, job: PageJob, data: dict[str, Any], present: set[tuple[str, bytes]]) -> RenderedJob | None:
         """A cache hit as a result: files the output folder holds by reference, the others' bytes read back."""

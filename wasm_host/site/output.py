@@ -6,6 +6,16 @@ limit, are refused with a diagnostic. Files are written to a temporary
 folder beside the output and swapped in at the end (atomically where the
 OS allows), under a lock, so an interrupted, failed or concurrent build
 never leaves a half-written site.
+
+wasmblog writes only where it owns the place (:func:`check_place`,
+:func:`claim`): never into the site folder, an ancestor of it or one of its
+source folders, and into a non-empty folder only if an earlier build wrote
+it (its ``.wasmblog-output`` lists what that build wrote) or with
+``--force``. Only what an earlier build wrote is ever replaced or removed:
+anything else in the folder is the user's and is carried into the new
+output as it is (hard-linked), or the build refuses when the site needs
+its place. The lock and the spare copy live in one folder beside the
+output, ``.OUT.wasmblog/``, which carries its own ``.gitignore``.
 """
 
 from __future__ import annotations
@@ -20,7 +30,7 @@ import shutil
 import stat
 import unicodedata
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -36,7 +46,32 @@ MAX_SEGMENT_BYTES = 255
 
 
 class OutputError(Exception):
-    """The output folder cannot be written; the message says what to do."""
+    """The output folder cannot be written; the message says what to do.
+
+    ``path`` is the folder or file concerned, ``message`` the rest:
+    ``str(exc)`` is ``path: message``, :meth:`format` the diagnostic line.
+    """
+
+    def __init__(self, path: Path | str, message: str) -> None:
+        super().__init__(str(path), message)
+        self.path = str(path)
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+    def format(self) -> str:
+        return f"{self.path}: error: {self.message}"
+
+
+# The record an output folder carries of what the build that wrote it wrote: the folder is
+# wasmblog's to replace, and of its files only those listed (anything else is the user's).
+MANIFEST = ".wasmblog-output"
+_MANIFEST_HEADER = ("# Written by wasmblog: the files its last build wrote to this folder, which the next build "
+                    "replaces or removes. Any other file here is yours and is kept.\n")
+# Folders a site's sources live in (wasmblog's layout and Hugo's): an output may not be inside one.
+SOURCE_FOLDERS = ("posts", "pages", "static", "templates", "content", "layouts", "themes", "assets", "data",
+                  "i18n", "archetypes", "config")
 
 
 def check_path(path: str) -> str | None:
@@ -49,6 +84,8 @@ def check_path(path: str) -> str | None:
         return "absolute path"
     if not (path.isascii() and path.isprintable()) and any(unicodedata.category(ch).startswith("C") for ch in path):
         return "control character in path"  # (printable ASCII has none: the common case is checked at once)
+    if path == MANIFEST:
+        return f"the name of wasmblog's record of the output folder ({MANIFEST})"
     for segment in path.split("/"):
         if segment in ("", ".", ".."):
             return "path escapes the output folder" if segment == ".." else "empty or '.' path segment"
@@ -146,17 +183,70 @@ def check_copies(copies: list[FileCopy], resources: dict[str, Path], taken: set[
     return keep, diags
 
 
+def check_place(out: Path | str, site: Path | str, sources: tuple[str, ...] = ()) -> None:
+    """Refuse an output folder that is the site folder, holds it, or is inside one of its
+    source folders (:data:`SOURCE_FOLDERS` and ``sources``, e.g. the site's taxonomy folders,
+    whose ``_index.md`` files are read): a build there would replace the site's own files."""
+    out_real, site_real = Path(os.path.realpath(out)), Path(os.path.realpath(site))
+    shown = out_real if Path(out).name in ("", ".", "..") else Path(out)
+    if out_real == site_real:
+        raise OutputError(shown, "is the site folder itself; write the site elsewhere (the default is SITE/public)")
+    if site_real.is_relative_to(out_real):
+        raise OutputError(shown, f"holds the site folder {site_real}; write the site elsewhere (the default is "
+                                 "SITE/public)")
+    for name in (*SOURCE_FOLDERS, *sources):
+        folder = site_real / name
+        if name and out_real.is_relative_to(folder):
+            raise OutputError(shown, f"is inside the site's {name}/ folder, which holds its sources; write the "
+                                     "site elsewhere (the default is SITE/public)")
+
+
+def workspace(out: Path) -> Path:
+    """The folder beside ``out`` holding its lock and spare copy (``.OUT.wasmblog/``, ignored by git)."""
+    return out.parent / f".{out.name}.wasmblog"
+
+
+WORKSPACE_GITIGNORE = ("# Made by wasmblog: the lock and the spare copy of the output folder beside it "
+                       "(`wasmblog cache info` lists it, `wasmblog cache clear` removes it).\n*\n")
+
+
+def is_workspace(folder: Path) -> bool:
+    """Whether ``folder`` is one wasmblog made (its .gitignore says so): only such a folder is ever cleared."""
+    try:
+        return (folder / ".gitignore").read_text("utf-8").startswith(WORKSPACE_GITIGNORE.split("\n")[0])
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def _workspace(out: Path) -> Path:
+    folder = workspace(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.is_file():
+        ignore.write_text(WORKSPACE_GITIGNORE, "utf-8")
+    return folder
+
+
+def legacy_files(out: Path) -> list[Path]:
+    """What wasmblog 0.1's first builds left beside ``out`` (a lock file and a spare folder), now unused."""
+    return [p for p in (out.parent / f".{out.name}.wasmblog-lock", out.parent / f".{out.name}.wasmblog-spare")
+            if p.exists()]
+
+
 @contextmanager
-def locked(out: Path) -> Iterator[None]:
-    """Hold an exclusive lock for writing ``out`` (waits for another build)."""
-    lock_path = out.parent / f".{out.name}.wasmblog-lock"
+def locked(out: Path, wait: bool = True) -> Iterator[None]:
+    """Hold an exclusive lock for writing ``out`` (waits for another build, or raises if not ``wait``)."""
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        fh = open(lock_path, "a+b")
+        fh = open(_workspace(out) / "lock", "a+b")
     except OSError as exc:
-        raise OutputError(f"{out}: cannot write here: {exc.strerror} (check the folder's permissions)") from None
+        raise OutputError(out.parent, f"cannot write here: {exc.strerror or exc} (check the folder's "
+                                      "permissions and free space)") from None
     with fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            raise OutputError(out, "a build is writing it right now; try again when it is done") from None
         try:
             yield
         finally:
@@ -189,20 +279,80 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def spare_path(out: Path) -> Path:
-    """The folder beside ``out`` holding the site a build before (see :func:`write_site`)."""
-    return out.parent / f".{out.name}.wasmblog-spare"
+    """The folder holding the site a build before (see :func:`write_site`), in ``out``'s workspace."""
+    return workspace(out) / "spare"
 
 
 def _cleanup_stale(out: Path) -> None:
     """Remove what a killed build left; restore the previous site if it was mid-swap."""
+    folder = workspace(out)
     if not out.exists():
-        olds = sorted(out.parent.glob(f".{out.name}.wasmblog-old-*"), key=lambda p: p.stat().st_mtime)
+        olds = sorted(folder.glob("old-*"), key=lambda p: p.stat().st_mtime)
         if olds:
             os.rename(olds[-1], out)
-    for stale in out.parent.glob(f".{out.name}.wasmblog-*"):
-        if stale.name.endswith(("-lock", "-spare")):
-            continue
+    for stale in [*folder.glob("old-*"), *folder.glob("tmp-*")]:
         shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() else stale.unlink(missing_ok=True)
+
+
+def read_manifest(out: Path) -> set[str] | None:
+    """The paths ``out``'s :data:`MANIFEST` lists, or None when it has none (or not one wasmblog wrote)."""
+    try:
+        with open(out / MANIFEST, encoding="utf-8") as fh:
+            text = fh.read()
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not text.startswith(_MANIFEST_HEADER):
+        return None
+    return {line for line in text[len(_MANIFEST_HEADER):].split("\n") if line}
+
+
+@dataclass
+class Claim:
+    """An output folder as a build finds it: which of its files an earlier build wrote."""
+
+    exists: bool = False
+    listed: set[str] = field(default_factory=set)  # what an earlier build wrote (its manifest, the cache's record)
+    manifest: set[str] | None = None  # what its manifest lists (None: no manifest)
+    files: set[str] = field(default_factory=set)  # every file in it (not the manifest)
+    foreign: list[str] = field(default_factory=list)  # files no build wrote, and empty folders ("a/"): the user's
+
+    def clashes(self, wanted: set[str]) -> list[str]:
+        """The user's files (or empty folders) where the site needs to put a file or a folder."""
+        folders = {p[:i] for p in wanted for i, ch in enumerate(p) if ch == "/"}
+        out = []
+        for item in self.foreign:
+            name = item.rstrip("/")
+            parents = {name[:i] for i, ch in enumerate(name) if ch == "/"}
+            if name in wanted or (not item.endswith("/") and name in folders) or parents & wanted:
+                out.append(name)
+        return out
+
+
+def claim(out: Path, previous: Outputs | None = None, force: bool = False) -> Claim:
+    """What of ``out`` an earlier build wrote; refuses a non-empty folder no build wrote unless ``force``.
+
+    A file is an earlier build's if the folder's :data:`MANIFEST` lists it, or if the render
+    cache's record of the last build (``previous``) has it and it is still that very file.
+    """
+    out = Path(out)
+    if not out.exists() and not out.is_symlink():
+        return Claim()
+    if not out.is_dir():
+        raise OutputError(out, "exists and is not a folder; choose another output folder")
+    tree = _tree(out)
+    if tree is None:
+        raise OutputError(out, "cannot be read (check its permissions)")
+    manifest = read_manifest(out)
+    recorded = {rel for rel, record in (previous or Outputs()).files.items() if _same(out / rel, record)}
+    if tree and manifest is None and not recorded and not force:
+        raise OutputError(out, f"is not empty and no earlier build wrote it (it has no {MANIFEST}): choose a new "
+                               "or empty folder, or add --force to build into it (files already there are kept)")
+    listed = (manifest or set()) | recorded
+    files = {p for p in tree if not p.endswith("/")} - {MANIFEST}
+    foreign = sorted(files - listed)
+    holders = {p[:i + 1] for p in tree for i, ch in enumerate(p[:-1]) if ch == "/"}
+    foreign += sorted(p for p in tree if p.endswith("/") and p not in holders)  # empty folders
+    return Claim(True, listed, manifest, files, foreign)
 
 
 def _same(path: Path, record: tuple[bytes, int, int, int, str]) -> bool:
@@ -228,6 +378,7 @@ class _Writer:
         self.target, self.have, self.out, self.live = target, have, out, live
         self.made: set[Path] = {target}
         self.outputs = Outputs()
+        self.kept: set[str] = set()  # the user's files and folders, carried over from the live output
         self.present = _tree(target) or set()
 
     def _dest(self, rel: str) -> Path:
@@ -311,16 +462,62 @@ class _Writer:
         st = self._install(rel, lambda tmp: shutil.copyfile(src, tmp))
         self.outputs.files[rel] = (b"", st.st_size, st.st_mtime_ns, st.st_ino, signature)
 
+    def keep(self, rel: str) -> None:
+        """Carry the user's file (or empty folder, ``a/``) ``rel`` over from the live output as it is:
+        hard-linked (the same file, whatever happens to the old folder), else copied."""
+        if rel.endswith("/"):
+            self._dest(rel + "-")  # (makes the folders down to rel; nothing is written at rel + "-")
+            self.kept.add(rel)
+            return
+        src = self.out / rel
+        dest = self._dest(rel)
+        try:
+            if os.lstat(dest).st_ino == os.lstat(src).st_ino:
+                self.kept.add(rel)
+                return  # already that very file
+        except OSError:
+            pass
+        try:
+            self._install(rel, lambda tmp: os.link(src, tmp, follow_symlinks=False))
+        except OSError:
+            self._install(rel, lambda tmp: _copy(src, tmp))
+        self.kept.add(rel)
+
+    def manifest(self) -> None:
+        """The record of what this build wrote (not the user's files), for the next build."""
+        text = _MANIFEST_HEADER + "".join(rel + "\n" for rel in sorted(self.outputs.files))
+        data = text.encode("utf-8")
+        dest = self.target / MANIFEST
+        try:
+            if dest.read_bytes() == data:
+                return
+        except OSError:
+            pass
+        def make(tmp: Path) -> None:
+            tmp.write_bytes(data)
+
+        self._install(MANIFEST, make)
+
     def prune(self) -> None:
-        """Remove what the target holds beyond the site's files, and folders left empty."""
-        wanted = set(self.outputs.files)
+        """Remove what the target holds beyond the site's files, the user's and the manifest, and folders
+        left empty."""
+        wanted = set(self.outputs.files) | {rel.rstrip("/") for rel in self.kept} | {MANIFEST}
         folders = {p[:i + 1] for p in wanted for i, ch in enumerate(p) if ch == "/"}
+        folders |= {rel for rel in self.kept if rel.endswith("/")}
         for rel in sorted(self.present - wanted - folders, key=lambda p: -p.count("/")):
             path = self.target / rel.rstrip("/")
             if rel.endswith("/"):
                 shutil.rmtree(path, ignore_errors=True)
             else:
                 path.unlink(missing_ok=True)
+
+
+def _copy(src: Path, dest: Path) -> None:
+    """A copy of the file (or symlink) ``src`` at ``dest``, with its times and mode."""
+    if src.is_symlink():
+        os.symlink(os.readlink(src), dest)
+    else:
+        shutil.copy2(src, dest, follow_symlinks=False)
 
 
 @dataclass
@@ -351,12 +548,24 @@ def _tree(folder: Path) -> set[str] | None:
     return found
 
 
-def unchanged(out: Path, files: list[Any], static: list[tuple[str, Path]], previous: Outputs) -> bool:
+def unchanged(out: Path, files: list[Any], static: list[tuple[str, Path]], previous: Outputs,
+              found: Claim | None = None) -> bool:
     """Whether ``out`` already is, byte for byte, the site these files make: every page one the last
-    build wrote and still untouched, every static file's source unchanged, and nothing else there."""
+    build wrote and still untouched, every static file's source unchanged, its manifest listing
+    exactly these, and nothing else there but the user's own files."""
     wanted = {f.path for f in files} | {rel for rel, _ in static}
     if not previous.files or wanted != set(previous.files):
         return False
+    if found is not None:
+        return found.manifest == wanted and found.files - set(found.foreign) == wanted and \
+            not found.clashes(wanted) and _unchanged_files(out, files, static, previous, wanted)
+    return _unchanged_files(out, files, static, previous, wanted) and \
+        _tree(out) == wanted | {p[:i + 1] for p in wanted for i, ch in enumerate(p) if ch == "/"}
+
+
+def _unchanged_files(out: Path, files: list[Any], static: list[tuple[str, Path]], previous: Outputs,
+                     wanted: set[str]) -> bool:
+    """Whether every file the site makes is in ``out`` as the last build wrote it."""
     if not all(isinstance(f, StoredFile) and previous.files[f.path][0] == f.sha for f in files):
         return False
     try:
@@ -364,21 +573,23 @@ def unchanged(out: Path, files: list[Any], static: list[tuple[str, Path]], previ
             return False
     except OSError:
         return False
-    folders = {p[:i + 1] for p in wanted for i, ch in enumerate(p) if ch == "/"}
-    if _tree(out) != wanted | folders:
-        return False
     return all(_same(out / rel, previous.files[rel]) for rel in wanted)
 
 
 def write_site(out: Path, files: list[Any], static: list[tuple[str, Path]], previous: Outputs | None = None,
                blob: Callable[[bytes], bytes | None] | None = None,
-               spare: Outputs | None = None) -> Written:
+               spare: Outputs | None = None, force: bool = False) -> Written:
     """Write ``files`` and copy ``static`` into ``out``, replacing it whole; returns what was written.
+
+    ``out`` must be new, empty, or written by an earlier build (:func:`claim`;
+    ``force``: any folder). Only what an earlier build wrote is replaced or
+    removed: the user's own files in ``out`` are carried into the new output
+    (hard-linked), and a build that needs the place of one refuses.
 
     Without ``spare`` (no render cache), the site is written into a fresh
     folder that is swapped with ``out``, and the old site is deleted. With
     the render cache, ``previous`` is what the last build wrote to ``out`` and
-    ``spare`` what the folder beside it (``.OUT.wasmblog-spare``) holds: the
+    ``spare`` what the spare folder (``.OUT.wasmblog/spare``) holds: the
     site one build before. That folder is brought up to date (files it
     already holds unchanged are kept, files the live site holds unchanged
     are hard-linked from it, the rest written, each through a new file
@@ -389,16 +600,23 @@ def write_site(out: Path, files: list[Any], static: list[tuple[str, Path]], prev
     step, and left as it is when it already holds exactly this site.
     """
     out = Path(os.path.abspath(out))
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"{out}: exists and is not a folder; choose another output path")
+    if out.parent == out:
+        raise OutputError(out, "is the root of the file system; choose another output folder")
     previous = previous or Outputs()
     with locked(out):
         _cleanup_stale(out)
-        if unchanged(out, files, static, previous):
+        found = claim(out, previous, force)
+        wanted = {f.path for f in files} | {rel for rel, _ in static}
+        clashes = found.clashes(wanted)
+        if clashes:
+            more = f" (and {len(clashes) - 1} more)" if len(clashes) > 1 else ""
+            raise OutputError(out / clashes[0], f"is not a file wasmblog wrote, and the site needs its place{more}: "
+                                                "move it away, or choose another output folder")
+        if unchanged(out, files, static, previous, found):
             return Written(previous, spare)  # the folder already holds exactly this site
         keep_spare = spare is not None
-        target = spare_path(out) if keep_spare else out.parent / f".{out.name}.wasmblog-tmp-{os.getpid()}"
-        retire = target  # what is deleted at the end (nothing in spare mode once swapped)
+        target = spare_path(out) if keep_spare else workspace(out) / f"tmp-{os.getpid()}"
+        retire: Path | None = target  # what is deleted at the end (nothing in spare mode once swapped)
         try:
             if not keep_spare or not target.is_dir():
                 shutil.rmtree(target, ignore_errors=True)
@@ -412,11 +630,14 @@ def write_site(out: Path, files: list[Any], static: list[tuple[str, Path]], prev
                     writer.write(f.path, f.content.encode("utf-8"))
             for rel, src in static:
                 writer.static(rel, src)
+            for rel in found.foreign:
+                writer.keep(rel)
+            writer.manifest()
             writer.prune()
             os.chmod(target, 0o755)
-            if out.exists():
+            if found.exists:
                 if not _exchange(target, out):
-                    old = out.parent / f".{out.name}.wasmblog-old-{os.getpid()}"
+                    old = workspace(out) / f"old-{os.getpid()}"
                     os.rename(out, old)
                     os.rename(target, out)
                     if keep_spare:
@@ -430,8 +651,10 @@ def write_site(out: Path, files: list[Any], static: list[tuple[str, Path]], prev
         except OSError as exc:
             what = exc.strerror or str(exc)
             hint = {errno.ENOSPC: "free some disk space", errno.EROFS: "the disk is read-only",
-                    errno.EACCES: "check the folder's permissions"}.get(exc.errno or 0, "")
-            raise OutputError(f"{out}: cannot write the site: {what}" + (f" ({hint})" if hint else "")) from None
+                    errno.EACCES: "check the folder's permissions", errno.EDQUOT: "over the disk quota",
+                    errno.EFBIG: "a file is over the size this process may write"}.get(exc.errno or 0, "")
+            raise OutputError(out, "cannot write the site: " + what + (f" ({hint})" if hint else "")
+                              + "; the previous output is as it was") from None
         finally:
             if not keep_spare and retire is not None and retire.exists():
                 shutil.rmtree(retire, ignore_errors=True)

@@ -20,15 +20,36 @@ from pathlib import Path
 
 from renderer import Diagnostic, Source, load_config
 from renderer.diagnostics import error, warning
+from renderer.hugo import DEFAULT_DIR, ROOT_FILES
 from renderer.site import shortcode_templates
 from renderer.urls import INTRO_NAMES
 
 from ..engines.zones import zone_data
-from .files import (SiteInput, _rel, build_time_micros, display_prefix, read_content, read_static, read_templates,
-                    read_text, with_limits)
+from .files import (POST_SUFFIXES, SiteInput, _rel, _walk, build_time_micros, display_prefix, read_content,
+                    read_static, read_templates, read_text, with_limits)
 from .hugo import is_hugo_site, load_hugo_site
 
-__all__ = ["SiteInput", "build_time_micros", "display_prefix", "load_site", "with_limits"]
+__all__ = ["SiteInput", "build_time_micros", "display_prefix", "load_site", "not_a_site", "with_limits"]
+
+
+SITE_NEEDS = ("a site needs a site.toml, or Markdown posts in posts/ (or pages in pages/), or a Hugo config "
+              "(hugo.toml, config.toml, config/_default/...) with content/")
+
+
+def not_a_site(root: Path | str) -> str | None:
+    """Why the folder ``root`` is no site (None when it is one), as Hugo and Zola refuse one:
+    it has no ``site.toml``, no Hugo site (config and content/), and no Markdown where wasmblog reads it."""
+    root = Path(root)
+    if (root / "site.toml").is_file() or is_hugo_site(root):
+        return None
+    if any((root / name).is_file() for name in INTRO_NAMES):
+        return None
+    for folder in (root / "posts", root / "pages"):
+        if folder.is_dir() and any(p.name.endswith(POST_SUFFIXES) for p in _walk(folder)):
+            return None
+    if any((root / name).is_file() for name in ROOT_FILES) or (root / DEFAULT_DIR).is_dir():
+        return "not a site: it has a Hugo config but no content/ folder (Hugo's content goes there)"
+    return f"not a site: {SITE_NEEDS}"
 
 
 def load_site(root: Path | str, limits: dict[str, float] | None = None) -> SiteInput:

@@ -283,16 +283,18 @@ def canaries(jobs: Sequence[PageJob]) -> list[PageJob]:
 
 def run_render(engine: Renderer, jobs: Sequence[PageJob], by_source: Mapping[str, Post], config: str | SiteConfig,
                templates: dict[str, str], workers: int = 1, pool: Executor | None = None,
-               progress: Progress | None = None, attribute: bool = True
-               ) -> tuple[list[RenderedJob], list[Diagnostic]]:
-    """Stage 3 for ``jobs``: one result per job, and the diagnostics every call reports.
+               progress: Progress | None = None, attribute: bool = True,
+               shared: list[Diagnostic] | None = None) -> tuple[list[RenderedJob], list[Diagnostic]]:
+    """Stage 3 for ``jobs``: one result per job, and the diagnostics every call reports
+    (``shared``, when the caller already has them: :func:`shared_diagnostics`).
 
     One page per template goes first. A template that a sandbox had to stop
     on its first page (a loop that never ends, a memory bomb) is not run
     again for each of its other pages: that would cost a deadline per page,
     minutes on a large site, to report the same problem.
     """
-    shared = shared_diagnostics(engine, config, templates)
+    if shared is None:
+        shared = shared_diagnostics(engine, config, templates)
     frozen = frozenset(shared)
     first = canaries(jobs)
     results = render_batch(engine, first, job_posts(first, by_source), config, templates, frozen, attribute)
