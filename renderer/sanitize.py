@@ -121,14 +121,21 @@ def preload() -> None:
     sanitize_html("<p>x</p>")
 
 
+class OptionError(ValueError):
+    """An option of the wrong value: the message names the option and the values it may take (the core's
+    own type, so that both engines, and the JS export's failure, keep the message as it is)."""
+
+
 def raw_html_mode(value: object) -> tuple[str, bool]:
     """``value`` as one of :data:`RAW_HTML_MODES`, and whether it was the old
-    true/false spelling. Raises ``ValueError`` for anything else."""
+    true/false spelling. Raises :class:`OptionError` (a ``ValueError``) for anything else."""
     if isinstance(value, bool):
         return LEGACY[value], True
     if isinstance(value, str) and value in RAW_HTML_MODES:
         return value, False
-    raise ValueError(f"raw_html must be one of {', '.join(repr(m) for m in RAW_HTML_MODES)}, not {value!r}")
+    shown = repr(value) if isinstance(value, (str, int, float, type(None))) else f"a {type(value).__name__}"
+    raise OptionError(f"raw_html (rawHtml in JavaScript) must be one of "
+                      f"{', '.join(repr(m) for m in RAW_HTML_MODES)}, not {shown[:80]}")
 
 
 def sanitize_html(fragment: str) -> str:

@@ -382,7 +382,7 @@ def import_hugo_command(src: Path, dest: Path, as_json: bool) -> None:
     try:
         report = import_hugo(src, dest)
     except ImportError_ as exc:
-        raise click.ClickException(str(exc)) from None
+        fail(exc.message, exc.path)
     prefix = display_prefix(str(src))
     if as_json:
         click.echo(json.dumps({"posts": report.posts, "pages": report.pages, "intros": report.intros,
@@ -403,8 +403,12 @@ def import_hugo_command(src: Path, dest: Path, as_json: bool) -> None:
 @click.option("--future", is_flag=True, help="Include posts dated after the build time.")
 @click.option("--max-embed-mb", type=click.FloatRange(0, 1024), default=8.0, show_default=True,
               help="Largest static file embedded in the component; larger ones are listed for your file server.")
+@click.option("--force", is_flag=True,
+              help="Write into a non-empty folder no deploy wrote (only site.wasm, spin.toml and "
+                   "static-not-embedded.txt are ever written there).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON report on stdout.")
-def deploy_command(site: str, out: str, drafts: bool, future: bool, max_embed_mb: float, as_json: bool) -> None:
+def deploy_command(site: str, out: str, drafts: bool, future: bool, max_embed_mb: float, force: bool,
+                   as_json: bool) -> None:
     """Build the site in SITE as one wasi:http component: OUT/site.wasm and OUT/spin.toml.
 
     \b
@@ -422,9 +426,9 @@ def deploy_command(site: str, out: str, drafts: bool, future: bool, max_embed_mb
 
     log = (lambda msg: None) if as_json else (lambda msg: click.echo(f"wasmblog: {msg}", err=True))  # noqa: E731
     try:
-        report = deploy(site, out, drafts=drafts, future=future, max_embed_mb=max_embed_mb, log=log)
+        report = deploy(site, out, drafts=drafts, future=future, max_embed_mb=max_embed_mb, log=log, force=force)
     except (DeployError, WasmToolsError) as exc:
-        raise click.ClickException(str(exc)) from None
+        fail(str(exc))
     prefix = display_prefix(site)
     for d in report.diagnostics:
         click.echo(d.format("" if d.path.startswith("<") else prefix), err=True)
@@ -432,6 +436,9 @@ def deploy_command(site: str, out: str, drafts: bool, future: bool, max_embed_mb
         data = {k: v for k, v in vars(report).items() if k != "diagnostics"}
         data["diagnostics"] = [d.format() for d in report.diagnostics]
         click.echo(json.dumps(data, indent=2))
+    elif report.stopped:
+        click.echo(f"Stopped: {report.errors} error{'s' * (report.errors != 1)} in what every page depends on "
+                   "(the configuration, the templates); nothing written", err=True)
     else:
         click.echo(f"Deployed {report.pages} pages and {report.static_embedded} static files from {report.posts} "
                    f"posts in {report.seconds:.1f} s -> {report.component} ({report.size / 1e6:.1f} MB) "

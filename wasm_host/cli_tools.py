@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 
@@ -12,47 +13,106 @@ import click
 
 @click.group("cache")
 def cache_group() -> None:
-    """The render cache: each site's parsed posts, plan and rendered pages, by a hash of their inputs.
+    """The render cache, and the spare copies of the sites it built.
 
-    It lives in $WASMBLOG_CACHE_DIR/render (default: $XDG_CACHE_HOME/wasmblog/render), one file per site,
-    bounded by $WASMBLOG_RENDER_CACHE_MB (default 1024 MB each; least recently used entries go first).
-    The compiled component is cached beside it and never touched by these commands.
+    The render cache keeps each site's parsed posts, plan and rendered pages, by a hash of their inputs,
+    in $WASMBLOG_CACHE_DIR/render (default: $XDG_CACHE_HOME/wasmblog/render), one file per site, bounded
+    by $WASMBLOG_RENDER_CACHE_MB (default 1024 MB each; least recently used entries go first). Beside
+    each output folder OUT, .OUT.wasmblog/ holds a build's lock and the spare copy of the site a build
+    before (it carries its own .gitignore). The compiled component is cached beside the render cache and
+    never touched by these commands.
     """
 
 
-@cache_group.command("info")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def cache_info(as_json: bool) -> None:
-    """Every site's render cache: where, how big, how many entries, when last used."""
-    from .site.cache import list_caches, render_cache_root
+def _site_argument(site: str | None) -> None:
+    """A SITE argument must be a site (as for build): a path that is none is one error line."""
+    from .site.reader import not_a_site
+
+    if site is None:
+        return
+    if not Path(site).is_dir():
+        _fail(site, "is not a folder, so it has no render cache")
+    problem = not_a_site(site)
+    if problem:
+        _fail(site, f"{problem}, so it has no render cache")
+
+
+def _caches(site: str | None) -> list:  # list[SiteCacheInfo]
+    from .site.cache import list_caches, site_cache_path
 
     caches = list_caches()
+    if site is None:
+        return caches
+    mine = site_cache_path(site)
+    return [c for c in caches if c.path == mine]
+
+
+def _workspaces(site: str | None, caches: list) -> list:  # list[Workspace]
+    """The lock-and-spare folders of the outputs the caches recorded, and (for SITE) those in it."""
+    from .site.output import workspace_of
+
+    outs = {out for c in caches for out in c.outputs}
+    if site is not None:
+        outs |= {Path(os.path.abspath(p.parent / p.name[1:-len(".wasmblog")]))
+                 for p in Path(site).glob(".*.wasmblog") if p.is_dir()}
+    found = [workspace_of(out) for out in sorted(outs)]
+    return [w for w in found if w is not None]
+
+
+@cache_group.command("info")
+@click.argument("site", required=False, type=click.Path(file_okay=False, path_type=str))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def cache_info(site: str | None, as_json: bool) -> None:
+    """Every site's render cache (or SITE's): where, how big, how many entries, when last used; and
+    the lock-and-spare folder beside each output folder, with what it takes on disk."""
+    from .site.cache import render_cache_root
+
+    _site_argument(site)
+    caches = _caches(site)
+    spares = _workspaces(site, caches)
     if as_json:
         click.echo(json.dumps({"root": str(render_cache_root()), "sites": [
             {"site": c.site, "file": str(c.path), "entries": c.entries, "files": c.blobs, "bytes": c.bytes,
-             "file_bytes": c.file_bytes, "last_used": c.last_used} for c in caches]}, indent=2))
+             "file_bytes": c.file_bytes, "last_used": c.last_used, "outputs": [str(o) for o in c.outputs]}
+            for c in caches],
+            "spares": [{"output": str(w.out), "folder": str(w.path), "bytes": w.bytes} for w in spares]}, indent=2))
         return
     click.echo(f"render cache: {render_cache_root()}")
     if not caches:
-        click.echo("  empty")
-        return
+        click.echo("  empty" if site is None else f"  none for {site}")
     for c in caches:
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(c.last_used)) if c.last_used else "never"
         click.echo(f"  {c.site}: {c.entries} results, {c.blobs} files, {c.file_bytes / 1e6:.1f} MB on disk, "
                    f"last used {when}")
-    click.echo(f"  total {sum(c.file_bytes for c in caches) / 1e6:.1f} MB in {len(caches)} site"
-               f"{'s' * (len(caches) != 1)}")
+    if caches:
+        click.echo(f"  total {sum(c.file_bytes for c in caches) / 1e6:.1f} MB in {len(caches)} site"
+                   f"{'s' * (len(caches) != 1)}")
+    if spares:
+        click.echo("lock and spare copy beside each output folder:")
+        for w in spares:
+            click.echo(f"  {w.path}: {w.bytes / 1e6:.1f} MB on disk (beside {w.out})")
 
 
 @cache_group.command("clear")
 @click.argument("site", required=False, type=click.Path(file_okay=False, path_type=str))
 def cache_clear(site: str | None) -> None:
-    """Delete the render cache of every site (or of SITE only). The next build renders everything."""
+    """Delete the render cache of every site (or of SITE only), and the lock-and-spare folders
+    beside their output folders. The next build renders everything; the output folders stay."""
     from .site.cache import clear_caches, render_cache_root
+    from .site.output import OutputError, clear_workspace
 
-    freed = clear_caches(site=site)
+    _site_argument(site)
+    spares = _workspaces(site, _caches(site))
+    freed = 0
+    for w in spares:
+        try:
+            freed += clear_workspace(w.out)
+        except OutputError as exc:
+            _fail(exc.path, exc.message)
+    freed += clear_caches(site=site)
     what = f"the render cache of {site}" if site else f"every site's render cache in {render_cache_root()}"
-    click.echo(f"cleared {what} ({freed / 1e6:.1f} MB)")
+    spare = f" and {len(spares)} spare cop{'ies' if len(spares) != 1 else 'y'}" if spares else ""
+    click.echo(f"cleared {what}{spare} ({freed / 1e6:.1f} MB)")
 
 
 @click.group("component")
@@ -113,25 +173,32 @@ def component_info(as_json: bool, cache_dir: str | None) -> None:
 @click.option("--js", "js_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Write the component as an ES module for Node and browsers into this folder.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=str), default=None)
-def component_export(js_dir: Path, cache_dir: str | None) -> None:
+@click.option("--force", is_flag=True, help="Write into a non-empty folder no export wrote (only the export's "
+                                            "own files are ever written there).")
+def component_export(js_dir: Path, cache_dir: str | None, force: bool) -> None:
     """Transpile the render component with jco into DIR/wasmblog.js (+ .d.ts and core modules).
 
     \b
     The exports keep their WIT names in camelCase, records their fields:
       import { renderMarkdown, parsePosts, planSite, renderPages } from './DIR/wasmblog.js';
-      renderMarkdown('*hi*', {extensions: true, rawHtml: false, highlight: true, headingIds: true,
+      renderMarkdown('*hi*', {extensions: true, rawHtml: 'sanitize', highlight: true, headingIds: true,
                               basePath: '/', tocMinLevel: 2, tocMaxLevel: 4, maxNesting: 32});
     A failure is thrown as an error whose payload is the WIT `failure`. Needs Node 22+
     (WebAssembly extended-const); jco and Node 24 come from jstools/ (./scripts/setup), else PATH.
     """
-    from .engines.js import ToolMissing, export_js
+    from .engines.js import ToolMissing, ensure_js, export_js
+    from .site.output import claim, claim_files, record_files
 
+    log = lambda msg: click.echo(f"wasmblog: {msg}", err=True)  # noqa: E731
+    claim(js_dir, force=force)  # refused now rather than after transpiling
     try:
-        out = export_js(js_dir, cache_dir, log=lambda msg: click.echo(f"wasmblog: {msg}", err=True))
-    except ToolMissing as exc:
+        made = ensure_js(cache_dir, log)
+        names = {p.relative_to(made.path).as_posix() for p in made.path.rglob("*") if p.is_file()}
+        found = claim_files(js_dir, names, force, "the JS export")
+        out = export_js(js_dir, cache_dir, log=log)
+    except (ToolMissing, RuntimeError) as exc:
         raise click.ClickException(str(exc)) from None
-    except RuntimeError as exc:
-        raise click.ClickException(str(exc)) from None
+    record_files(js_dir, names, found)
     click.echo(f"wrote {out.entry} ({out.size / 1e6:.1f} MB in {sum(1 for _ in out.path.iterdir())} files"
                + (f", transpiled in {out.seconds:.1f} s" if out.built else ", from the cache") + ")", err=True)
 

@@ -33,8 +33,10 @@ from renderer.diagnostics import error, megabytes, warning
 from ..engines import NativeRenderer
 from ..engines.component import CORE_DIR, stage_core
 from ..site import build_time_micros, load_site, output_files, parse_sources, plan_input
-from ..site.build import Counted
+from ..site.build import Counted, site_wide
 from ..site.mime import content_type
+from ..site.output import check_place, claim_files, record_files
+from ..site.stages import shared_diagnostics
 from . import wasi
 
 HERE = Path(__file__).resolve().parent
@@ -66,6 +68,7 @@ class DeployReport(Counted):
     imports: list[str] = field(default_factory=list)
     stubbed: list[str] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    stopped: bool = False  # a site-wide error (configuration, templates): nothing written
 
 
 @dataclass
@@ -95,7 +98,9 @@ def plan_site_files(site_dir: Path, options: BuildOptions, max_embed: int) -> Si
     # Bundle files (plan.copies) come back with the static files: embedded and served the same way.
     files, static, out_diags = output_files(site, SiteResult([OutputFile(j.path, "") for j in plan.jobs], [],
                                                              plan.copies))
-    diagnostics = finalize([*site.diagnostics, *site.config_diagnostics, *diags, *plan.diagnostics, *out_diags])
+    shared = shared_diagnostics(engine, config, site.templates)  # the templates' own problems
+    diagnostics = finalize([*site.diagnostics, *site.config_diagnostics, *diags, *plan.diagnostics, *out_diags,
+                            *shared])
     embedded: dict[str, tuple[str, str, float, bytes]] = {}
     skipped: list[str] = []
     for rel, path in static:
@@ -198,14 +203,19 @@ def app_name(site_dir: Path) -> str:
 
 def deploy(site_dir: Path | str, out_dir: Path | str, *, drafts: bool = False, future: bool = False,
            max_embed_mb: float = DEFAULT_MAX_EMBED_MB, build_time: int | None = None,
-           log: Log | None = None) -> DeployReport:
+           log: Log | None = None, force: bool = False) -> DeployReport:
     """Build ``out_dir/site.wasm`` and ``out_dir/spin.toml`` for the site in ``site_dir``.
 
     ``build_time`` (microseconds): default ``SOURCE_DATE_EPOCH``, else now, as ``wasmblog build``.
+    ``out_dir`` is claimed as a build's output is (:func:`..site.output.claim`: not the site folder
+    nor inside its sources; new, empty, written by an earlier deploy, or ``force``), and only the
+    files a deploy writes are ever replaced there. Raises :class:`OutputError` otherwise.
     """
     say = log or (lambda _msg: None)
     site_dir, out = Path(site_dir), Path(out_dir)
     report = DeployReport(str(site_dir), str(out))
+    check_place(out, site_dir, instead="write it elsewhere (the default is ./deploy)")
+    found = claim_files(out, {COMPONENT, "spin.toml", NOT_EMBEDDED}, force, "the deployed site")
     started = time.perf_counter()
     options = BuildOptions(build_time=build_time_micros() if build_time is None else build_time, drafts=drafts,
                            future=future)
@@ -214,6 +224,10 @@ def deploy(site_dir: Path | str, out_dir: Path | str, *, drafts: bool = False, f
     report.diagnostics = plan.diagnostics
     report.posts, report.pages = plan.posts, len(plan.pages)
     report.static_embedded, report.not_embedded = len(plan.static), plan.not_embedded
+    if site_wide(plan.diagnostics):  # all or nothing, as for wasmblog build: nothing is written
+        report.stopped = True
+        report.seconds = time.perf_counter() - started
+        return report
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="wasmblog-deploy-") as tmp:
         work = Path(tmp)
@@ -232,11 +246,11 @@ def deploy(site_dir: Path | str, out_dir: Path | str, *, drafts: bool = False, f
         shutil.copyfile(composed, partial)
         os.replace(partial, out / COMPONENT)
     write_spin_toml(out, app_name(site_dir), "A wasmblog site as one wasi:http component")
-    listing = out / NOT_EMBEDDED
+    written = {COMPONENT, "spin.toml"}
     if plan.not_embedded:
-        listing.write_text("".join(f"{rel}\n" for rel in plan.not_embedded))
-    else:
-        listing.unlink(missing_ok=True)
+        (out / NOT_EMBEDDED).write_text("".join(f"{rel}\n" for rel in plan.not_embedded))
+        written.add(NOT_EMBEDDED)
+    record_files(out, written, found)  # (an earlier deploy's list of files not embedded goes if none is now)
     report.component = str(out / COMPONENT)
     report.size = (out / COMPONENT).stat().st_size
     report.seconds = time.perf_counter() - started

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import hashlib
 import json
 import os
 import re
@@ -116,6 +117,70 @@ class JsExport:
         return sum(p.stat().st_size for p in self.path.rglob("*") if p.is_file())
 
 
+BINDINGS = f"{ENTRY}-bindings"  # jco's module; DIR/wasmblog.js wraps it
+WIT = Path(__file__).parent / "wit" / "world.wit"
+# What each WIT type of a checked record may be in JavaScript (as jco lowers it).
+_JS_KINDS = {"bool": "boolean", "string": "string", "u8": [0, 2**8 - 1], "u16": [0, 2**16 - 1],
+             "u32": [0, 2**32 - 1], "s32": [-2**31, 2**31 - 1]}
+
+_WRAPPER = """\
+// wasmblog's render component as an ES module: jco's bindings (./{bindings}.js) with the options
+// checked first, so that a wrong value is an error naming its field and the values it may take.
+export * from './{bindings}.js';
+import * as bindings from './{bindings}.js';
+
+const MARKDOWN_OPTIONS = {spec};
+
+function shown(value) {{
+  return value === undefined ? 'missing' : typeof value === 'string' ? JSON.stringify(value) : String(value);
+}}
+
+function check(what, value, spec) {{
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {{
+    throw new TypeError(`${{what}} must be an object with the fields ${{Object.keys(spec).join(', ')}}`);
+  }}
+  for (const [field, kind] of Object.entries(spec)) {{
+    const v = value[field];
+    let wanted = null;
+    if (kind === 'boolean' || kind === 'string') {{
+      if (typeof v !== kind) wanted = kind === 'boolean' ? 'true or false' : 'a string';
+    }} else if (typeof kind[0] === 'string') {{
+      if (!kind.includes(v)) wanted = `one of ${{kind.map((k) => JSON.stringify(k)).join(', ')}}`;
+    }} else if (!Number.isInteger(v) || v < kind[0] || v > kind[1]) {{
+      wanted = `an integer from ${{kind[0]}} to ${{kind[1]}}`;
+    }}
+    if (wanted !== null) throw new TypeError(`${{what}}.${{field}} must be ${{wanted}}, not ${{shown(v)}}`);
+  }}
+}}
+
+export function renderMarkdown(text, options) {{
+  if (typeof text !== 'string') throw new TypeError(`renderMarkdown: text must be a string, not ${{shown(text)}}`);
+  check('renderMarkdown: options', options, MARKDOWN_OPTIONS);
+  return bindings.renderMarkdown(text, options);
+}}
+"""
+
+
+def record_spec(record: str, wit: str | None = None) -> dict[str, Any]:
+    """The fields of a WIT record as the wrapper checks them: camelCase name -> "boolean", "string",
+    [low, high] for an integer, or the list of the values a string may be (``raw-html``: the modes)."""
+    from renderer.sanitize import RAW_HTML_MODES
+
+    text = wit if wit is not None else WIT.read_text("utf-8")
+    body = re.search(r"record " + re.escape(record) + r" \{(.*?)\}", text, re.DOTALL)
+    if body is None:
+        raise ValueError(f"no record {record!r} in the WIT")
+    spec: dict[str, Any] = {}
+    for name, kind in re.findall(r"^\s*([a-z][a-z0-9-]*):\s*([a-z0-9]+),", body.group(1), re.MULTILINE):
+        spec[camel(name)] = list(RAW_HTML_MODES) if name == "raw-html" else _JS_KINDS[kind]
+    return spec
+
+
+def wrapper() -> str:
+    """DIR/wasmblog.js: the module that checks options, then calls jco's bindings."""
+    return _WRAPPER.format(bindings=BINDINGS, spec=json.dumps(record_spec("markdown-options")))
+
+
 def transpile(component: Path, out: Path, log: Log | None = None) -> float:
     """``jco transpile`` ``component`` into ``out`` (replaced whole); returns the seconds it took."""
     say = log or (lambda _msg: None)
@@ -128,6 +193,8 @@ def transpile(component: Path, out: Path, log: Log | None = None) -> float:
                               capture_output=True, text=True, env=node_env())
         if proc.returncode != 0 or not (tmp / f"{ENTRY}.js").is_file():
             raise RuntimeError("jco transpile failed:\n" + (proc.stderr or proc.stdout)[-4000:])
+        os.replace(tmp / f"{ENTRY}.js", tmp / f"{BINDINGS}.js")  # (its core modules keep their names)
+        (tmp / f"{ENTRY}.js").write_text(wrapper(), "utf-8")
         # An ES module folder of its own, whatever the enclosing package.json says.
         (tmp / "package.json").write_text('{"type": "module"}\n')
         if out.exists():
@@ -147,11 +214,12 @@ def ensure_js(cache_dir: str | os.PathLike[str] | None = None, log: Log | None =
     """The JS export of the current component, from the cache (next to the component) or transpiled."""
     info: ComponentInfo = ensure_component(cache_dir, log=log)
     cache = cache_root(cache_dir)
-    folder = cache / f"wasmblog-{info.key[:20]}-js"
+    version = hashlib.sha256(wrapper().encode()).hexdigest()[:8]  # a new wrapper is a new export
+    folder = cache / f"wasmblog-{info.key[:20]}-js-{version}"
     if (folder / f"{ENTRY}.js").is_file() and (folder / "package.json").is_file():
         return JsExport(folder, False, 0.0)
     seconds = transpile(info.path, folder, log)
-    for stale in cache.glob("wasmblog-*-js"):
+    for stale in cache.glob("wasmblog-*-js*"):
         if stale != folder:
             shutil.rmtree(stale, ignore_errors=True)
     return JsExport(folder, True, seconds)

@@ -426,6 +426,13 @@ class SiteCacheInfo:
     bytes: int
     file_bytes: int
     last_used: float  # seconds since the epoch, 0 if never
+    outputs: list[Path] = field(default_factory=list)  # the output folders its builds wrote
+
+
+def _output_dirs(db: sqlite3.Connection) -> list[Path]:
+    """The output folders a site's builds recorded (not their spare copies)."""
+    dirs = [Path(row[0]) for row in db.execute("SELECT dir FROM manifests ORDER BY dir")]
+    return [d for d in dirs if not (d.name == "spare" and d.parent.name.endswith(".wasmblog"))]
 
 
 def list_caches(root: Path | None = None) -> list[SiteCacheInfo]:
@@ -442,12 +449,14 @@ def list_caches(root: Path | None = None) -> list[SiteCacheInfo]:
                     "SELECT COUNT(*), COALESCE(SUM(size), 0), COALESCE(MAX(used), 0) FROM entries").fetchone()
                 blobs, b_bytes, b_used = db.execute(
                     "SELECT COUNT(*), COALESCE(SUM(size), 0), COALESCE(MAX(used), 0) FROM blobs").fetchone()
+                outputs = _output_dirs(db)
             finally:
                 db.close()
         except sqlite3.DatabaseError:
             out.append(SiteCacheInfo(path, "(unreadable)", 0, 0, 0, size, 0.0))
             continue
-        out.append(SiteCacheInfo(path, site, entries, blobs, e_bytes + b_bytes, size, max(e_used, b_used) / 1e9))
+        out.append(SiteCacheInfo(path, site, entries, blobs, e_bytes + b_bytes, size, max(e_used, b_used) / 1e9,
+                                 outputs))
     return out
 
 

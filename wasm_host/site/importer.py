@@ -25,10 +25,18 @@ from renderer.model import INTRO, PAGE, POST
 from renderer.urls import INDEX_NAMES
 
 from .hugo import is_hugo_site, load_hugo_site, read_hugo_config
+from .output import OutputError, check_place
 
 
 class ImportError_(Exception):
-    """SRC is not a Hugo site, or DEST is not empty: the message says which."""
+    """SRC is not a Hugo site, or DEST is not a place to write: ``path`` says which, ``message`` why."""
+
+    def __init__(self, path: Path | str, message: str) -> None:
+        super().__init__(str(path), message)
+        self.path, self.message = str(path), message
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
 
 
 @dataclass
@@ -62,10 +70,14 @@ def _target(kind: str, source: str, url: str, section: str, content_dir: str, ma
 def import_hugo(src: Path, dest: Path) -> ImportReport:
     """Write ``src`` (a Hugo site) into ``dest`` (new or empty) in wasmblog's layout."""
     if not is_hugo_site(src):
-        raise ImportError_(f"{src}: not a Hugo site (expected hugo.toml, config.toml or config/_default/, "
-                           "and content/)")
-    if dest.exists() and any(dest.iterdir()):
-        raise ImportError_(f"{dest}: exists and is not empty; choose a new folder")
+        raise ImportError_(src, "not a Hugo site (expected hugo.toml, config.toml or config/_default/, and "
+                                "content/)")
+    try:
+        check_place(dest, src, instead="choose a new folder outside the Hugo site")  # SRC is not changed
+    except OutputError as exc:
+        raise ImportError_(exc.path, exc.message) from None
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+        raise ImportError_(dest, "exists and is not an empty folder; choose a new folder")
     report = ImportReport()
     site = load_hugo_site(src)
     report.diagnostics += site.diagnostics

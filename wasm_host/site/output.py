@@ -183,22 +183,21 @@ def check_copies(copies: list[FileCopy], resources: dict[str, Path], taken: set[
     return keep, diags
 
 
-def check_place(out: Path | str, site: Path | str, sources: tuple[str, ...] = ()) -> None:
+def check_place(out: Path | str, site: Path | str, sources: tuple[str, ...] = (),
+                instead: str = "write the site elsewhere (the default is SITE/public)") -> None:
     """Refuse an output folder that is the site folder, holds it, or is inside one of its
     source folders (:data:`SOURCE_FOLDERS` and ``sources``, e.g. the site's taxonomy folders,
-    whose ``_index.md`` files are read): a build there would replace the site's own files."""
+    whose ``_index.md`` files are read): writing there would replace the site's own files.
+    ``instead`` ends the message: what to do."""
     out_real, site_real = Path(os.path.realpath(out)), Path(os.path.realpath(site))
     shown = out_real if Path(out).name in ("", ".", "..") else Path(out)
     if out_real == site_real:
-        raise OutputError(shown, "is the site folder itself; write the site elsewhere (the default is SITE/public)")
+        raise OutputError(shown, f"is the site folder itself; {instead}")
     if site_real.is_relative_to(out_real):
-        raise OutputError(shown, f"holds the site folder {site_real}; write the site elsewhere (the default is "
-                                 "SITE/public)")
+        raise OutputError(shown, f"holds the site folder {site_real}; {instead}")
     for name in (*SOURCE_FOLDERS, *sources):
-        folder = site_real / name
-        if name and out_real.is_relative_to(folder):
-            raise OutputError(shown, f"is inside the site's {name}/ folder, which holds its sources; write the "
-                                     "site elsewhere (the default is SITE/public)")
+        if name and out_real.is_relative_to(site_real / name):
+            raise OutputError(shown, f"is inside the site's {name}/ folder, which holds its sources; {instead}")
 
 
 def workspace(out: Path) -> Path:
@@ -225,6 +224,67 @@ def _workspace(out: Path) -> Path:
     if not ignore.is_file():
         ignore.write_text(WORKSPACE_GITIGNORE, "utf-8")
     return folder
+
+
+@dataclass
+class Workspace:
+    """The folder beside an output holding its lock and spare copy, as ``wasmblog cache info`` lists it."""
+
+    out: Path
+    path: Path
+    bytes: int  # what it takes on disk beyond the output (files hard-linked to the output's count once)
+
+
+def _inodes(folder: Path) -> set[tuple[int, int]]:
+    found = set()
+    for dirpath, _dirs, files in os.walk(folder):
+        for name in files:
+            try:
+                st = os.lstat(os.path.join(dirpath, name))
+            except OSError:
+                continue
+            found.add((st.st_dev, st.st_ino))
+    return found
+
+
+def workspace_of(out: Path) -> Workspace | None:
+    """``out``'s workspace (:func:`workspace`), if there is one wasmblog made, with its cost on disk."""
+    folder = workspace(Path(os.path.abspath(out)))
+    if not folder.is_dir() or not is_workspace(folder):
+        return None
+    shared = _inodes(out) if out.is_dir() else set()
+    seen: set[tuple[int, int]] = set()
+    size = 0
+    for dirpath, _dirs, files in os.walk(folder):
+        for name in files:
+            try:
+                st = os.lstat(os.path.join(dirpath, name))
+            except OSError:
+                continue
+            key = (st.st_dev, st.st_ino)
+            if key not in shared and key not in seen:
+                seen.add(key)
+                size += st.st_blocks * 512 if st.st_blocks else st.st_size
+    return Workspace(Path(os.path.abspath(out)), folder, size)
+
+
+def clear_workspace(out: Path) -> int:
+    """Remove ``out``'s lock and spare copy (waiting for no build: one writing it makes this refuse);
+    returns the bytes freed. The output itself is not touched, nor anything in the folder that
+    wasmblog did not make."""
+    found = workspace_of(out)
+    if found is None:
+        return 0
+    with locked(found.out, wait=False):
+        _cleanup_stale(found.out)
+        shutil.rmtree(found.path / "spare", ignore_errors=True)
+        for name in ("lock", ".gitignore"):
+            (found.path / name).unlink(missing_ok=True)
+    try:
+        found.path.rmdir()  # (only when nothing else is left in it)
+    except OSError:
+        pass
+    return found.bytes
 
 
 def legacy_files(out: Path) -> list[Path]:
@@ -345,8 +405,8 @@ def claim(out: Path, previous: Outputs | None = None, force: bool = False) -> Cl
     manifest = read_manifest(out)
     recorded = {rel for rel, record in (previous or Outputs()).files.items() if _same(out / rel, record)}
     if tree and manifest is None and not recorded and not force:
-        raise OutputError(out, f"is not empty and no earlier build wrote it (it has no {MANIFEST}): choose a new "
-                               "or empty folder, or add --force to build into it (files already there are kept)")
+        raise OutputError(out, f"is not empty, and wasmblog did not write it (it has no {MANIFEST}): choose a new "
+                               "or empty folder, or add --force to write into it (files already there are kept)")
     listed = (manifest or set()) | recorded
     files = {p for p in tree if not p.endswith("/")} - {MANIFEST}
     foreign = sorted(files - listed)
@@ -574,6 +634,29 @@ def _unchanged_files(out: Path, files: list[Any], static: list[tuple[str, Path]]
     except OSError:
         return False
     return all(_same(out / rel, previous.files[rel]) for rel in wanted)
+
+
+def claim_files(out: Path, names: set[str], force: bool = False, what: str = "it") -> Claim:
+    """A folder a command writes file by file (``wasmblog deploy``, the JS export), claimed as
+    :func:`claim` does; refused when one of ``names`` (relative paths) is a file of the user's."""
+    found = claim(out, force=force)
+    clashes = found.clashes(names)
+    if clashes:
+        raise OutputError(out / clashes[0], f"is not a file wasmblog wrote, and {what} needs its place: move it "
+                                            "away, or choose another folder")
+    return found
+
+
+def record_files(out: Path, written: set[str], found: Claim) -> None:
+    """After :func:`claim_files`: remove what an earlier run wrote to ``out`` that this one did not,
+    and record in ``out``'s :data:`MANIFEST` what this one wrote."""
+    for rel in sorted(found.listed - written):
+        path = out / rel
+        if path.is_symlink() or path.is_file():
+            path.unlink(missing_ok=True)
+    tmp = out / f"{MANIFEST}.tmp{os.getpid()}"
+    tmp.write_text(_MANIFEST_HEADER + "".join(rel + "\n" for rel in sorted(written)), "utf-8")
+    os.replace(tmp, out / MANIFEST)
 
 
 def write_site(out: Path, files: list[Any], static: list[tuple[str, Path]], previous: Outputs | None = None,
