@@ -300,8 +300,8 @@ def locked(out: Path, wait: bool = True) -> Iterator[None]:
         out.parent.mkdir(parents=True, exist_ok=True)
         fh = open(_workspace(out) / "lock", "a+b")
     except OSError as exc:
-        raise OutputError(out.parent, f"cannot write here: {exc.strerror or exc} (check the folder's "
-                                      "permissions and free space)") from None
+        raise OutputError(out, f"cannot write in {out.parent}: {exc.strerror or exc} (check the folder's "
+                               "permissions and free space)") from None
     with fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
