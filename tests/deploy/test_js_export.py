@@ -20,7 +20,7 @@ from jskit import node_json
 from sitekit import BUILD_TIME, ROOT, SAMPLE_SITE
 from renderer import BuildOptions, MarkdownOptions
 from wasm_host.engines import make_renderer
-from wasm_host.engines.js import js_value
+from wasm_host.engines.js import js_value, node_env, node_path
 from wasm_host.site import load_site
 
 HERE = Path(__file__).parent
@@ -78,3 +78,65 @@ def test_the_sample_site_renders_under_node_byte_identically_to_native(exported)
 
 def _snake(options: dict) -> dict:
     return {"".join("_" + c.lower() if c.isupper() else c for c in k): v for k, v in options.items()}
+
+
+# --- the examples, as written (issue 17, item 7) -----------------------------------------------------
+
+
+def readme_example() -> str:
+    """The README's JS example: the block after "The exports keep their WIT names"."""
+    text = (ROOT / "README.md").read_text()
+    after = text[text.index("The exports keep their WIT names"):]
+    return re.search(r"```js\n(.*?)```", after, re.DOTALL).group(1)
+
+
+def help_example() -> str:
+    """`wasmblog component export --help`'s example: its indented lines that are JavaScript."""
+    proc = subprocess.run([sys.executable, "-m", "wasm_host", "component", "export", "--help"],
+                          capture_output=True, text=True, cwd=ROOT, check=True)
+    lines = proc.stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.strip().startswith("import {"))
+    end = next(i for i in range(start, len(lines)) if lines[i].rstrip().endswith(");"))
+    return "\n".join(line.strip() for line in lines[start:end + 1]) + "\n"
+
+
+def run_example(code: str, exported: Path, tmp_path: Path, check: str = "") -> subprocess.CompletedProcess:
+    """``code`` as written, with ./DIR/ pointing at the export, under the project's Node."""
+    assert "'./DIR/wasmblog.js'" in code
+    script = tmp_path / "example.mjs"
+    script.write_text(code.replace("./DIR/wasmblog.js", (exported / "wasmblog.js").as_uri()) + check)
+    return subprocess.run([str(node_path()), str(script)], capture_output=True, text=True, env=node_env(),
+                          timeout=300)
+
+
+@pytest.mark.slow
+@pytest.mark.node
+@pytest.mark.parametrize("example", [readme_example, help_example], ids=["README", "--help"])
+def test_the_js_example_runs_as_written(exported, tmp_path, example):
+    code = example()
+    proc = run_example(code, exported, tmp_path)
+    assert (proc.returncode, proc.stderr) == (0, ""), proc.stderr
+    shown = run_example(code.replace("renderMarkdown('*hi*'", "console.log(renderMarkdown('*hi*'").rstrip()
+                        .removesuffix(";") + ");\n", exported, tmp_path)
+    assert shown.stdout == "<p><em>hi</em></p>\n\n", shown.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.node
+def test_a_bad_raw_html_value_names_the_field_and_its_values(exported, tmp_path):
+    code = ("import { renderMarkdown } from './DIR/wasmblog.js';\n"
+            "const base = { extensions: true, rawHtml: 'sanitize', highlight: true, headingIds: true, basePath: '/',\n"
+            "               tocMinLevel: 2, tocMaxLevel: 4, maxNesting: 32 };\n"
+            "for (const rawHtml of [false, 'foo', undefined]) {\n"
+            "  try { renderMarkdown('*x*', { ...base, rawHtml }); console.log('no error'); }\n"
+            "  catch (e) { console.log(`${e.constructor.name}: ${e.message}`); }\n"
+            "}\n"
+            "try { renderMarkdown('*x*', { ...base, tocMinLevel: 'two' }); } catch (e) { console.log(e.message); }\n")
+    proc = run_example(code, exported, tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    values = '"sanitize", "escape", "omit", "allow"'
+    assert proc.stdout.splitlines() == [
+        f"TypeError: renderMarkdown: options.rawHtml must be one of {values}, not false",
+        f'TypeError: renderMarkdown: options.rawHtml must be one of {values}, not "foo"',
+        f"TypeError: renderMarkdown: options.rawHtml must be one of {values}, not missing",
+        "renderMarkdown: options.tocMinLevel must be an integer from 0 to 4294967295, not \"two\""]

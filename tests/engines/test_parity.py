@@ -514,3 +514,9 @@ def test_random_posts_parse_identically_natively_and_in_the_sandbox(files):
     native = get_renderer("native").parse_posts(sources, BERLIN, tzif)
     wasm = get_renderer("wasm").parse_posts(sources, BERLIN, tzif)
     assert wasm == native
+
+
+def test_a_bad_raw_html_option_names_the_option_and_its_values(engine):
+    with pytest.raises(ValueError, match=r"^raw_html \(rawHtml in JavaScript\) must be one of 'sanitize', 'escape', "
+                                         r"'omit', 'allow', not 'foo'$"):
+        engine.render_markdown("*x*", raw_html="foo")
