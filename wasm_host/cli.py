@@ -16,6 +16,7 @@ import click
 from .engines import ENGINES as ENGINE_NAMES
 from .engines import make_renderer
 from .site import BuildReport, OutputError, build, cpu_count, display_prefix
+from .site.output import legacy_files, workspace
 from .site.reader import SITE_NEEDS, not_a_site
 from .cli_tools import cache_group, component_group, corpus_command, new_group
 from .site.cache import RenderCache, render_cache_root
@@ -298,6 +299,10 @@ def build_command(site: str, out: str, force: bool, engine: str, drafts: bool, f
         if cache is not None:
             _close_cache(cache)
     print_diagnostics(report, site)
+    for left in legacy_files(Path(out)):
+        click.echo(f"{left}: warning: left by an older wasmblog beside the output, and no longer used (the lock "
+                   f"and spare copy are in {workspace(Path(out)).name}/ now): delete it, after a look inside "
+                   "(an older version could move a site's own files into a -spare folder)", err=True)
     if as_json:
         click.echo(json.dumps(report.to_json(display_prefix(site)), indent=2))
     elif not quiet:

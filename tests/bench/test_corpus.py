@@ -156,3 +156,11 @@ def test_build_peer(tmp_path: Path, name: str) -> None:
     assert result["tool"] == name and result["version"][0].isdigit()
     assert result["posts"] == 30 - sum(corpus.make_post(i).draft for i in range(1, 31))
     assert result["pages"] > result["posts"] and result["seconds"] > 0 and result["peak_rss_mb"] > 1
+
+
+def test_force_adds_a_corpus_to_a_folder_but_never_overwrites_a_file_of_its_own(tmp_path):
+    (tmp_path / "site.toml").write_text('title = "Mine"\n')
+    with pytest.raises(FileExistsError, match="site.toml: exists, and the corpus generator did not write it"):
+        corpus.write_site(tmp_path, 3, seed=1, force=True)
+    assert (tmp_path / "site.toml").read_text() == 'title = "Mine"\n'
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site.toml"]

@@ -167,3 +167,14 @@ def test_serve_and_check_go_on_with_the_defaults_the_core_falls_back_to(site):
     assert result.exit_code == 1
     assert sum("templates/post.html:1: error: extends 'nope.html'" in line
                for line in result.stderr.splitlines()) == 1, result.stderr
+
+
+def test_deploy_stops_on_a_site_wide_error_before_building_anything(site, tmp_path):
+    (site / "templates" / "post.html").write_text('{% extends "nope.html" %}\n')
+    result = CliRunner().invoke(main, ["deploy", str(site), "-o", str(tmp_path / "deploy")])
+    assert result.exit_code == 1
+    assert [line for line in result.stderr.splitlines() if ": error: " in line] == [
+        f"{site}/templates/post.html:1: error: extends 'nope.html', which is not a template of the site "
+        "(templates/) or of the default theme; using the default theme's template"]
+    assert result.stderr.splitlines()[-1].startswith("Stopped: 1 error in what every page depends on")
+    assert not (tmp_path / "deploy" / "site.wasm").exists()

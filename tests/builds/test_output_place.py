@@ -236,3 +236,15 @@ def test_cache_commands_refuse_a_path_that_is_no_site(tmp_path):
     (tmp_path / "shots").mkdir()
     (tmp_path / "shots" / "a.png").write_bytes(b"\x89PNG")
     refused(*run("cache", "clear", str(tmp_path / "shots")), "not a site")
+
+
+def test_what_an_older_wasmblog_left_beside_the_output_is_named_not_deleted(site, tmp_path):
+    out = tmp_path / "public"
+    legacy = tmp_path / ".public.wasmblog-spare"
+    legacy.mkdir()
+    (legacy / "site.toml").write_text("moved here by an older version\n")
+    status, stderr = build(str(site), "-o", str(out))
+    assert status == 0
+    assert stderr.startswith(f"{legacy}: warning: left by an older wasmblog beside the output, and no longer "
+                             "used") and DIAGNOSTIC_LINE.match(stderr.strip()), stderr
+    assert (legacy / "site.toml").read_text() == "moved here by an older version\n"

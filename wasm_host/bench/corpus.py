@@ -148,7 +148,8 @@ def _prepare(folder: Path, managed: Sequence[str], force: bool) -> None:
     """Make ``folder`` ready: empty, or a corpus folder whose managed parts are removed.
 
     With ``force`` on a folder we did not write, nothing is deleted: files
-    are added or overwritten, and posts already there stay in the site.
+    are added (:func:`write_site` refuses to overwrite one), and posts already
+    there stay in the site.
     """
     if folder.exists() and not folder.is_dir():
         raise NotADirectoryError(f"{folder}: exists and is not a folder")
@@ -210,7 +211,18 @@ def write_site(folder: Path | str, n: int, seed: int = 0, fmt: str = "wasmblog",
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
     folder = Path(folder)
+    foreign = folder.is_dir() and any(folder.iterdir()) and not (folder / MARKER).exists()
     _prepare(folder, _MANAGED, force)
+    if foreign:  # --force into a folder someone else wrote: add files, never overwrite one of theirs
+        static_root = {"wasmblog": "static", "hugo": "static", "pelican": "content"}[fmt]
+        wanted = [folder / post_path(post, fmt) for post in iter_post_data(n, seed)]
+        wanted += [folder / static_root / rel for rel in static_files()]
+        wanted += [folder / "site.toml"] if fmt == "wasmblog" else \
+            [folder / p.relative_to(PEERS_DIR / fmt) for p in (PEERS_DIR / fmt).rglob("*") if p.is_file()]
+        taken = next((path for path in wanted if path.exists() or path.is_symlink()), None)
+        if taken is not None:
+            raise FileExistsError(f"{taken}: exists, and the corpus generator did not write it; pick an empty "
+                                  "folder (--force adds files to a folder, it never overwrites one)")
     text = _TEXT[fmt]
     made_dirs: set[Path] = set()
     drafts = words = 0

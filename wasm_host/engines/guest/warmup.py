@@ -219,6 +219,9 @@ TEMPLATE_SETS = [
     {"list.html": "{{ page.nope.deeper }}{{ ''.__class__.__mro__ }}{{ 'x' * 10000000 }}"},
     {"list.html": "{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}"},
     {"list.html": "{% for i in range(10**12) %}{% endfor %}"},
+    # what a build checks before it renders: a template named that exists nowhere, a block never shown
+    {"post.html": "{% extends 'base.html' %}{% block aside %}x{% endblock %}{% include 'nope.html' %}",
+     "base.html": "<html>{% block head %}{% endblock %}{% from 'macros.html' import m %}</html>"},
 ]
 
 MARKDOWN = _RICH.split("---\n", 2)[2]
@@ -229,6 +232,7 @@ SHORTCODES = {
             "{{ page.title }}{{ site.title }}{{ inner|markdownify }}</span>",
     "broken": "{% for x in %}",
     "raises": "{{ 1 // 0 }}",
+    "missing": "{% include 'elsewhere' %}",
 }
 
 MARKDOWN_OPTIONS = [
