@@ -35,7 +35,7 @@ from typing import Iterator
 
 import pytest
 
-from sitekit import BUILD_TIME, ROOT
+from sitekit import BUILD_TIME, DIAGNOSTIC_LINE, ROOT
 from sitekit import leftovers, tree_bytes
 from wasm_host.bench import corpus
 from wasm_host.engines.component import cache_root, verified
@@ -212,7 +212,8 @@ def _as_nobody() -> None:
 def assert_one_error_line(proc: subprocess.CompletedProcess, *words: str) -> None:
     assert proc.returncode == 1, proc.stderr
     assert "Traceback" not in proc.stderr
-    assert proc.stderr.count("\n") == 1 and ": error: " in proc.stderr, proc.stderr
+    assert proc.stderr.count("\n") == 1 and DIAGNOSTIC_LINE.match(proc.stderr.strip()), proc.stderr
+    assert ": error: " in proc.stderr, proc.stderr
     for word in words:
         assert word in proc.stderr, proc.stderr
 
