@@ -200,7 +200,8 @@ def _check_overrides(theme: "Theme", env: jinja2.Environment, overrides: Mapping
                                                "it holds would never be shown"))
                 continue
             culprit = next((p for p in ancestors(name, outlines, names) if names[p].startswith("templates/")), None)
-            if culprit is not None:
+            # (an override with no block at all replaces its page whole, on purpose: nothing to say)
+            if culprit is not None and culprit in outlines and outlines[culprit].blocks:
                 fills.setdefault((culprit, block), []).append(name)
     for (culprit, block), users in sorted(fills.items()):  # (maybe meant: a warning, which stops nothing)
         theme.diagnostics.append(warning(f"templates/{culprit}", 0, f"has no block '{block}' (nor has any template it "

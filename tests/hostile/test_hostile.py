@@ -821,7 +821,8 @@ def test_every_limit_has_a_safe_default_and_refuses_values_outside_its_range(key
 
 
 def test_out_of_range_limits_in_site_toml_are_one_line_each_on_the_command_line(tmp_path, engine):
-    """No traceback for ``render_timeout = inf`` and the like: the default is used."""
+    """No traceback for ``render_timeout = inf`` and the like: one line each, and the build stops
+    (a site-wide error: nothing is written; check and serve go on with the default)."""
     site = make_case_site(tmp_path, {}, {}, "[limits]\nrender_timeout = inf\nmemory_mb = nan\nmax_file_mb = -1\n"
                                            "max_output_mb = 1e300\nmax_nesting = 100000\n")
     proc = subprocess.run([sys.executable, "-m", "wasm_host", "build", str(site), "-o", str(tmp_path / "out"),
@@ -832,7 +833,7 @@ def test_out_of_range_limits_in_site_toml_are_one_line_each_on_the_command_line(
     assert [ln.split(": error: ")[1].split(" must be ")[0] for ln in lines] == [
         "'limits.render_timeout'", "'limits.memory_mb'", "'limits.max_file_mb'", "'limits.max_output_mb'",
         "'limits.max_nesting'"]
-    assert (tmp_path / "out" / "posts" / "good" / "index.html").is_file()
+    assert not (tmp_path / "out").exists()
 
 
 def test_symlinks_to_files_outside_the_site_are_refused_and_never_read(tmp_path, engine):
@@ -842,15 +843,18 @@ def test_symlinks_to_files_outside_the_site_are_refused_and_never_read(tmp_path,
     secret.write_text("---\ntitle: SECRET-TITLE\ndate: 2023-01-01\n---\nSECRET-BODY\n", encoding="utf-8")
     site = make_case_site(tmp_path, {}, {}, "")
     (site / "posts" / "linked.md").symlink_to(secret)
-    (site / "templates").mkdir()
-    (site / "templates" / "list.html").symlink_to(secret)
     (site / "static").mkdir()
     (site / "static" / "secret.txt").symlink_to(secret)
     report = build(site, tmp_path / "out", engine, build_time=BUILD_TIME)
     assert [d.format() for d in report.diagnostics] == [
         "posts/linked.md: error: symlink to a file outside the site; left out",
-        "static/secret.txt: error: symlink to a file outside static/; not copied",
-        "templates/list.html: error: symlink to a file outside the site; using the default theme's template"]
+        "static/secret.txt: error: symlink to a file outside static/; not copied"]
     out = tree_bytes(tmp_path / "out")
     assert "posts/good/index.html" in out and "index.html" in out and "secret.txt" not in out
     assert not any(b"SECRET" in data for data in out.values())
+    (site / "templates").mkdir()  # a template is what every page depends on: the build stops
+    (site / "templates" / "list.html").symlink_to(secret)
+    report = build(site, tmp_path / "out", engine, build_time=BUILD_TIME)
+    assert report.stopped and "templates/list.html: error: symlink to a file outside the site; using the default " \
+        "theme's template" in [d.format() for d in report.diagnostics]
+    assert tree_bytes(tmp_path / "out") == out

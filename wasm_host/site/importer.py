@@ -77,7 +77,7 @@ def import_hugo(src: Path, dest: Path) -> ImportReport:
     except OutputError as exc:
         raise ImportError_(exc.path, exc.message) from None
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
-        raise ImportError_(dest, "exists and is not an empty folder; choose a new folder")
+        raise ImportError_(dest, "exists and is not empty; choose a new folder")
     report = ImportReport()
     site = load_hugo_site(src)
     report.diagnostics += site.diagnostics
