@@ -31,10 +31,8 @@ def normalize(v: Any) -> Any:
         return ("time", v.t)
     if isinstance(v, bool):
         return ("bool", v)
-    if isinstance(v, int):
-        return ("int", int(v))
-    if isinstance(v, float):
-        return ("float", v)
+    if isinstance(v, (int, float)):
+        return ("num", v)  # Hugo's eq finds 1 and 1.0 equal
     if isinstance(v, str):
         return ("str", str.__str__(v))
     if isinstance(v, (list, tuple)):
@@ -118,7 +116,7 @@ def not_(value: Any) -> bool:
 
 def length(value: Any) -> int:
     if value is None:
-        return 0
+        raise GoError("len of nil pointer")
     if isinstance(value, (str, list, tuple, dict)):
         return len(value)
     items = getattr(type(value), "go_items", None)

@@ -579,7 +579,7 @@ _TRANSITIONS = {
     ERROR: t_error, META: t_meta, META_URL: t_meta_url,
 }
 
-_JS_TYPES = frozenset(["application/ecmascript", "application/javascript", "application/json",
+_JS_TYPES = frozenset(["", "application/ld+json", "module", "application/ecmascript", "application/javascript", "application/json",
                        "application/x-ecmascript", "application/x-javascript", "text/ecmascript", "text/javascript",
                        "text/javascript1.0", "text/javascript1.1", "text/javascript1.2", "text/javascript1.3",
                        "text/javascript1.4", "text/javascript1.5", "text/jscript", "text/livescript",
@@ -672,15 +672,20 @@ def escape_text(c: Context, s: str) -> tuple[Context, str]:
 # -- escapers (html.go, url.go, js.go, css.go) -------------------------------------------------
 
 
+_CONTENT_TYPES = {CSS: C_CSS, HTML: C_HTML, HTMLAttr: C_HTMLATTR, JS: C_JS, JSStr: C_JSSTR, URL: C_URL,
+                  Srcset: C_SRCSET}
+
+
 def stringify(value: Any) -> tuple[str, int]:
     """The text of an action's value and its content type (content.go's stringify)."""
     if isinstance(value, str):
-        t = type(value)
-        if t is str:
+        if type(value) is str:
             return value, C_PLAIN
-        kind = {CSS: C_CSS, HTML: C_HTML, HTMLAttr: C_HTMLATTR, JS: C_JS, JSStr: C_JSSTR, URL: C_URL,
-                Srcset: C_SRCSET}.get(t, C_PLAIN)
-        return str.__str__(value), kind
+        for cls in type(value).__mro__:
+            kind = _CONTENT_TYPES.get(cls)
+            if kind is not None:
+                return str.__str__(value), kind
+        return str.__str__(value), C_PLAIN
     if value is None:
         return "", C_PLAIN
     return sprint([value]), C_PLAIN
@@ -999,9 +1004,9 @@ def _json_string(s: str) -> str:
 
 
 def js_val_escaper(v: Any) -> str:
-    if isinstance(v, JS):
+    if type(v) is JS:
         return str.__str__(v)
-    if isinstance(v, JSStr):
+    if type(v) is JSStr:
         return '"' + str.__str__(v) + '"'
     try:
         b = go_json(v)

@@ -62,7 +62,6 @@ def _offset(t: dt.datetime, colon: bool, seconds: bool, z: bool, hours_only: boo
 
 def go_format(t: dt.datetime, layout: str) -> str:
     """``t`` formatted with Go's ``layout`` (time.Time.Format)."""
-    layout = NAMED.get(layout, layout)
     out: list[str] = []
     pos = 0
     for m in _TOKENS.finditer(layout):

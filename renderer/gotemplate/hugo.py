@@ -45,6 +45,9 @@ class Call:
     refs: list[tuple[str, int]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # warnf messages
     source: str = ""
+    indent: str = ""  # the whitespace before the opening tag on its line (.InnerDeindent removes it)
+    shared: dict[str, Any] = field(default_factory=dict)  # per page: the .Page and .Site all calls share
+    shortcode: Any = None  # this call's ``.`` once made (its .Scratch is what nested calls' .Parent sees)
 
 
 def typed(value: str, bare: bool) -> Any:
@@ -106,8 +109,64 @@ class Site(GoObject):
     def Store(self) -> Scratch:
         return self._store
 
-    def Config(self) -> Any:
-        raise Unsupported(".Site.Config is not available to wasmblog's shortcodes")
+    def Config(self) -> "SiteConfig":
+        return SiteConfig()
+
+
+class Service(GoObject):
+    """One service of ``site.Config.Privacy``: Hugo's defaults (nothing disabled, nothing privacy-enhanced)."""
+
+    go_name = "privacy.Service"
+    go_fields = frozenset(["Disable", "PrivacyEnhanced", "EnableDNT", "Simple", "RespectDoNotTrack"])
+
+    def Disable(self) -> bool:
+        return False
+
+    def PrivacyEnhanced(self) -> bool:
+        return False
+
+    def EnableDNT(self) -> bool:
+        return False
+
+    def Simple(self) -> bool:
+        return False
+
+    def RespectDoNotTrack(self) -> bool:
+        return False
+
+
+class Privacy(GoObject):
+    go_name = "privacy.Config"
+    go_fields = frozenset(["YouTube", "Vimeo", "X", "Instagram", "Twitter", "GoogleAnalytics", "Disqus"])
+
+    def YouTube(self) -> Service:
+        return Service()
+
+    def Vimeo(self) -> Service:
+        return Service()
+
+    def X(self) -> Service:
+        return Service()
+
+    def Instagram(self) -> Service:
+        return Service()
+
+    def Twitter(self) -> Service:
+        return Service()
+
+    def GoogleAnalytics(self) -> Service:
+        return Service()
+
+    def Disqus(self) -> Service:
+        return Service()
+
+
+class SiteConfig(GoObject):
+    go_name = "page.SiteConfig"
+    go_fields = frozenset(["Privacy"])
+
+    def Privacy(self) -> Privacy:
+        return Privacy()
 
 
 class Language(GoObject):
@@ -445,7 +504,7 @@ class Page(GoObject):
         return str(self._params.get("layout") or "")
 
     def File(self) -> File:
-        return File(str(self.data.get("source", "")), self.Section())
+        return File(str(self.data.get("file") or self.data.get("source", "")), self.Section())
 
     def Resources(self) -> Resources:
         if self._resources is None:
@@ -580,18 +639,11 @@ class Page(GoObject):
 
 def trim_short_html(text: str) -> str:
     """Hugo's TrimShortHTML: one paragraph loses its ``<p>`` and ``</p>`` (markdownify, RenderString)."""
-    stripped = text.strip()
-    if stripped.startswith("<p>") and stripped.endswith("</p>") and stripped.count("<p>") == 1:
-        return stripped[3:-4]
+    if text.count("<p>") == 1:
+        text = text.strip(" \t\n\r\v\f")
+        if text.startswith("<p>") and text.endswith("</p>"):
+            text = text[3:-4].strip(" \t\n\r\v\f")
     return text
-
-
-def deindent(text: str) -> str:
-    """The text with the indentation all its non-blank lines share removed (``.InnerDeindent``)."""
-    lines = text.split("\n")
-    indents = [len(line) - len(line.lstrip(" \t")) for line in lines if line.strip()]
-    cut = min(indents) if indents else 0
-    return "\n".join(line[cut:] if line.strip() else line.lstrip(" \t") for line in lines)
 
 
 class Position(GoObject):
@@ -633,13 +685,7 @@ class Shortcode(GoObject):
         self.parent = parent
         self._scratch = Scratch()
         self._store = Scratch()
-        inner = call.inner
-        if inner is None:
-            self._inner = HTML("")
-        elif call.markdown_form:
-            self._inner = HTML(inner)  # {{% %}}: the output is rendered as Markdown, and sanitized, after
-        else:
-            self._inner = HTML(call.safe_inner(inner))
+        self._inner: HTML | None = None
 
     def go_string(self) -> str:
         return f"Shortcode({self.call.name})"
@@ -672,10 +718,22 @@ class Shortcode(GoObject):
         return None
 
     def Inner(self) -> HTML:
+        # Made when first read: a nested call may make its parent's object before the parent's inner
+        # text is complete.
+        if self._inner is None or self.call.inner is None:
+            inner = self.call.inner
+            if inner is None:
+                return HTML("")
+            # {{% %}}: the output is rendered as Markdown, and sanitized, after.
+            self._inner = HTML(inner if self.call.markdown_form else self.call.safe_inner(inner))
         return self._inner
 
     def InnerDeindent(self) -> HTML:
-        return HTML(deindent(str.__str__(self._inner)))
+        indent = self.call.indent
+        if not indent:
+            return self.Inner()
+        lines = str.__str__(self.Inner()).split("\n")
+        return HTML("\n".join(line[len(indent):] if line.startswith(indent) else line for line in lines))
 
     def Ordinal(self) -> int:
         return self.call.ordinal
@@ -707,6 +765,8 @@ class Shortcode(GoObject):
 
 def ref_marker(call: Call, target: Any, absolute: bool) -> RefMarker:
     """The marker the built-in ``ref`` shortcode writes, resolved when the site is planned."""
+    if isinstance(target, (list, tuple)):
+        target = target[0] if target else ""
     if isinstance(target, dict):
         path = to_string(target.get("path", ""))
     else:
@@ -806,32 +866,35 @@ def _is_absolute(url: str) -> bool:
     return re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", url) is not None or url.startswith("//")
 
 
-def _rel_url(state: State, value: Any) -> HTML:
+def _rel_url(state: State, value: Any) -> str:
     url = to_string(value)
     if _is_absolute(url):
         host, path = _base(state)
         if host and url.startswith(host):
-            return HTML(url[len(host):] or "/")
-        return HTML(url)
+            return (url[len(host):] or "/")
+        return (url)
     _, path = _base(state)
     if url.startswith("/") and url.startswith(path) and path != "/":
-        return HTML(url)
+        return (url)
     joined = path + url.lstrip("/")
     if not url.endswith("/") and joined.endswith("/") and url:
         joined = joined.rstrip("/") or "/"
-    return HTML(joined if url else path)
+    return (joined if url else path)
 
 
-def _abs_url(state: State, value: Any) -> HTML:
+def _abs_url(state: State, value: Any) -> str:
     url = to_string(value)
     if _is_absolute(url):
-        return HTML(url)
+        return (url)
     host, path = _base(state)
     rel = _rel_url(state, url)
-    return HTML(host + str.__str__(rel))
+    return (host + str.__str__(rel))
 
 
 def _now(state: State) -> GoTime:
+    if state.env.now.IsZero():
+        raise Unsupported("now: posts are parsed once and kept between builds, so a shortcode cannot print "
+                          "the build time (use the page's .Date, or a theme template)")
     return state.env.now
 
 
@@ -867,21 +930,20 @@ for _name, _fn in {
     STATEFUL[_name] = Func(_name, _fn, wants_state=True)
 
 
+def shortcode_for(call: Call, page: Page) -> Shortcode:
+    """The ``.`` of ``call``, made once: a nested call's ``.Parent`` is the object its parent renders with."""
+    if call.shortcode is None:
+        parent = shortcode_for(call.parent, page) if call.parent is not None else None
+        call.shortcode = Shortcode(call, page, parent)
+    return call.shortcode  # type: ignore[no-any-return]
+
+
 def run(templates: Templates, template: str, call: Call, now: dt.datetime | None, budget: Budget) -> str:
     """Shortcode ``template`` for ``call``: its output."""
-    site = Site(call.site)
-    page = Page(call.page, site, call.render)
-    chain: list[Call] = []
-    parent_call = call.parent
-    while parent_call is not None and len(chain) < 16:
-        chain.append(parent_call)
-        parent_call = parent_call.parent
-    parent: Shortcode | None = None
-    for c in reversed(chain):
-        parent = Shortcode(c, page, parent)
-    shortcode = Shortcode(call, page, parent)
+    page = call.shared.get("page")
+    if page is None:
+        page = call.shared["page"] = Page(call.page, Site(call.site), call.render)
+    page.render = call.render  # the current call's line, for messages from its Markdown
+    shortcode = shortcode_for(call, page)
     env = Env(call, page, GoTime(now) if now is not None else GoTime(None))
     return execute(templates, template, shortcode, budget, env)
-
-
-_ = (Unsupported, quote)

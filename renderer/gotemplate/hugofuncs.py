@@ -280,8 +280,22 @@ def urlize(v: Any) -> str:
     return quote(kept.lower(), safe="/#+~._-")
 
 
-def plainify(v: Any) -> str:
-    return re.sub(r"<[^>]*>", "", to_string(v) if not isinstance(v, str) else str.__str__(v))
+def plainify(v: Any) -> HTML:
+    """Hugo's StripHTML: tags removed (paragraph ends and line breaks kept as newlines), runs of spaces
+    collapsed to their first."""
+    text = to_string(v)
+    if "<" not in text and ">" not in text:
+        return HTML(text)
+    pre = text.replace("\n", " ").replace("</p>", "\0nl").replace("<br>", "\0nl").replace("<br />", "\0nl")
+    text = strip_tags(pre).replace("\0nl", "\n")
+    out: list[str] = []
+    was_space = False
+    for ch in text:
+        is_space = ch.isspace()
+        if not (is_space and was_space):
+            out.append(ch)
+        was_space = is_space
+    return HTML("".join(out))
 
 
 def trim(v: Any, cutset: Any) -> str:
@@ -409,11 +423,12 @@ def dictionary(*args: Any) -> dict[str, Any]:
 def merge(*maps: Any) -> dict[str, Any]:
     if len(maps) < 2:
         raise GoError("merge requires at least two parameters")
-    result: dict[str, Any] = {}
-    for m in reversed(maps):
+    for m in maps:
         if not isinstance(m, dict):
             raise GoError(f"merge: expected a map, not {sprint_value(m)}")
-        result = _merge_two(m, result)
+    result: dict[str, Any] = maps[-1]
+    for m in reversed(maps[:-1]):
+        result = _merge_two(result, m)
     return result
 
 
@@ -789,6 +804,146 @@ class Scratch(GoObject):
         return [m[k] for k in sorted(m)]
 
 
+def query_escape(text: str) -> str:
+    """Go's url.QueryEscape."""
+    out: list[str] = []
+    for b in text.encode("utf-8", "surrogatepass"):
+        c = chr(b)
+        if c.isascii() and (c.isalnum() or c in "-_.~"):
+            out.append(c)
+        elif c == " ":
+            out.append("+")
+        else:
+            out.append(f"%{b:02X}")
+    return "".join(out)
+
+
+def querify(*args: Any) -> str:
+    """collections.Querify: key/value pairs (or one map) as a query string, keys sorted as Go's url.Values."""
+    if len(args) == 1 and isinstance(args[0], dict):
+        pairs = [(to_string(k), v) for k, v in args[0].items()]
+    elif len(args) == 1 and isinstance(args[0], (list, tuple)):
+        items = list(args[0])
+        pairs = [(to_string(items[i]), items[i + 1]) for i in range(0, len(items) - 1, 2)]
+    else:
+        if len(args) % 2:
+            raise GoError("querify: the arguments must be key/value pairs")
+        pairs = [(to_string(args[i]), args[i + 1]) for i in range(0, len(args), 2)]
+    return "&".join(f"{query_escape(k)}={query_escape(to_string(v))}" for k, v in sorted(pairs, key=lambda p: p[0]))
+
+
+class GoURL(GoObject):
+    """A parsed URL (``urls.Parse``): Go's url.URL fields."""
+
+    go_name = "*url.URL"
+    go_fields = frozenset(["String", "IsAbs", "Scheme", "Host", "Path", "RawQuery", "Fragment", "Hostname",
+                           "Port", "Query", "Opaque", "User", "RawPath", "EscapedPath"])
+
+    def __init__(self, text: str) -> None:
+        m = re.match(r"^(?:([a-zA-Z][a-zA-Z0-9+.-]*):)?(?://([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?$", text)
+        assert m is not None
+        self.scheme = (m.group(1) or "").lower()
+        self.host = m.group(2) or ""
+        self.path = _path_unescape(m.group(3) or "")
+        self.raw_path = m.group(3) or ""
+        self.query = m.group(4) or ""
+        self.fragment = m.group(5) or ""
+        self.has_query = m.group(4) is not None
+        self.has_fragment = m.group(5) is not None
+        self.has_host = m.group(2) is not None
+        self.text = text
+
+    def go_string(self) -> str:
+        return self.String()
+
+    def String(self) -> str:
+        out = ""
+        if self.scheme:
+            out += self.scheme + ":"
+        if self.has_host or self.host:
+            out += "//" + self.host
+        out += self.raw_path
+        if self.has_query and self.query:
+            out += "?" + self.query
+        elif self.has_query and self.text.endswith("?"):
+            out += "?"
+        if self.has_fragment:
+            out += "#" + self.fragment
+        return out
+
+    def IsAbs(self) -> bool:
+        return self.scheme != ""
+
+    def Scheme(self) -> str:
+        return self.scheme
+
+    def Host(self) -> str:
+        return self.host
+
+    def Hostname(self) -> str:
+        return self.host.rsplit(":", 1)[0] if ":" in self.host and not self.host.endswith("]") else self.host
+
+    def Port(self) -> str:
+        return self.host.rsplit(":", 1)[1] if ":" in self.host and not self.host.endswith("]") else ""
+
+    def Path(self) -> str:
+        return self.path
+
+    def RawPath(self) -> str:
+        return ""
+
+    def EscapedPath(self) -> str:
+        return self.raw_path
+
+    def RawQuery(self) -> str:
+        return self.query
+
+    def Fragment(self) -> str:
+        return self.fragment
+
+    def Opaque(self) -> str:
+        return ""
+
+    def User(self) -> Any:
+        return None
+
+    def Query(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for part in self.query.split("&") if self.query else []:
+            k, _, v = part.partition("=")
+            out.setdefault(_query_unescape(k), []).append(_query_unescape(v))
+        return out
+
+
+def _path_unescape(text: str) -> str:
+    from urllib.parse import unquote
+    return unquote(text)
+
+
+def _query_unescape(text: str) -> str:
+    from urllib.parse import unquote_plus
+    return unquote_plus(text)
+
+
+def url_parse(v: Any) -> GoURL:
+    return GoURL(to_string(v))
+
+
+def join_path(*parts: Any) -> str:
+    items: list[str] = []
+    for p in parts:
+        items.extend(to_string(x) for x in (p if isinstance(p, (list, tuple)) else [p]))
+    if not items:
+        return ""
+    base = GoURL(items[0])
+    import posixpath
+    path = posixpath.normpath("/".join([base.raw_path or "/"] + [i for i in items[1:]]))
+    if items[-1].endswith("/") and not path.endswith("/"):
+        path += "/"
+    prefix = (base.scheme + ":" if base.scheme else "") + ("//" + base.host if base.has_host else "")
+    return prefix + (path if path.startswith("/") or not prefix else "/" + path)
+
+
 def library() -> dict[str, Func]:
     """Hugo's functions by every name they have (state-free ones; the shortcode adds the rest)."""
     f: dict[str, Callable[..., Any]] = {
@@ -804,8 +959,7 @@ def library() -> dict[str, Func]:
         "hasPrefix": lambda s, p: to_string(s).startswith(to_string(p)),
         "hasSuffix": lambda s, p: to_string(s).endswith(to_string(p)),
         "substr": substr, "truncate": truncate, "countwords": count_words, "chomp": chomp,
-        "trimPrefix": _trim_prefix, "trimSuffix": _trim_suffix,
-        "seq": seq, "append": append_, "uniq": uniq, "sort": sort, "where": where, "reverse": reverse,
+        "seq": seq, "append": append_, "uniq": uniq, "sort": sort, "where": where,
         "add": _arith("+"), "sub": _arith("-"), "mul": _arith("*"), "div": _arith("/"), "mod": mod,
         "modBool": lambda a, b: mod(a, b) == 0,
         "newScratch": Scratch,
@@ -815,7 +969,7 @@ def library() -> dict[str, Func]:
         "base64Encode": lambda v: b64encode(to_string(v).encode()).decode(),
         "base64Decode": lambda v: b64decode(to_string(v).encode()).decode("utf-8", "replace"),
         "time": lambda v, *z: parse_time(v),
-        "dateFormat": lambda layout, v: go_format(parse_time(v).t, to_string(layout)),
+        "dateFormat": lambda layout, v: go_format(parse_time(v).t, NAMED.get(to_string(layout), to_string(layout))),
         "readFile": _no_io("readFile"), "readDir": _no_io("readDir"), "getJSON": _no_io("getJSON"),
         "getCSV": _no_io("getCSV"), "fileExists": _no_io("fileExists"), "imageConfig": _no_io("imageConfig"),
         "i18n": lambda key, *a: "", "T": lambda key, *a: "",
@@ -862,19 +1016,21 @@ def library() -> dict[str, Func]:
         "math.Abs": lambda v: abs(to_float(v)),
         "path.Base": path_base, "path.Dir": path_dir, "path.Ext": path_ext, "path.Clean": path_clean,
         "path.Join": path_join,
-        "time.Format": lambda layout, v: go_format(parse_time(v).t, to_string(layout)),
+        "time.Format": lambda layout, v: go_format(parse_time(v).t, NAMED.get(to_string(layout), to_string(layout))),
         "time.AsTime": lambda v, *z: parse_time(v),
         "hash.FNV32a": lambda v: _fnv32a(to_string(v)), "crypto.MD5": f["md5"], "crypto.SHA1": f["sha1"],
         "crypto.SHA256": f["sha256"],
         "os.ReadFile": _no_io("os.ReadFile"), "os.ReadDir": _no_io("os.ReadDir"),
         "os.FileExists": _no_io("os.FileExists"), "os.Getenv": _no_io("os.Getenv"), "os.Stat": _no_io("os.Stat"),
-        "resources.Get": _no_io("resources.Get"), "resources.GetRemote": _no_io("resources.GetRemote"),
-        "resources.GetMatch": _no_io("resources.GetMatch"), "resources.Match": _no_io("resources.Match"),
-        "resources.ByType": _no_io("resources.ByType"), "resources.FromString": _no_io("resources.FromString"),
+        # A site's assets/ folder is not read: resources.Get finds nothing there (as for a missing file).
+        "resources.Get": lambda *a: None, "resources.GetMatch": lambda *a: None, "resources.Match": lambda *a: [],
+        "resources.ByType": lambda *a: [], "resources.GetRemote": _no_io("resources.GetRemote"),
+        "resources.FromString": _no_io("resources.FromString"),
         "resources.ExecuteAsTemplate": _no_io("resources.ExecuteAsTemplate"),
         "data.GetJSON": _no_io("data.GetJSON"), "data.GetCSV": _no_io("data.GetCSV"),
         "images.Config": _no_io("images.Config"),
         "lang.Translate": f["i18n"], "fmt.Print": lambda *a: sprint(list(a)),
+        "querify": querify, "collections.Querify": querify, "urls.Parse": url_parse, "urls.JoinPath": join_path,
     }
     out = dict(GO_BUILTINS)
     for name, fn in {**f, **namespaced}.items():
@@ -893,5 +1049,3 @@ def _fnv32a(text: str) -> int:
         h = ((h ^ b) * 0x01000193) & 0xFFFFFFFF
     return h
 
-
-_ = (strip_tags, TemplateError, State, NAMED)

@@ -760,6 +760,14 @@ class Parser:
             fields: list[str] = []
             while self.peek().kind == FIELD:
                 fields.append(self.next().val[1:])
+            if isinstance(node, IdentifierNode):
+                # Hugo's namespaces: `strings.ToLower` is one function (Go calls the namespace's method).
+                name = node.name + "." + fields[0]
+                if name in self.funcs or node.name not in self.funcs:
+                    node, fields = IdentifierNode(name, node.line), fields[1:]
+                    self.note_function(node)
+                    if not fields:
+                        return node
             if isinstance(node, FieldNode):
                 node = FieldNode(node.idents + fields, node.line)
             elif isinstance(node, VariableNode):
@@ -770,12 +778,17 @@ class Parser:
                 node = ChainNode(node, fields, node.line)
         return node
 
+    def note_function(self, node: IdentifierNode) -> None:
+        if node.name not in self.funcs and node.name not in self.tree.unknown:
+            self.tree.unknown[node.name] = node.line
+
     def term(self) -> "Arg | None":
         item = self.next_non_space()
         if item.kind == IDENT:
-            if item.val not in self.funcs and item.val not in self.tree.unknown:
-                self.tree.unknown[item.val] = item.line
-            return IdentifierNode(item.val, item.line)
+            node = IdentifierNode(item.val, item.line)
+            if self.peek().kind != FIELD:
+                self.note_function(node)
+            return node
         if item.kind == DOT:
             return DotNode(item.line)
         if item.kind == NIL:

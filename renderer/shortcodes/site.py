@@ -19,6 +19,8 @@ import jinja2
 from markupsafe import Markup
 
 from ..diagnostics import describe_exception
+from ..gotemplate import GO_PREFIX, GoShortcodes, go_templates
+from ..gotemplate import compiled as go_compiled
 from ..templates.sandbox import ThemeSandbox
 from ..templates.theme import _ThemeLoader
 
@@ -32,6 +34,7 @@ class SiteShortcodes:
     env: ThemeSandbox
     names: frozenset[str]
     problems: dict[str, tuple[int, str]] = field(default_factory=dict)  # name -> (line, message)
+    go: GoShortcodes | None = None  # a Hugo site's Go-template shortcodes and partials
 
     def filename(self, name: str) -> str:
         return f"{TEMPLATE_FOLDER}/{name}.html"
@@ -44,10 +47,18 @@ _CACHE: dict[str, SiteShortcodes] = {}
 
 
 def compiled(templates: Mapping[str, str]) -> SiteShortcodes:
-    """The shortcode templates ``{NAME: source}``, compiled once per set (cached)."""
+    """The shortcode templates ``{NAME: source}``, compiled once per set (cached).
+
+    Keys starting ``go:`` are Go templates of a Hugo site (``go:shortcodes/NAME.html``,
+    ``go:partials/PATH``): :mod:`renderer.gotemplate` runs those."""
+    go_files = go_templates(templates)
+    if go_files:
+        templates = {k: v for k, v in templates.items() if not k.startswith(GO_PREFIX)}
     digest = hashlib.sha256()
     for name in sorted(templates):
         digest.update(name.encode() + b"\0" + templates[name].encode("utf-8", "surrogatepass") + b"\0")
+    for name in sorted(go_files):
+        digest.update(b"go\0" + name.encode() + b"\0" + go_files[name].encode("utf-8", "surrogatepass") + b"\0")
     key = digest.hexdigest()
     found = _CACHE.get(key)
     if found is not None:
@@ -56,7 +67,7 @@ def compiled(templates: Mapping[str, str]) -> SiteShortcodes:
     env = ThemeSandbox(loader=_ThemeLoader(sources), autoescape=True, trim_blocks=True, lstrip_blocks=True,
                        auto_reload=False, cache_size=-1)
     env.filters["markdownify"] = _markdownify
-    site = SiteShortcodes(env, frozenset(templates))
+    site = SiteShortcodes(env, frozenset(templates), go=go_compiled(go_files) if go_files else None)
     for name in sorted(templates):
         try:
             env.get_template(name)
