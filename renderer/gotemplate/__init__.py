@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from .exec import Budget, Templates, Unknown
-from .hugo import STATEFUL, Call, typed
+from .hugo import STATEFUL, Call, run, typed
 from .hugofuncs import library
 from .parse import Tree, parse
 from .values import GoError, TemplateError, Unsupported
@@ -64,7 +64,6 @@ class GoShortcodes:
         tree = self.templates.trees.get(SHORTCODES + call.name + ".html")
         if tree is None:
             raise ShortcodeFailure(f"no shortcode template {call.name!r}")
-        from .hugo import run
         try:
             return run(self.templates, SHORTCODES + call.name + ".html", call, now, Budget())
         except Unknown as exc:

@@ -12,7 +12,7 @@ import math
 import re
 from typing import Any
 
-from .escape import html_escape
+from .escape import html_escape, process_url
 from .exec import Func, is_true
 from .gotime import GoTime
 from .values import GoError, GoObject, sprint, sprintf, sprintln
@@ -186,7 +186,6 @@ def js(*args: Any) -> str:
 
 
 def urlquery(*args: Any) -> str:
-    from .escape import process_url
     return process_url(sprint(list(args)), False).replace("%20", "+")
 
 

@@ -24,7 +24,7 @@ import html as _html
 import re
 from typing import Any, NamedTuple
 
-from .values import CSS, HTML, JS, URL, HTMLAttr, JSStr, Srcset, TemplateError, sprint
+from .values import CSS, HTML, JS, URL, HTMLAttr, JSStr, Srcset, TemplateError, _digits, format_float, sprint
 
 # states
 (TEXT, TAG, ATTR_NAME, AFTER_NAME, BEFORE_VALUE, HTML_CMT, RCDATA, ATTR, URL_STATE, SRCSET, JS_STATE, JS_DQ, JS_SQ,
@@ -966,7 +966,6 @@ def go_json(value: Any, depth: int = 0) -> str:
 
 def _json_float(f: float) -> str:
     # encoding/json: 'f' format unless the exponent is < -6 or >= 21, then 'e' with a 2-digit minimum exponent.
-    from .values import _digits
     if f == 0:
         return "-0" if str(f).startswith("-") else "0"
     a = abs(f)
@@ -979,7 +978,6 @@ def _json_float(f: float) -> str:
         mant, _, e = text.partition("e")
         sign, num = e[0], e[1:].lstrip("0") or "0"
         return f"{mant}e{sign}{num}"
-    from .values import format_float
     return format_float(f, "f", -1)
 
 

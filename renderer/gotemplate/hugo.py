@@ -10,6 +10,7 @@ reading one is a warning at the shortcode (see :mod:`renderer.gotemplate`).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import fnmatch
 import re
 from dataclasses import dataclass, field
@@ -402,7 +403,6 @@ class File(GoObject):
         return self.section
 
     def UniqueID(self) -> str:
-        import hashlib
         return hashlib.md5(self.path.encode()).hexdigest()
 
 

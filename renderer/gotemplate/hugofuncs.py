@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import hashlib
 import html as _html
+import json as _json
 import math
+import posixpath
 import re
 import unicodedata
 from base64 import b64decode, b64encode
 from typing import Any, Callable
 
+from ..ucd import mask_unassigned
 from .builtins import GO_BUILTINS, eq, index, length, make_slice
 from .escape import go_json, html_escape, strip_tags
 from .exec import Func, State, TemplateError, is_true
@@ -261,7 +264,8 @@ def humanize(v: Any) -> str:
 
 def anchorize(v: Any) -> str:
     """Hugo's default anchorize (goldmark's "github" heading ids): lower case, spaces to -, punctuation dropped."""
-    text = to_string(v).strip()
+    # Characters unassigned in Unicode 14.0 are dropped: the engines' Pythons disagree on what they are.
+    text = mask_unassigned(to_string(v), "").strip()
     out: list[str] = []
     for ch in text.lower():
         cat = unicodedata.category(ch)
@@ -274,10 +278,9 @@ def anchorize(v: Any) -> str:
 
 def urlize(v: Any) -> str:
     """Hugo's URLize: a path made of the text, lower case, spaces to dashes, then URL-escaped."""
-    text = to_string(v).strip().replace(" ", "-")
+    text = mask_unassigned(to_string(v), "").strip().replace(" ", "-")
     kept = "".join(ch for ch in text if ch.isalnum() or ch in "./\\_-#+~")
-    from urllib.parse import quote
-    return quote(kept.lower(), safe="/#+~._-")
+    return percent_encode(kept.lower(), "/#+~._-")
 
 
 def plainify(v: Any) -> HTML:
@@ -678,7 +681,6 @@ def jsonify(*args: Any) -> HTML:
         indent = to_string(opts.get("indent", ""))
         prefix = to_string(opts.get("prefix", ""))
         if indent or prefix:
-            import json as _json
             return HTML(_json.dumps(_json.loads(go_json(value)), indent=indent or None,
                                     ensure_ascii=False).replace("\n", "\n" + prefix))
     return HTML(go_json(value))
@@ -731,12 +733,10 @@ def path_ext(v: Any) -> str:
 
 
 def path_clean(v: Any) -> str:
-    import posixpath
     return posixpath.normpath(to_string(v)) if to_string(v) else "."
 
 
 def path_join(*parts: Any) -> str:
-    import posixpath
     items: list[str] = []
     for p in parts:
         items.extend(to_string(x) for x in (p if isinstance(p, (list, tuple)) else [p]))
@@ -916,13 +916,26 @@ class GoURL(GoObject):
 
 
 def _path_unescape(text: str) -> str:
-    from urllib.parse import unquote
-    return unquote(text)
+    """Percent-escapes decoded (as UTF-8; a bad escape is kept as written)."""
+    def one(m: re.Match[str]) -> str:
+        return bytes.fromhex(m.group(0).replace("%", "")).decode("utf-8", "replace")
+    return re.sub(r"(?:%[0-9A-Fa-f]{2})+", one, text)
 
 
 def _query_unescape(text: str) -> str:
-    from urllib.parse import unquote_plus
-    return unquote_plus(text)
+    return _path_unescape(text.replace("+", " "))
+
+
+def percent_encode(text: str, safe: str) -> str:
+    """Every byte of the UTF-8 text percent-encoded but ASCII letters, digits and ``safe``."""
+    out: list[str] = []
+    for b in text.encode("utf-8", "surrogatepass"):
+        c = chr(b)
+        if c.isascii() and (c.isalnum() or c in safe):
+            out.append(c)
+        else:
+            out.append(f"%{b:02X}")
+    return "".join(out)
 
 
 def url_parse(v: Any) -> GoURL:
@@ -936,7 +949,6 @@ def join_path(*parts: Any) -> str:
     if not items:
         return ""
     base = GoURL(items[0])
-    import posixpath
     path = posixpath.normpath("/".join([base.raw_path or "/"] + [i for i in items[1:]]))
     if items[-1].endswith("/") and not path.endswith("/"):
         path += "/"
