@@ -26,10 +26,11 @@ from .parse import (ActionNode, BoolNode, BranchNode, BreakNode, ChainNode, Comm
                     TemplateNode, TextNode, Tree, VariableNode)
 from .values import HTML, GoError, GoObject, Method, TemplateError, sprint, sprint_value, sorted_keys, type_name
 
-MAX_STEPS = 2_000_000  # nodes, calls and iterations of one shortcode call, partials included
+MAX_STEPS = 100_000  # nodes, calls and iterations of one shortcode call, partials included (0.1 s natively)
 MAX_OUTPUT = 2_000_000  # characters one shortcode call may write, partials included
 MAX_CALL_DEPTH = 32  # {{template}} and partial calls inside each other
 MAX_RANGE = 100_000  # iterations of one range
+MAX_VALUE_CHARS = 1_000_000  # longest string a function may return (printf "%s%s" $s $s doubling, ...)
 
 
 @dataclass
@@ -420,7 +421,10 @@ class State:
     def call(self, fn: Callable[..., Any], name: str, args: list[Any]) -> Any:
         self.budget.step()
         try:
-            return fn(*args)
+            result = fn(*args)
+            if isinstance(result, str) and len(result) > MAX_VALUE_CHARS:
+                raise self.error(f"{name} made a string longer than {MAX_VALUE_CHARS:,} characters")
+            return result
         except (TemplateError, _Break, _Continue):
             raise
         except TypeError as exc:

@@ -33,7 +33,7 @@ from .values import (CSS, HTML, JS, URL, GoError, GoObject, HTMLAttr, Unsupporte
 
 MAX_STRING = 1_000_000  # longest string strings.Repeat, replace and friends may build
 MAX_SEQ = 100_000  # longest list seq, split and friends may build
-MAX_REGEX_INPUT = 100_000  # characters a regular expression function reads
+MAX_REGEX_INPUT = 20_000  # characters a regular expression function reads (bounds the polynomial cases)
 MAX_PATTERN = 1_000
 
 
@@ -136,13 +136,86 @@ def _seq_of(v: Any) -> list[Any]:
 
 # -- regular expressions ------------------------------------------------------------------------
 
-_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[*+}](?:[^()\\]|\\.)*\)\s*[*+{]")
 _RE_CACHE: dict[str, re.Pattern[str]] = {}
+MAX_UNBOUNDED = 4  # unbounded quantifiers (*, +, {n,}) in one pattern
+
+
+def _groups(pattern: str) -> list[tuple[str, str]]:
+    """(body, quantifier after it) of every parenthesised group, innermost ones included."""
+    out: list[tuple[str, str]] = []
+    stack: list[int] = []
+    i, in_class = 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            if pattern[i + 1:i + 2] == "]":
+                i += 1
+        elif c == "(":
+            stack.append(i)
+        elif c == ")" and stack:
+            start = stack.pop()
+            m = re.match(r"[*+?]|\{\d*,?\d*\}", pattern[i + 1:])
+            body = re.sub(r"^\?(?::|P<[^>]*>|[a-zA-Z]+:?)", "", pattern[start + 1:i])  # (?: (?P<n> (?i:
+            out.append((body, m.group(0) if m else ""))
+        i += 1
+    return out
+
+
+def _quantifiers(body: str) -> int:
+    """Unbounded quantifiers in ``body`` (outside character classes and escapes)."""
+    plain = re.sub(r"\\.", "x", body)
+    plain = re.sub(r"\[(?:\\.|[^\]])*\]", "x", plain)
+    return len(re.findall(r"[*+]|\{\d+,\}", plain))
+
+
+def _variable(body: str) -> bool:
+    """Whether ``body`` repeats anything a variable number of times (*, +, ?, {m,n} with m < n)."""
+    plain = re.sub(r"\\.", "x", body)
+    plain = re.sub(r"\[(?:\\.|[^\]])*\]", "x", plain)
+    plain = re.sub(r"\(\?(?::|P<[^>]*>|[a-zA-Z]+:?)", "(", plain)  # (?: and (?P<name> are not quantifiers
+    for m in re.finditer(r"[*+?]|\{(\d*),?(\d*)\}", plain):
+        if m.group(0)[0] != "{" or m.group(0) != "{" + m.group(1) + "}":
+            return True
+    return False
+
+
+def _single_chars(body: str) -> bool:
+    alternatives = body.split("|")
+    return all(len(a) == 1 and a not in ".\\" for a in alternatives) and len(set(alternatives)) == len(alternatives)
+
+
+def _go_dollar(pattern: str) -> str:
+    """``$`` outside classes and escapes as ``\\Z`` (Python's ``$`` also matches before a final newline)."""
+    out: list[str] = []
+    i, in_class = 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            out.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "$":
+            c = r"\Z"
+        out.append(c)
+        i += 1
+    return "".join(out)
 
 
 def go_regexp(pattern: Any) -> re.Pattern[str]:
-    """A Go RE2 pattern as a Python one, or an error for syntax Python reads differently or that can
-    backtrack without bound (a quantified group holding a quantifier, backreferences, lookaround)."""
+    """A Go RE2 pattern as a Python one, or an error for syntax Python reads differently, and for shapes
+    that make a backtracking engine run for ever (RE2 never backtracks; Python's re does): a repeated
+    group holding a quantifier or an alternation ((a+)+, (a|aa)*), and more than a few unbounded
+    quantifiers. The text it reads is bounded too (MAX_REGEX_INPUT)."""
     if not isinstance(pattern, str):
         raise GoError("the regular expression must be a string")
     found = _RE_CACHE.get(pattern)
@@ -150,18 +223,26 @@ def go_regexp(pattern: Any) -> re.Pattern[str]:
         return found
     if len(pattern) > MAX_PATTERN:
         raise GoError(f"regular expression longer than {MAX_PATTERN:,} characters")
-    if re.search(r"\\[1-9]|\(\?[=!<]|\(\?P=|\\[zZAGb]\b(?!)", pattern):
+    if re.search(r"\\[1-9]|\(\?[=!<]|\(\?P=", pattern):
         raise GoError(f"regular expression {pattern!r}: lookaround and backreferences are not RE2 syntax")
-    if _NESTED_QUANTIFIER.search(pattern):
-        raise GoError(f"regular expression {pattern!r} nests quantifiers (such as (a+)+), which could run for "
-                      "ever here; write it without the nesting")
-    py = pattern.replace(r"\z", r"\Z").replace("(?P<", "(?P<").replace("[[:alpha:]]", "[A-Za-z]") \
+    for body, quantifier in _groups(pattern):
+        if quantifier and quantifier != "?" and (_variable(body) or ("|" in body and not _single_chars(body))):
+            raise GoError(f"regular expression {pattern!r} repeats a group that holds a quantifier or "
+                          "alternatives, such as (a+)+ or (a|ab)*, which can run for ever here; write it "
+                          "without the nesting")
+    if _quantifiers(pattern) > MAX_UNBOUNDED:
+        raise GoError(f"regular expression {pattern!r} has more than {MAX_UNBOUNDED} unbounded repetitions "
+                      "(*, +), which can run for a very long time here")
+    py = pattern.replace(r"\z", r"\Z").replace("[[:alpha:]]", "[A-Za-z]") \
         .replace("[[:digit:]]", "[0-9]").replace("[[:space:]]", r"[\t\n\v\f\r ]").replace("[[:alnum:]]", "[0-9A-Za-z]") \
         .replace("[[:upper:]]", "[A-Z]").replace("[[:lower:]]", "[a-z]").replace("[[:punct:]]", r"[!-/:-@\[-`{-~]")
-    if re.search(r"\\[pP]\{", py) or "[[:" in py:
+    if re.search(r"\\[pP]", py) or "[[:" in py:
         raise GoError(f"regular expression {pattern!r}: Unicode classes are not supported here")
+    if "(?m" not in py and "(?s" not in py:
+        py = _go_dollar(py)
     try:
-        compiled = re.compile(py)
+        # Go's \d, \w, \s and \b are ASCII; its $ (without the m flag) is the very end of the text.
+        compiled = re.compile(py, re.ASCII)
     except re.error as exc:
         raise GoError(f"error parsing regexp: {exc}: `{pattern}`") from None
     if len(_RE_CACHE) > 256:
