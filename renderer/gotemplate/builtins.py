@@ -12,7 +12,7 @@ import math
 import re
 from typing import Any
 
-from .escape import html_escape, process_url
+from .escape import html_escape
 from .exec import Func, is_true
 from .gotime import GoTime
 from .values import GoError, GoObject, sprint, sprintf, sprintln
@@ -186,7 +186,15 @@ def js(*args: Any) -> str:
 
 
 def urlquery(*args: Any) -> str:
-    return process_url(sprint(list(args)), False).replace("%20", "+")
+    """Go's url.QueryEscape of the arguments' text."""
+    out: list[str] = []
+    for b in sprint(list(args)).encode("utf-8", "surrogatepass"):
+        c = chr(b)
+        if c.isascii() and (c.isalnum() or c in "-_.~"):
+            out.append(c)
+        else:
+            out.append("+" if c == " " else f"%{b:02X}")
+    return "".join(out)
 
 
 def printf(fmt: Any, *args: Any) -> str:

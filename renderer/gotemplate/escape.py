@@ -412,6 +412,8 @@ def t_js_delimited(c: Context, s: str) -> tuple[Context, int]:
             in_charset = True
         elif ch == "]":
             in_charset = False
+        elif ch == "/" and i > 0 and s[i - 1:i + 7].lower() == "</script":
+            i += 1  # "</script" in a regular expression does not end it: escape_text writes \x3C/script
         elif not in_charset:
             return c._replace(state=JS_STATE, js_ctx=JS_DIV_OP), i + 1
         k = i + 1
@@ -781,6 +783,8 @@ def rcdata_escaper(v: Any) -> str:
 
 def nospace_escaper(v: Any) -> str:
     s, t = stringify(v)
+    if s == "":
+        return FAILSAFE  # <p name={{.}}> must not leave name= empty
     if t == C_HTML:
         return _html_replace(strip_tags(s), _NOSPACE_NORM_TABLE, False)
     return _html_replace(s, _NOSPACE_TABLE, False)
@@ -1012,12 +1016,10 @@ def js_val_escaper(v: Any) -> str:
         return f" /* {str(exc).replace('*/', '* /')} */null "
     if not b:
         return " null "
+    # Padding keeps an identifier or a number from running into a neighbouring keyword (x in{{.}}).
     pad = _js_ident_part(b[0]) or _js_ident_part(b[-1])
-    if "\u2028" in b or "\u2029" in b:
-        b = b.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-        if pad:
-            b = " " + b + " "
-    return b
+    b = b.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return " " + b + " " if pad else b
 
 
 def css_escaper(v: Any) -> str:
@@ -1045,7 +1047,7 @@ def css_value_filter(v: Any) -> str:
     b = decode_css(s)
     ident: list[str] = []
     for i, c in enumerate(b):
-        if c in "\0\"'()/;@[\\]`{}":
+        if c in "\0\"'()/;@[\\]`{}<>":
             return FAILSAFE
         if c == "-":
             if i != 0 and b[i - 1] == "-":
@@ -1071,8 +1073,15 @@ def _nudge(c: Context) -> Context:
     return c
 
 
-def escape_action(c: Context, value: Any) -> tuple[Context, str]:
-    """``value`` printed by an action in context ``c``: the text, and the context after it."""
+_EQUIVALENT = {"html": (html_escaper, attr_escaper, rcdata_escaper), "urlquery": (url_escaper, url_normalizer)}
+
+
+def escape_action(c: Context, value: Any, predefined: str = "") -> tuple[Context, str]:
+    """``value`` printed by an action in context ``c``: the text, and the context after it.
+
+    ``predefined`` is ``html`` or ``urlquery`` when the action's pipeline ended with that function
+    (``value`` is then what it was given): as in Go, it takes the place of an equivalent contextual
+    escaper, or runs before the contextual ones when none is equivalent."""
     c = _nudge(c)
     state = c.state
     chain: list[Any] = []
@@ -1121,12 +1130,44 @@ def escape_action(c: Context, value: Any) -> tuple[Context, str]:
         chain.append(nospace_escaper)
     elif c.delim != D_NONE:
         chain.append(attr_escaper)
+    if predefined:
+        fn_predefined = _PREDEFINED[predefined]
+        equivalent = [i for i, fn in enumerate(chain) if fn in _EQUIVALENT[predefined]]
+        if equivalent:
+            for i in equivalent:
+                chain[i] = fn_predefined
+        else:
+            chain.insert(0, fn_predefined)
     out: Any = value
     for fn in chain:
         out = fn(out)
     if not chain:
         return c, stringify(value)[0]
     return c, out
+
+
+def _html_builtin(v: Any) -> str:
+    """text/template's html: Go's HTMLEscapeString of the value's text (no '+' escaping)."""
+    s = "<no value>" if v is None else sprint([v])
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;") \
+        .replace("'", "&#39;").replace("\0", "\ufffd")
+
+
+def _urlquery_builtin(v: Any) -> str:
+    s = "<no value>" if v is None else sprint([v])
+    out = []
+    for b in s.encode("utf-8", "surrogatepass"):
+        c = chr(b)
+        if c.isascii() and (c.isalnum() or c in "-_.~"):
+            out.append(c)
+        elif c == " ":
+            out.append("+")
+        else:
+            out.append(f"%{b:02X}")
+    return "".join(out)
+
+
+_PREDEFINED = {"html": _html_builtin, "urlquery": _urlquery_builtin}
 
 
 def escaper_for(name: str) -> Any:

@@ -132,6 +132,30 @@ class State:
         self.budget.spend_output(len(text))
         self.out.append(text)
 
+    def predefined_escaper(self, pipe: PipeNode) -> str:
+        """``html`` or ``urlquery`` when an html/template action's pipeline ends with Go's function of
+        that name (html/template merges it with the contextual escapers instead of escaping twice)."""
+        if not self.templates.html or pipe.decl:
+            return ""
+        first = pipe.cmds[-1].args[0]
+        if isinstance(first, IdentifierNode) and first.name in ("html", "urlquery"):
+            fn = self.templates.funcs.get(first.name)
+            if fn is not None and fn.name == first.name and getattr(fn.fn, "__module__", "").endswith("builtins"):
+                return first.name
+        return ""
+
+    def write_predefined(self, dot: Any, pipe: PipeNode, name: str) -> None:
+        value: Any = _NO_FINAL
+        for cmd in pipe.cmds[:-1]:
+            value = self.eval_command(dot, cmd, value)
+        args = [self.eval_arg(dot, a) for a in pipe.cmds[-1].args[1:]]
+        if value is not _NO_FINAL:
+            args.append(value)
+        text = sprint(args) if len(args) != 1 else args[0]
+        self.context, out = esc.escape_action(self.context, text, name)
+        self.budget.spend_output(len(out))
+        self.out.append(out)
+
     def error(self, message: str) -> TemplateError:
         name = self.tree.name if self.tree else "?"
         return TemplateError(f"template: {name}:{self.line}: {message}")
@@ -162,6 +186,10 @@ class State:
             self.write_text(node)
         elif isinstance(node, ActionNode):
             self.line = node.line
+            predefined = self.predefined_escaper(node.pipe)
+            if predefined:
+                self.write_predefined(dot, node.pipe, predefined)
+                return
             value = self.eval_pipeline(dot, node.pipe)
             if not node.pipe.decl:
                 self.write_value(value)
@@ -368,7 +396,7 @@ class State:
         self.budget.step()
         has_args = (args is not None and len(args) > 1) or final is not _NO_FINAL
         if receiver is None:
-            raise self.error(f"nil pointer evaluating interface {{}}.{name}")
+            return None  # a field of a nil interface is no value (Go's invalid reflect.Value)
         if isinstance(receiver, GoObject):
             if name not in type(receiver).go_fields:
                 raise Unknown(f"can't evaluate field {name} in type {receiver.go_name}", name)

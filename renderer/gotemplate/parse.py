@@ -695,7 +695,7 @@ class Parser:
                 if not is_assign:
                     self.vars.append(v.val)
                 elif v.val not in self.vars:
-                    raise self.error(f"undefined variable {v.val!r}", v.line)
+                    raise self.error(f'undefined variable "{v.val}"', v.line)
             elif nxt.kind == COMMA and context == "range":
                 self.next_non_space()
                 w = self.next_non_space()
@@ -795,7 +795,7 @@ class Parser:
             return NilNode(item.line)
         if item.kind == VARIABLE:
             if item.val not in self.vars:
-                raise self.error(f"undefined variable {item.val!r}", item.line)
+                raise self.error(f'undefined variable "{item.val}"', item.line)
             return VariableNode([item.val], item.line)
         if item.kind == FIELD:
             return FieldNode([item.val[1:]], item.line)
