@@ -17,8 +17,8 @@ from . import content, dates, plan
 from .config import CONFIG_PATH, SiteConfig, parse_config
 from .diagnostics import Diagnostic, SourceError, error, sort_key, warning
 from .model import BuildOptions, PageJob, ParseResult, Plan, Post, SiteResult
-from .gotemplate import GO_PREFIX
 from .shortcodes import site as site_shortcodes
+from .shortcodes.site import GO_PREFIX
 from .templates import render_pages as _render_with_theme
 
 SHORTCODE_PREFIX = "shortcodes/"  # a template named shortcodes/NAME.html is the shortcode NAME

@@ -31,7 +31,6 @@ from .hugofuncs import library
 from .parse import Tree, parse
 from .values import GoError, TemplateError, Unsupported
 
-GO_PREFIX = "go:"  # a template carried with the site's shortcodes: "go:shortcodes/NAME.html", "go:partials/PATH"
 SHORTCODES = "shortcodes/"
 PARTIALS = "partials/"
 
@@ -80,11 +79,6 @@ class GoShortcodes:
 _CACHE: dict[str, GoShortcodes] = {}
 
 
-def go_templates(templates: Mapping[str, str]) -> dict[str, str]:
-    """The Go templates among a site's shortcode templates (their keys without the ``go:`` prefix)."""
-    return {k[len(GO_PREFIX):]: v for k, v in templates.items() if k.startswith(GO_PREFIX)}
-
-
 def compiled(files: Mapping[str, str], origins: Mapping[str, str] | None = None) -> GoShortcodes:
     """``{"shortcodes/NAME.html" | "partials/PATH": source}`` parsed once per set (cached)."""
     digest = hashlib.sha256()
@@ -123,4 +117,4 @@ def compiled(files: Mapping[str, str], origins: Mapping[str, str] | None = None)
     return result
 
 
-__all__ = ["GO_PREFIX", "Call", "GoShortcodes", "ShortcodeFailure", "compiled", "go_templates", "typed"]
+__all__ = ["Call", "GoShortcodes", "ShortcodeFailure", "compiled", "typed"]

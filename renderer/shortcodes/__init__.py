@@ -19,11 +19,9 @@ import dataclasses
 import html
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..diagnostics import Diagnostic, describe_exception
-from ..gotemplate import Call as GoCall
-from ..gotemplate import GoShortcodes, ShortcodeFailure, typed
 from ..placeholders import Placeholders
 from ..sanitize import sanitize_html
 from .builtins import BUILTINS, Call, ShortcodeError, esc
@@ -31,6 +29,10 @@ from .site import SiteShortcodes, values
 from .syntax import MAX_TAGS, Node, find_tags, pair
 
 _TAG = re.compile(r"<[^>]*>")
+if TYPE_CHECKING:
+    from ..gotemplate import Call as GoCall
+    from ..gotemplate import GoShortcodes
+
 MAX_DEPTH = 8  # shortcodes inside the inner text of shortcodes, at most this deep
 PREFIX = "shortcode"
 
@@ -173,6 +175,9 @@ class _Expander:
     def go_call(self, node: Node, go: GoShortcodes, ordinal: int) -> str:
         """A Hugo site's Go-template shortcode. Its output is trusted HTML for ``{{< >}}``; for
         ``{{% %}}`` it is Markdown, put in the page's text and rendered (and sanitized) with it."""
+        from ..gotemplate import Call as GoCall  # loaded with the site's Go templates (shortcodes.site)
+        from ..gotemplate import ShortcodeFailure, typed
+
         tag = node.tag
         line = self.line(tag.start)
         if tag.name in go.problems:

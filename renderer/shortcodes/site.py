@@ -13,18 +13,24 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 import jinja2
 from markupsafe import Markup
 
 from ..diagnostics import describe_exception
-from ..gotemplate import GO_PREFIX, GoShortcodes, go_templates
-from ..gotemplate import compiled as go_compiled
+if TYPE_CHECKING:
+    from ..gotemplate import GoShortcodes
 from ..templates.sandbox import ThemeSandbox
 from ..templates.theme import _ThemeLoader
 
 TEMPLATE_FOLDER = "templates/shortcodes"
+GO_PREFIX = "go:"  # a Hugo site's Go template, carried with the shortcodes: go:shortcodes/NAME.html, go:partials/PATH
+
+
+def go_templates(templates: Mapping[str, str]) -> dict[str, str]:
+    """The Go templates among a site's shortcode templates (their keys without the ``go:`` prefix)."""
+    return {k[len(GO_PREFIX):]: v for k, v in templates.items() if k.startswith(GO_PREFIX)}
 
 
 @dataclass
@@ -67,7 +73,13 @@ def compiled(templates: Mapping[str, str]) -> SiteShortcodes:
     env = ThemeSandbox(loader=_ThemeLoader(sources), autoescape=True, trim_blocks=True, lstrip_blocks=True,
                        auto_reload=False, cache_size=-1)
     env.filters["markdownify"] = _markdownify
-    site = SiteShortcodes(env, frozenset(templates), go=go_compiled(go_files) if go_files else None)
+    go = None
+    if go_files:
+        # Imported here: sites without Go templates do not pay for the interpreter (about 40 ms of the
+        # core's import natively); the guests import it while their snapshot is taken (warmup.py).
+        from ..gotemplate import compiled as go_compiled
+        go = go_compiled(go_files)
+    site = SiteShortcodes(env, frozenset(templates), go=go)
     for name in sorted(templates):
         try:
             env.get_template(name)

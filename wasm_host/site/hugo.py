@@ -16,7 +16,7 @@ from pathlib import Path
 from renderer import Diagnostic, load_config
 from renderer.diagnostics import warning
 from renderer.hugo import DEFAULT_DIR, ROOT_FILES, HugoConfig, hugo_config
-from renderer.gotemplate import GO_PREFIX
+from renderer.shortcodes.site import GO_PREFIX
 from renderer.site import shortcode_templates
 
 from ..engines.zones import zone_data

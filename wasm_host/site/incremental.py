@@ -32,9 +32,9 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 from renderer import BuildOptions, Diagnostic, OutputFile, PageJob, Plan, Post, Source, job_posts
 from renderer.model import FileCopy
 from renderer.config import SiteConfig
-from renderer.gotemplate import GO_PREFIX, go_templates
 from renderer.plan import publication_window
 from renderer.shortcodes.builtins import BUILTINS
+from renderer.shortcodes.site import GO_PREFIX, go_templates
 from renderer.shortcodes.syntax import find_tags
 
 from ..engines.version import engine_version
