@@ -24,7 +24,7 @@ from . import escape as esc
 from .parse import (ActionNode, BoolNode, BranchNode, BreakNode, ChainNode, CommandNode, CommentNode, ContinueNode,
                     DotNode, FieldNode, IdentifierNode, ListNode, NilNode, NumberNode, PipeNode, StringNode,
                     TemplateNode, TextNode, Tree, VariableNode)
-from .values import HTML, GoError, GoObject, Method, TemplateError, sprint, sprint_value, sorted_keys, type_name
+from .values import GoError, GoObject, TemplateError, sprint, sprint_value, sorted_keys, type_name
 
 MAX_STEPS = 100_000  # nodes, calls and iterations of one shortcode call, partials included (0.1 s natively)
 MAX_OUTPUT = 2_000_000  # characters one shortcode call may write, partials included
@@ -515,9 +515,4 @@ def execute(templates: Templates, name: str, data: Any, budget: Budget, env: Any
     return "".join(state.out)
 
 
-def as_html(text: str) -> HTML:
-    return HTML(text)
-
-
-__all__ = ["Budget", "Func", "GoError", "State", "Templates", "TemplateError", "Unknown", "execute", "is_true",
-           "Method"]
+__all__ = ["Budget", "Func", "GoError", "State", "Templates", "TemplateError", "Unknown", "execute", "is_true"]

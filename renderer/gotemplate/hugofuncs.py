@@ -26,7 +26,7 @@ from typing import Any, Callable
 from ..ucd import mask_unassigned
 from .builtins import GO_BUILTINS, eq, index, length, make_slice
 from .escape import go_json, html_escape, strip_tags
-from .exec import Func, State, TemplateError, is_true
+from .exec import Func, is_true
 from .gotime import NAMED, GoTime, go_format, parse_time
 from .values import (CSS, HTML, JS, URL, GoError, GoObject, HTMLAttr, Unsupported, sprint, sprint_value,
                      sorted_keys)

@@ -18,7 +18,7 @@ flags, width and precision.
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, ClassVar
+from typing import Any, ClassVar
 
 
 class HTML(str):
@@ -80,16 +80,6 @@ class GoObject:
 
     def go_string(self) -> str:
         return "{" + self.go_name + "}"
-
-
-class Method:
-    """A method value found by a field chain, not yet called (``.Page.Title`` is a call)."""
-
-    __slots__ = ("fn", "name")
-
-    def __init__(self, fn: Callable[..., Any], name: str) -> None:
-        self.fn = fn
-        self.name = name
 
 
 def type_name(value: Any) -> str:
@@ -160,15 +150,14 @@ def format_float(f: float, verb: str = "g", prec: int = -1) -> str:
             if point >= len(digits):
                 return f"{sign}{digits}{'0' * (point - len(digits))}"
             return f"{sign}{digits[:point]}.{digits[point:]}"
-        text = f"%.{max(prec, 1) if prec else 1}{verb}" % abs(f)
-        return sign + _go_exponent(text)
+        return sign + f"%.{max(prec, 1)}{verb}" % abs(f)
     if verb in "eE":
         if prec == -1:
             digits, point = _digits(f)
             exp = point - 1 if digits != "0" else 0
             body = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
             return f"{sign}{body}{verb}{'+' if exp >= 0 else '-'}{abs(exp):02d}"
-        return sign + _go_exponent(f"%.{prec}{verb}" % abs(f))
+        return sign + f"%.{prec}{verb}" % abs(f)
     if verb == "f":
         if prec == -1:
             digits, point = _digits(f)
@@ -179,11 +168,6 @@ def format_float(f: float, verb: str = "g", prec: int = -1) -> str:
             return f"{sign}{digits[:point]}.{digits[point:]}"
         return sign + f"%.{prec}f" % abs(f)
     raise ValueError(verb)
-
-
-def _go_exponent(text: str) -> str:
-    # Python and Go both print at least two exponent digits: nothing to change.
-    return text
 
 
 def _shortest_g(f: float) -> str:
@@ -229,8 +213,6 @@ def sprint_value(value: Any, depth: int = 0) -> str:
                                  for k in sorted_keys(value)) + "]"
     if isinstance(value, GoObject):
         return value.go_string()
-    if isinstance(value, Method):
-        return "<func>"
     return "?"
 
 
