@@ -450,8 +450,14 @@ class State:
         self.budget.step()
         try:
             result = fn(*args)
-            if isinstance(result, str) and len(result) > MAX_VALUE_CHARS:
-                raise self.error(f"{name} made a string longer than {MAX_VALUE_CHARS:,} characters")
+            if isinstance(result, str):
+                if len(result) > MAX_VALUE_CHARS:
+                    raise self.error(f"{name} made a string longer than {MAX_VALUE_CHARS:,} characters")
+                # A function's work grows with the text it makes: a long string costs steps too (one per
+                # 100 characters), so a loop cannot call one ever again on a megabyte.
+                self.budget.step(len(result) // 100)
+            elif isinstance(result, (list, dict)):
+                self.budget.step(len(result) // 10)
             return result
         except (TemplateError, _Break, _Continue):
             raise

@@ -314,19 +314,23 @@ _SMALL_WORDS = frozenset("a an and as at but by en for if in nor of on or per th
 
 
 def title(v: Any) -> str:
-    """Hugo's default titleCaseStyle ("ap"): words capitalised, short ones lower case inside the title."""
+    """Hugo's default titleCaseStyle ("ap"): words capitalised, short ones lower case inside the title
+    (not first, last, or after a colon)."""
     text = to_string(v)
     words = re.split(r"(\s+)", text)
     real = [i for i, w in enumerate(words) if w and not w.isspace()]
+    first, last = (real[0], real[-1]) if real else (-1, -1)
     out = []
+    previous = ""
     for i, w in enumerate(words):
         if not w or w.isspace():
             out.append(w)
             continue
-        if w.lower() in _SMALL_WORDS and i not in (real[0], real[-1]):
+        if w.lower() in _SMALL_WORDS and i not in (first, last) and not previous.endswith(":"):
             out.append(w.lower())
         else:
             out.append(w[:1].upper() + w[1:])
+        previous = w
     return "".join(out)
 
 
@@ -636,9 +640,10 @@ def sort(seq_: Any, key: Any = None, order: Any = "asc") -> list[Any]:
     def by(v: Any) -> Any:
         if key is not None and isinstance(v, dict):
             v = index(v, *to_string(key).split("."))
-        return (0, v) if isinstance(v, (int, float)) and not isinstance(v, bool) else (1, to_string(v) if
-                                                                                       isinstance(v, (str, bool)) else
-                                                                                       sprint_value(v))
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            return (0, v, "")
+        text = to_string(v) if isinstance(v, (str, bool)) else sprint_value(v)
+        return (1, text.lower(), text)  # Hugo's string order: case-insensitive, then by case
     return sorted(items, key=by, reverse=to_string(order).lower() == "desc")
 
 
@@ -687,6 +692,8 @@ def _arith(op: str) -> Callable[..., Any]:
     def apply(*args: Any) -> Any:
         if len(args) < 2:
             raise GoError(f"{op} needs at least two numbers")
+        if op == "+" and all(isinstance(a, str) for a in args):
+            return _bounded("".join(str.__str__(a) for a in args))  # Hugo's add joins strings
         acc = _num(args[0])
         for b in args[1:]:
             y = _num(b)
