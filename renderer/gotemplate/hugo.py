@@ -784,7 +784,7 @@ class Env:
 
     call: Call
     page: Page
-    now: GoTime
+    build_time: GoTime  # Hugo's now: given by the host, never read here (zero: not given)
     partial_cache: dict[Any, Any] = field(default_factory=dict)
 
 
@@ -892,10 +892,10 @@ def _abs_url(state: State, value: Any) -> str:
 
 
 def _now(state: State) -> GoTime:
-    if state.env.now.IsZero():
+    if state.env.build_time.IsZero():
         raise Unsupported("now: posts are parsed once and kept between builds, so a shortcode cannot print "
                           "the build time (use the page's .Date, or a theme template)")
-    return state.env.now
+    return state.env.build_time
 
 
 def _site(state: State) -> Site:
