@@ -92,6 +92,7 @@ def test_editing_one_post_renders_only_the_pages_that_show_it(engine, tmp_path):
     same_as_clean(site, tmp_path / "out", engine, tmp_path)
 
 
+@pytest.mark.wasm
 def test_a_wasm_build_never_reuses_native_results(tmp_path):
     from sitekit import get_renderer
 
@@ -482,6 +483,7 @@ def test_random_edit_sequences_build_what_a_clean_build_builds_natively(steps):
     _random_edits(get_renderer("native"), steps)
 
 
+@pytest.mark.wasm
 @pytest.mark.slow
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps=st.lists(st.lists(_ops, min_size=1, max_size=3), min_size=1, max_size=3))

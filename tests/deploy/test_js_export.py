@@ -16,18 +16,21 @@ from pathlib import Path
 
 import pytest
 
-from jskit import node_json
+from jskit import node_json, node_tool
 from sitekit import BUILD_TIME, ROOT, SAMPLE_SITE
 from renderer import BuildOptions, MarkdownOptions
 from wasm_host.engines import make_renderer
-from wasm_host.engines.js import js_value
+from wasm_host.engines.js import jco_command, js_value
 from wasm_host.site import load_site
+
+pytestmark = [pytest.mark.wasm, pytest.mark.node]
 
 HERE = Path(__file__).parent
 
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory) -> Path:
+    node_tool(lambda: jco_command())  # the export needs jco (and Node to run it)
     out = tmp_path_factory.mktemp("js") / "wasmblog-js"
     proc = subprocess.run([sys.executable, "-m", "wasm_host", "component", "export", "--js", str(out)],
                           capture_output=True, text=True, cwd=ROOT, env=dict(os.environ))

@@ -99,6 +99,7 @@ def corpus_300(tmp_path_factory) -> Path:
     return write_site(tmp_path_factory.mktemp("corpus") / "site", 300, seed=0)
 
 
+@pytest.mark.wasm
 @pytest.mark.slow
 def test_the_sample_site_builds_byte_identically_on_both_engines_and_any_job_count(sample_site, tmp_path):
     results = build_all_ways(sample_site, tmp_path)
@@ -107,11 +108,13 @@ def test_the_sample_site_builds_byte_identically_on_both_engines_and_any_job_cou
     assert report.posts > 0 and "index.html" in files
 
 
+@pytest.mark.wasm
 @pytest.mark.slow
 def test_the_sample_site_with_drafts_and_future_posts_builds_byte_identically(sample_site, tmp_path):
     assert_all_identical(build_all_ways(sample_site, tmp_path, drafts=True, future=True))
 
 
+@pytest.mark.wasm
 @pytest.mark.slow
 def test_the_wasmblog_command_builds_the_sample_site_identically_with_either_engine(sample_site, tmp_path):
     native = cli_build(sample_site, tmp_path / "a", "native")
@@ -120,6 +123,7 @@ def test_the_wasmblog_command_builds_the_sample_site_identically_with_either_eng
     assert tree(tmp_path / "b") == tree(tmp_path / "a")
 
 
+@pytest.mark.wasm
 @pytest.mark.slow
 def test_a_generated_corpus_of_300_posts_builds_byte_identically_on_both_engines_and_any_job_count(
         corpus_300, tmp_path):
@@ -130,6 +134,7 @@ def test_a_generated_corpus_of_300_posts_builds_byte_identically_on_both_engines
     assert sum(path.startswith("posts/") for path in files) == report.posts
 
 
+@pytest.mark.wasm
 @pytest.mark.slow
 @pytest.mark.parametrize("site", sorted(p.name for p in (TESTS / "sites").iterdir() if p.is_dir()))
 def test_every_test_site_builds_byte_identically_on_both_engines(site, tmp_path):
@@ -191,6 +196,7 @@ def broken_site(tmp_path_factory) -> Path:
     return site
 
 
+@pytest.mark.wasm
 @pytest.mark.slow
 def test_broken_posts_and_templates_give_identical_diagnostics_and_files_on_both_engines(broken_site, tmp_path):
     results = build_all_ways(broken_site, tmp_path)
@@ -204,6 +210,7 @@ def test_broken_posts_and_templates_give_identical_diagnostics_and_files_on_both
     assert {"posts/good/index.html", "posts/same/index.html", "tags/ok/index.html"} <= set(files)  # the rest is built
 
 
+@pytest.mark.wasm
 @pytest.mark.slow
 def test_the_wasmblog_command_reports_broken_input_identically_with_either_engine(broken_site, tmp_path):
     native = cli_build(broken_site, tmp_path / "a", "native")
@@ -244,6 +251,7 @@ HOSTILE_TEMPLATES = {
 }
 
 
+@pytest.mark.wasm
 @pytest.mark.parametrize("case", sorted(HOSTILE_TEMPLATES))
 def test_hostile_templates_give_identical_diagnostics_and_files_on_both_engines(case, tmp_path):
     site = tmp_path / "site"
@@ -289,6 +297,7 @@ ODD_YAML_POSTS = {
 }
 
 
+@pytest.mark.wasm
 @pytest.mark.parametrize("name", sorted(ODD_YAML_POSTS))
 def test_odd_yaml_front_matter_parses_identically_on_both_engines(name):
     source = Source(f"posts/{name}", ODD_YAML_POSTS[name])
@@ -308,6 +317,7 @@ POST_FILES = sorted(p.relative_to(TESTS).as_posix() for p in TESTS.glob("**/*.md
                     if p.parts[len(TESTS.parts)] in ("posts", "sites"))
 
 
+@pytest.mark.wasm
 @pytest.mark.parametrize("relpath", POST_FILES)
 def test_every_test_post_parses_identically_on_both_engines(relpath):
     source = Source(f"posts/{Path(relpath).name}", (TESTS / relpath).read_bytes())
@@ -321,6 +331,7 @@ COMMONMARK = json.loads((TESTS / "data" / "commonmark-spec-0.31.2.json").read_te
 PLAIN = dict(extensions=False, raw_html="allow", highlight=False, heading_ids=False)
 
 
+@pytest.mark.wasm
 @pytest.mark.slow
 @pytest.mark.parametrize("options", [PLAIN, {}], ids=["plain-commonmark", "site-defaults"])
 def test_every_commonmark_example_renders_identically_on_both_engines(options):
@@ -344,6 +355,7 @@ DEEP = {
 }
 
 
+@pytest.mark.wasm
 @pytest.mark.slow
 @pytest.mark.parametrize("doc", sorted(DEEP))
 def test_deeply_nested_documents_render_identically_on_both_engines(doc):
@@ -462,6 +474,7 @@ MARKDOWN_OPTIONS = st.fixed_dictionaries({
 })
 
 
+@pytest.mark.wasm
 @pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(text=markdown_documents(), options=MARKDOWN_OPTIONS)
@@ -505,6 +518,7 @@ def post_files(draw) -> bytes:
     return data
 
 
+@pytest.mark.wasm
 @pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(files=st.lists(post_files(), min_size=1, max_size=4))

@@ -13,6 +13,8 @@ from sitekit import BUILD_TIME, POSTS, get_renderer
 from wasm_host.engines import SandboxFault
 from wasm_host.engines.wasm import WasmRenderer
 
+pytestmark = pytest.mark.wasm
+
 RUNAWAY = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
 DOCUMENTS = [(POSTS / name).read_text(encoding="utf-8") for name in ("code.md", "toc.md", "extensions.md", "long.md")]
 

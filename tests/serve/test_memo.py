@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from servekit import EPOCH, request, small_site, url_of, write_post
-from sitekit import BUILD_TIME, tree_bytes
+from sitekit import ENGINES, BUILD_TIME, tree_bytes
 from wasm_host.engines import make_renderer
 from wasm_host.serve import ServeOptions, ServerThread
 from wasm_host.serve.livereload import SCRIPT
@@ -31,7 +31,7 @@ def built(site, tmp_path, engine: str) -> dict[str, bytes]:
     return tree_bytes(out)
 
 
-@pytest.mark.parametrize("engine", ["wasm", "native"])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_a_page_is_rendered_once_then_served_from_memory(tmp_path, engine):
     site = small_site(tmp_path)
     with ServerThread(site, memo(engine, no_cache=True)) as server:
@@ -46,7 +46,7 @@ def test_a_page_is_rendered_once_then_served_from_memory(tmp_path, engine):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("engine", ["wasm", "native"])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_an_edit_renders_again_only_the_pages_that_depend_on_it(tmp_path, engine):
     site = small_site(tmp_path, posts=6)
     before = built(site, tmp_path, engine)
@@ -73,6 +73,7 @@ def test_an_edit_renders_again_only_the_pages_that_depend_on_it(tmp_path, engine
     assert not rendered & untouched, " ".join(sorted(rendered & untouched))
 
 
+@pytest.mark.wasm
 def test_pages_a_build_rendered_are_served_without_rendering(tmp_path, monkeypatch):
     monkeypatch.setenv("WASMBLOG_RENDER_CACHE", str(tmp_path / "render"))
     site = small_site(tmp_path)
@@ -92,6 +93,7 @@ def test_live_reload_is_on_by_default_in_memo_mode(tmp_path):
         assert request(server.port, "/").body == built(site, tmp_path, "native")["index.html"]
 
 
+@pytest.mark.wasm
 def test_a_page_that_fails_is_not_remembered(tmp_path):
     site = small_site(tmp_path, templates={"post.html": "{{ page.title }}{% if page.slug == 'p1' %}{{ 1 // 0 }}"
                                                         "{% endif %}"})
