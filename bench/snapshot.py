@@ -83,7 +83,7 @@ def heap(top: int) -> None:
 
     import warmup
 
-    def sources(items):  # noqa: ANN001, ANN202
+    def sources(items):
         return [renderer.Source(path, data, tuple(resources)) for path, data, resources in items]
 
     highlight.preload()

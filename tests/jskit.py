@@ -14,7 +14,8 @@ import socket
 import subprocess
 import time
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
+from collections.abc import Callable
 
 from servekit import Response, raw_request, request
 from sitekit import missing_tool, require_marker
@@ -48,7 +49,7 @@ class JcoServer:
         self.port = free_port()
         self.proc: subprocess.Popen[bytes] | None = None
 
-    def __enter__(self) -> "JcoServer":
+    def __enter__(self) -> JcoServer:
         command = node_tool(lambda: jco_command("serve", str(self.component), "--host", "127.0.0.1", "--port",
                                                 str(self.port), "--isolate-requests", self.isolate))
         self._log = open(self.log_path, "wb")

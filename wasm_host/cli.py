@@ -338,7 +338,7 @@ def deploy_command(site: str, out: str, drafts: bool, future: bool, max_embed_mb
     _site_folder(site)
     from .deploy import DeployError, WasmToolsError, deploy
 
-    log = (lambda msg: None) if as_json else (lambda msg: click.echo(f"wasmblog: {msg}", err=True))  # noqa: E731
+    log = (lambda msg: None) if as_json else (lambda msg: click.echo(f"wasmblog: {msg}", err=True))
     try:
         report = deploy(site, out, drafts=drafts, future=future, max_embed_mb=max_embed_mb, log=log)
     except (DeployError, WasmToolsError) as exc:

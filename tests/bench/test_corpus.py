@@ -100,7 +100,7 @@ def test_generated_site_builds_without_diagnostics(tmp_path: Path) -> None:
         assert needle in html, needle
 
 
-def test_generated_site_builds_on_each_engine(tmp_path: Path, engine) -> None:  # noqa: ANN001
+def test_generated_site_builds_on_each_engine(tmp_path: Path, engine) -> None:
     site = corpus.write_site(tmp_path / "site", 25, seed=11)
     report = build(site, tmp_path / "out", engine, build_time=BUILD_TIME)
     assert report.errors == 0 and report.warnings == 0

@@ -16,7 +16,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 import pytest
@@ -421,12 +421,12 @@ def _apply(site: Path, op: tuple, clock: list[int]) -> None:
             text = post.read_text(encoding="utf-8")
             post.write_text(text.replace("title:", f'title: "{op[2]}"\nold_title:', 1), encoding="utf-8")
         elif kind == "redate":  # around the build time: planning's cut-off for future posts
-            when = datetime.fromtimestamp(clock[0] // 1_000_000 + op[2], timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            when = datetime.fromtimestamp(clock[0] // 1_000_000 + op[2], UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
             text = post.read_text(encoding="utf-8")
             post.write_text(re.sub(r"^date:.*$", f"date: {when}", text, count=1, flags=re.MULTILINE),
                             encoding="utf-8")
         elif kind == "expire":  # expiryDate around the build time: another edge of publishing
-            when = datetime.fromtimestamp(clock[0] // 1_000_000 + op[2], timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            when = datetime.fromtimestamp(clock[0] // 1_000_000 + op[2], UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
             text = post.read_text(encoding="utf-8")
             post.write_text(text.replace("title:", f"expiryDate: {when}\ntitle:", 1), encoding="utf-8")
         elif kind == "delete":
@@ -467,7 +467,7 @@ _EXAMPLES = [
 ]
 
 
-def _with_examples(test):  # noqa: ANN001, ANN202
+def _with_examples(test):
     for steps in reversed(_EXAMPLES):
         test = example(steps=steps)(test)
     return test

@@ -30,7 +30,7 @@ def terms_of(text: str) -> dict[str, int]:
 def decode(index: dict) -> dict[str, dict[str, int]]:
     """term -> {post url: weight}, from the index's gap-encoded postings."""
     out = {}
-    for term, encoded in zip(index["terms"], index["postings"]):
+    for term, encoded in zip(index["terms"], index["postings"], strict=True):
         numbers = postings(encoded)
         doc, found = 0, {}
         for i in range(0, len(numbers), 2):

@@ -31,7 +31,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 
@@ -202,7 +202,7 @@ def mounted(args: list[str], target: Path) -> Iterator[bool]:
             subprocess.run(["umount", "-l", str(target)], capture_output=True)
 
 
-def _file_size_limit(limit: int):  # noqa: ANN202 - preexec_fn
+def _file_size_limit(limit: int):
     def apply() -> None:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # write() fails with EFBIG instead of killing us
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))

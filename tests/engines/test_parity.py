@@ -399,7 +399,7 @@ def inline_text(draw) -> str:
     )
     parts = draw(st.lists(atoms, min_size=1, max_size=8))
     seps = draw(st.lists(st.sampled_from([" ", "", " ", "\n"]), min_size=len(parts), max_size=len(parts)))
-    return "".join(p + s for p, s in zip(parts, seps)).strip("\n") or "x"
+    return "".join(p + s for p, s in zip(parts, seps, strict=True)).strip("\n") or "x"
 
 
 def _indent(text: str, prefix: str, first: str | None = None) -> str:
@@ -462,7 +462,7 @@ def markdown_documents(draw) -> str:
     if newline == "mixed":
         lines = text.split("\n")
         ends = draw(st.lists(st.sampled_from(["\n", "\r\n", "\r"]), min_size=len(lines), max_size=len(lines)))
-        return "".join(line + end for line, end in zip(lines, ends))
+        return "".join(line + end for line, end in zip(lines, ends, strict=True))
     return text.replace("\n", newline)
 
 

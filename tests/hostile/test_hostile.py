@@ -33,7 +33,7 @@ import unicodedata
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 
@@ -362,8 +362,8 @@ GENERATED: dict[str, Case] = {
     "autolink-openers-50k.md": Case(generate=body("autolink-openers-50k.md", lambda: "<a" * 50_000)),
     "entity-openers-50k.md": Case(generate=body("entity-openers-50k.md", lambda: "&#" * 50_000)),
     "strikethrough-50k.md": Case(generate=body("strikethrough-50k.md", lambda: "~~a " * 50_000)),
-    "table-20k-columns.md": Case(generate=body("table-20k-columns.md",
-                                               lambda: "|" + "a|" * 20_000 + "\n|" + "-|" * 20_000 + "\n|" + "b|" * 20_000 + "\n")),
+    "table-20k-columns.md": Case(generate=body("table-20k-columns.md", lambda: "|" + "a|" * 20_000 + "\n|"
+                                               + "-|" * 20_000 + "\n|" + "b|" * 20_000 + "\n")),
     "references-20k.md": Case(generate=body("references-20k.md",
                                             lambda: "".join(f"[{i}]: /u{i}\n" for i in range(20_000)) + "[0]" * 20_000)),
     "footnotes-10k.md": Case(generate=body("footnotes-10k.md", lambda: "".join(f"x[^{i}] " for i in range(10_000))

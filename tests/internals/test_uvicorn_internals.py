@@ -13,7 +13,8 @@ import importlib.metadata
 import inspect
 import socket
 import threading
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 
 import pytest
 import uvicorn

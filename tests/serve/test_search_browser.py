@@ -65,7 +65,7 @@ def index_of(server: ServerThread, tab: Tab) -> dict:
 
 def unique_word(index: dict) -> tuple[str, str]:
     """A word that appears in exactly one post, and that post's URL."""
-    for term, encoded in zip(index["terms"], index["postings"]):
+    for term, encoded in zip(index["terms"], index["postings"], strict=True):
         numbers = postings(encoded)
         if len(numbers) == 2 and len(term) >= 8 and term.isalpha() and term.isascii():
             return term, index["posts"][numbers[0]]["url"]
@@ -112,7 +112,7 @@ def test_typing_matches_prefixes_as_you_type_and_keeps_the_query_in_the_url(brow
 def posts_with_prefix(index: dict, prefix: str) -> set[str]:
     """URLs of the posts that have a term beginning with ``prefix``, from the index's postings."""
     found = set()
-    for term, encoded in zip(index["terms"], index["postings"]):
+    for term, encoded in zip(index["terms"], index["postings"], strict=True):
         if term.startswith(prefix):
             numbers = postings(encoded)
             doc = 0

@@ -10,7 +10,7 @@ import math
 import random
 import re
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from .words import (THINGS, TOOLS, LINKS, GENERIC_LINKS, ADJS, VERBS, NEGS, DURATIONS, HOSTS, OPENERS, NUMS,
                     PEOPLE, TABLE_KINDS, OPTS, VALS, QUOTES, QUOTE_WHO, IMAGES, TAGS, CATEGORIES, _TAG_CUM,

@@ -24,7 +24,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 from urllib.parse import unquote
 
 from renderer import BuildOptions, Diagnostic, OutputFile, SiteResult, finalize, routing

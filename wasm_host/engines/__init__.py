@@ -35,7 +35,7 @@ class _LazyWasm:
         self.cache_dir = cache_dir
         self._engine: Any = None
 
-    def engine(self) -> "WasmRenderer":
+    def engine(self) -> WasmRenderer:
         if self._engine is None:
             from .wasm import WasmRenderer
 

@@ -10,7 +10,8 @@ raises :class:`SandboxFault`; the caller decides what input to blame.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Any, Iterator, Mapping, Protocol, Sequence
+from typing import Any, Protocol
+from collections.abc import Iterator, Mapping, Sequence
 
 from renderer import BuildOptions, PageJob, ParseResult, Plan, Post, SiteResult, Source
 from renderer.config import Limits

@@ -25,7 +25,8 @@ import threading
 import time
 from abc import ABC, abstractmethod
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
+from collections.abc import Mapping, Sequence
 
 import wasmtime
 from wasmtime.component import Component, Func, Linker, Variant
@@ -338,7 +339,7 @@ class WasmRenderer(_CoreAPI):
     def _invoke(self, export: str, *args: Any, items: int = 1) -> Any:
         return self.sandbox().call(export, *args, timeout=self.timeout * max(1, items))
 
-    def session(self, max_calls: int = 100) -> "Session":
+    def session(self, max_calls: int = 100) -> Session:
         """One instance for up to ``max_calls`` calls (then a fresh one): see :class:`Session`."""
         return Session(self, max_calls)
 
@@ -384,7 +385,7 @@ class Session(_CoreAPI):
             self._sandbox = None  # never reuse an instance that was stopped
             raise
 
-    def open(self) -> "Session":
+    def open(self) -> Session:
         """Make the instance now (else the first call makes it): for callers that time the steps."""
         if self._sandbox is None:
             self._sandbox = self._new_sandbox()
@@ -394,7 +395,7 @@ class Session(_CoreAPI):
         """Drop the instance (the next call, if any, makes a fresh one)."""
         self._sandbox = None
 
-    def __enter__(self) -> "Session":
+    def __enter__(self) -> Session:
         return self
 
     def __exit__(self, *exc: object) -> None:

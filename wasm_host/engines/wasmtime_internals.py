@@ -14,7 +14,8 @@ from __future__ import annotations
 import ctypes
 import functools
 import importlib.metadata
-from typing import Any, Sequence
+from typing import Any
+from collections.abc import Sequence
 
 import wasmtime
 from wasmtime import _ffi as ffi
@@ -166,7 +167,7 @@ def call(func: Func, store: wasmtime.Store, params: list[Any], result_type: Any,
     values = (ffi.wasmtime_component_val_t * len(args))()
     done = 0
     try:
-        for ty, value in zip(params, args):
+        for ty, value in zip(params, args, strict=True):
             ty.convert_to_c(store, value, ctypes.pointer(values[done]))
             done += 1
         result = ffi.wasmtime_component_val_t()

@@ -25,11 +25,12 @@ import socket
 import sys
 import threading
 import time
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 import uvicorn
 
-from .uvicorn_internals import HEADER_TIMEOUT, MAX_HEADER_BYTES, GuardedH11Protocol, Server
+from .uvicorn_internals import HEADER_TIMEOUT, MAX_HEADER_BYTES, GuardedH11Protocol
 
 KEEP_ALIVE_TIMEOUT = 5  # seconds an idle keep-alive connection is kept
 GRACEFUL_SHUTDOWN = 5  # seconds in-flight requests get on shutdown

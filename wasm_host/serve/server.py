@@ -35,11 +35,13 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from ..engines import Renderer, make_renderer
 from ..site import RenderCache, with_limits
 from . import http
+from .uvicorn_internals import Server
 from .app import ServeApp, clf_time
 from .console import announce, stderr
 from .options import SPARE_INSTANCES, WATCH_INTERVAL, ServeOptions
@@ -75,7 +77,7 @@ class Service:
         self._watch_thread = threading.Thread(target=run, name="wasmblog-watch", daemon=True)
         self._watch_thread.start()
 
-    def make_server(self, header_timeout: float | None = None) -> http.Server:
+    def make_server(self, header_timeout: float | None = None) -> Server:
         def rejected(client: tuple[str, int] | None, status: int, message: str) -> None:
             self.app.stats.statuses[status] += 1
             if self.app.access_log is not None:
@@ -85,7 +87,7 @@ class Service:
         config = http.make_config(self.app, max_connections=self.options.max_connections,
                                         header_timeout=header_timeout or self.options.header_timeout,
                                         on_reject=rejected)
-        return http.Server(config, on_startup=self.app.started, on_shutdown=self._closing)
+        return Server(config, on_startup=self.app.started, on_shutdown=self._closing)
 
     def _closing(self) -> None:
         self._watch_stop.set()
@@ -163,7 +165,7 @@ class ServerThread:
     def app(self) -> ServeApp:
         return self.service.app
 
-    def start(self) -> "ServerThread":
+    def start(self) -> ServerThread:
         self.service.start_watching()
         self.thread.start()
         http.wait_started(self.server, self.thread)
@@ -175,7 +177,7 @@ class ServerThread:
         self.service.close()
         self.sock.close()
 
-    def __enter__(self) -> "ServerThread":
+    def __enter__(self) -> ServerThread:
         return self.start()
 
     def __exit__(self, *exc: Any) -> None:

@@ -19,7 +19,8 @@ import time
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 from urllib.parse import unquote
 
 from renderer import (BuildOptions, OutputFile, PageJob, SiteResult, finalize, job_posts,

@@ -21,7 +21,7 @@ from abc import ABC, abstractmethod
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Union
+from collections.abc import Callable
 
 from renderer import BuildOptions, Diagnostic, PageJob, Post
 from renderer.config import SiteConfig
@@ -59,7 +59,7 @@ class Job:
     key: bytes | None = None
 
 
-Entry = Union[StaticFile, Bytes, Job]
+Entry = StaticFile | Bytes | Job
 
 
 @dataclass

@@ -26,7 +26,8 @@ import signal
 import socket
 import threading
 from http import HTTPStatus
-from typing import Any, Callable, Iterator
+from typing import Any
+from collections.abc import Callable, Iterator
 
 import h11
 import uvicorn

@@ -15,7 +15,8 @@ import time
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from renderer import BuildOptions, Diagnostic, OutputFile, PageJob, Post, SiteResult, finalize
 from renderer.diagnostics import error

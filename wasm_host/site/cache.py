@@ -33,7 +33,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
+from collections.abc import Callable, Iterable, Iterator
 
 SCHEMA = 2
 # An entry's last use is recorded at most this often (an UPDATE per hit costs more than the hit):
@@ -110,7 +111,7 @@ def _guarded(default: Callable[[], Any]) -> Callable[[Callable[..., Any]], Calla
     the build goes on without the cache, and the file is started afresh when closed."""
     def wrap(method: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(method)
-        def guarded(self: "RenderCache", *args: Any, **kwargs: Any) -> Any:
+        def guarded(self: RenderCache, *args: Any, **kwargs: Any) -> Any:
             with self.lock:
                 if self.broken:
                     return default()
@@ -149,11 +150,11 @@ class RenderCache:
         self.db = self._open()
 
     @classmethod
-    def for_site(cls, site: Path | str, root: Path | None = None, max_bytes: int | None = None) -> "RenderCache":
+    def for_site(cls, site: Path | str, root: Path | None = None, max_bytes: int | None = None) -> RenderCache:
         return cls(site_cache_path(site, root), site, max_bytes)
 
     @classmethod
-    def in_memory(cls, max_bytes: int = 256_000_000) -> "RenderCache":
+    def in_memory(cls, max_bytes: int = 256_000_000) -> RenderCache:
         return cls(cls.MEMORY, "", max_bytes)
 
     # -- opening ---------------------------------------------------------------------------------
@@ -372,7 +373,7 @@ class RenderCache:
                 if self.broken:
                     self._discard()
 
-    def __enter__(self) -> "RenderCache":
+    def __enter__(self) -> RenderCache:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -403,7 +404,7 @@ class RenderCache:
         def __exit__(self, kind: object, *rest: object) -> None:
             self.db.execute("COMMIT" if kind is None else "ROLLBACK")
 
-    def _transaction(self) -> "RenderCache._Tx":
+    def _transaction(self) -> RenderCache._Tx:
         return RenderCache._Tx(self.db)
 
 

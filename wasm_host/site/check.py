@@ -18,7 +18,8 @@ import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 from urllib.parse import unquote, urljoin, urlsplit
 
 from renderer import BuildOptions, Diagnostic, OutputFile, PageJob, Post, SiteConfig, finalize

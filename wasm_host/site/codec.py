@@ -21,7 +21,8 @@ import hashlib
 import json
 import operator
 import typing
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 _LEAVES = frozenset((str, int, float, bool, type(None)))
 
@@ -116,7 +117,7 @@ def decoder(target: Any) -> Callable[[Any], Any]:
         if all(c is _identity for c in convs):
             conv = lambda value, _cls=target: _cls(*value)  # noqa: E731
         else:
-            conv = lambda value, _cls=target, _convs=convs: _cls(*[c(x) for c, x in zip(_convs, value)])  # noqa: E731
+            conv = lambda value, _cls=target, _convs=convs: _cls(*[c(x) for c, x in zip(_convs, value, strict=True)])  # noqa: E731
     elif isinstance(target, type) and issubclass(target, enum.Enum):
         conv = target
     elif target is bytes:

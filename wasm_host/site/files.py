@@ -10,7 +10,7 @@ import os
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from renderer import Diagnostic, SiteConfig, Source, load_config
 from renderer.config import LIMIT_RANGES

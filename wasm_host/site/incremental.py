@@ -27,7 +27,8 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from renderer import BuildOptions, Diagnostic, OutputFile, PageJob, Plan, Post, Source, job_posts
 from renderer.model import FileCopy
@@ -179,7 +180,7 @@ class StageMemo:
                                      ensure_ascii=True).encode("ascii")
             except Uncacheable:
                 continue
-            self._full.update((p.source, d) for p, d in zip(parsed.posts, digests))
+            self._full.update((p.source, d) for p, d in zip(parsed.posts, digests, strict=True))
             self.cache.put(key, "parse", payload)
         return [done[s.path] for s in sources]
 
@@ -219,7 +220,7 @@ class StageMemo:
             try:
                 encoded = [canonical(job) for job in result.jobs]  # the key of each page starts from its job's bytes
                 digests = [hashlib.sha256(e).digest() for e in encoded]
-                self._job_digests = {job.path: d for job, d in zip(result.jobs, digests)}
+                self._job_digests = {job.path: d for job, d in zip(result.jobs, digests, strict=True)}
                 self.cache.put(key, "plan", b'{"jobs":[' + b",".join(encoded) + b'],"diags":'
                                + json.dumps(plain(result.diagnostics)).encode("ascii") + b',"copies":'
                                + json.dumps(plain(result.copies)).encode("ascii") + b',"digests":'

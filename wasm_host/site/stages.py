@@ -20,7 +20,8 @@ import os
 import threading
 import time
 from concurrent.futures import Executor, ProcessPoolExecutor
-from typing import Any, Callable, Mapping, Sequence, TypeVar
+from typing import Any, TypeVar
+from collections.abc import Callable, Mapping, Sequence
 
 from renderer import BuildOptions, Diagnostic, PageJob, Plan, Post, Source, job_posts
 from renderer.config import CONFIG_PATH, SiteConfig

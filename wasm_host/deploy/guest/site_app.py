@@ -15,11 +15,11 @@ The handler never traps: a trap would take the engine's instance down (and
 from __future__ import annotations
 
 # Modules the core reaches lazily (codecs by name, jinja2's error path): import them into the snapshot.
-import encodings.latin_1  # noqa: F401
-import encodings.unicode_escape  # noqa: F401
-import encodings.utf_16  # noqa: F401
-import encodings.utf_16_be  # noqa: F401
-import encodings.utf_16_le  # noqa: F401
+import encodings.latin_1
+import encodings.unicode_escape
+import encodings.utf_16
+import encodings.utf_16_be
+import encodings.utf_16_le
 import encodings.utf_8_sig  # noqa: F401
 import gc
 
