@@ -39,7 +39,7 @@ from .queue import Overloaded, RenderQueue
 from .httputil import BadPath, OpenedFile, body_etag, content_type, decode_path, etag_matches, http_date, open_static
 from .options import ServeOptions
 from .sitehost import Rendered, SiteHost
-from .snapshot import Bytes, PlannedSnapshot, Snapshot, StaticFile
+from .snapshot import Bytes, Failed, PlannedSnapshot, Snapshot, StaticFile
 
 STREAM_CHUNK = 256 * 1024
 
@@ -207,6 +207,9 @@ class ServeApp:
         if entry is None:  # only the 404 page can be missing here (a custom 404.html that failed)
             await self._plain(send, out, 404, "not found", head)
             return
+        if isinstance(entry, Failed):  # memo mode: failed before with these very inputs
+            await self._failed(send, out, target, entry.kind, entry.message, head)
+            return
         ctype = content_type(target)
         inject = self.live is not None and ctype.startswith("text/html")
         timing: list[tuple[bytes, bytes]] = []
@@ -235,15 +238,13 @@ class ServeApp:
                                   soft_timeout or 0.0)
             out.render = result.seconds
             self.stats.renders += 1
+            if entry.key is not None:  # memo mode: served from memory until its inputs change, failed or not
+                self.host.remember(entry, result)
             if result.body is None:
                 self.stats.faults += 1
                 self.log(f"wasmblog: {target}: {result.kind}: {result.message}")
-                await self._error_page(send, out, 500, "This page could not be rendered",
-                                       f"The sandbox that rendered it stopped ({result.kind}). The server carries on; "
-                                       "other pages are not affected.", head, detail=result.message)
+                await self._failed(send, out, target, result.kind, result.message, head)
                 return
-            if entry.key is not None:  # memo mode: served from memory until its inputs change
-                self.host.remember(entry, result)
             body = livereload.inject(result.body) if inject else result.body
             etag = body_etag(body)
             if status == 200 and isinstance(snap, PlannedSnapshot):
@@ -302,6 +303,16 @@ class ServeApp:
         out.status, out.length = 304, 0
         await send({"type": "http.response.start", "status": 304, "headers": [*validators, _NO_CACHE, *_COMMON]})
         await send({"type": "http.response.body", "body": b""})
+
+    async def _failed(self, send: Send, out: _Outcome, target: str, kind: str, message: str, head: bool) -> None:
+        """The 500 page of a page that could not be rendered: on a development server (loopback) with
+        the diagnostic, and reloading by itself once an edit fixes it (live reload)."""
+        await self._error_page(send, out, 500, "This page could not be rendered",
+                               f"The sandbox that rendered /{target} stopped ({kind}). The server carries on; "
+                               "other pages are not affected. Fix the problem below and this page reloads "
+                               "by itself." if self.live is not None else
+                               f"The sandbox that rendered /{target} stopped ({kind}). The server carries on; "
+                               "other pages are not affected.", head, detail=message)
 
     async def _error_page(self, send: Send, out: _Outcome, status: int, title: str, text: str, head: bool,
                           extra: list[tuple[bytes, bytes]] | None = None, detail: str = "") -> None:

@@ -33,10 +33,10 @@ from ..engines import Renderer, SandboxFault, apply_limits
 from ..site import (RenderCache, SiteInput, build_time_micros, display_prefix, load_site, output_files, plan_input,
                     render, validate)
 from ..site.incremental import Reuse, StageMemo
-from ..site.stages import run_parse, run_plan
+from ..site.stages import blame, run_parse, run_plan
 from .httputil import body_etag
 from .options import ServeOptions
-from .snapshot import Bytes, BuiltSnapshot, Job, MemoSnapshot, PageStore, PlannedSnapshot, Snapshot
+from .snapshot import Bytes, BuiltSnapshot, Failed, Job, MemoSnapshot, PageStore, PlannedSnapshot, Snapshot
 from .watch import Watcher, make_watcher
 
 
@@ -230,8 +230,10 @@ class SiteHost:
         posts = job_posts([job], snap.posts)  # as the build passes them: neighbours without bodies
         try:
             result = self.engine.render_pages([job], posts, snap.config, snap.site.templates)
-        except SandboxFault as fault:
-            return Rendered(None, fault.kind, fault.message, time.perf_counter() - started)
+        except SandboxFault as fault:  # said as a build says it: the template, the page, what stopped it
+            return Rendered(None, fault.kind, error(blame(job, snap.site.templates), 0,
+                                                    f"{job.path}: {fault.message}").format(),
+                            time.perf_counter() - started)
         except Exception as exc:  # a host-side bug: report it as a 500, keep serving
             return Rendered(None, "error", f"{type(exc).__name__}: {exc}", time.perf_counter() - started)
         seconds = time.perf_counter() - started
@@ -254,8 +256,12 @@ class SiteHost:
 
     def remember(self, entry: Job, result: Rendered) -> Bytes | None:
         """Keep a page rendered in memo mode under its input hash: in memory, and in the render
-        cache (as a build stores it) when it rendered without diagnostics."""
-        if entry.key is None or result.body is None:
+        cache (as a build stores it) when it rendered without diagnostics. A failure is kept in
+        memory too, so that asking again costs no sandbox until an input of the page changes."""
+        if entry.key is None:
+            return None
+        if result.body is None:
+            self.store.put(entry.key, Failed(result.kind, result.message))
             return None
         page = Bytes(result.body, body_etag(result.body))
         self.store.put(entry.key, page)
