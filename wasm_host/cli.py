@@ -498,7 +498,7 @@ def serve_command(site: str, host: str, port: int, engine: str, mode: str, draft
                            live_reload=live_reload, max_inflight=max_inflight, max_queue=max_queue,
                            max_connections=max_connections, workers=workers, poll=poll, cache_dir=cache_dir,
                            no_cache=no_cache, limits=_limits(limit_values), editor=editor)
-    log = lambda line: click.echo(line, err=True)  # noqa: E731
+    log = lambda line: click.echo(line, err=True)  # noqa: E731  a one-line callback
     sys.exit(serve(site, options, host=host, port=port, log=log, access_log=None if quiet else log))
 
 

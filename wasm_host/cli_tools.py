@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -87,7 +88,7 @@ def component_info(as_json: bool, cache_dir: str | None) -> None:
 
     started = time.perf_counter()
     rt = runtime(cache_dir)
-    info = {
+    info: dict[str, Any] = {
         "component": str(rt.component_path),
         "component_bytes": rt.component_path.stat().st_size if rt.component_path.exists() else None,
         "compiled": str(rt.compiled_path),

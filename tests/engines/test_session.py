@@ -21,7 +21,7 @@ DOCUMENTS = [(POSTS / name).read_text(encoding="utf-8") for name in ("code.md", 
 
 @pytest.fixture(scope="module")
 def wasm() -> WasmRenderer:
-    return get_renderer("wasm")  # type: ignore[return-value]
+    return get_renderer("wasm")  # type: ignore[return-value]  # the lazy engine, which has session() too
 
 
 def test_a_session_gives_what_a_fresh_instance_per_call_gives(wasm):

@@ -26,7 +26,7 @@ import json
 import shutil
 import struct
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,7 +102,7 @@ def post_path(post: PostData, fmt: str = "wasmblog") -> str:
 _TEXT = {"wasmblog": wasmblog_text, "hugo": hugo_text, "pelican": pelican_text}
 
 
-def iter_post_data(n: int, seed: int = 0):
+def iter_post_data(n: int, seed: int = 0) -> Iterator[PostData]:
     for number in range(1, n + 1):
         yield make_post(number, seed)
 

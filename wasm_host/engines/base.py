@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from collections.abc import Iterator, Mapping, Sequence
 
 from renderer import BuildOptions, PageJob, ParseResult, Plan, Post, SiteResult, Source
-from renderer.config import Limits
+from renderer.config import Limits, SiteConfig
 
 
 class SandboxFault(Exception):
@@ -27,15 +27,22 @@ class SandboxFault(Exception):
 
 
 class Renderer(Protocol):
+    """The render core's API, the one both engines offer (mypy checks each against it).
+
+    ``timeout`` (seconds, per deadline unit) and ``memory_mb`` are the caps of
+    every call; ``config`` is site.toml's text or a parsed ``SiteConfig``.
+    """
+
     name: str
     timeout: float
+    memory_mb: int
 
-    def parse_posts(self, sources: Sequence[Source], config: str, tzif: bytes = b"",
+    def parse_posts(self, sources: Sequence[Source], config: str | SiteConfig, tzif: bytes = b"",
                     shortcodes: Mapping[str, str] | None = None) -> ParseResult: ...
 
-    def plan_site(self, posts: Sequence[Post], config: str, options: BuildOptions) -> Plan: ...
+    def plan_site(self, posts: Sequence[Post], config: str | SiteConfig, options: BuildOptions) -> Plan: ...
 
-    def render_pages(self, jobs: Sequence[PageJob], posts: Sequence[Post], config: str,
+    def render_pages(self, jobs: Sequence[PageJob], posts: Sequence[Post], config: str | SiteConfig,
                      templates: Mapping[str, str]) -> SiteResult: ...
 
     def render_site(self, sources: Sequence[Source], config: str, templates: Mapping[str, str],
@@ -83,11 +90,8 @@ def render_items(jobs: Sequence[PageJob], posts: Sequence[Post]) -> int:
 
 def apply_limits(engine: Renderer, limits: Limits) -> dict[str, Any]:
     """Set the engine's time and memory caps from a site's ``[limits]``; returns the previous values."""
-    saved = {name: getattr(engine, name) for name in ("timeout", "memory_mb") if hasattr(engine, name)}
-    if "timeout" in saved:
-        engine.timeout = limits.render_timeout
-    if "memory_mb" in saved:
-        engine.memory_mb = limits.memory_mb  # type: ignore[attr-defined]
+    saved: dict[str, Any] = {"timeout": engine.timeout, "memory_mb": engine.memory_mb}
+    engine.timeout, engine.memory_mb = limits.render_timeout, limits.memory_mb
     return saved
 
 

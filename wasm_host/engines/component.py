@@ -175,7 +175,7 @@ def _copy_pure(src: Path, dest: Path) -> None:
 
 
 def _package_dir(name: str) -> Path:
-    spec = importlib.util.find_spec(name)  # type: ignore[attr-defined]
+    spec = importlib.util.find_spec(name)
     if spec is None or not spec.submodule_search_locations:
         raise ComponentBuildError(f"package {name!r} is not installed")
     return Path(list(spec.submodule_search_locations)[0])
@@ -201,7 +201,8 @@ def _imported_modules(stage: Path) -> list[str]:
                           cwd=stage, env=env, capture_output=True, text=True)
     if proc.returncode != 0:
         raise ComponentBuildError("warm-up failed natively:\n" + proc.stderr[-4000:])
-    return json.loads(proc.stdout)
+    modules: list[str] = json.loads(proc.stdout)
+    return modules
 
 
 def _stage_bundle(full: Path, bundle: Path, modules: list[str]) -> None:

@@ -13,7 +13,7 @@ import enum
 import typing
 from functools import cache
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, TypeVar, overload
 from collections.abc import Mapping
 
 from renderer import SiteConfig
@@ -52,6 +52,17 @@ def record(**fields: Any) -> SimpleNamespace:
 @cache
 def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls)
+
+
+T = TypeVar("T")
+
+
+@overload
+def lift(value: Any, target: type[T]) -> T: ...
+
+
+@overload
+def lift(value: Any, target: Any) -> Any: ...
 
 
 def lift(value: Any, target: Any) -> Any:

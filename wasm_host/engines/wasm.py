@@ -254,7 +254,7 @@ class Sandbox:
         else:
             failed, payload = not isinstance(result, str), result
         if failed:  # a bug in the core, not a sandbox limit
-            raise SandboxFault("error", f"the renderer failed: {payload.message}")
+            raise SandboxFault("error", f"the renderer failed: {getattr(payload, 'message', payload)}")
         return payload
 
 
@@ -296,7 +296,8 @@ class _CoreAPI(ABC):
         return lift(out, SiteResult)
 
     def render_markdown(self, text: str, **options: Any) -> str:
-        return self._invoke("render-markdown", text, lower(MarkdownOptions(**normalize_options(options))))
+        html: str = self._invoke("render-markdown", text, lower(MarkdownOptions(**normalize_options(options))))
+        return html
 
 
 class WasmRenderer(_CoreAPI):

@@ -153,8 +153,8 @@ def install() -> None:
     if _installed:
         return
     _cache_type_introspection()
-    ffi.bytes_to_capi = _bytes_to_capi
-    ffi.str_to_capi = _str_to_capi
+    ffi.bytes_to_capi = _bytes_to_capi  # type: ignore[assignment]  # returns the same C struct, typed Any here
+    ffi.str_to_capi = _str_to_capi  # type: ignore[assignment]  # returns the same C struct, typed Any here
     ffi.to_str = _to_str
     _installed = True
 

@@ -31,7 +31,6 @@ from typing import Any
 from collections.abc import Awaitable, Callable, Mapping
 
 from renderer import routing
-from renderer.routing import SAFE_URL_CHARS  # noqa: F401 - re-exported (console)
 
 from . import livereload
 from .editor import Editor
@@ -75,7 +74,7 @@ class Stats:
     renders: int = 0
     faults: int = 0
     rejected: int = 0
-    statuses: collections.Counter = field(default_factory=collections.Counter)
+    statuses: collections.Counter[int] = field(default_factory=collections.Counter)
 
 
 class ServeApp:
@@ -258,13 +257,14 @@ class ServeApp:
 
     async def _static_file(self, snap: Snapshot, target: str, headers: Mapping[str, str], send: Send,
                            out: _Outcome, head: bool, status: int, entry: StaticFile | None = None) -> None:
-        bundled = entry is not None and entry.root is not None
-        if bundled:  # a page bundle's file, from the site folder (never outside it)
-            opened = open_static(entry.root, entry.rel)  # type: ignore[union-attr, arg-type]
+        root = entry.root if entry is not None else None
+        rel = entry.rel if entry is not None and root is not None else None
+        if root is not None and rel is not None:  # a page bundle's file, from the site folder (never outside it)
+            opened = open_static(root, rel)
         else:
             opened = open_static(snap.static_root, target)
         if opened is None:
-            where = entry.rel if bundled else f"static/{target}"  # type: ignore[union-attr]
+            where = rel if rel is not None else f"static/{target}"
             self.log(f"wasmblog: refused {where}: not a regular file inside the site any more")
             if status == 404:
                 await self._plain(send, out, 404, "not found", head)

@@ -7,7 +7,8 @@ from typing import Any
 from collections.abc import Callable
 from urllib.parse import quote
 
-from .app import SAFE_URL_CHARS
+from renderer.routing import SAFE_URL_CHARS
+
 from .options import is_loopback
 
 

@@ -32,6 +32,9 @@ import uvicorn
 
 from .uvicorn_internals import HEADER_TIMEOUT, MAX_HEADER_BYTES, GuardedH11Protocol
 
+__all__ = ["GRACEFUL_SHUTDOWN", "HEADER_TIMEOUT", "KEEP_ALIVE_TIMEOUT", "MAX_HEADER_BYTES", "bind", "make_config",
+           "wait_started"]
+
 KEEP_ALIVE_TIMEOUT = 5  # seconds an idle keep-alive connection is kept
 GRACEFUL_SHUTDOWN = 5  # seconds in-flight requests get on shutdown
 

@@ -249,7 +249,7 @@ def serve_here(site: str, opts: ServeOptions, sock: socket.socket, host: str, lo
         stuck = service.app.queue.running
         service.close()
     if worker is None:
-        why = {signal.SIGINT: "SIGINT", signal.SIGTERM: "SIGTERM"}.get(server.signal or 0, "")  # type: ignore[call-overload]
+        why = signal.Signals(server.signal).name if server.signal else ""  # SIGINT or SIGTERM, the two it handles
         log(f"wasmblog: stopped{' (' + why + ')' if why else ''} after {server.server_state.total_requests} requests")
     if stuck:
         # Native renders cannot be interrupted; threads still running would keep the

@@ -198,7 +198,12 @@ class SiteHost:
         self.cache.flush()
         if isinstance(snap, MemoSnapshot):
             snap.store = self.store
-            snap.key_of = lambda job, _posts=snap.posts: memo.render_key(job, _posts)
+            posts = snap.posts
+
+            def key_of(job: PageJob) -> bytes | None:
+                return memo.render_key(job, posts)
+
+            snap.key_of = key_of
         # The files a build would write: validated paths, a static file replacing a page.
         placeholders = SiteResult([OutputFile(job.path, "") for job in jobs], [], copies)
         files, static, out_diags = output_files(site, placeholders)

@@ -112,7 +112,7 @@ class GuardedH11Protocol(H11Protocol):
             return  # a request is being answered: not ours to cut
         self._reject(408, "request head not received in time")
 
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]  # as uvicorn's own
         super().connection_made(transport)
         self._arm_head_timer()
 

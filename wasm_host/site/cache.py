@@ -33,7 +33,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 from collections.abc import Callable, Iterable, Iterator
 
 SCHEMA = 2
@@ -106,21 +106,27 @@ class CacheStats:
         self.misses[stage] = self.misses.get(stage, 0) + n
 
 
-def _guarded(default: Callable[[], Any]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _guarded(default: Callable[[], Any]) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """A method that, when SQLite finds the file damaged mid-build, gives ``default()`` instead:
     the build goes on without the cache, and the file is started afresh when closed."""
-    def wrap(method: Callable[..., Any]) -> Callable[..., Any]:
+    def wrap(method: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(method)
-        def guarded(self: RenderCache, *args: Any, **kwargs: Any) -> Any:
+        def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
+            self = args[0]
+            assert isinstance(self, RenderCache)
             with self.lock:
                 if self.broken:
-                    return default()
+                    return default()  # type: ignore[no-any-return]  # each default() is the method's empty value
                 try:
-                    return method(self, *args, **kwargs)
+                    return method(*args, **kwargs)
                 except sqlite3.DatabaseError as exc:
                     _LOG.warning("render cache %s is damaged (%s); going on without it", self.path, exc)
                     self.broken = True
-                    return default()
+                    return default()  # type: ignore[no-any-return]  # each default() is the method's empty value
         return guarded
     return wrap
 
@@ -252,15 +258,16 @@ class RenderCache:
         rows = self._select("SELECT data, used FROM blobs WHERE sha IN (%s)", [sha])
         if not rows:
             return None
-        data, used = rows[0]
-        if not _intact(data, sha):
+        stored: bytes = rows[0][0]
+        used = rows[0][1]
+        if not _intact(stored, sha):
             self.stats.corrupt += 1
             _LOG.warning("render cache: a damaged file was recomputed")
             self._delete("blobs", "sha", [sha])
             return None
         if not isinstance(used, int) or used < time.time_ns() - USED_GRANULARITY_NS:
             self._used_blobs.add(sha)
-        return data
+        return stored
 
     @_guarded(set)
     def has_blobs(self, shas: Iterable[bytes]) -> set[bytes]:
@@ -381,7 +388,7 @@ class RenderCache:
 
     # -- helpers ------------------------------------------------------------------------------------------
 
-    def _select(self, sql: str, keys: list[bytes]) -> list[tuple]:
+    def _select(self, sql: str, keys: list[bytes]) -> list[tuple[Any, ...]]:
         return self.db.execute(sql % ",".join("?" * len(keys)), keys).fetchall()
 
     def _delete(self, table: str, column: str, keys: list[bytes], transaction: bool = True) -> None:

@@ -173,14 +173,15 @@ class StageMemo:
             if key is None or not parsed.cacheable:
                 continue
             try:
-                digests = [value_digest(p) for p in parsed.posts]
-                bare = [self._bare_digest(p.without_body()) for p in parsed.posts]
+                post_digests = [value_digest(p) for p in parsed.posts]
+                bare_digests = [self._bare_digest(p.without_body()) for p in parsed.posts]
                 payload = json.dumps({"posts": plain(parsed.posts), "diags": plain(parsed.diagnostics),
-                                      "digests": [d.hex() for d in digests], "bare": [d.hex() for d in bare]},
+                                      "digests": [d.hex() for d in post_digests],
+                                      "bare": [d.hex() for d in bare_digests]},
                                      ensure_ascii=True).encode("ascii")
             except Uncacheable:
                 continue
-            self._full.update((p.source, d) for p, d in zip(parsed.posts, digests, strict=True))
+            self._full.update((p.source, d) for p, d in zip(parsed.posts, post_digests, strict=True))
             self.cache.put(key, "parse", payload)
         return [done[s.path] for s in sources]
 

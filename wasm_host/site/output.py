@@ -168,7 +168,7 @@ _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
-def _libc():
+def _libc() -> ctypes.CDLL | None:
     name = ctypes.util.find_library("c")
     return ctypes.CDLL(name, use_errno=True) if name else None
 
@@ -309,7 +309,10 @@ class _Writer:
         signature = _source_signature(src)
         if self._keep(rel, None, signature) or self._link_live(rel, None, signature):
             return
-        st = self._install(rel, lambda tmp: shutil.copyfile(src, tmp))
+        def copy(tmp: Path) -> None:
+            shutil.copyfile(src, tmp)
+
+        st = self._install(rel, copy)
         self.outputs.files[rel] = (b"", st.st_size, st.st_mtime_ns, st.st_ino, signature)
 
     def prune(self) -> None:
@@ -399,7 +402,7 @@ def write_site(out: Path, files: list[Any], static: list[tuple[str, Path]], prev
             return Written(previous, spare)  # the folder already holds exactly this site
         keep_spare = spare is not None
         target = spare_path(out) if keep_spare else out.parent / f".{out.name}.wasmblog-tmp-{os.getpid()}"
-        retire = target  # what is deleted at the end (nothing in spare mode once swapped)
+        retire: Path | None = target  # what is deleted at the end (nothing in spare mode once swapped)
         try:
             if not keep_spare or not target.is_dir():
                 shutil.rmtree(target, ignore_errors=True)

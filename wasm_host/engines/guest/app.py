@@ -19,13 +19,13 @@ import encodings.unicode_escape
 import encodings.utf_16
 import encodings.utf_16_be
 import encodings.utf_16_le
-import encodings.utf_8_sig  # noqa: F401
+import encodings.utf_8_sig  # noqa: F401  looked up by name on first use: imported for the snapshot
 import dataclasses
 import enum
 import gc
 import typing
 
-import jinja2.debug  # noqa: F401
+import jinja2.debug  # noqa: F401  imported lazily by jinja2 on errors: the guest cannot
 import renderer
 import renderer.model as model
 import renderer.templates
@@ -61,17 +61,17 @@ def converter(target: typing.Any) -> typing.Callable[[typing.Any], typing.Any]:
         conv = list if item_conv is _identity else (lambda v: [item_conv(x) for x in v])
     elif origin is tuple:  # tuple[X, ...] in the core, list<x> in WIT
         item_conv = converter(typing.get_args(target)[0])
-        conv = lambda v: tuple(item_conv(x) for x in v)  # noqa: E731
+        conv = lambda v: tuple(item_conv(x) for x in v)  # noqa: E731  one converter per branch
     elif isinstance(target, type) and dataclasses.is_dataclass(target):
         hints = typing.get_type_hints(target)
         fields = [(f.name, converter(hints[f.name])) for f in dataclasses.fields(target)]
 
-        def conv(value: typing.Any, _cls: type = target, _fields: list = fields) -> typing.Any:
+        def conv(value: typing.Any, _cls: type = target, _fields: list[typing.Any] = fields) -> typing.Any:
             return _cls(*[c(getattr(value, name)) for name, c in _fields])
     elif isinstance(target, type) and issubclass(target, enum.Enum):
         # By case name, both ways: a WIT enum (PageKind.LIST) or the core's
         # (PageKind.LIST, a str enum), or a plain string ("error").
-        conv = lambda v, _enum=target: _enum[v.name if isinstance(v, enum.Enum) else v.upper()]  # noqa: E731
+        conv = lambda v, _enum=target: _enum[v.name if isinstance(v, enum.Enum) else v.upper()]  # noqa: E731  one converter per branch
     elif target is str:
         conv = _text
     else:
@@ -181,7 +181,7 @@ def _warm() -> None:
 
     warmup.run(parse, plan, pages, site, markdown, warmup_tz.TZIF)
     try:  # the Err path
-        world.plan_site([None], record(""), wit_world.BuildOptions(0, False, False))  # type: ignore[list-item]
+        world.plan_site([None], record(""), wit_world.BuildOptions(0, False, False))
     except Err:
         pass
     renderer.templates.forget_overrides()
