@@ -32,7 +32,7 @@ from renderer.diagnostics import error, megabytes, warning
 
 from ..engines import NativeRenderer
 from ..engines.component import CORE_DIR, stage_core
-from ..site import build_time_micros, load_site, output_files, parse_sources, plan_input
+from ..site import build_time_micros, load_site, output_files, parse_and_plan
 from ..site.build import Counted
 from ..site.mime import content_type
 from . import wasi
@@ -90,12 +90,11 @@ def plan_site_files(site_dir: Path, options: BuildOptions, max_embed: int) -> Si
     site = load_site(site_dir)
     config = site.config
     engine = NativeRenderer(timeout=config.limits.render_timeout, memory_mb=config.limits.memory_mb)
-    posts, diags = parse_sources(engine, site.sources, config, site.tzif, shortcodes=site.shortcodes)
-    plan = engine.plan_site(plan_input(posts), config, options)
+    plan = parse_and_plan(site, engine, options)
     # Bundle files (plan.copies) come back with the static files: embedded and served the same way.
     files, static, out_diags = output_files(site, SiteResult([OutputFile(j.path, "") for j in plan.jobs], [],
                                                              plan.copies))
-    diagnostics = finalize([*site.diagnostics, *site.config_diagnostics, *diags, *plan.diagnostics, *out_diags])
+    diagnostics = finalize([*plan.diagnostics, *out_diags])
     embedded: dict[str, tuple[str, str, float, bytes]] = {}
     skipped: list[str] = []
     for rel, path in static:

@@ -25,15 +25,13 @@ from urllib.parse import unquote
 
 from renderer import (BuildOptions, OutputFile, PageJob, SiteResult, finalize, job_posts,
                       load_config)
-from renderer.model import FileCopy
 from renderer.config import SiteConfig
 from renderer.diagnostics import error
 
 from ..engines import Renderer, SandboxFault, apply_limits
-from ..site import (RenderCache, SiteInput, build_time_micros, display_prefix, load_site, output_files, plan_input,
-                    render, validate)
+from ..site import (RenderCache, SiteInput, build_time_micros, display_prefix, load_site, output_files, render, validate)
 from ..site.incremental import Reuse, StageMemo
-from ..site.stages import blame, run_parse, run_plan
+from ..site.stages import blame, parse_and_plan
 from .httputil import body_etag
 from .options import ServeOptions
 from .snapshot import Bytes, BuiltSnapshot, Failed, Job, MemoSnapshot, PageStore, PlannedSnapshot, Snapshot
@@ -176,25 +174,11 @@ class SiteHost:
 
     def _build_plan(self, snap: PlannedSnapshot) -> None:
         site = snap.site
-        config = site.config  # parsed once, limits applied; its diagnostics are added below
-        memo = StageMemo(self.cache, self.engine, config, site.templates, site.tzif, site.shortcodes)
-        parsed = memo.parse(site.sources, lambda todo: run_parse(self.engine, todo, config, site.tzif,
-                                                                 self.options.jobs, self._pool,
-                                                                 shortcodes=site.shortcodes))
+        memo = StageMemo(self.cache, self.engine, site.config, site.templates, site.tzif, site.shortcodes)
+        planned = parse_and_plan(site, self.engine, snap.options, memo, self.options.jobs, self._pool)
         snap.reparsed = memo.reuse.parsed - memo.reuse.parse_reused
-        posts_list = [p for r in parsed for p in r.posts]
-        diags = [*site.diagnostics, *site.config_diagnostics, *(d for r in parsed for d in r.diagnostics)]
-        snap.posts = {p.source: p for p in posts_list}
-        bare = plan_input(posts_list)
-        jobs: list[PageJob] = []
-        copies: list[FileCopy] = []
-        try:
-            planned = memo.plan(bare, snap.options, lambda: run_plan(self.engine, bare, config, snap.options))
-            if planned is not None:
-                jobs, copies = planned.jobs, planned.copies
-                diags += planned.diagnostics
-        except SandboxFault as fault:
-            diags.append(error("site.toml", 0, f"planning the site: {fault.message}"))
+        snap.posts = {p.source: p for p in planned.posts}
+        jobs, copies, diags = planned.jobs, planned.copies, planned.diagnostics
         self.cache.flush()
         if isinstance(snap, MemoSnapshot):
             snap.store = self.store

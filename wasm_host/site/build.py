@@ -19,15 +19,14 @@ from typing import Any
 from collections.abc import Callable
 
 from renderer import BuildOptions, Diagnostic, OutputFile, PageJob, Post, SiteResult, finalize
-from renderer.diagnostics import error
 from renderer.shortcodes import is_shortcode_warning
 
-from ..engines import Renderer, SandboxFault, engine_limits
+from ..engines import Renderer, engine_limits
 from .cache import Outputs, RenderCache
 from .incremental import RenderedJob, Reuse, StageMemo, StoredFile
 from .output import check_copies, merge_static, spare_path, validate, write_site
 from .reader import SiteInput, build_time_micros, load_site
-from .stages import executor, parse_sources, plan_input, run_parse, run_plan, run_render
+from .stages import executor, parse_and_plan, parse_sources, plan_input, run_render
 
 Progress = Callable[[str, int, int], None]
 Linkable = Callable[[str, bytes], bool]
@@ -144,40 +143,25 @@ def _never(path: str, sha: bytes) -> bool:
 def _render(site: SiteInput, engine: Renderer, options: BuildOptions, jobs: int, pool: Executor | None,
             progress: Progress | None, cache: RenderCache | None, linkable: Linkable | None,
             reuse: Reuse | None) -> Rendering:
-    diags: list[Diagnostic] = [*site.diagnostics, *site.config_diagnostics]
-    config = site.config  # parsed once, limits applied; the stages report no config diagnostics
-    memo = StageMemo(cache, engine, config, site.templates, site.tzif, site.shortcodes)
+    memo = StageMemo(cache, engine, site.config, site.templates, site.tzif, site.shortcodes)
     if reuse is not None:
         memo.reuse = reuse
-    attribute = memo.enabled
-
-    parsed = memo.parse(site.sources, lambda todo: run_parse(engine, todo, config, site.tzif, jobs, pool, progress,
-                                                             attribute, site.shortcodes))
-    posts: list[Post] = [p for r in parsed for p in r.posts]
-    diags += [d for r in parsed for d in r.diagnostics]
-
-    bare = plan_input(posts)
-    try:
-        planned = memo.plan(bare, options, lambda: run_plan(engine, bare, config, options))
-    except SandboxFault as fault:
-        planned = None
-        diags.append(error("site.toml", 0, f"planning the site: {fault.message}"))
-    if planned is None:
-        return Rendering(SiteResult([], finalize(diags)), posts)
-    page_jobs = planned.jobs
-    diags += planned.diagnostics
-
-    by_source = {p.source: p for p in posts}
+    planned = parse_and_plan(site, engine, options, memo, jobs, pool, progress)
+    diags = planned.diagnostics
+    if not planned.planned:
+        return Rendering(SiteResult([], finalize(diags)), planned.posts)
+    by_source = {p.source: p for p in planned.posts}
     results, shared = memo.render(
-        page_jobs, by_source, linkable or _never,
-        lambda todo: run_render(engine, todo, by_source, config, site.templates, jobs, pool, progress, attribute))
+        planned.jobs, by_source, linkable or _never,
+        lambda todo: run_render(engine, todo, by_source, site.config, site.templates, jobs, pool, progress,
+                                memo.enabled))
     diags += shared
     files: list[Any] = []
     for r in results:
         files += r.files
         diags += r.diagnostics
-    return Rendering(SiteResult(sorted(files, key=lambda f: f.path), finalize(diags), planned.copies), posts,
-                     page_jobs)
+    return Rendering(SiteResult(sorted(files, key=lambda f: f.path), finalize(diags), planned.copies),
+                     planned.posts, planned.jobs)
 
 
 def _linkable(out: Path, previous: Outputs) -> Linkable:
