@@ -11,7 +11,7 @@ in it is plain text in both.
 from __future__ import annotations
 
 import importlib
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from pygments import highlight as _pygments_highlight
@@ -78,12 +78,14 @@ def _build_alias_table() -> dict[str, str]:
 ALIASES = _build_alias_table()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _lexer(name: str) -> Any:
-    return find_lexer_class(name)()
+    lexer = find_lexer_class(name)
+    assert lexer is not None, name  # every name in LEXER_NAMES is built in (tests/internals/test_pygments_api.py)
+    return lexer()
 
 
-@lru_cache(maxsize=None)
+@cache
 def style_class(name: str) -> Any:
     """The Pygments style class for one of :data:`STYLE_NAMES`."""
     return get_style_by_name(name)

@@ -121,7 +121,8 @@ def _text(value: Any) -> str | None:
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
         return str(value)
     if isinstance(value, dict) and isinstance(value.get("name"), str):
-        return value["name"]  # author = { name = "..." }
+        name: str = value["name"]  # author = { name = "..." }
+        return name
     return None
 
 
@@ -135,7 +136,7 @@ def _menu(m: _Mapper, value: Any) -> None:
         if value:
             m.note("menu", "Hugo setting 'menu': only menu.main is used, as the site's menu")
         return
-    items = []
+    items: list[tuple[int, int, str, str]] = []
     for entry in entries:
         if not isinstance(entry, dict):
             continue
@@ -145,7 +146,8 @@ def _menu(m: _Mapper, value: Any) -> None:
             continue
         if "://" not in url and not url.startswith("#"):
             url = "/" + url.strip("/") + "/" if url.strip("/") else "/"
-        items.append((entry.get("weight") if isinstance(entry.get("weight"), int) else 0, len(items), name, url))
+        weight = entry.get("weight")
+        items.append((weight if isinstance(weight, int) else 0, len(items), name, url))
     m.out["menu"] = [{"name": name, "url": url} for _, _, name, url in sorted(items)]
     if set(value) - {"main"}:
         m.note("menu", f"Hugo menus {', '.join(sorted(set(value) - {'main'}))}: only menu.main is used")
@@ -264,8 +266,8 @@ def hugo_config(files: list[tuple[str, str]], layout: str = "hugo") -> HugoConfi
         _merge(merged, _lower(data))
 
     language = str(merged.get("defaultcontentlanguage") or "en").lower()
-    languages = merged.get("languages") if isinstance(merged.get("languages"), dict) else {}
-    own = languages.get(language) if isinstance(languages.get(language), dict) else {}
+    languages: dict[str, Any] = merged["languages"] if isinstance(merged.get("languages"), dict) else {}
+    own: dict[str, Any] = languages[language] if isinstance(languages.get(language), dict) else {}
     for key, value in own.items():  # the default language's own settings (title, params...) win
         if key == "params" and isinstance(value, dict) and isinstance(merged.get("params"), dict):
             _merge(value, merged["params"])

@@ -19,8 +19,9 @@ from types import CodeType
 from typing import Any, Callable, Literal, Mapping, overload
 
 import jinja2
-import jinja2.debug  # noqa: F401  imported lazily by jinja2 on errors; the sandbox needs it now
+import jinja2.debug  # imported lazily by jinja2 on errors; the sandbox needs it now
 from jinja2 import nodes
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .jinja2_internals import template_line
@@ -111,7 +112,7 @@ def _without_address(value: Any) -> Any:
 
 def _not_deterministic(what: str) -> Callable[..., Any]:
     def refuse(*args: Any, **kwargs: Any) -> Any:
-        raise jinja2.sandbox.SecurityError(f"{what} would make every build different; templates must be "
+        raise SecurityError(f"{what} would make every build different; templates must be "
                                            "deterministic")
     return refuse
 
@@ -196,25 +197,25 @@ class ThemeSandbox(ImmutableSandboxedEnvironment):
     def unsafe_undefined(self, obj: Any, attribute: str) -> Any:
         """An attribute the sandbox refuses is an error, not a silent empty value:
         ``{{ ''.__class__ }}`` and ``'{0.__class__}'.format(x)`` say so."""
-        raise jinja2.sandbox.SecurityError(
+        raise SecurityError(
             f"access to attribute {attribute!r} of {type(obj).__name__!r} object is unsafe.")
 
     def call_binop(self, context: Any, operator_name: str, left: Any, right: Any) -> Any:
         if operator_name == "**":
             if isinstance(right, (int, float)) and abs(right) > 1000:
-                raise jinja2.sandbox.SecurityError("exponent too large for a template")
+                raise SecurityError("exponent too large for a template")
             if (isinstance(left, int) and isinstance(right, int) and right > 0
                     and left.bit_length() * right > MAX_TEMPLATE_INT_BITS):
-                raise jinja2.sandbox.SecurityError(_BIG_NUMBER)
+                raise SecurityError(_BIG_NUMBER)
             return operator.pow(left, right)
         if operator_name == "*":
             if (isinstance(left, int) and isinstance(right, int)
                     and left.bit_length() + right.bit_length() > MAX_TEMPLATE_INT_BITS):
-                raise jinja2.sandbox.SecurityError(_BIG_NUMBER)
+                raise SecurityError(_BIG_NUMBER)
             for seq, n in ((left, right), (right, left)):
                 if isinstance(seq, (str, list, tuple)) and isinstance(n, int):
                     if len(seq) * n > MAX_TEMPLATE_STRING:
-                        raise jinja2.sandbox.SecurityError(
+                        raise SecurityError(
                             f"a template may not build a value longer than {MAX_TEMPLATE_STRING:,}")
             return operator.mul(left, right)
         return super().call_binop(context, operator_name, left, right)
