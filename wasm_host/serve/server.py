@@ -123,15 +123,13 @@ def create_service(site: Path | str, options: ServeOptions, *, host: str = "127.
         else:
             engine = make_renderer(opts.engine, timeout=limits.render_timeout, memory_mb=limits.memory_mb,
                                    cache_dir=opts.cache_dir)
-    app_ref: list[ServeApp] = []
     cache = None if opts.no_cache else _site_cache(root, log)
-    site_host = SiteHost(root, engine, opts, log, on_change=lambda snap: app_ref[0].on_change(snap) if app_ref else None,
-                         report=report, cache=cache)
+    site_host = SiteHost(root, engine, opts, log, report=report, cache=cache)
     site_host.load()
     if owns_engine and opts.engine == "wasm" and opts.mode != "static":
         site_host.warm_up()
     app = ServeApp(site_host, opts, log, access_log)
-    app_ref.append(app)
+    site_host.on_change = app.on_change  # told of every later snapshot (the first one, the app read itself)
     return Service(root, opts, engine, site_host, app, log, owns_engine)
 
 
