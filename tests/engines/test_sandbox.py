@@ -237,9 +237,9 @@ def test_a_runaway_template_in_a_site_is_reported_by_name_and_the_rest_is_built(
     files = built(tmp_path / "out")
     assert "index.html" not in files
     assert {"posts/one/index.html", "posts/two/index.html", "index.xml", "sitemap.xml", "404.html"} <= files
-    # Each call's deadline is render_timeout per page in the call, so a
-    # runaway costs at most its batch's deadline plus its own retry.
-    assert json.loads(proc.stdout)["seconds"] < 30  # the build, not loading the component
+    # How many deadlines a runaway may cost is engines.base.render_items' rule (tests/engines/test_deadlines.py),
+    # not a wall-clock bound here: a busy machine makes every build slower.
+    assert json.loads(proc.stdout)["errors"] == 1
     next_build = cli("build", str(make_site(tmp_path / "good")), "-o", str(tmp_path / "good-out"),
                      "--engine", name, "--quiet")
     assert (next_build.returncode, next_build.stderr) == (0, "")
@@ -262,14 +262,11 @@ def test_a_deeply_nested_document_is_rendered_or_stopped_within_the_limit(name, 
     timeout = 5.0
     post = f"---\ntitle: Deep\ndate: 2023-01-03\n---\n{DEEP[doc]}"
     site = make_site(tmp_path / "site", posts={"one.md": GOOD_POST.format(n=1), "deep.md": post})
-    started = time.perf_counter()
     report = build(site, tmp_path / "out", make_renderer(name, timeout=timeout), build_time=BUILD_TIME)
-    elapsed = time.perf_counter() - started
     messages = [d.format() for d in report.diagnostics]
     assert messages == [] or (len(messages) == 1 and messages[0].startswith("posts/deep.md: error: ")
                               and ("exceeded" in messages[0] or "nested too deeply" in messages[0])), messages
-    assert "posts/one/index.html" in built(tmp_path / "out")
-    assert elapsed < 2 * timeout * 2 + 10  # the parse batch (2 posts) and, at worst, one retry
+    assert "posts/one/index.html" in built(tmp_path / "out")  # the other post is built whatever the deep one cost
 
 
 # --- limits: memory ------------------------------------------------------------------------------
