@@ -22,10 +22,16 @@ from pathlib import Path
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import settings
 
 import sitekit
 from sitekit import ENGINE_NAMES, ENGINES, get_renderer, missing_tool
 from wasm_host.engines import Renderer
+
+# Property tests have no time limit per example: a loaded machine is slower, never wrong.
+settings.register_profile("wasmblog", deadline=None)
+settings.load_profile("wasmblog")
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
