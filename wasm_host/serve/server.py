@@ -45,7 +45,7 @@ from .uvicorn_internals import Server
 from .app import ServeApp, clf_time
 from .console import announce, stderr
 from .options import SPARE_INSTANCES, WATCH_INTERVAL, ServeOptions
-from .sitehost import SiteHost, site_config
+from .sitehost import SiteHost, read_site_config
 from .supervisor import supervise
 
 
@@ -114,7 +114,7 @@ def create_service(site: Path | str, options: ServeOptions, *, host: str = "127.
     opts = options.resolved(host)
     owns_engine = engine is None
     if engine is None:
-        limits = with_limits(site_config(root), opts.limits).limits
+        limits = with_limits(read_site_config(root), opts.limits).limits
         if opts.engine == "wasm":
             from ..engines.instances import PrewarmedWasmRenderer
 

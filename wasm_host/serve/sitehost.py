@@ -305,7 +305,7 @@ class SiteHost:
             self._pool.shutdown(wait=False, cancel_futures=True)
 
 
-def site_config(root: Path) -> SiteConfig:
+def read_site_config(root: Path) -> SiteConfig:
     try:
         text = (root / "site.toml").read_bytes().decode("utf-8-sig")
     except (OSError, UnicodeDecodeError):

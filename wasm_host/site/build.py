@@ -107,11 +107,11 @@ def render(site: SiteInput, engine: Renderer, options: BuildOptions, jobs: int =
     a :class:`StoredFile` instead of its text. ``reuse`` is filled with how
     much came from the cache.
     """
-    rendering = render_site(site, engine, options, jobs, progress, cache, linkable, reuse)
+    rendering = render_traced(site, engine, options, jobs, progress, cache, linkable, reuse)
     return rendering.result, rendering.published
 
 
-def render_site(site: SiteInput, engine: Renderer, options: BuildOptions, jobs: int = 1,
+def render_traced(site: SiteInput, engine: Renderer, options: BuildOptions, jobs: int = 1,
                 progress: Progress | None = None, cache: RenderCache | None = None,
                 linkable: Linkable | None = None, reuse: Reuse | None = None) -> Rendering:
     """:func:`render`, keeping the posts and page jobs too."""
