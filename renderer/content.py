@@ -321,6 +321,12 @@ def _weight(fm: FrontMatter) -> int:
 _RELATIVE_URL = re.compile(r'(\s(?:href|src)=")(?![a-zA-Z][a-zA-Z0-9+.-]*:|/|#|\?)')
 
 
+def _bundle_names(path: str, resources: tuple[str, ...]) -> list[str]:
+    """A bundle's files by their names inside the bundle (``images/a.png``), as Hugo's .Resources has them."""
+    folder = path.rsplit("/", 1)[0] + "/" if "/" in path else ""
+    return [r[len(folder):] for r in resources if r.startswith(folder)]
+
+
 def bundle_urls(html_text: str, prefix: str) -> str:
     """Relative links and images of a bundle's page made root-relative: they then work
     on lists and in feeds too, not only on the page beside its files."""
@@ -368,7 +374,15 @@ def _build_post(path: str, where: urls.Place, fm: FrontMatter, body_line: int, c
     options = markdown_options(config)
     page = {"title": title, "params": json.loads(params_json), "url": url, "section": where.section,
             "source": path, "kind": kind}
-    site = {"title": config.title, "base_url": config.base_url, "params": config.params}
+    if shortcodes is not None and shortcodes.go is not None:  # what Go shortcodes' .Page has besides
+        rel = config.base_path + url.lstrip("/")
+        prefix = config.content_dir + "/" if config.content_dir else ""
+        page.update(file=path[len(prefix):] if prefix and path.startswith(prefix) else path, date=date_iso, lastmod=dates.to_iso(lastmod_moment) if lastmod_moment else "",
+                    publish_date=dates.to_iso(publish) if publish else "", draft=draft, slug=slug,
+                    description=description, resources=_bundle_names(path, resources), rel_permalink=rel,
+                    permalink=config.site_root + rel)
+    site = {"title": config.title, "base_url": config.base_url, "params": config.params,
+            "language": config.language}
 
     def context(line: int) -> Context:
         return Context(source=path, line=line, page=page, site=site, templates=shortcodes)

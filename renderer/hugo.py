@@ -48,6 +48,7 @@ class HugoConfig:
     language: str = ""  # the default content language (its files are built; others are not)
     languages: list[str] = field(default_factory=list)  # every configured language
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    themes: list[str] = field(default_factory=list)  # `theme`: the themes whose layouts the site's own complete
 
 
 def _load(name: str, text: str) -> tuple[dict[str, Any], Diagnostic | None]:
@@ -288,7 +289,10 @@ def hugo_config(files: list[tuple[str, str]], layout: str = "hugo") -> HugoConfi
         m.out["layout"] = "hugo"
         m.out["content_dir"] = content_dir
     m.out.setdefault("taxonomies", {"tag": "tags", "category": "categories"})
-    return HugoConfig(_write(m.out), content_dir, language, sorted(languages), m.diags)
+    theme = merged.get("theme")
+    themes = [str(t) for t in (theme if isinstance(theme, list) else [theme] if theme else [])
+              if isinstance(t, str) and t and "/" not in t and "\\" not in t and not t.startswith(".")]
+    return HugoConfig(_write(m.out), content_dir, language, sorted(languages), m.diags, themes)
 
 
 _ORDER = ("title", "base_url", "author", "description", "copyright", "language", "timezone", "page_size",

@@ -18,6 +18,7 @@ from .config import CONFIG_PATH, SiteConfig, parse_config
 from .diagnostics import Diagnostic, SourceError, error, sort_key, warning
 from .model import BuildOptions, PageJob, ParseResult, Plan, Post, SiteResult
 from .shortcodes import site as site_shortcodes
+from .shortcodes.site import GO_PREFIX
 from .templates import render_pages as _render_with_theme
 
 SHORTCODE_PREFIX = "shortcodes/"  # a template named shortcodes/NAME.html is the shortcode NAME
@@ -38,14 +39,18 @@ class Source:
 
 
 def shortcode_templates(templates: Mapping[str, str]) -> dict[str, str]:
-    """The site's shortcodes (``{NAME: source}``) among its templates (``shortcodes/NAME.html``)."""
-    return {name[len(SHORTCODE_PREFIX):-len(".html")]: text for name, text in templates.items()
-            if name.startswith(SHORTCODE_PREFIX) and name.endswith(".html")}
+    """The site's shortcodes (``{NAME: source}``) among its templates (``shortcodes/NAME.html``), and a
+    Hugo site's Go templates as they are (``go:shortcodes/NAME.html``, ``go:partials/PATH``)."""
+    found = {name[len(SHORTCODE_PREFIX):-len(".html")]: text for name, text in templates.items()
+             if name.startswith(SHORTCODE_PREFIX) and name.endswith(".html")}
+    found.update((name, text) for name, text in templates.items() if name.startswith(GO_PREFIX))
+    return found
 
 
 def theme_templates(templates: Mapping[str, str]) -> dict[str, str]:
     """The theme overrides among a site's templates (the shortcodes are not theme templates)."""
-    return {name: text for name, text in templates.items() if not name.startswith(SHORTCODE_PREFIX)}
+    return {name: text for name, text in templates.items()
+            if not name.startswith(SHORTCODE_PREFIX) and not name.startswith(GO_PREFIX)}
 
 
 @lru_cache(maxsize=8)

@@ -114,3 +114,47 @@ def hugo_pages(site: Path, binary: Path, *args: str) -> tuple[list[HugoPage], su
         return pages, proc
     finally:
         shutil.rmtree(dest, ignore_errors=True)
+
+
+def embedded_shortcodes(binary: Path) -> dict[str, str]:
+    """Hugo's own embedded shortcode templates (``{NAME: source}``), read out of the pinned binary.
+
+    Go's ``embed.FS`` keeps each file as a (name, data) pair of strings in the
+    executable: the name's address and length are found next to each other,
+    and the data's pointer and length follow. This keeps Hugo's templates
+    out of this repository while the tests run them exactly as Hugo has them.
+    """
+    import re
+    import struct
+
+    data = binary.read_bytes()
+    if data[:4] != b"\x7fELF" or data[4] != 2:
+        return {}
+    phoff, = struct.unpack_from("<Q", data, 0x20)
+    phentsize, phnum = struct.unpack_from("<HH", data, 0x36)
+    segments = []
+    for i in range(phnum):
+        p_type, _, p_offset, p_vaddr, _, p_filesz, _, _ = struct.unpack_from("<IIQQQQQQ", data, phoff + i * phentsize)
+        if p_type == 1:  # PT_LOAD
+            segments.append((p_offset, p_vaddr, p_filesz))
+
+    def to_vaddr(off: int) -> int | None:
+        return next((v + off - o for o, v, s in segments if o <= off < o + s), None)
+
+    def to_offset(va: int) -> int | None:
+        return next((o + va - v for o, v, s in segments if v <= va < v + s), None)
+
+    found: dict[str, str] = {}
+    for m in re.finditer(rb"embedded/templates/_shortcodes/([a-z0-9_]+)\.html", data):
+        name = m.group(1).decode()
+        if name in found or name.startswith("_") or name[0].isdigit():
+            continue
+        va = to_vaddr(m.start())
+        at = data.find(struct.pack("<QQ", va, m.end() - m.start())) if va is not None else -1
+        if at < 0:
+            continue
+        ptr, length = struct.unpack_from("<QQ", data, at + 16)
+        start = to_offset(ptr)
+        if start is not None and 0 < length < 100_000:
+            found[name] = data[start:start + length].decode("utf-8")
+    return found

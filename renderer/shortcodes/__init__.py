@@ -16,14 +16,22 @@ warning and are left out. Messages all start with "shortcode", which is how
 from __future__ import annotations
 
 import dataclasses
+import html
+import re
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..diagnostics import Diagnostic, describe_exception
 from ..placeholders import Placeholders
+from ..sanitize import sanitize_html
 from .builtins import BUILTINS, Call, ShortcodeError, esc
 from .site import SiteShortcodes, values
 from .syntax import MAX_TAGS, Node, find_tags, pair
+
+_TAG = re.compile(r"<[^>]*>")
+if TYPE_CHECKING:
+    from ..gotemplate import Call as GoCall
+    from ..gotemplate import GoShortcodes
 
 MAX_DEPTH = 8  # shortcodes inside the inner text of shortcodes, at most this deep
 PREFIX = "shortcode"
@@ -50,6 +58,7 @@ class Context:
     notes: list[Note] = field(default_factory=list)
     refs: list[tuple[str, int]] = field(default_factory=list)  # (target, line) of ref/relref
     depth: int = 0
+    go_shared: dict[str, Any] = field(default_factory=dict)  # the page's .Page for Go shortcodes (one Scratch)
 
 
 def is_shortcode_warning(diagnostic: Diagnostic) -> bool:
@@ -76,7 +85,7 @@ def _expand_hook(md: Any, state: Any) -> None:
         html, _ = md.parse(markdown, sub)
         return str(html)
 
-    expander = _Expander(text, context, placeholders, render)
+    expander = _Expander(text, context, placeholders, render, md.renderer.options.raw_html)
     expanded = expander.run()
     if expanded != text:
         state.process(expanded)
@@ -84,11 +93,13 @@ def _expand_hook(md: Any, state: Any) -> None:
 
 class _Expander:
     def __init__(self, text: str, context: Context, placeholders: Placeholders,
-                 render: Callable[[str, int], str]) -> None:
+                 render: Callable[[str, int], str], raw_html: str = "sanitize") -> None:
         self.text = text
         self.context = context
         self.placeholders = placeholders
         self.render = render
+        self.raw_html = raw_html
+        self.parents: list[GoCall] = []  # the Go shortcodes being expanded around the current one
 
     def line(self, offset: int) -> int:
         return self.context.line + self.text.count("\n", 0, offset)
@@ -109,9 +120,9 @@ class _Expander:
     def splice(self, nodes: list[Node], start: int, end: int) -> str:
         out: list[str] = []
         pos = start
-        for node in nodes:
+        for ordinal, node in enumerate(nodes):
             out.append(self.text[pos:node.tag.start])
-            out.append(self.call(node))
+            out.append(self.call(node, ordinal))
             pos = node.end
         out.append(self.text[pos:end])
         return "".join(out)
@@ -119,7 +130,7 @@ class _Expander:
     def literal(self, node: Node) -> str:
         return self.text[node.tag.start:node.end]
 
-    def call(self, node: Node) -> str:
+    def call(self, node: Node, ordinal: int = 0) -> str:
         tag = node.tag
         close = ">}}" if tag.delim == "<" else "%}}"
         if tag.escaped:  # {{</* x */>}} prints {{< x >}}
@@ -132,6 +143,8 @@ class _Expander:
                                  "wasmblog cannot run; left out of the page")
             return ""
         site = self.context.templates
+        if site is not None and site.go is not None and tag.name in site.go.names:
+            return self.go_call(node, site.go, ordinal)
         is_site = site is not None and tag.name in site.names
         if not is_site and tag.name not in BUILTINS:
             self.warn(tag.start, f"{PREFIX} '{tag.name}' is not built in, and there is no "
@@ -158,6 +171,72 @@ class _Expander:
             self.warn(tag.start, f"{exc}; shown as text")
             return self.literal(node)
         return self.placeholders.add(html)
+
+    def go_call(self, node: Node, go: GoShortcodes, ordinal: int) -> str:
+        """A Hugo site's Go-template shortcode. Its output is trusted HTML for ``{{< >}}``; for
+        ``{{% %}}`` it is Markdown, put in the page's text and rendered (and sanitized) with it."""
+        from ..gotemplate import Call as GoCall  # loaded with the site's Go templates (shortcodes.site)
+        from ..gotemplate import ShortcodeFailure, typed
+
+        tag = node.tag
+        line = self.line(tag.start)
+        if tag.name in go.problems:
+            _, message = go.problems[tag.name]
+            self.warn(tag.start, f"{PREFIX} '{tag.name}' cannot be used: {go.filename(tag.name)}: {message}; "
+                                 "shown as text")
+            return self.literal(node)
+        if tag.args and tag.kwargs:
+            self.warn(tag.start, f"{PREFIX} '{tag.name}' mixes positional and named arguments (Hugo refuses "
+                                 "that too); shown as text")
+            return self.literal(node)
+        if self.context.depth >= MAX_DEPTH or len(self.parents) >= MAX_DEPTH:
+            self.warn(tag.start, f"{PREFIX} '{tag.name}' is nested more than {MAX_DEPTH} deep; shown as text")
+            return self.literal(node)
+        call = GoCall(tag.name, [typed(a, i in tag.bare) for i, a in enumerate(tag.args)],
+                      {k: typed(v, k in tag.bare) for k, v in tag.kwargs.items()}, None, tag.delim == "%", line,
+                      ordinal, self.parents[-1] if self.parents else None, self.context.page, self.context.site,
+                      lambda text: self.render(text, line), self.safe_inner, self.context.refs,
+                      source=self.context.source, indent=self.indentation(tag.start),
+                      shared=self.context.go_shared)
+        if node.paired:
+            self.parents.append(call)
+            try:
+                call.inner = self.splice(node.children, node.inner_start, node.inner_end)
+            finally:
+                self.parents.pop()
+        try:
+            html = go.render(call)
+        except ShortcodeFailure as exc:
+            if exc.unsupported:
+                self.warn(tag.start, f"{PREFIX} '{tag.name}' ({go.filename(tag.name)}) {exc}; its inner text is "
+                                     "shown instead")
+                if not node.paired:
+                    return ""
+                return self.placeholders.add(self.render(self.text[node.inner_start:node.inner_end],
+                                                         self.line(node.inner_start)))
+            self.warn(tag.start, f"{PREFIX} '{tag.name}' failed in {go.filename(tag.name)}: {exc}; shown as text")
+            return self.literal(node)
+        for message in call.notes:
+            self.warn(tag.start, f"{PREFIX} '{tag.name}': {message}")
+        if tag.delim == "%":
+            return html
+        return self.placeholders.add(html)
+
+    def indentation(self, offset: int) -> str:
+        start = self.text.rfind("\n", 0, offset) + 1
+        before = self.text[start:offset]
+        return before if before.strip(" \t") == "" else ""
+
+    def safe_inner(self, text: str) -> str:
+        """A Go shortcode's ``.Inner`` (author text that the template may print as it is): HTML in it
+        goes through the site's ``raw_html`` policy, as it would in the post's Markdown."""
+        if "<" not in text or self.raw_html == "allow":
+            return text
+        if self.raw_html == "sanitize":
+            return sanitize_html(text)
+        if self.raw_html == "omit":
+            text = _TAG.sub("", text)
+        return html.escape(text, quote=False)
 
     def site_call(self, call: Call) -> str:
         site = self.context.templates

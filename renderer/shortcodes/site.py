@@ -13,16 +13,24 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 import jinja2
 from markupsafe import Markup
 
 from ..diagnostics import describe_exception
+if TYPE_CHECKING:
+    from ..gotemplate import GoShortcodes
 from ..templates.sandbox import ThemeSandbox
 from ..templates.theme import _ThemeLoader
 
 TEMPLATE_FOLDER = "templates/shortcodes"
+GO_PREFIX = "go:"  # a Hugo site's Go template, carried with the shortcodes: go:shortcodes/NAME.html, go:partials/PATH
+
+
+def go_templates(templates: Mapping[str, str]) -> dict[str, str]:
+    """The Go templates among a site's shortcode templates (their keys without the ``go:`` prefix)."""
+    return {k[len(GO_PREFIX):]: v for k, v in templates.items() if k.startswith(GO_PREFIX)}
 
 
 @dataclass
@@ -32,6 +40,7 @@ class SiteShortcodes:
     env: ThemeSandbox
     names: frozenset[str]
     problems: dict[str, tuple[int, str]] = field(default_factory=dict)  # name -> (line, message)
+    go: GoShortcodes | None = None  # a Hugo site's Go-template shortcodes and partials
 
     def filename(self, name: str) -> str:
         return f"{TEMPLATE_FOLDER}/{name}.html"
@@ -44,10 +53,18 @@ _CACHE: dict[str, SiteShortcodes] = {}
 
 
 def compiled(templates: Mapping[str, str]) -> SiteShortcodes:
-    """The shortcode templates ``{NAME: source}``, compiled once per set (cached)."""
+    """The shortcode templates ``{NAME: source}``, compiled once per set (cached).
+
+    Keys starting ``go:`` are Go templates of a Hugo site (``go:shortcodes/NAME.html``,
+    ``go:partials/PATH``): :mod:`renderer.gotemplate` runs those."""
+    go_files = go_templates(templates)
+    if go_files:
+        templates = {k: v for k, v in templates.items() if not k.startswith(GO_PREFIX)}
     digest = hashlib.sha256()
     for name in sorted(templates):
         digest.update(name.encode() + b"\0" + templates[name].encode("utf-8", "surrogatepass") + b"\0")
+    for name in sorted(go_files):
+        digest.update(b"go\0" + name.encode() + b"\0" + go_files[name].encode("utf-8", "surrogatepass") + b"\0")
     key = digest.hexdigest()
     found = _CACHE.get(key)
     if found is not None:
@@ -56,7 +73,13 @@ def compiled(templates: Mapping[str, str]) -> SiteShortcodes:
     env = ThemeSandbox(loader=_ThemeLoader(sources), autoescape=True, trim_blocks=True, lstrip_blocks=True,
                        auto_reload=False, cache_size=-1)
     env.filters["markdownify"] = _markdownify
-    site = SiteShortcodes(env, frozenset(templates))
+    go = None
+    if go_files:
+        # Imported here: sites without Go templates do not pay for the interpreter (about 40 ms of the
+        # core's import natively); the guests import it while their snapshot is taken (warmup.py).
+        from ..gotemplate import compiled as go_compiled
+        go = go_compiled(go_files)
+    site = SiteShortcodes(env, frozenset(templates), go=go)
     for name in sorted(templates):
         try:
             env.get_template(name)

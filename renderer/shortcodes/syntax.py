@@ -43,6 +43,7 @@ class Tag:
     self_closing: bool = False
     args: list[str] = field(default_factory=list)
     kwargs: dict[str, str] = field(default_factory=dict)
+    bare: set[str | int] = field(default_factory=set)  # arguments written unquoted (Hugo types those)
     escaped: bool = False  # {{</* ... */>}}: printed as written, without the comment marks
     problem: str = ""  # set when the tag is malformed
 
@@ -115,6 +116,9 @@ def _read_tag(text: str, start: int, delim: str) -> Tag:
                            f"'{close}' within {MAX_TAG_CHARS:,} characters")
             return tag
         value = _unquote(arg)
+        key: str | int = arg.group("key") or len(tag.args)
+        if arg.group("bare") is not None:
+            tag.bare.add(key)
         if arg.group("key"):
             tag.kwargs[arg.group("key")] = value
         else:

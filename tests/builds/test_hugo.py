@@ -110,8 +110,9 @@ def test_what_wasmblog_cannot_use_is_one_warning_each(basic):
     report, _ = basic["native"]
     warnings = [d.format() for d in report.diagnostics if not d.is_error]
     assert "config.toml:11: warning: Hugo setting 'googleanalytics' is not used by wasmblog" in warnings
-    assert ("layouts: warning: layouts/: Hugo templates (Go templates), which wasmblog does not run; the pages use "
-            "wasmblog's theme (override it in templates/)") in warnings
+    assert ("layouts: warning: layouts/: Hugo page templates (Go templates), which wasmblog does not run (only "
+            "shortcodes and the partials they call); the pages use wasmblog's theme (override it in templates/)") \
+        in warnings
     assert ("content/archives.md: warning: front-matter key 'layout' (in 1 file) is not used by wasmblog; "
             "templates still see it as page.params.layout") in warnings
     assert ("content/post/html-tags.md:30: warning: shortcode 'css.inline' is a Hugo inline shortcode (Go template "

@@ -92,6 +92,51 @@ def test_editing_one_post_renders_only_the_pages_that_show_it(engine, tmp_path):
     same_as_clean(site, tmp_path / "out", engine, tmp_path)
 
 
+def _hugo_site_with_go_shortcodes(root: Path) -> Path:
+    root.mkdir(parents=True)
+    (root / "hugo.toml").write_text('baseURL = "https://example.org/"\ntitle = "Go"\n')
+    (root / "layouts" / "_shortcodes").mkdir(parents=True)
+    (root / "layouts" / "_partials").mkdir(parents=True)
+    (root / "layouts" / "_shortcodes" / "note.html").write_text('<aside class="note">{{ .Inner }}</aside>')
+    (root / "layouts" / "_shortcodes" / "tag.html").write_text('<b>{{ partial "t.html" (.Get 0) }}</b>')
+    (root / "layouts" / "_partials" / "t.html").write_text("{{ . | upper }}")
+    posts = root / "content" / "posts"
+    posts.mkdir(parents=True)
+    for name, body in (("a", "{{< note >}}A{{< /note >}}"), ("b", '{{< tag "b" >}}'), ("c", "No shortcode."),
+                       ("d", "{{< later >}}")):
+        (posts / f"{name}.md").write_text(f"---\ntitle: {name}\ndate: 2024-01-0{ord(name) - 96}\n---\n{body}\n")
+    return root
+
+
+def test_editing_a_go_shortcode_reparses_only_the_posts_that_call_it(engine, tmp_path):
+    site = _hugo_site_with_go_shortcodes(tmp_path / "site")
+    cached_build(site, tmp_path / "out", engine, tmp_path / "c.sqlite")
+    (site / "layouts" / "_shortcodes" / "note.html").write_text('<aside class="tip">{{ .Inner }}</aside>')
+    report, _ = cached_build(site, tmp_path / "out", engine, tmp_path / "c.sqlite")
+    assert report.reuse.parsed - report.reuse.parse_reused == 1  # posts/a.md only
+    assert '<aside class="tip">A</aside>' in (tmp_path / "out" / "posts" / "a" / "index.html").read_text()
+    same_as_clean(site, tmp_path / "out", engine, tmp_path)
+
+
+def test_editing_a_go_partial_reparses_the_posts_that_call_go_shortcodes(engine, tmp_path):
+    site = _hugo_site_with_go_shortcodes(tmp_path / "site")
+    cached_build(site, tmp_path / "out", engine, tmp_path / "c.sqlite")
+    (site / "layouts" / "_partials" / "t.html").write_text("{{ . | title }}!")
+    report, _ = cached_build(site, tmp_path / "out", engine, tmp_path / "c.sqlite")
+    assert report.reuse.parsed - report.reuse.parse_reused == 2  # a and b call Go shortcodes; c, d do not
+    assert "<b>B!</b>" in (tmp_path / "out" / "posts" / "b" / "index.html").read_text()
+    same_as_clean(site, tmp_path / "out", engine, tmp_path)
+
+
+def test_adding_a_go_shortcode_reparses_the_posts_that_called_it_before_it_existed(engine, tmp_path):
+    site = _hugo_site_with_go_shortcodes(tmp_path / "site")
+    cached_build(site, tmp_path / "out", engine, tmp_path / "c.sqlite")
+    (site / "layouts" / "_shortcodes" / "later.html").write_text("<i>now here</i>")
+    report, _ = cached_build(site, tmp_path / "out", engine, tmp_path / "c.sqlite")
+    assert report.reuse.parsed - report.reuse.parse_reused == 1  # posts/d.md
+    assert "<i>now here</i>" in (tmp_path / "out" / "posts" / "d" / "index.html").read_text()
+
+
 @pytest.mark.wasm
 def test_a_wasm_build_never_reuses_native_results(tmp_path):
     from sitekit import get_renderer

@@ -652,7 +652,7 @@ def test_every_corpus_file_has_a_case():
     in_pairs = {name for (files, _) in PAIRS.values() for name in files}
     assert sorted(p.name for p in (HOSTILE / "posts").iterdir()) == sorted([*POSTS, *in_pairs])
     cases = {p.name.split(".", 1)[0] for p in (HOSTILE / "templates").iterdir()}
-    assert cases == set(TEMPLATES)
+    assert cases == set(TEMPLATES) | set(GO_CASES)
 
 
 def test_the_unicode_table_is_python_3_11_s_unassigned_code_points():
@@ -866,3 +866,107 @@ def test_symlinks_to_files_outside_the_site_are_refused_and_never_read(tmp_path,
     out = tree_bytes(tmp_path / "out")
     assert "posts/good/index.html" in out and "index.html" in out and "secret.txt" not in out
     assert not any(b"SECRET" in data for data in out.values())
+
+
+# --- Go-template shortcodes of a Hugo site (renderer.gotemplate) --------------------------------
+#
+# Each tests/hostile/templates/go-CASE.shortcode.html is the shortcode `hostile` of a Hugo site whose
+# post calls it with hostile arguments and inner text; go-partial-recursion's partial calls itself.
+
+GO_CALL = ('{{< hostile "<script>alert(1)</script>" "javascript:alert(1)" >}}\n'
+           'Inner <script>alert(2)</script> <img src=x onerror=alert(3)> text\n{{< /hostile >}}\n')
+GO_PARTIALS = {"go-partial-recursion": {"loop.html": '{{ partial "loop.html" . }}'}}
+SHORTCODE_FILE = "layouts/_shortcodes/hostile.html"
+GO_LINE = 5  # the call's line in the post (after four lines of front matter)
+
+
+def go_failed(words: str) -> tuple:
+    """The call is shown as text, with the template's error."""
+    return warning(GO_LINE, f"shortcode 'hostile' failed in {SHORTCODE_FILE}: |{words}|; shown as text",
+                   "content/posts/hostile.md")
+
+
+def go_unsupported(words: str) -> tuple:
+    """The call's inner text is shown in its place."""
+    return warning(GO_LINE, f"shortcode 'hostile' ({SHORTCODE_FILE}) |{words}|; its inner text is shown instead",
+                   "content/posts/hostile.md")
+
+
+def go_unusable(words: str) -> tuple:
+    return warning(GO_LINE, f"shortcode 'hostile' cannot be used: {SHORTCODE_FILE}: template syntax error: |{words}"
+                            "|; shown as text", "content/posts/hostile.md")
+
+
+def _go_inner_is_sanitized(out: dict[str, bytes]) -> None:
+    text = _content(page(out, "posts/hostile/index.html"))
+    assert '<div class="raw">' in text and "Inner" in text and "text" in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text  # the argument, escaped in text and attribute
+    assert 'href="#ZgotmplZ"' in text  # the javascript: URL argument, filtered as Go does
+
+
+GO_CASES: dict[str, Case] = {
+    "go-partial-recursion": Case((go_failed("partials call each other more than 32 deep"),)),
+    "go-template-recursion": Case((go_failed("templates and partials call each other more than 32 deep"),)),
+    "go-huge-range": Case((go_failed("range over 1,000,000,000 is more than 100,000 iterations"),)),
+    "go-huge-seq": Case((go_failed("size of result exceeds limit (100,000)"),)),
+    "go-nested-ranges": Case((go_failed("the template took more than 100,000 steps"),)),
+    "go-printf-doubling": Case((go_failed("printf made a string longer than 1,000,000 characters"),)),
+    "go-printf-width": Case((go_failed("printf: width or precision over 10,000"),)),
+    "go-output-flood": Case((go_failed("the template wrote more than 2,000,000 characters"),)),
+    "go-deep-nesting": Case((go_unusable("nested more than 100 deep"),)),
+    "go-deep-parens": Case((go_unusable("nested more than 100 deep"),)),
+    "go-regex-bomb": Case((go_failed("repeats a group that holds a quantifier"),)),
+    "go-regex-polynomial": Case((go_failed("more than 4 unbounded repetitions"),)),
+    "go-python-internals": Case((go_unsupported("uses '__class__', which wasmblog's Go templates do not support"),)),
+    "go-python-attribute": Case((go_unsupported("uses 'data', which wasmblog's Go templates do not support"),)),
+    "go-map-dunder": Case((), check=lambda out: _assert_in("<p>||</p>", page(out, "posts/hostile/index.html"))),
+    "go-string-field": Case((go_failed("can't evaluate field __len__ in type string"),)),
+    "go-inner-raw": Case((), check=_go_inner_is_sanitized),
+    "go-unsupported": Case((go_unsupported("readFile reads files or the network"),)),
+    "go-syntax-error": Case((go_unusable("template: shortcodes/hostile.html:1: unexpected EOF"),)),
+}
+
+
+def make_go_case_site(root: Path, shortcode: str, partials: dict[str, str]) -> Path:
+    site = root / "site"
+    (site / "content" / "posts").mkdir(parents=True)
+    (site / "hugo.toml").write_text('baseURL = "https://example.org/"\ntitle = "Hostile"\n', encoding="utf-8")
+    (site / "content" / "posts" / "good.md").write_text(GOOD_PLAIN, encoding="utf-8")
+    (site / "content" / "posts" / "hostile.md").write_text(
+        "---\ntitle: Hostile\ndate: 2023-01-02\n---\n" + GO_CALL, encoding="utf-8")
+    (site / "layouts" / "_shortcodes").mkdir(parents=True)
+    (site / SHORTCODE_FILE).write_text(shortcode, encoding="utf-8")
+    for name, text in partials.items():
+        (site / "layouts" / "_partials").mkdir(exist_ok=True)
+        (site / "layouts" / "_partials" / name).write_text(text, encoding="utf-8")
+    return site
+
+
+@pytest.mark.parametrize("name", sorted(GO_CASES))
+def test_a_hostile_go_shortcode(tmp_path, name):
+    case = GO_CASES[name]
+    shortcode = (HOSTILE / "templates" / f"{name}.shortcode.html").read_text(encoding="utf-8")
+    site = make_go_case_site(tmp_path, shortcode, GO_PARTIALS.get(name, {}))
+    before = outside(tmp_path, tmp_path / "out")
+    results = {}
+    for engine_name in ("native", "wasm"):
+        engine = make_renderer(engine_name, timeout=60.0)
+        started = time.perf_counter()
+        report = build(site, tmp_path / "out" / engine_name, engine, build_time=BUILD_TIME,
+                       limits={"render_timeout": 60.0})  # RELAXED_DEADLINE: the budgets must trip first
+        assert time.perf_counter() - started < time_limit(RELAXED_DEADLINE), engine_name
+        assert report.written
+        results[engine_name] = ([d.format() for d in report.diagnostics], tree_bytes(tmp_path / "out" / engine_name))
+    assert results["wasm"] == results["native"]
+    lines, out = results["native"]
+    shortcode_lines = [ln for ln in lines if "shortcode" in ln]
+    assert len(shortcode_lines) == len(case.diagnostics), lines
+    for severity, line_no, words, path in case.diagnostics:  # "|" separates parts that appear in order
+        pattern = ".*".join(re.escape(part) for part in words.split("|"))
+        assert any(re.fullmatch(rf"{re.escape(path)}:{line_no}: {severity}: {pattern}", ln)
+                   for ln in shortcode_lines), (words, lines)
+    assert "posts/good/index.html" in out and "posts/hostile/index.html" in out
+    assert_well_formed(out, False)
+    assert outside(tmp_path, tmp_path / "out") == before
+    if case.check:
+        case.check(out)

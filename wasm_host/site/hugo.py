@@ -2,9 +2,11 @@
 
 The config's meaning is the core's (:func:`renderer.hugo.hugo_config`, pure,
 so ``wasmblog import hugo`` writes what ``build`` uses); this module only
-finds and reads the files. Hugo's templates (``layouts/``, ``themes/``) are
-Go templates, which wasmblog does not run: one line says so, and the
-default theme (or the site's ``templates/``) is used.
+finds and reads the files. Of Hugo's templates (``layouts/``, ``themes/``),
+Go templates, wasmblog runs the shortcodes and the partials they call
+(:func:`read_go_templates`, carried with the site's shortcodes to the core);
+its pages use the default theme (or the site's ``templates/``), and one line
+says so.
 """
 
 from __future__ import annotations
@@ -14,10 +16,17 @@ from pathlib import Path
 from renderer import Diagnostic, load_config
 from renderer.diagnostics import warning
 from renderer.hugo import DEFAULT_DIR, ROOT_FILES, HugoConfig, hugo_config
+from renderer.shortcodes.site import GO_PREFIX
 from renderer.site import shortcode_templates
 
 from ..engines.zones import zone_data
-from .files import SiteInput, read_content, read_static, read_templates, read_text, with_limits
+from .files import SiteInput, _walk, read_content, read_static, read_templates, read_text, with_limits
+
+# Where Hugo looks for shortcodes and partials, most important first (_shortcodes and _partials since Hugo
+# 0.146); a theme's layouts come after the site's own, so the site's file wins.
+GO_FOLDERS = (("_shortcodes", "shortcodes/"), ("shortcodes", "shortcodes/"), ("_partials", "partials/"),
+              ("partials", "partials/"))
+MAX_GO_TEMPLATE_BYTES = 1_000_000
 
 
 def config_files(root: Path, diags: list[Diagnostic]) -> list[tuple[str, str]]:
@@ -83,14 +92,49 @@ def load_hugo_site(root: Path, limits: dict[str, float] | None = None) -> SiteIn
     if skipped:
         diags.append(warning(hugo.content_dir, 0, f"{len(skipped)} translation{'s' * (len(skipped) != 1)} "
                                                   f"left out: wasmblog builds one language ({hugo.language!r})"))
+    go = read_go_templates(root, hugo.themes, diags)
     ignored = [name for name in ("layouts", "themes") if (root / name).is_dir()
-               and any(not p.name.startswith(".") for p in (root / name).rglob("*") if p.is_file())]
+               and any(not p.name.startswith(".") and "shortcodes" not in p.parts and "_shortcodes" not in p.parts
+                       and "partials" not in p.parts and "_partials" not in p.parts
+                       for p in (root / name).rglob("*") if p.is_file())]
     if ignored:
-        diags.append(warning(ignored[0], 0, f"{' and '.join(n + '/' for n in ignored)}: Hugo templates (Go "
-                                            "templates), which wasmblog does not run; the pages use wasmblog's "
-                                            "theme (override it in templates/)"))
+        diags.append(warning(ignored[0], 0, f"{' and '.join(n + '/' for n in ignored)}: Hugo page templates (Go "
+                                            "templates), which wasmblog does not run (only shortcodes and the "
+                                            "partials they call); the pages use wasmblog's theme (override it "
+                                            "in templates/)"))
     templates = read_templates(root, diags)
     static = read_static(root, diags)
     return SiteInput(root, hugo.site_toml, sorted(sources, key=lambda s: s.path), templates, static,
                      zone_data(config.timezone), diags, dict(limits or {}), resources,
-                     shortcode_templates(templates))
+                     {**shortcode_templates(templates), **go})
+
+
+def read_go_templates(root: Path, themes: list[str], diags: list[Diagnostic]) -> dict[str, str]:
+    """The Go shortcodes and partials of the site and its themes, keyed as the core wants them:
+    ``go:shortcodes/NAME.html`` and ``go:partials/PATH`` (the site's own file wins over a theme's)."""
+    found: dict[str, str] = {}
+    bases = [(root / "layouts", "layouts")]
+    bases += [(root / "themes" / theme / "layouts", f"themes/{theme}/layouts") for theme in themes]
+    for base, shown in bases:
+        if not base.is_dir():
+            continue
+        for folder, kind in GO_FOLDERS:
+            top = base / folder
+            for path in _walk(top) if top.is_dir() else []:
+                name = path.relative_to(top).as_posix()
+                if kind == "shortcodes/" and (not name.endswith(".html") or "." in name[:-len(".html")]):
+                    continue  # NAME.en.html, NAME.amp.html, NAME.xml: other languages and output formats
+                key = GO_PREFIX + kind + name
+                rel = f"{shown}/{folder}/{name}"
+                if key in found:
+                    continue
+                if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+                    diags.append(warning(rel, 0, "symlink to a file outside the site; ignored"))
+                    continue
+                if path.stat().st_size > MAX_GO_TEMPLATE_BYTES:
+                    diags.append(warning(rel, 0, f"larger than {MAX_GO_TEMPLATE_BYTES:,} bytes; ignored"))
+                    continue
+                text = read_text(path, rel, diags, "ignored")
+                if text is not None:
+                    found[key] = text
+    return found

@@ -34,6 +34,9 @@ from renderer import BuildOptions, Diagnostic, OutputFile, PageJob, Plan, Post, 
 from renderer.model import FileCopy
 from renderer.config import SiteConfig
 from renderer.plan import publication_window
+from renderer.shortcodes.builtins import BUILTINS
+from renderer.shortcodes.site import GO_PREFIX, go_templates
+from renderer.shortcodes.syntax import find_tags
 
 from ..engines.version import engine_version
 from .cache import RenderCache
@@ -105,6 +108,37 @@ class Reuse:
                 "plan_reused": self.plan_reused, "pages_reused": self.pages_reused, **self.extra}
 
 
+class ShortcodeDeps:
+    """What of the site's shortcodes a post's parse depends on: the templates of the shortcodes it calls
+    (a name without a template too, so that adding one re-parses the post), and, when it calls a Go
+    shortcode, the Go partials and the Go templates that define templates, which any Go shortcode may
+    use. A post that calls no site shortcode does not depend on them: editing one re-parses only the
+    posts that call it."""
+
+    def __init__(self, shortcodes: Mapping[str, str]) -> None:
+        self.jinja = {k: v for k, v in shortcodes.items() if not k.startswith(GO_PREFIX)}
+        go = go_templates(shortcodes)
+        self.go = {k[len("shortcodes/"):-len(".html")]: v for k, v in go.items()
+                   if k.startswith("shortcodes/") and k.endswith(".html")}
+        shared = {k: v for k, v in go.items() if not k.startswith("shortcodes/") or "define" in v or "block" in v}
+        self.go_shared = value_digest(shared).hex() if shared else ""
+        self.none = digest(b"no-site-shortcodes")
+
+    def of(self, source: Source) -> bytes:
+        if not self.jinja and not self.go:
+            return self.none
+        text = source.data.decode("utf-8", "replace") if isinstance(source.data, bytes) else str(source.data)
+        if "{{" not in text:
+            return self.none
+        names = sorted({tag.name for tag in find_tags(text) if not tag.problem})
+        used = [(n, self.jinja.get(n), self.go.get(n)) for n in names if n in self.jinja or n in self.go
+                or n not in BUILTINS]
+        if not used:
+            return self.none
+        calls_go = any(go is not None for _, _, go in used)
+        return value_digest({"used": [[n, j, g] for n, j, g in used], "go": self.go_shared if calls_go else ""})
+
+
 class StageMemo:
     """The render cache seen through one build's inputs: keys, lookups, and storing results.
 
@@ -126,7 +160,7 @@ class StageMemo:
         self.config = value_digest(config)
         self.templates = value_digest(dict(templates))
         self.tzif = digest(tzif)
-        self.shortcodes = value_digest(dict(shortcodes or {}))  # site shortcodes are parse inputs
+        self.shortcodes = ShortcodeDeps(shortcodes or {})  # site shortcodes are inputs of the posts using them
 
     @property
     def enabled(self) -> bool:
@@ -143,7 +177,8 @@ class StageMemo:
         keys = {}
         for s in sources:
             try:
-                keys[s.path] = digest(b"parse", self.base, self.config, self.tzif, self.shortcodes, value_digest(s))
+                keys[s.path] = digest(b"parse", self.base, self.config, self.tzif, self.shortcodes.of(s),
+                                      value_digest(s))
             except Uncacheable:
                 pass
         found = self.cache.get_many(keys.values())

@@ -211,6 +211,11 @@ HUGO_SOURCES = [
     ("content/homepage/index.md", b"---\nheadless: true\n---\n", ()),
     ("content/series/themes/_index.md", b"---\ntitle: Themes\n---\nA series.\n", ()),
     ("content/post/bad-url.md", b"---\ntitle: x\ndate: 2019-01-01\nurl: https://x.org/\n---\nx\n", ()),
+    ("content/post/go/index.md", b"---\ntitle: Go\ndate: 2019-01-01\nx: 1\n---\n"
+                                 b"{{< go \"javascript:x\" \"\" >}}\n  *inner* <b>x</b>\n"
+                                 b"{{< go >}}nested{{< /go >}}\n{{< /go >}}\n{{% go x %}}**md**{{% /go %}}\n"
+                                 b"{{< go_broken >}} {{< go_unsupported >}}x{{< /go_unsupported >}} {{< go_fails >}}"
+                                 b" {{< go_loops >}} {{< go 42 true 1.5 >}}\n", ("content/post/go/a.png",)),
 ]
 
 TEMPLATE_SETS = [
@@ -229,6 +234,48 @@ SHORTCODES = {
             "{{ page.title }}{{ site.title }}{{ inner|markdownify }}</span>",
     "broken": "{% for x in %}",
     "raises": "{{ 1 // 0 }}",
+    # Go-template shortcodes and a partial of a Hugo site (renderer.gotemplate): every escaping context,
+    # the function library, and the failure paths (syntax error, unsupported function, runtime error).
+    "go:shortcodes/go.html": (
+        '{{ define "d" }}<i>{{ . }}</i>{{ end }}{{- $v := .Get 0 | default "x" -}}'
+        '<a href="{{ $v }}?q={{ $v }}" title="{{ $v }}" data-x={{ $v }} onclick="f({{ $v }})" style="color: {{ $v }}"'
+        ' srcset="{{ $v }} 2x" {{ .Get "attr" | default "class" }}="x">{{ $v }}</a>'
+        '<script>var a = {{ $v }}; var b = "{{ $v }}"; var c = `${ {{ $v }} }{{ $v }}`; var r = /{{ $v }}/;'
+        ' // {{ $v }}\n</script><style>p { content: "{{ $v }}"; background: url({{ $v }}) }</style>'
+        '<textarea>{{ $v }}</textarea><!-- {{ $v }} --><meta content="0; url={{ $v }}">'
+        '{{ template "d" (printf "%5.2f %q %v %x %T %d" 3.14159 $v (slice 1 "a") 255 (dict) 7) }}'
+        '{{ range $i, $e := seq 3 }}{{ if eq $i 1 }}{{ continue }}{{ end }}{{ $e }}{{ end }}'
+        '{{ range $k, $e := dict "b" 1 "a" 2 }}{{ $k }}{{ end }}{{ range 2 }}{{ . }}{{ else }}none{{ end }}'
+        '{{ with .Inner }}{{ . | markdownify }}{{ .  | plainify }}{{ else with .Get 1 }}{{ . }}{{ end }}'
+        '{{ .Page.Title }}{{ .Page.Date.Format "Jan 2, 2006 15:04 MST" }}{{ .Page.Params.x }}{{ .Site.Title }}'
+        '{{ .Site.BaseURL }}{{ .Site.Params.x }}{{ .Page.RelPermalink }}{{ .Page.Permalink }}{{ .Name }}'
+        '{{ .Ordinal }}{{ .IsNamedParams }}{{ .Position }}{{ with .Parent }}{{ .Name }}{{ end }}'
+        '{{ with .Page.Resources.GetMatch "*.png" }}{{ .RelPermalink }}{{ .MediaType.SubType }}{{ end }}'
+        '{{ .Page.File.Path }}{{ .Page.RenderString "*x*" }}{{ .InnerDeindent }}{{ .Page.Param "x" }}'
+        '{{ lower "A" }}{{ upper "a" }}{{ title "a tale of two" }}{{ urlize "A b" }}{{ anchorize "A b!" }}'
+        '{{ humanize "a-b" }}{{ humanize 3 }}{{ replaceRE "(a)" "$1$1" "ab" }}{{ findRE "a." "abac" 1 }}'
+        '{{ delimit (split "a,b" ",") "-" }}{{ replace "aa" "a" "b" }}{{ trim " a " " " }}{{ int "08" }}'
+        '{{ float "1.5" }}{{ string 1 }}{{ jsonify (dict "a" (slice 1 2.5 nil true)) }}{{ emojify ":smile:" }}'
+        '{{ htmlEscape "<" }}{{ htmlUnescape "&lt;" }}{{ time "2020-01-02" }}{{ dateFormat ":date_long" "2020-01-02" }}'
+        '{{ path.Base "a/b" }}{{ strings.HasPrefix "ab" "a" }}{{ strings.Repeat 2 "a" }}{{ hasSuffix "ab" "b" }}'
+        '{{ first 1 (slice 1 2) }}{{ last 1 (slice 1 2) }}{{ after 1 (slice 1 2) }}{{ in (slice 1) 1 }}'
+        '{{ isset (dict "a" 1) "a" }}{{ index (dict "a" (slice 1)) "a" 0 }}{{ merge (dict "a" 1) (dict "b" 2) }}'
+        '{{ cond true 1 2 }}{{ and 1 0 }}{{ or 0 1 }}{{ not 0 }}{{ lt 1 2 }}{{ le "a" "b" }}{{ gt 2.5 1 }}'
+        '{{ ge 1 1 }}{{ ne 1 2 }}{{ len "ab" }}{{ add 1 2 }}{{ sub 1 2 }}{{ mul 2 3 }}{{ div 6 4 }}{{ mod 5 3 }}'
+        '{{ math.Round 1.5 }}{{ print 1 "a" }}{{ println 1 }}{{ querify "a" 1 }}{{ (urls.Parse "https://x/a").Path }}'
+        '{{ $s := newScratch }}{{ $s.Set "a" 1 }}{{ $s.Add "a" 2 }}{{ $s.Get "a" }}{{ .Scratch.Set "b" 2 }}'
+        '{{ relURL "a" }}{{ absURL "/b" }}{{ relref . "about.md" }}{{ ref . (dict "path" "about.md") }}'
+        '{{ safeHTML "<b>" }}{{ safeURL "javascript:x" }}{{ safeJS "1" }}{{ safeCSS "a" }}{{ safeHTMLAttr "a=b" }}'
+        '{{ partial "p.html" (dict "a" 1) }}{{ partialCached "p" (dict) 1 }}{{ warnf "w %d" 1 }}{{ uniq (slice 1 1) }}'
+        '{{ sort (slice 2 1) }}{{ where (slice (dict "a" 1)) "a" 1 }}{{ md5 "a" }}{{ sha256 "a" }}'
+        '{{ base64Encode "a" }}{{ truncate 3 "abcdef" }}{{ substr "abc" 1 }}{{ countwords "a b" }}'
+        '{{ collections.Dictionary "a" 1 }}{{ transform.Markdownify "*a*" }}{{ strings.ToLower "A" }}'
+        '{{ $x := 1 }}{{ $x = 2 }}{{ $x }}{{ block "bl" . }}{{ .Name }}{{ end }}{{/* c */}}{{- " " -}}'),
+    "go:partials/p.html": "{{ with .a }}{{ . }}{{ end }}{{ return 2 }}",
+    "go:shortcodes/go_broken.html": "{{ if }}",
+    "go:shortcodes/go_unsupported.html": '{{ readFile "x" }}{{ os.Getenv "X" }}',
+    "go:shortcodes/go_fails.html": '{{ errorf "no %s" "way" }}{{ index (slice) 3 }}',
+    "go:shortcodes/go_loops.html": '{{ range seq 200000 }}{{ end }}{{ template "x" }}',
 }
 
 MARKDOWN_OPTIONS = [
