@@ -60,7 +60,7 @@ def medians_ms(fns: list, runs: int) -> list[float]:
         fn()
     samples: list[list[float]] = [[] for _ in fns]
     for _ in range(runs):
-        for fn, times in zip(fns, samples):
+        for fn, times in zip(fns, samples, strict=True):
             start = time.perf_counter()
             fn()
             times.append((time.perf_counter() - start) * 1e3)

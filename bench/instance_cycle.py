@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from wasm_host.bench.runner import measure_fresh, post_pages  # noqa: E402
+from wasm_host.bench.runner import measure_fresh, post_pages
 
 
 def main() -> None:

@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from wasm_host.bench.load import LoadError, format_table, run_load  # noqa: E402
+from wasm_host.bench.load import LoadError, format_table, run_load  # noqa: E402  after the sys.path line above
 
 
 def main() -> int:

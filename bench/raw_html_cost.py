@@ -49,10 +49,10 @@ def main(paths: list[Path]) -> None:
         for name, engine, runs in engines:
             session = engine.session(max_calls=10_000) if name == "wasm" else contextlib.nullcontext(engine)
             with session as r:
-                cells = [median_ms(lambda mode=mode: r.render_markdown(text, raw_html=mode), runs)
+                cells = [median_ms(lambda mode=mode, text=text: r.render_markdown(text, raw_html=mode), runs)
                          for mode in ("allow", "sanitize", "escape")]
-                cells.append(median_ms(lambda: r.render_markdown(text), runs))
-                cells.append(median_ms(lambda: r.render_markdown(plain), runs))
+                cells.append(median_ms(lambda text=text: r.render_markdown(text), runs))
+                cells.append(median_ms(lambda plain=plain: r.render_markdown(plain), runs))
             print(f"{path.name[:32]:32} {name:7} " + " ".join(f"{c:8.2f}" for c in cells))
 
 

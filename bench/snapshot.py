@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "wasm_host" / "engines" / "guest"))
 
-from wasm_host.bench.runner import leb128  # noqa: E402
+from wasm_host.bench.runner import leb128  # noqa: E402  after the sys.path line above
 
 PACKAGES = ("renderer", "pygments", "jinja2", "mistune", "markupsafe", "yaml", "frontmatter", "tomli", "tzdata",
             "warmup")
@@ -75,7 +75,7 @@ def _owner(frames: list[tracemalloc.Frame]) -> tuple[str, str]:
 def heap(top: int) -> None:
     """Run in a fresh process (``--heap-only``): imports count too."""
     import encodings.unicode_escape  # noqa: F401  (as the guest imports them)
-    import jinja2.debug  # noqa: F401
+    import jinja2.debug  # noqa: F401  imported lazily by jinja2 on errors: the guest cannot
 
     import renderer
     from renderer import highlight
@@ -83,7 +83,7 @@ def heap(top: int) -> None:
 
     import warmup
 
-    def sources(items):  # noqa: ANN001, ANN202
+    def sources(items):
         return [renderer.Source(path, data, tuple(resources)) for path, data, resources in items]
 
     highlight.preload()

@@ -89,7 +89,8 @@ class SiteConfig:
 
     @property
     def params(self) -> dict[str, Any]:
-        return json.loads(self.params_json)
+        params: dict[str, Any] = json.loads(self.params_json)
+        return params
 
 
 # key in site.toml -> (attribute, expected type(s), section)
@@ -187,17 +188,17 @@ def parse_config(text: str) -> tuple[SiteConfig, list[Diagnostic]]:
                                          f"unknown key '{key}.{sub}' (known: {', '.join(_SECTIONS[key])})"))
         elif key == "limits" and isinstance(value, dict):
             for sub, subvalue in value.items():
-                expected = {"float": float, "int": int}.get(str(_LIMITS.get(sub)), None)
-                if expected is None:
+                limit_type = {"float": float, "int": int}.get(str(_LIMITS.get(sub)), None)
+                if limit_type is None:
                     diags.append(warning(CONFIG_PATH, toml_key_line(text, sub),
                                          f"unknown key 'limits.{sub}' (known: {', '.join(_LIMITS)})"))
-                elif not _type_ok(subvalue, expected) or not LIMIT_RANGES[sub][0] <= subvalue <= LIMIT_RANGES[sub][1]:
+                elif not _type_ok(subvalue, limit_type) or not LIMIT_RANGES[sub][0] <= subvalue <= LIMIT_RANGES[sub][1]:
                     low, high = LIMIT_RANGES[sub]
                     diags.append(error(CONFIG_PATH, toml_key_line(text, sub),
-                                       f"'limits.{sub}' must be {'a number' if expected is float else 'an integer'} "
+                                       f"'limits.{sub}' must be {'a number' if limit_type is float else 'an integer'} "
                                        f"from {low:g} to {high:g}; using the default, {getattr(Limits, sub):g}"))
                 else:
-                    limits[sub] = float(subvalue) if expected is float else subvalue
+                    limits[sub] = float(subvalue) if limit_type is float else subvalue
         elif key == "menu":
             items = _parse_menu(value, text, diags)
             if items is not None:

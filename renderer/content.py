@@ -377,7 +377,8 @@ def _build_post(path: str, where: urls.Place, fm: FrontMatter, body_line: int, c
     if shortcodes is not None and shortcodes.go is not None:  # what Go shortcodes' .Page has besides
         rel = config.base_path + url.lstrip("/")
         prefix = config.content_dir + "/" if config.content_dir else ""
-        page.update(file=path[len(prefix):] if prefix and path.startswith(prefix) else path, date=date_iso, lastmod=dates.to_iso(lastmod_moment) if lastmod_moment else "",
+        page.update(file=path[len(prefix):] if prefix and path.startswith(prefix) else path, date=date_iso,
+                    lastmod=dates.to_iso(lastmod_moment) if lastmod_moment else "",
                     publish_date=dates.to_iso(publish) if publish else "", draft=draft, slug=slug,
                     description=description, resources=_bundle_names(path, resources), rel_permalink=rel,
                     permalink=config.site_root + rel)

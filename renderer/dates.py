@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from .diagnostics import SourceError
 from .values import shorten, type_name
 
-UTC = _dt.timezone.utc
+UTC = _dt.UTC
 
 _DATE_RE = re.compile(
     r"""^(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})
@@ -136,7 +136,7 @@ class DateInfo:
         return self.human
 
     @classmethod
-    def from_iso(cls, iso: str) -> "DateInfo":
+    def from_iso(cls, iso: str) -> DateInfo:
         moment = parse_date(iso, UTC)
         offset = moment.utcoffset() or _dt.timedelta(0)
         rfc822 = (f"{_DAYS[moment.weekday()]}, {moment.day:02d} {_MONTHS[moment.month - 1][:3]} "

@@ -60,7 +60,7 @@ class SourceError(Exception):
         self.line = line
 
 
-def _escape(m: "re.Match[str]") -> str:
+def _escape(m: re.Match[str]) -> str:
     cp = ord(m.group())
     return f"\\u{cp:04x}" if cp < 0x10000 else f"\\U{cp:08x}"
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import frontmatter
 import tomli
@@ -69,7 +69,7 @@ class FrontMatterLoader(yaml.SafeLoader):
         self._depth += 1
         try:
             if self._depth > MAX_YAML_DEPTH:
-                mark = self.peek_event().start_mark
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]  # untyped in PyYAML's stubs
                 raise yaml.composer.ComposerError(
                     None, None, f"nesting deeper than {MAX_YAML_DEPTH} levels", mark)
             return super().compose_node(parent, index)
@@ -121,7 +121,7 @@ class _LineExact(BaseHandler):
 class _Yaml(_LineExact, YAMLHandler):
     """``---`` fences (python-frontmatter's own boundary), loaded by :func:`_load_yaml`."""
 
-    def load(self, fm: str) -> FrontMatter:  # type: ignore[override]
+    def load(self, fm: str) -> FrontMatter:  # type: ignore[override]  # returns FrontMatter, a dict with lines
         return _load_yaml(fm)
 
 
@@ -131,7 +131,7 @@ class _Toml(_LineExact):
     FM_BOUNDARY = re.compile(r"^\+{3,}[ \t]*$", re.MULTILINE)
     START_DELIMITER = END_DELIMITER = "+++"
 
-    def load(self, fm: str) -> FrontMatter:  # type: ignore[override]
+    def load(self, fm: str) -> FrontMatter:  # type: ignore[override]  # returns FrontMatter, a dict with lines
         return _load_toml(fm)
 
 
@@ -149,9 +149,9 @@ def split_front_matter(text: str) -> FrontMatter:
     try:
         raw, body = handler.split(text)
     except ValueError:
-        opened = handler.FM_BOUNDARY.match(text).group(0).strip()  # type: ignore[union-attr]
+        opened = handler.FM_BOUNDARY.match(text).group(0).strip()  # type: ignore[union-attr]  # split() matched it first
         raise SourceError(f"front matter opened with {opened!r} is never closed", 1) from None
-    fm = handler.load(raw)
+    fm = cast(FrontMatter, handler.load(raw))  # our handlers' load returns FrontMatter, a dict subclass
     fm.body = body
     fm.raw_chars = len(raw)
     return fm
@@ -172,8 +172,8 @@ def _load_yaml(raw: str) -> FrontMatter:
             raise SourceError("front matter must be 'key: value' lines, not a "
                               + ("list" if isinstance(node, yaml.SequenceNode) else "single value"),
                               node.start_mark.line + 2)
-        lines: dict[str, int] = {}
-        item_lines: dict[str, list[int]] = {}
+        lines = {}
+        item_lines = {}
         for key_node, value_node in node.value:
             if isinstance(key_node, yaml.ScalarNode):
                 lines.setdefault(key_node.value, key_node.start_mark.line + 2)

@@ -11,34 +11,41 @@ in it is plain text in both.
 from __future__ import annotations
 
 import importlib
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from pygments import highlight as _pygments_highlight
 from pygments.formatters.html import HtmlFormatter
-from pygments.lexers._mapping import LEXERS
-from pygments.styles._mapping import STYLES
+from pygments.lexers import find_lexer_class, get_all_lexers
+from pygments.styles import get_style_by_name
 
 from .ucd import has_unassigned
 
-# Lexer classes the core supports (class names from pygments.lexers._mapping).
-# Lexers that look other lexers up by name at run time (Markdown, reST,
-# templates) are left out: that lookup scans plugins on disk. So are TeX,
-# C# and F#: their modules import some 3.8 and 2.9 MB of other Pygments
-# lexers, which every sandbox instance would carry in its snapshot
-# (bench/README.md, "A leaner snapshot").
-LEXER_CLASSES = (
-    "PythonLexer", "PythonConsoleLexer", "BashLexer", "BashSessionLexer", "PowerShellLexer",
-    "JavascriptLexer", "TypeScriptLexer", "JsxLexer", "CoffeeScriptLexer", "JsonLexer",
-    "JsonLdLexer", "YamlLexer", "TOMLLexer", "IniLexer", "HtmlLexer", "XmlLexer", "CssLexer",
-    "ScssLexer", "SassLexer", "SqlLexer", "PostgresLexer", "GoLexer", "RustLexer", "CLexer",
-    "CppLexer", "ObjectiveCLexer", "JavaLexer", "KotlinLexer",
-    "ScalaLexer", "ClojureLexer", "SwiftLexer", "DartLexer", "RubyLexer", "PhpLexer",
-    "PerlLexer", "LuaLexer", "ErlangLexer", "ElixirLexer", "HaskellLexer", "JuliaLexer",
-    "SLexer", "ZigLexer", "NixLexer", "WatLexer", "LlvmLexer", "NasmLexer", "DiffLexer",
-    "DockerLexer", "MakefileLexer", "CMakeLexer", "NginxConfLexer", "ApacheConfLexer",
-    "TerraformLexer", "ProtoBufLexer", "GraphQLLexer", "HttpLexer", "VimLexer",
-    "VerilogLexer", "GDScriptLexer", "TextLexer",
+# Only Pygments' public API is used. Lexers are named as Pygments names them
+# (``Lexer.name``, the first field of ``get_all_lexers``): their aliases come
+# from Pygments' built-in table without importing any lexer module (the CLI
+# does not pay for 60 imports), and ``find_lexer_class`` finds a built-in
+# lexer without looking at plugins; so does ``get_style_by_name`` for a
+# built-in style. Only an unknown name would make Pygments scan installed
+# plugins (entry points, on disk), which the core never asks for.
+#
+# The languages the core supports. Lexers that look other lexers up by name
+# at run time (Markdown, reST, templates) are left out: that lookup scans
+# plugins on disk. So are TeX, C# and F#: their modules import some 3.8 and
+# 2.9 MB of other Pygments lexers, which every sandbox instance would carry
+# in its snapshot (bench/README.md, "A leaner snapshot").
+LEXER_NAMES = (
+    "Python", "Python console session", "Bash", "Bash Session", "PowerShell",
+    "JavaScript", "TypeScript", "JSX", "CoffeeScript", "JSON",
+    "JSON-LD", "YAML", "TOML", "INI", "HTML", "XML", "CSS",
+    "SCSS", "Sass", "SQL", "PostgreSQL SQL dialect", "Go", "Rust", "C",
+    "C++", "Objective-C", "Java", "Kotlin",
+    "Scala", "Clojure", "Swift", "Dart", "Ruby", "PHP",
+    "Perl", "Lua", "Erlang", "Elixir", "Haskell", "Julia",
+    "S", "Zig", "Nix", "WebAssembly", "LLVM", "NASM", "Diff",
+    "Docker", "Makefile", "CMake", "Nginx configuration file", "ApacheConf",
+    "Terraform", "Protocol Buffer", "GraphQL", "HTTP", "VimL",
+    "verilog", "GDScript", "Text only",
 )
 
 # The lexers most posts use, compiled (their regexes built) before the wasm
@@ -46,9 +53,9 @@ LEXER_CLASSES = (
 # in the instance that needs them: a compiled lexer is 10-950 KB of heap in
 # every instance's snapshot (Swift and Objective-C about 0.9 MB each).
 WARM_LEXERS = (
-    "PythonLexer", "PythonConsoleLexer", "BashLexer", "BashSessionLexer", "JavascriptLexer", "TypeScriptLexer",
-    "JsonLexer", "YamlLexer", "TOMLLexer", "IniLexer", "HtmlLexer", "CssLexer", "SqlLexer", "GoLexer",
-    "RustLexer", "CLexer", "CppLexer", "JavaLexer", "DiffLexer", "DockerLexer", "WatLexer", "TextLexer",
+    "Python", "Python console session", "Bash", "Bash Session", "JavaScript", "TypeScript",
+    "JSON", "YAML", "TOML", "INI", "HTML", "CSS", "SQL", "Go",
+    "Rust", "C", "C++", "Java", "Diff", "Docker", "WebAssembly", "Text only",
 )
 
 # Styles a site may pick for light and dark mode.
@@ -60,29 +67,28 @@ STYLE_NAMES = (
 
 
 def _build_alias_table() -> dict[str, str]:
+    aliases = {name: names for name, names, _, _ in get_all_lexers(plugins=False)}
     table: dict[str, str] = {}
-    for cls_name in LEXER_CLASSES:
-        for alias in LEXERS[cls_name][2]:
-            table.setdefault(alias.lower(), cls_name)
+    for name in LEXER_NAMES:
+        for alias in aliases[name]:
+            table.setdefault(alias.lower(), name)
     return table
 
 
 ALIASES = _build_alias_table()
-_STYLE_TABLE = {entry[1]: (module, cls_name) for cls_name, entry in STYLES.items()
-                for module in (entry[0],) if entry[1] in STYLE_NAMES}
 
 
-@lru_cache(maxsize=None)
-def _lexer(cls_name: str) -> Any:
-    module = importlib.import_module(LEXERS[cls_name][0])
-    return getattr(module, cls_name)()
+@cache
+def _lexer(name: str) -> Any:
+    lexer = find_lexer_class(name)
+    assert lexer is not None, name  # every name in LEXER_NAMES is built in (tests/internals/test_pygments_api.py)
+    return lexer()
 
 
-@lru_cache(maxsize=None)
+@cache
 def style_class(name: str) -> Any:
     """The Pygments style class for one of :data:`STYLE_NAMES`."""
-    module, cls_name = _STYLE_TABLE[name]
-    return getattr(importlib.import_module(module), cls_name)
+    return get_style_by_name(name)
 
 
 _FORMATTER = HtmlFormatter(nowrap=True)
@@ -101,12 +107,12 @@ def is_supported(lang: str) -> bool:
 
 def highlight(code: str, lang: str) -> str | None:
     """Highlighted HTML spans for ``code``, or ``None`` for an unknown language."""
-    cls_name = ALIASES.get(lang.lower())
-    if cls_name is None:
+    name = ALIASES.get(lang.lower())
+    if name is None:
         return None
     if has_unassigned(code):  # lexers' \w differs between Unicode versions (renderer.ucd): plain code
         return None
-    return _pygments_highlight(code, _lexer(cls_name), _FORMATTER)
+    return _pygments_highlight(code, _lexer(name), _FORMATTER)
 
 
 def stylesheet(light: str, dark: str, selector: str = ".highlight") -> str:
@@ -117,7 +123,8 @@ def stylesheet(light: str, dark: str, selector: str = ".highlight") -> str:
     return f"{light_css}\n@media (prefers-color-scheme: dark) {{\n{dark_css}\n}}\n"
 
 
-# Modules some lexers import when first used, not when their module is: the
+# Modules some lexers import when first used, not when their module is (private module names of
+# Pygments, checked by tests/internals/test_pygments_api.py): the
 # sandbox cannot import after its snapshot, so preload() imports them.
 # tests/core/test_markdown.py highlights every language in the sandbox.
 LAZY_MODULES = ("pygments.lexers._cocoa_builtins", "pygments.lexers._php_builtins",
@@ -126,11 +133,11 @@ LAZY_MODULES = ("pygments.lexers._cocoa_builtins", "pygments.lexers._php_builtin
 
 def preload() -> None:
     """Import every lexer and style now, and compile the common lexers (for the wasm snapshot)."""
-    for cls_name in LEXER_CLASSES:
-        importlib.import_module(LEXERS[cls_name][0])
+    for name in LEXER_NAMES:
+        find_lexer_class(name)  # imports the lexer's module
     for module in LAZY_MODULES:
         importlib.import_module(module)
-    for cls_name in WARM_LEXERS:
-        _pygments_highlight("x = 1\n", _lexer(cls_name), _FORMATTER)
+    for name in WARM_LEXERS:
+        _pygments_highlight("x = 1\n", _lexer(name), _FORMATTER)
     for name in STYLE_NAMES:
         HtmlFormatter(style=style_class(name)).get_style_defs(".highlight")

@@ -172,7 +172,8 @@ def _text(value: Any) -> str | None:
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
         return str(value)
     if isinstance(value, dict) and isinstance(value.get("name"), str):
-        return value["name"]  # author = { name = "..." }
+        name: str = value["name"]  # author = { name = "..." }
+        return name
     return None
 
 
@@ -186,7 +187,7 @@ def _number(value: Any) -> bool:
         (isinstance(value, str) and value.strip().lstrip("+-").isdigit() and value.strip().isascii())
 
 
-def _count(m: "_Mapper", value: Any, *sub: str) -> int | None:
+def _count(m: _Mapper, value: Any, *sub: str) -> int | None:
     """A positive integer setting: None (and a diagnostic) when it is not one; a zero or negative one is
     Hugo's "no limit" or "the default" and is left unset without a word."""
     if value is None:
@@ -199,7 +200,7 @@ def _count(m: "_Mapper", value: Any, *sub: str) -> int | None:
     return number if 0 < number <= 10**9 else None
 
 
-def _table(m: "_Mapper", value: Any, *sub: str) -> bool:
+def _table(m: _Mapper, value: Any, *sub: str) -> bool:
     """Whether a setting that holds settings is a table (else a diagnostic)."""
     if value is None:
         m.empty(*sub)
@@ -223,7 +224,7 @@ def _menu(m: _Mapper, value: Any) -> None:
     if not isinstance(entries, list):
         m.wrong(entries, "a list of menu entries", "main")
         return
-    items = []
+    items: list[tuple[int, int, str, str]] = []
     for entry in entries:
         if not isinstance(entry, dict):
             m.wrong(entry, "a list of menu entries (tables with a name and a url or pageRef)", "main")
@@ -237,7 +238,8 @@ def _menu(m: _Mapper, value: Any) -> None:
             continue
         if "://" not in url and not url.startswith("#"):
             url = "/" + url.strip("/") + "/" if url.strip("/") else "/"
-        items.append((entry.get("weight") if isinstance(entry.get("weight"), int) else 0, len(items), name, url))
+        weight = entry.get("weight")
+        items.append((weight if isinstance(weight, int) else 0, len(items), name, url))
     m.out["menu"] = [{"name": name, "url": url} for _, _, name, url in sorted(items)]
     if set(value) - {"main"}:
         m.note("menu", f"Hugo menus {', '.join(sorted(set(value) - {'main'}))}: only menu.main is used")
@@ -391,8 +393,8 @@ def hugo_config(files: list[tuple[str, str]], layout: str = "hugo") -> HugoConfi
             m.key = key
             m.wrong(merged.pop(key), "text")
     language = str(merged.get("defaultcontentlanguage") or "en").lower()
-    languages = merged.get("languages") if isinstance(merged.get("languages"), dict) else {}
-    own = languages.get(language) if isinstance(languages.get(language), dict) else {}
+    languages: dict[str, Any] = merged["languages"] if isinstance(merged.get("languages"), dict) else {}
+    own: dict[str, Any] = languages[language] if isinstance(languages.get(language), dict) else {}
     own = {k: v for k, v in own.items() if k != "contentdir" or isinstance(v, str)}
     for key, value in own.items():  # the default language's own settings (title, params...) win
         if "languages" in m.where:

@@ -16,6 +16,7 @@ from typing import Any
 import mistune
 import mistune._inline.emphasis
 import mistune.list_parser
+from mistune.plugins import import_plugin
 from mistune.toc import render_toc_ul
 from mistune.util import escape as escape_text
 from mistune.util import safe_entity, striptags
@@ -31,7 +32,7 @@ from .ucd import mask_unassigned, unassigned
 EXTENSIONS = ("table", "footnotes", "strikethrough", "task_lists", "url")
 # Imported now rather than on first use: the WebAssembly snapshot holds only
 # what was imported while it was taken.
-_PLUGINS = tuple(mistune.import_plugin(name) for name in EXTENSIONS)
+_PLUGINS = tuple(import_plugin(name) for name in EXTENSIONS)
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,8 @@ class SiteRenderer(mistune.HTMLRenderer):
                     state.env.setdefault("links", []).append((written, html.unescape(written)))
         out = super().render_token(token, state)
         if kind == "block_code" and self._protect_code:  # trusted: kept away from the sanitizer
-            return state.env["placeholders"].add(out)
+            word: str = state.env["placeholders"].add(out)
+            return word
         return out
 
     def inline_html(self, html_text: str) -> str:
@@ -197,22 +199,23 @@ def _placeholders_hook(md: mistune.Markdown, state: Any) -> None:
 
 def _finish_hook(md: mistune.Markdown, result: Any, state: Any) -> str:
     """Sanitize a body that had raw HTML (in "sanitize" mode), then put trusted fragments back."""
-    options: MarkdownOptions = md.renderer.options  # type: ignore[union-attr]
+    options: MarkdownOptions = md.renderer.options  # type: ignore[union-attr]  # our renderer, set in make_markdown
     html_text = str(result)
     if options.raw_html == "sanitize" and state.env.get("raw_html"):
         html_text = sanitize_html(html_text)
-    return state.env["placeholders"].restore(html_text)
+    restored: str = state.env["placeholders"].restore(html_text)
+    return restored
 
 
 def _heading_ids_hook(md: mistune.Markdown, state: Any) -> None:
     """Give every top-level heading a unique id; collect the TOC entries."""
-    options: MarkdownOptions = md.renderer.options  # type: ignore[union-attr]
+    options: MarkdownOptions = md.renderer.options  # type: ignore[union-attr]  # our renderer, set in make_markdown
     used: set[str] = set()
     toc: list[TocItem] = []
     for tok in state.tokens:
         if tok["type"] != "heading":
             continue
-        plain = striptags(md.renderer(md.inline(tok["text"], state.env), mistune.BlockState()))  # type: ignore[misc]
+        plain = striptags(md.renderer(md.inline(tok["text"], state.env), mistune.BlockState()))  # type: ignore[misc]  # mistune's renderer is callable, untyped
         plain = state.env["placeholders"].restore(plain, plain=True)
         base = heading_slug(plain)
         ident, n = base, 0

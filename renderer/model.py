@@ -151,7 +151,7 @@ class Post:
     def dated(self) -> bool:
         return bool(self.date)
 
-    def without_body(self) -> "Post":
+    def without_body(self) -> Post:
         """This post as a neighbour link needs it: rendering never reads the rest.
 
         Every other field is copied as it is (``dataclasses.replace`` did the
@@ -163,7 +163,7 @@ class Post:
                              links=[])
         return bare
 
-    def for_index(self) -> "Post":
+    def for_index(self) -> Post:
         """This post as the search index needs it: no body, but its summary and terms."""
         bare = object.__new__(type(self))
         bare.__dict__.update(self.__dict__, content_html="", toc_html="", links=[])

@@ -92,7 +92,7 @@ def _paginate(kind: PageKind, prefix: str, posts: list[Post], size: int, **extra
         url = _list_url(prefix, n)
         chunk = posts[(n - 1) * size:n * size]
         jobs.append(PageJob(kind=kind, path=url + "index.html", url=url,
-                            posts=[p.source for p in chunk], number=n, total=total, **extra))  # type: ignore[arg-type]
+                            posts=[p.source for p in chunk], number=n, total=total, **extra))  # type: ignore[arg-type]  # extra holds the job's other fields
     if total >= 1:  # /page/1/ is the same list as the first page: redirect it
         jobs.append(PageJob(kind=PageKind.ALIAS, path=f"{prefix}page/1/index.html", url=f"{prefix}page/1/",
                             target=prefix))
@@ -125,7 +125,7 @@ def _feeds(prefix: str, posts: list[Post], config: SiteConfig, **extra: str) -> 
     for fmt in config.feed_formats:
         kind, name = FEED_FILES[fmt]
         jobs.append(PageJob(kind=kind, path=prefix + name, url=prefix + name, posts=list(sources), lastmod=lastmod,
-                            **extra))  # type: ignore[arg-type]
+                            **extra))  # type: ignore[arg-type]  # extra holds the job's other fields
     return jobs
 
 

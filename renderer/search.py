@@ -172,7 +172,7 @@ def index_json(entries: Sequence[dict[str, object]], terms: Sequence[str]) -> st
         if not text:
             continue
         parts = iter(text.split(" "))
-        for term, weight in zip(parts, parts):
+        for term, weight in zip(parts, parts, strict=False):  # pairs from one iterator
             encoded = weights.get(weight)
             if encoded is None:
                 encoded = weights[weight] = _vlq_of(int(weight))

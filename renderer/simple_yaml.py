@@ -28,7 +28,7 @@ _SINGLE = re.compile(r"'([^']*)'")
 class _Scalars(yaml.SafeLoader):
     """Resolver and constructors only; never reads a stream."""
 
-    def __init__(self) -> None:  # noqa: D107 - deliberately skip the stream machinery
+    def __init__(self) -> None:  # deliberately skips the stream machinery
         yaml.constructor.SafeConstructor.__init__(self)
         yaml.resolver.Resolver.__init__(self)
 
@@ -51,7 +51,7 @@ class SimpleYaml:
         self._scalars = _make(loader_cls.yaml_implicit_resolvers)
 
     def _plain(self, text: str) -> Any:
-        tag = self._scalars.resolve(yaml.ScalarNode, text, (True, False))
+        tag = self._scalars.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]  # untyped in PyYAML's stubs
         construct = self._scalars.yaml_constructors.get(tag)
         if construct is None or (tag == "tag:yaml.org,2002:int" and len(text) > 100):
             raise Unsupported(text)  # e.g. "=", or a number too long: let the full loader report it
@@ -92,7 +92,8 @@ class SimpleYaml:
                 i += 1
                 continue
             m = _KEY.fullmatch(row)
-            if not m or self._scalars.resolve(yaml.ScalarNode, m.group(1), (True, False)) != "tag:yaml.org,2002:str":
+            if not m or self._scalars.resolve(  # type: ignore[no-untyped-call]  # untyped in PyYAML's stubs
+                    yaml.ScalarNode, m.group(1), (True, False)) != "tag:yaml.org,2002:str":
                 raise Unsupported(row)
             key, value = m.group(1), m.group(2) or ""
             lines.setdefault(key, i + 2)

@@ -107,7 +107,7 @@ def _parse() -> tuple[list[int], list[int]]:
 _STARTS, _ENDS = _parse()
 # A character class of every range, for masking whole strings at once.
 _UNASSIGNED = re.compile("[" + "".join(
-    re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b != a else "") for a, b in zip(_STARTS, _ENDS)) + "]")
+    re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b != a else "") for a, b in zip(_STARTS, _ENDS, strict=True)) + "]")
 
 
 def unassigned(ch: str) -> bool:

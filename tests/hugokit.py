@@ -26,7 +26,8 @@ from pathlib import Path
 HUGO_VERSION = "0.168.0"
 
 # Added to the site's own configuration (given last to --config, so its two keys win: Hugo merges the
-# files, the right-most winning; the site's own keys apply everywhere else). The home page of each language gets wbdump.json besides its HTML.
+# files, the right-most winning; the site's own keys apply everywhere else). The home page of each language
+# gets wbdump.json besides its HTML.
 ORACLE_CONFIG = """\
 [outputs]
 home = ["html", "rss", "wbdump"]

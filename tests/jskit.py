@@ -14,13 +14,25 @@ import socket
 import subprocess
 import time
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
+from collections.abc import Callable
 
 from servekit import Response, raw_request, request
-from wasm_host.engines.js import jco_command, node_env, node_path
+from sitekit import missing_tool, require_marker
+from wasm_host.engines.js import ToolMissing, jco_command, node_env, node_path
 
 HERE = Path(__file__).parent
 T = TypeVar("T")
+
+
+def node_tool(command: Callable[[], T]) -> T:
+    """``command()`` (which finds Node or jco) in a test marked ``node``; a missing tool skips it, or fails
+    it under CI, with the one line saying how to install it."""
+    require_marker("node")
+    try:
+        return command()
+    except ToolMissing as exc:
+        missing_tool("Node 24 / jco", str(exc))
 
 
 def free_port() -> int:
@@ -37,12 +49,12 @@ class JcoServer:
         self.port = free_port()
         self.proc: subprocess.Popen[bytes] | None = None
 
-    def __enter__(self) -> "JcoServer":
+    def __enter__(self) -> JcoServer:
+        command = node_tool(lambda: jco_command("serve", str(self.component), "--host", "127.0.0.1", "--port",
+                                                str(self.port), "--isolate-requests", self.isolate))
         self._log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(
-            jco_command("serve", str(self.component), "--host", "127.0.0.1", "--port", str(self.port),
-                        "--isolate-requests", self.isolate),
-            stdout=self._log, stderr=subprocess.STDOUT, env=node_env(), start_new_session=True)
+            command, stdout=self._log, stderr=subprocess.STDOUT, env=node_env(), start_new_session=True)
         deadline = time.monotonic() + self.startup
         while time.monotonic() < deadline:
             assert self.alive, f"jco serve exited:\n{self.log}"
@@ -96,7 +108,8 @@ class JcoServer:
 
 def run_node(script: Path, *args: str, stdin: str = "", timeout: float = 300) -> subprocess.CompletedProcess[str]:
     """Run ``script`` under the pinned Node; raises with its stderr when it fails."""
-    proc = subprocess.run([str(node_path()), str(script), *args], input=stdin, capture_output=True, text=True,
+    node = node_tool(node_path)
+    proc = subprocess.run([str(node), str(script), *args], input=stdin, capture_output=True, text=True,
                           env=node_env(), timeout=timeout)
     assert proc.returncode == 0, proc.stderr[-4000:]
     return proc

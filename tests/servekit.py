@@ -62,7 +62,7 @@ def raw_request(port: int, data: bytes, timeout: float = 10) -> bytes:
                 out += chunk
                 if b"\r\n\r\n" in out and _complete(out):
                     break
-        except socket.timeout:
+        except TimeoutError:
             pass
     return out
 

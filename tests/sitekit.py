@@ -8,15 +8,19 @@ independent parsers (html5lib, xml.etree).
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import NoReturn
+from collections.abc import Callable, Iterable, Mapping
 from urllib.parse import unquote, urljoin, urlsplit
 
 import html5lib
+import pytest
 
 from renderer import BuildOptions, Diagnostic, Post, SiteResult, Source, load_config
 from wasm_host.engines import Renderer, make_renderer
@@ -29,7 +33,35 @@ POSTS = TESTS / "posts"
 SITES = TESTS / "sites"
 SAMPLE_SITE = ROOT / "content"
 BUILD_TIME = 1_800_000_000 * 1_000_000  # 2027-01-15T08:00:00Z, fixed so tests are reproducible
-ENGINES = ["native", "wasm"]
+ENGINE_NAMES = ("native", "wasm")
+# What a test parametrised over the engines gets as params: each engine carries `engine(NAME)` (the
+# --engines option picks by it) and the wasm one `wasm` as well (it needs the component).
+ENGINES = [pytest.param("native", id="native", marks=pytest.mark.engine("native")),
+           pytest.param("wasm", id="wasm", marks=[pytest.mark.engine("wasm"), pytest.mark.wasm])]
+
+# The test being run (set by conftest.py), so that the helpers below can insist that a test using a tool
+# says so with its marker: a lane that leaves the marker out must not end up needing the tool.
+running_test: pytest.Item | None = None
+TOOL_OF_MARKER = {"wasm": "the WebAssembly component", "browser": "Chromium", "node": "Node 24 and jco",
+                  "hugo": "Hugo", "load": "wrk"}
+
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def missing_tool(tool: str, how: str) -> NoReturn:
+    """A tool a test needs is not installed: a skip that names it, but a failure under CI (``CI=true``)."""
+    message = f"{tool} is not installed ({how})"
+    if IN_CI:
+        pytest.fail(message + "; CI must run every test")
+    pytest.skip(message)
+
+
+def require_marker(marker: str) -> None:
+    """Fail the running test if it uses the tool of ``marker`` without being marked with it."""
+    item = running_test
+    if item is not None and item.get_closest_marker(marker) is None:
+        pytest.fail(f"{item.nodeid} uses {TOOL_OF_MARKER[marker]}: mark it @pytest.mark.{marker}", pytrace=False)
 
 # The config most render-level tests use: a real zone, so naive times mean something.
 CONFIG = """\
@@ -51,10 +83,32 @@ _renderers: dict[str, Renderer] = {}
 
 
 def get_renderer(name: str) -> Renderer:
-    """One renderer per engine for the whole test run (the wasm one loads the component once)."""
+    """One renderer per engine for the whole test run (the wasm one loads the component once, when
+    first called)."""
+    if name == "wasm":
+        require_marker("wasm")
     if name not in _renderers:
         _renderers[name] = make_renderer(name)
     return _renderers[name]
+
+
+# How long a test waits for something it is sure will happen before it gives up. A backstop against a
+# hang, never a wait: every wait returns the moment its condition holds, so a loaded machine is only slower.
+BACKSTOP = 120.0
+
+
+def eventually(condition: Callable[[], bool], what: str, backstop: float = BACKSTOP) -> None:
+    """Wait until ``condition()`` holds (checked every 50 ms); fail naming ``what`` after ``backstop`` s."""
+    deadline = time.monotonic() + backstop
+    while not condition():
+        assert time.monotonic() < deadline, f"{what}: not after {backstop:.0f} s"
+        time.sleep(0.05)
+
+
+def wasm_renderer(timeout: float = 2.0, memory_mb: int = 512) -> Renderer:
+    """A wasm engine of the test's own, with other caps than the shared one."""
+    require_marker("wasm")
+    return make_renderer("wasm", timeout=timeout, memory_mb=memory_mb)
 
 
 def post_source(name: str, as_path: str | None = None) -> Source:

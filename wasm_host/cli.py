@@ -429,7 +429,7 @@ def deploy_command(site: str, out: str, drafts: bool, future: bool, max_embed_mb
     _site_folder(site)
     from .deploy import DeployError, WasmToolsError, deploy
 
-    log = (lambda msg: None) if as_json else (lambda msg: click.echo(f"wasmblog: {msg}", err=True))  # noqa: E731
+    log = (lambda msg: None) if as_json else (lambda msg: click.echo(f"wasmblog: {msg}", err=True))
     try:
         report = deploy(site, out, drafts=drafts, future=future, max_embed_mb=max_embed_mb, log=log, force=force)
     except (DeployError, WasmToolsError) as exc:
@@ -592,7 +592,7 @@ def serve_command(site: str, host: str, port: int, engine: str, mode: str, draft
                            live_reload=live_reload, max_inflight=max_inflight, max_queue=max_queue,
                            max_connections=max_connections, workers=workers, poll=poll, cache_dir=cache_dir,
                            no_cache=no_cache, limits=_limits(limit_values), editor=editor)
-    log = lambda line: click.echo(line, err=True)  # noqa: E731
+    log = lambda line: click.echo(line, err=True)  # noqa: E731  a one-line callback
     sys.exit(serve(site, options, host=host, port=port, log=log, access_log=None if quiet else log))
 
 

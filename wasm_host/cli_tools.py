@@ -7,8 +7,13 @@ import json
 import os
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:  # (imported when a command runs: the CLI starts without them)
+    from .site.cache import SiteCacheInfo
+    from .site.output import Workspace
 
 
 @click.group("cache")
@@ -37,7 +42,7 @@ def _site_argument(site: str | None) -> None:
         _fail(site, f"{problem}, so it has no render cache")
 
 
-def _caches(site: str | None) -> list:  # list[SiteCacheInfo]
+def _caches(site: str | None) -> list[SiteCacheInfo]:
     from .site.cache import list_caches, site_cache_path
 
     caches = list_caches()
@@ -47,7 +52,7 @@ def _caches(site: str | None) -> list:  # list[SiteCacheInfo]
     return [c for c in caches if c.path == mine]
 
 
-def _workspaces(site: str | None, caches: list) -> list:  # list[Workspace]
+def _workspaces(site: str | None, caches: list[SiteCacheInfo]) -> list[Workspace]:
     """The lock-and-spare folders of the outputs the caches recorded, and (for SITE) those in it."""
     from .site.output import workspace_of
 
@@ -147,7 +152,7 @@ def component_info(as_json: bool, cache_dir: str | None) -> None:
 
     started = time.perf_counter()
     rt = runtime(cache_dir)
-    info = {
+    info: dict[str, Any] = {
         "component": str(rt.component_path),
         "component_bytes": rt.component_path.stat().st_size if rt.component_path.exists() else None,
         "compiled": str(rt.compiled_path),
@@ -189,7 +194,9 @@ def component_export(js_dir: Path, cache_dir: str | None, force: bool) -> None:
     from .engines.js import ToolMissing, ensure_js, export_js
     from .site.output import claim, claim_files, record_files
 
-    log = lambda msg: click.echo(f"wasmblog: {msg}", err=True)  # noqa: E731
+    def log(msg: str) -> None:
+        click.echo(f"wasmblog: {msg}", err=True)
+
     claim(js_dir, force=force)  # refused now rather than after transpiling
     try:
         made = ensure_js(cache_dir, log)

@@ -143,7 +143,7 @@ def index(collection: Any, *keys: Any) -> Any:
                 raise GoError(f"index out of range: {key}")
             item = item[key]
         elif isinstance(item, GoObject) and hasattr(type(item), "go_items"):
-            seq = item.go_items()  # type: ignore[attr-defined]
+            seq = item.go_items()  # type: ignore[attr-defined]  # only list-like GoObjects define it (checked above)
             if not _int_like(key) or not 0 <= key < len(seq):
                 raise GoError(f"index out of range: {key}")
             item = seq[key]
@@ -208,8 +208,8 @@ def call(fn: Any, *args: Any) -> Any:
 
 
 GO_BUILTINS: dict[str, Func] = {
-    "and": Func("and", None),  # type: ignore[arg-type]  evaluated lazily by the executor
-    "or": Func("or", None),  # type: ignore[arg-type]
+    "and": Func("and", None),  # no function: evaluated lazily by the executor
+    "or": Func("or", None),
     "not": Func("not", not_),
     "len": Func("len", length),
     "index": Func("index", index),

@@ -581,7 +581,8 @@ _TRANSITIONS = {
     ERROR: t_error, META: t_meta, META_URL: t_meta_url,
 }
 
-_JS_TYPES = frozenset(["", "application/ld+json", "module", "application/ecmascript", "application/javascript", "application/json",
+_JS_TYPES = frozenset(["", "application/ld+json", "module", "application/ecmascript", "application/javascript",
+                       "application/json",
                        "application/x-ecmascript", "application/x-javascript", "text/ecmascript", "text/javascript",
                        "text/javascript1.0", "text/javascript1.1", "text/javascript1.2", "text/javascript1.3",
                        "text/javascript1.4", "text/javascript1.5", "text/jscript", "text/livescript",
@@ -605,7 +606,7 @@ def context_after_text(c: Context, s: str) -> tuple[Context, int]:
             i = j
             break
     if c.delim == D_SPACE:
-        for j, ch in enumerate(s[:i]):
+        for ch in s[:i]:
             if ch in "\"'<=`":
                 return _error(f"{ch!r} in unquoted attr: {s[:i]!r}"), len(s)
     if i == len(s):
@@ -674,7 +675,7 @@ def escape_text(c: Context, s: str) -> tuple[Context, str]:
 # -- escapers (html.go, url.go, js.go, css.go) -------------------------------------------------
 
 
-_CONTENT_TYPES = {CSS: C_CSS, HTML: C_HTML, HTMLAttr: C_HTMLATTR, JS: C_JS, JSStr: C_JSSTR, URL: C_URL,
+_CONTENT_TYPES: dict[type, int] = {CSS: C_CSS, HTML: C_HTML, HTMLAttr: C_HTMLATTR, JS: C_JS, JSStr: C_JSSTR, URL: C_URL,
                   Srcset: C_SRCSET}
 
 

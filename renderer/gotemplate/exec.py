@@ -82,7 +82,7 @@ class Func:
 
     __slots__ = ("fn", "wants_state", "name")
 
-    def __init__(self, name: str, fn: Callable[..., Any], wants_state: bool = False) -> None:
+    def __init__(self, name: str, fn: Callable[..., Any] | None, wants_state: bool = False) -> None:
         self.name = name
         self.fn = fn
         self.wants_state = wants_state
@@ -245,7 +245,7 @@ class State:
         elif isinstance(value, dict):
             items = ((k, value[k]) for k in sorted_keys(value))
         elif isinstance(value, GoObject) and hasattr(type(value), "go_items"):
-            items = enumerate(value.go_items())  # type: ignore[attr-defined]
+            items = enumerate(value.go_items())  # type: ignore[attr-defined]  # only list-like GoObjects define it
         else:
             raise self.error(f"range can't iterate over {sprint_value(value)}")
         count = 0
@@ -424,7 +424,7 @@ class State:
         fn = self.templates.funcs.get(name)
         if fn is None:
             raise Unknown(f"function {name!r} not defined", name)
-        if name in ("and", "or") and fn.fn is None:
+        if fn.fn is None:  # and, or: their arguments are evaluated only as far as needed
             return self.eval_and_or(dot, name, args, final)
         call_args = [self.eval_arg(dot, a) for a in args[1:]]
         if final is not _NO_FINAL:
@@ -438,7 +438,7 @@ class State:
         if len(nodes) + (final is not _NO_FINAL) < 1:
             raise self.error(f"wrong number of args for {name}: want at least 1 got 0")
         value: Any = None
-        for i, node in enumerate(nodes):
+        for node in nodes:
             value = self.eval_arg(dot, node)
             if is_true(value) == (name == "or"):
                 return value

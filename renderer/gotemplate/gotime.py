@@ -154,7 +154,7 @@ class GoTime(GoObject):
         "String", "Zone"])
 
     def __init__(self, moment: dt.datetime | None) -> None:
-        self.t = moment if moment is not None else dt.datetime(1, 1, 1, tzinfo=dt.timezone.utc)
+        self.t = moment if moment is not None else dt.datetime(1, 1, 1, tzinfo=dt.UTC)
         self.zero = moment is None
 
     def go_string(self) -> str:
@@ -177,7 +177,7 @@ class GoTime(GoObject):
     def Year(self) -> int:
         return self.t.year
 
-    def Month(self) -> "GoMonth":
+    def Month(self) -> GoMonth:
         return GoMonth(self.t.month)
 
     def Day(self) -> int:
@@ -195,29 +195,29 @@ class GoTime(GoObject):
     def Nanosecond(self) -> int:
         return self.t.microsecond * 1000
 
-    def Weekday(self) -> "GoWeekday":
+    def Weekday(self) -> GoWeekday:
         return GoWeekday((self.t.weekday() + 1) % 7)
 
     def YearDay(self) -> int:
         return self.t.timetuple().tm_yday
 
     def Unix(self) -> int:
-        return int((self.t - dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)).total_seconds() // 1)
+        return int((self.t - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)).total_seconds() // 1)
 
     def UnixMilli(self) -> int:
-        delta = self.t - dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+        delta = self.t - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
         return delta.days * 86_400_000 + delta.seconds * 1000 + delta.microseconds // 1000
 
     def IsZero(self) -> bool:
         return self.zero
 
-    def UTC(self) -> "GoTime":
-        return GoTime(self.t.astimezone(dt.timezone.utc))
+    def UTC(self) -> GoTime:
+        return GoTime(self.t.astimezone(dt.UTC))
 
-    def Local(self) -> "GoTime":
+    def Local(self) -> GoTime:
         return self
 
-    def In(self, zone: Any) -> "GoTime":
+    def In(self, zone: Any) -> GoTime:
         return self
 
     def Zone(self) -> str:
@@ -232,7 +232,7 @@ class GoTime(GoObject):
     def Equal(self, other: Any) -> bool:
         return self.t == _as_time(other).t
 
-    def AddDate(self, years: int, months: int, days: int) -> "GoTime":
+    def AddDate(self, years: int, months: int, days: int) -> GoTime:
         month0 = self.t.month - 1 + months
         year = self.t.year + years + month0 // 12
         month = month0 % 12 + 1
@@ -241,7 +241,7 @@ class GoTime(GoObject):
             raise GoError("AddDate: year out of range")
         return GoTime(base + dt.timedelta(days=self.t.day - 1 + days))
 
-    def Add(self, nanoseconds: int) -> "GoTime":
+    def Add(self, nanoseconds: int) -> GoTime:
         return GoTime(self.t + dt.timedelta(microseconds=int(nanoseconds) // 1000))
 
     def Sub(self, other: Any) -> int:
@@ -280,7 +280,7 @@ def parse_time(value: Any, zone: dt.tzinfo | None = None) -> GoTime:
     if isinstance(value, bool) or value is None:
         raise GoError(f"unable to cast {value!r} to time.Time")
     if isinstance(value, (int, float)):
-        return GoTime(dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(seconds=int(value)))
+        return GoTime(dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(seconds=int(value)))
     if isinstance(value, str):
         text = value.strip()
         if text.endswith("Z"):
@@ -293,7 +293,7 @@ def parse_time(value: Any, zone: dt.tzinfo | None = None) -> GoTime:
             except ValueError:
                 continue
             if moment.tzinfo is None:
-                moment = moment.replace(tzinfo=zone or dt.timezone.utc)
+                moment = moment.replace(tzinfo=zone or dt.UTC)
             return GoTime(moment)
         raise GoError(f'unable to parse date: {value}')
     raise GoError(f"unable to cast {value!r} of type {type(value).__name__} to time.Time")

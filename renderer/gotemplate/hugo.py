@@ -22,6 +22,10 @@ from .gotime import GoTime
 from .hugofuncs import Params, Scratch, params, to_string
 from .values import HTML, URL, GoError, GoObject, TemplateError, Unsupported, sprintf
 
+# Page and Shortcode have methods named Site and Scratch (Hugo's field names), which shadow the
+# classes inside their bodies: annotations there use these names.
+_Scratch = Scratch
+
 
 class RefMarker(URL):
     """A ``ref``/``relref`` result: the marker the planner replaces with the page's URL (renderer.refs)."""
@@ -38,7 +42,7 @@ class Call:
     markdown_form: bool  # {{% %}}: the output is Markdown, rendered with the page
     line: int
     ordinal: int = 0
-    parent: "Call | None" = None
+    parent: Call | None = None
     page: dict[str, Any] = field(default_factory=dict)
     site: dict[str, Any] = field(default_factory=dict)
     render: Callable[[str], str] = lambda text: text  # Markdown -> HTML, the page's own rendering
@@ -71,7 +75,7 @@ class Site(GoObject):
 
     def __init__(self, data: dict[str, Any]) -> None:
         self.data = data
-        self._params = params(data.get("params") or {})
+        self._params: Params = params(data.get("params") or {})
         self._store = Scratch()
 
     def go_string(self) -> str:
@@ -89,10 +93,10 @@ class Site(GoObject):
     def BaseURL(self) -> str:
         return str(self.data.get("base_url", ""))
 
-    def Home(self) -> "Page":
+    def Home(self) -> Page:
         return Page({"title": self.Title(), "kind": "home", "url": "/", "section": "", "params": {}}, self)
 
-    def Language(self) -> "Language":
+    def Language(self) -> Language:
         return Language(self.data)
 
     def LanguageCode(self) -> str:
@@ -107,11 +111,14 @@ class Site(GoObject):
     def IsServer(self) -> bool:
         return False
 
-    def Store(self) -> Scratch:
+    def Store(self) -> _Scratch:
         return self._store
 
-    def Config(self) -> "SiteConfig":
+    def Config(self) -> SiteConfig:
         return SiteConfig()
+
+
+_Site = Site
 
 
 class Service(GoObject):
@@ -238,7 +245,7 @@ class Resource(GoObject):
                            "Key", "Content", "Width", "Height", "Resize", "Fit", "Fill", "Crop", "Filter",
                            "Process", "Exif", "Data"])
 
-    def __init__(self, name: str, page: "Page") -> None:
+    def __init__(self, name: str, page: Page) -> None:
         self.name = name
         self.page = page
         ext = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
@@ -431,7 +438,7 @@ class Page(GoObject):
         self.data = data
         self.site = site
         self.render = render
-        self._params = params(data.get("params") or {})
+        self._params: Params = params(data.get("params") or {})
         self._scratch = Scratch()
         self._store = Scratch()
         self._resources: Resources | None = None
@@ -439,7 +446,7 @@ class Page(GoObject):
     def go_string(self) -> str:
         return f"Page({self.data.get('source', '')})"
 
-    def Page(self) -> "Page":
+    def Page(self) -> Page:
         return self
 
     def Title(self) -> str:
@@ -511,10 +518,10 @@ class Page(GoObject):
             self._resources = Resources([Resource(n, self) for n in self.data.get("resources", ())])
         return self._resources
 
-    def Site(self) -> Site:
+    def Site(self) -> _Site:
         return self.site
 
-    def Sites(self) -> list[Site]:
+    def Sites(self) -> list[_Site]:
         return [self.site]
 
     def IsPage(self) -> bool:
@@ -569,10 +576,10 @@ class Page(GoObject):
     def Translations(self) -> list[Any]:
         return []
 
-    def Scratch(self) -> Scratch:
+    def Scratch(self) -> _Scratch:
         return self._scratch
 
-    def Store(self) -> Scratch:
+    def Store(self) -> _Scratch:
         return self._store
 
     def RenderString(self, *args: Any) -> HTML:
@@ -679,7 +686,7 @@ class Shortcode(GoObject):
     go_fields = frozenset(["Get", "Inner", "InnerDeindent", "Params", "IsNamedParams", "Ordinal", "Parent",
                            "Name", "Position", "Page", "Site", "Scratch", "Store", "Ref", "RelRef"])
 
-    def __init__(self, call: Call, page: Page, parent: "Shortcode | None") -> None:
+    def __init__(self, call: Call, page: Page, parent: Shortcode | None) -> None:
         self.call = call
         self.page = page
         self.parent = parent
@@ -738,7 +745,7 @@ class Shortcode(GoObject):
     def Ordinal(self) -> int:
         return self.call.ordinal
 
-    def Parent(self) -> "Shortcode | None":
+    def Parent(self) -> Shortcode | None:
         return self.parent
 
     def Position(self) -> Position:
@@ -750,10 +757,10 @@ class Shortcode(GoObject):
     def Site(self) -> Site:
         return self.page.site
 
-    def Scratch(self) -> Scratch:
+    def Scratch(self) -> _Scratch:
         return self._scratch
 
-    def Store(self) -> Scratch:
+    def Store(self) -> _Scratch:
         return self._store
 
     def Ref(self, args: Any) -> RefMarker:
@@ -891,19 +898,24 @@ def _abs_url(state: State, value: Any) -> str:
     return (host + str.__str__(rel))
 
 
+def _env(state: State) -> Env:
+    env: Env = state.env
+    return env
+
+
 def _now(state: State) -> GoTime:
-    if state.env.build_time.IsZero():
+    if _env(state).build_time.IsZero():
         raise Unsupported("now: posts are parsed once and kept between builds, so a shortcode cannot print "
                           "the build time (use the page's .Date, or a theme template)")
-    return state.env.build_time
+    return _env(state).build_time
 
 
 def _site(state: State) -> Site:
-    return state.env.page.site
+    return _env(state).page.site
 
 
 def _page(state: State) -> Page:
-    return state.env.page
+    return _env(state).page
 
 
 def _template_fn(state: State, name: Any, context: Any = None) -> HTML:
@@ -916,7 +928,7 @@ def _exists(state: State, name: Any) -> bool:
 
 
 STATEFUL: dict[str, Func] = {}
-for _name, _fn in {
+_STATEFUL_FNS: dict[str, Callable[..., Any]] = {
     "partial": run_partial, "partials.Include": run_partial, "partialCached": run_partial_cached,
     "partials.IncludeCached": run_partial_cached, "return": _return, "warnf": _warnf, "fmt.Warnf": _warnf,
     "errorf": _errorf, "fmt.Errorf": _errorf, "erroridf": lambda s, i, f, *a: _errorf(s, f, *a),
@@ -926,7 +938,8 @@ for _name, _fn in {
     "urls.AbsURL": _abs_url, "relLangURL": _rel_url, "absLangURL": _abs_url, "urls.RelLangURL": _rel_url,
     "urls.AbsLangURL": _abs_url, "now": _now, "time.Now": _now, "site": _site, "page": _page,
     "templates.Exists": _exists,
-}.items():
+}
+for _name, _fn in _STATEFUL_FNS.items():
     STATEFUL[_name] = Func(_name, _fn, wants_state=True)
 
 
@@ -935,7 +948,7 @@ def shortcode_for(call: Call, page: Page) -> Shortcode:
     if call.shortcode is None:
         parent = shortcode_for(call.parent, page) if call.parent is not None else None
         call.shortcode = Shortcode(call, page, parent)
-    return call.shortcode  # type: ignore[no-any-return]
+    return call.shortcode  # type: ignore[no-any-return]  # the Call's field is Any to avoid an import cycle
 
 
 def run(templates: Templates, template: str, call: Call, now: dt.datetime | None, budget: Budget) -> str:

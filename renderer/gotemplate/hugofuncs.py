@@ -37,7 +37,7 @@ MAX_REGEX_INPUT = 20_000  # characters a regular expression function reads (boun
 MAX_PATTERN = 1_000
 
 
-class Params(dict):  # type: ignore[type-arg]
+class Params(dict):  # type: ignore[type-arg]  # Go's maps.Params: keys and values of any type
     """Hugo's maps.Params: keys are lower case, and ``.Params.Foo`` finds ``foo``."""
 
     def go_lookup(self, key: str) -> Any:
@@ -280,7 +280,7 @@ def _go_replacement(repl: str) -> Callable[[re.Match[str]], str]:
     return expand
 
 
-def error_type() -> type:
+def error_type() -> type[BaseException]:
     return re.error
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Union
 
 from .values import TemplateError
 
@@ -287,7 +286,7 @@ class BoolNode:
 
 @dataclass(eq=False)
 class NumberNode:
-    value: "int | float | str"  # str: a complex number, which wasmblog does not compute with
+    value: int | float | str  # str: a complex number, which wasmblog does not compute with
     text: str
     line: int
 
@@ -319,14 +318,14 @@ class FieldNode:
 
 @dataclass(eq=False)
 class ChainNode:
-    node: "Arg"
+    node: Arg
     fields: list[str]
     line: int
 
 
 @dataclass(eq=False)
 class CommandNode:
-    args: list["Arg"]
+    args: list[Arg]
     line: int
 
 
@@ -346,7 +345,7 @@ class ActionNode:
 
 @dataclass(eq=False)
 class ListNode:
-    nodes: list["Node"] = field(default_factory=list)
+    nodes: list[Node] = field(default_factory=list)
 
 
 @dataclass(eq=False)
@@ -375,9 +374,9 @@ class ContinueNode:
     line: int
 
 
-Arg = Union[DotNode, NilNode, BoolNode, NumberNode, StringNode, IdentifierNode, VariableNode, FieldNode,
-            ChainNode, PipeNode]
-Node = Union[TextNode, CommentNode, ActionNode, BranchNode, TemplateNode, BreakNode, ContinueNode, ListNode]
+Arg = (DotNode | NilNode | BoolNode | NumberNode | StringNode | IdentifierNode | VariableNode | FieldNode
+       | ChainNode | PipeNode)
+Node = TextNode | CommentNode | ActionNode | BranchNode | TemplateNode | BreakNode | ContinueNode | ListNode
 
 
 @dataclass
@@ -439,7 +438,7 @@ def unquote(text: str) -> str:
     return "".join(out)
 
 
-def parse_number(text: str) -> "int | float | str":
+def parse_number(text: str) -> int | float | str:
     """A number literal's value: int when it is an integer, else float (Go's idealConstant for any)."""
     t = text.replace("_", "")
     if t.endswith("i"):
@@ -470,7 +469,7 @@ def parse_number(text: str) -> "int | float | str":
 class Parser:
     """Parses one template text into trees: the template itself and every ``define``/``block`` in it."""
 
-    def __init__(self, name: str, text: str, funcs: "set[str] | frozenset[str]") -> None:
+    def __init__(self, name: str, text: str, funcs: set[str] | frozenset[str]) -> None:
         if len(text) > MAX_TEMPLATE_CHARS:
             raise TemplateError(f"template: {name}: longer than {MAX_TEMPLATE_CHARS:,} characters")
         self.name = name
@@ -570,7 +569,7 @@ class Parser:
             if node is not None:
                 nodes.nodes.append(node)
 
-    def text_or_action(self) -> "Node | str | None":
+    def text_or_action(self) -> Node | str | None:
         item = self.next_non_space() if self.peek().kind == SPACE else self.next()
         if item.kind == TEXT:
             return TextNode(item.val, item.line)
@@ -586,7 +585,7 @@ class Parser:
                 self.depth -= 1
         raise self.unexpected(item, "input")
 
-    def action(self, line: int) -> "Node | str | None":
+    def action(self, line: int) -> Node | str | None:
         item = self.peek_non_space()
         if item.kind == KEYWORD:
             self.next_non_space()
@@ -700,7 +699,7 @@ class Parser:
                 self.next_non_space()
                 w = self.next_non_space()
                 if w.kind != VARIABLE:
-                    raise self.error(f"range can only initialize variables", w.line)
+                    raise self.error("range can only initialize variables", w.line)
                 op = self.next_non_space()
                 if op.kind not in (DECLARE, ASSIGN):
                     raise self.unexpected(op, "range")
@@ -752,7 +751,7 @@ class Parser:
             raise self.error("empty command", line)
         return CommandNode(args, line)
 
-    def operand(self) -> "Arg | None":
+    def operand(self) -> Arg | None:
         node = self.term()
         if node is None:
             return None
@@ -782,7 +781,7 @@ class Parser:
         if node.name not in self.funcs and node.name not in self.tree.unknown:
             self.tree.unknown[node.name] = node.line
 
-    def term(self) -> "Arg | None":
+    def term(self) -> Arg | None:
         item = self.next_non_space()
         if item.kind == IDENT:
             node = IdentifierNode(item.val, item.line)
@@ -833,6 +832,6 @@ def _non_empty(root: ListNode) -> bool:
     return False
 
 
-def parse(name: str, text: str, funcs: "set[str] | frozenset[str]") -> dict[str, Tree]:
+def parse(name: str, text: str, funcs: set[str] | frozenset[str]) -> dict[str, Tree]:
     """The trees of template ``name``: its own under ``name``, and each it defines."""
     return Parser(name, text, funcs).parse()

@@ -61,7 +61,7 @@ def _markdown_inline(call: Call, text: str) -> str:
     """Markdown of a caption or title, rendered inline (through the page's raw-HTML policy)."""
     if not text:
         return ""
-    rendered = call.context.render(text).strip()
+    rendered: str = call.context.render(text).strip()
     if rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:
         rendered = rendered[3:-4]
     return rendered

@@ -112,7 +112,8 @@ def compiled(templates: Mapping[str, str]) -> SiteShortcodes:
 @jinja2.pass_context
 def _markdownify(context: Any, text: Any) -> Markup:
     """``{{ text|markdownify }}``: Markdown rendered as the page's own text is."""
-    return context["markdownify"](text)
+    html: Markup = context["markdownify"](text)
+    return html
 
 
 def values(call: Any) -> dict[str, Any]:

@@ -56,7 +56,7 @@ class Node:
     inner_start: int = -1
     inner_end: int = -1  # -1: no inner text
     close_end: int = -1  # offset after the closing tag, when paired
-    children: list["Node"] = field(default_factory=list)
+    children: list[Node] = field(default_factory=list)
 
     @property
     def end(self) -> int:
@@ -80,7 +80,7 @@ def _read_tag(text: str, start: int, delim: str) -> Tag:
     close = ">}}" if delim == "<" else "%}}"
     limit = min(len(text), start + MAX_TAG_CHARS)
     tag = Tag(start, start + 3, delim, "")
-    pos = _SPACE.match(text, start + 3, limit).end()  # type: ignore[union-attr]
+    pos = _SPACE.match(text, start + 3, limit).end()  # type: ignore[union-attr]  # \s* always matches
     if text.startswith("/*", pos):
         m = re.compile(r"\*/\s*" + re.escape(close)).search(text, pos, limit)
         if m is None:
@@ -92,7 +92,7 @@ def _read_tag(text: str, start: int, delim: str) -> Tag:
         return tag
     if text.startswith("/", pos):
         tag.closing = True
-        pos = _SPACE.match(text, pos + 1, limit).end()  # type: ignore[union-attr]
+        pos = _SPACE.match(text, pos + 1, limit).end()  # type: ignore[union-attr]  # \s* always matches
     name = _NAME.match(text, pos, limit)
     if name is None:
         tag.problem = "a shortcode tag without a name"
@@ -100,12 +100,12 @@ def _read_tag(text: str, start: int, delim: str) -> Tag:
     tag.name = name.group(0)
     pos = name.end()
     while True:
-        pos = _SPACE.match(text, pos, limit).end()  # type: ignore[union-attr]
+        pos = _SPACE.match(text, pos, limit).end()  # type: ignore[union-attr]  # \s* always matches
         if text.startswith(close, pos) and pos + 3 <= limit:
             tag.end = pos + 3
             return tag
         if text.startswith("/", pos):
-            after = _SPACE.match(text, pos + 1, limit).end()  # type: ignore[union-attr]
+            after = _SPACE.match(text, pos + 1, limit).end()  # type: ignore[union-attr]  # \s* always matches
             if text.startswith(close, after) and after + 3 <= limit:
                 tag.self_closing = True
                 tag.end = after + 3

@@ -98,7 +98,7 @@ def _context(job: PageJob, posts: Mapping[str, Post], config: SiteConfig, views:
     ctx["page"] = PageView(kind=kind, title=title, url=urls.rel(job.url), permalink=urls.abs(job.url),
                            description=(intro.description if intro is not None and intro.description
                                         else config.description),
-                           content=intro.content if show_intro else Markup(""), section=job.section,
+                           content=intro.content if show_intro and intro is not None else Markup(""), section=job.section,
                            params=intro.params if intro is not None else {})
     if job.kind in FEED_KINDS:
         ctx["lastmod"] = views.date(job.lastmod) if job.lastmod else None
@@ -116,7 +116,7 @@ def _context(job: PageJob, posts: Mapping[str, Post], config: SiteConfig, views:
         ctx["canonical"] = urls.abs(job.target)
     if job.kind == PageKind.SEARCH_INDEX:
         ctx["index"] = Markup(search.index_json(
-            [{"url": v.url, "title": v.title, "date": v.date.iso, "day": v.date.human,
+            [{"url": v.url, "title": v.title, "date": v.date.iso, "day": v.date.human,  # type: ignore[union-attr]  # posts are dated
               "tags": [t.name for t in v.tags], "summary": search.short_summary(v.description, v.summary_html)}
              for v in listed],
             [posts[s].search_terms for s in job.posts if s in posts]))
@@ -148,7 +148,7 @@ def _template_line(tb: TracebackType | None, filenames: set[str], recursion: boo
         tb = tb.tb_next
     if recursion:
         seen: set[tuple[str, int]] = set()
-        repeated = {frame for frame in frames if frame in seen or seen.add(frame)}
+        repeated = {frame for frame in frames if frame in seen or seen.add(frame)}  # type: ignore[func-returns-value]  # add() is None: the first sighting is not kept
         for frame in frames:
             if frame in repeated:
                 return frame

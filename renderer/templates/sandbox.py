@@ -16,11 +16,15 @@ import pprint  # noqa: F401  jinja2's pprint filter imports it lazily (the guest
 import re
 import textwrap  # noqa: F401  jinja2's wordwrap filter imports it lazily (the guest cannot)
 from types import CodeType
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Literal, Mapping, overload
 
 import jinja2
-import jinja2.debug  # noqa: F401  imported lazily by jinja2 on errors; the sandbox needs it now
+import jinja2.debug  # imported lazily by jinja2 on errors; the sandbox needs it now
+from jinja2 import nodes
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from .jinja2_internals import template_line
 
 MAX_TEMPLATE_STRING = 1_000_000  # longest string a template may build with * or **
 # Largest integer a template may compute with * or ** (Python cannot print
@@ -49,7 +53,6 @@ MAX_CODE_BLOCKS = 16
 MAX_CODE_INDENT = 80
 MAX_CODE_BRACKETS = 150
 _BLOCK_STATEMENTS = ("for ", "async for ", "while ", "with ", "async with ", "try:")
-_DEBUG_INFO = re.compile(r"^debug_info = '([0-9=&]*)'$", re.MULTILINE)
 
 
 def _brackets_too_deep(line: str) -> bool:
@@ -93,14 +96,6 @@ def _too_deep(code: str) -> int:
     return 0
 
 
-def _template_lineno(code: str, code_line: int) -> int:
-    """The template line that generated ``code_line`` (from Jinja's debug_info)."""
-    m = _DEBUG_INFO.search(code)
-    pairs = [tuple(map(int, pair.split("="))) for pair in m.group(1).split("&") if pair] if m else []
-    before = [(line, tpl) for tpl, line in pairs if line <= code_line]
-    return max(before)[1] if before else 1
-
-
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
@@ -117,7 +112,7 @@ def _without_address(value: Any) -> Any:
 
 def _not_deterministic(what: str) -> Callable[..., Any]:
     def refuse(*args: Any, **kwargs: Any) -> Any:
-        raise jinja2.sandbox.SecurityError(f"{what} would make every build different; templates must be "
+        raise SecurityError(f"{what} would make every build different; templates must be "
                                            "deterministic")
     return refuse
 
@@ -163,14 +158,29 @@ class ThemeSandbox(ImmutableSandboxedEnvironment):
             return False
         return super().is_safe_attribute(obj, attr, value)
 
-    def _compile(self, source: str, filename: str) -> CodeType:
-        line = _too_deep(source)
+    # Jinja2's own hook for this is the private ``_compile(source, filename)``; the public ``compile``
+    # with ``raw=True`` gives the same generated code, which is then compiled as Jinja2 would.
+    @overload
+    def compile(self, source: str | nodes.Template, name: str | None = None, filename: str | None = None,
+                raw: Literal[False] = False, defer_init: bool = False) -> CodeType: ...
+
+    @overload
+    def compile(self, source: str | nodes.Template, name: str | None = None, filename: str | None = None,
+                raw: Literal[True] = ..., defer_init: bool = False) -> str: ...
+
+    def compile(self, source: str | nodes.Template, name: str | None = None, filename: str | None = None,
+                raw: bool = False, defer_init: bool = False) -> str | CodeType:
+        """Jinja2's compile, refusing generated code nested deeper than CPython compiles."""
+        code = super().compile(source, name, filename, raw=True, defer_init=defer_init)
+        if raw:
+            return code
+        line = _too_deep(code)
         if line:
             raise jinja2.TemplateSyntaxError(
                 f"nested too deeply (more than {MAX_CODE_BLOCKS} loops inside each other, "
                 f"{MAX_CODE_INDENT} levels of blocks or {MAX_CODE_BRACKETS} of brackets)",
-                _template_lineno(source, line), filename=filename)
-        return super()._compile(source, filename)
+                template_line(code, line), name=name, filename=filename)
+        return compile(code, filename or "<template>", "exec")
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         """``x._anything`` is refused whether or not ``x`` has it (``range.__self__``
@@ -187,25 +197,25 @@ class ThemeSandbox(ImmutableSandboxedEnvironment):
     def unsafe_undefined(self, obj: Any, attribute: str) -> Any:
         """An attribute the sandbox refuses is an error, not a silent empty value:
         ``{{ ''.__class__ }}`` and ``'{0.__class__}'.format(x)`` say so."""
-        raise jinja2.sandbox.SecurityError(
+        raise SecurityError(
             f"access to attribute {attribute!r} of {type(obj).__name__!r} object is unsafe.")
 
     def call_binop(self, context: Any, operator_name: str, left: Any, right: Any) -> Any:
         if operator_name == "**":
             if isinstance(right, (int, float)) and abs(right) > 1000:
-                raise jinja2.sandbox.SecurityError("exponent too large for a template")
+                raise SecurityError("exponent too large for a template")
             if (isinstance(left, int) and isinstance(right, int) and right > 0
                     and left.bit_length() * right > MAX_TEMPLATE_INT_BITS):
-                raise jinja2.sandbox.SecurityError(_BIG_NUMBER)
+                raise SecurityError(_BIG_NUMBER)
             return operator.pow(left, right)
         if operator_name == "*":
             if (isinstance(left, int) and isinstance(right, int)
                     and left.bit_length() + right.bit_length() > MAX_TEMPLATE_INT_BITS):
-                raise jinja2.sandbox.SecurityError(_BIG_NUMBER)
+                raise SecurityError(_BIG_NUMBER)
             for seq, n in ((left, right), (right, left)):
                 if isinstance(seq, (str, list, tuple)) and isinstance(n, int):
                     if len(seq) * n > MAX_TEMPLATE_STRING:
-                        raise jinja2.sandbox.SecurityError(
+                        raise SecurityError(
                             f"a template may not build a value longer than {MAX_TEMPLATE_STRING:,}")
             return operator.mul(left, right)
         return super().call_binop(context, operator_name, left, right)

@@ -168,7 +168,7 @@ def _outlines(env: jinja2.Environment, sources: Mapping[str, tuple[str, str]],
     return outlines
 
 
-def _check_overrides(theme: "Theme", env: jinja2.Environment, overrides: Mapping[str, str]) -> None:
+def _check_overrides(theme: Theme, env: jinja2.Environment, overrides: Mapping[str, str]) -> None:
     """Report what an override names that does not exist (and use the default theme's template
     instead, as for a syntax error), and blocks that would never be shown."""
     sources = theme.sources

@@ -124,8 +124,8 @@ class PostView:
     word_count: int
     reading_time: int
     params: dict[str, Any]
-    older: "PostLink | None" = None
-    newer: "PostLink | None" = None
+    older: PostLink | None = None
+    newer: PostLink | None = None
     section: str = ""
     author: str = ""
     weight: int = 0
@@ -262,7 +262,7 @@ class Views:
         """A post's HTML with its ref/relref links resolved."""
         return resolve_refs(text, self._ref_url)
 
-    def date(self, iso: str) -> DateInfo | None:  # type: ignore[return]
+    def date(self, iso: str) -> DateInfo | None:
         if not iso:
             return None
         info = self._dates.get(iso)
@@ -271,7 +271,7 @@ class Views:
         return info
 
     def link(self, post: Post) -> PostLink:
-        return PostLink(post.title, self.urls.rel(post.url_path), self.date(post.date))  # type: ignore[arg-type]
+        return PostLink(post.title, self.urls.rel(post.url_path), self.date(post.date))  # type: ignore[arg-type]  # a post has a date
 
     def post(self, post: Post) -> PostView:
         view = self._posts.get(post.source)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 
 import pytest
 
-from sitekit import ROOT
+from jskit import node_tool
+from sitekit import ROOT, missing_tool
+from wasm_host.engines.js import jco_command
 
 HIDE_MATPLOTLIB = ("import sys; sys.modules['matplotlib'] = None; "  # as if the bench extra were not installed
                    "from wasm_host.cli import main; sys.argv = ['wasmblog'] + sys.argv[1:]; main()")
@@ -29,9 +32,15 @@ def test_a_chart_without_the_bench_extra_says_in_one_line_how_to_install_it(tmp_
     assert "pip install 'wasmblog[bench]'" in proc.stderr and "Traceback" not in proc.stderr
 
 
+@pytest.mark.load
+@pytest.mark.node
+@pytest.mark.wasm
 @pytest.mark.slow
 def test_hosts_puts_every_host_in_the_json_the_table_and_the_chart(tmp_path):
     """One post page on native, wasmtime-py, Node and jco serve: each renders the native bytes."""
+    node_tool(lambda: jco_command())
+    if shutil.which("wrk") is None:
+        missing_tool("wrk", "apt-get install wrk, or ./scripts/setup")
     report, chart = tmp_path / "hosts.json", tmp_path / "hosts.png"
     proc = subprocess.run([sys.executable, "-m", "wasm_host", "bench", "--hosts-only", "--posts", "10", "--repeat", "1",
                            "--json", str(report), "--chart", str(chart)], capture_output=True, text=True, cwd=ROOT,

@@ -15,6 +15,7 @@ from wasm_host.bench import report as bench_report
 from wasm_host.bench.search import RUNS, measure_search, query_word
 
 
+@pytest.mark.browser
 @pytest.mark.slow
 def test_search_rows_measure_the_index_and_the_first_result_in_chromium(tmp_path):
     said: list[str] = []

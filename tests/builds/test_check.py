@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from sitekit import BUILD_TIME, DIAGNOSTIC_LINE, ROOT, SAMPLE_SITE, SITES  # noqa: F401
+from sitekit import BUILD_TIME, DIAGNOSTIC_LINE, ROOT, SAMPLE_SITE, SITES
 from wasm_host.site.check import check
 
 LINKS = SITES / "links"

@@ -45,6 +45,7 @@ def check_every_feed(files: dict[str, bytes], limit: int) -> int:
     return len(feeds)
 
 
+@pytest.mark.wasm
 def test_every_feed_of_the_sample_site_validates_on_both_engines(tmp_path):
     files = built_by_both(SAMPLE_SITE, tmp_path)
     assert check_every_feed(files, 10) == 3 * (1 + terms(files)) == 3 * (1 + 13 + 5)  # the site, 13 tags, 5 categories
@@ -52,6 +53,7 @@ def test_every_feed_of_the_sample_site_validates_on_both_engines(tmp_path):
     assert len(index["posts"]) == 10
 
 
+@pytest.mark.wasm
 @pytest.mark.slow
 def test_every_feed_of_a_1000_post_corpus_validates_on_both_engines(tmp_path):
     site = tmp_path / "corpus"

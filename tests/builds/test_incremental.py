@@ -16,7 +16,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 import pytest
@@ -137,6 +137,7 @@ def test_adding_a_go_shortcode_reparses_the_posts_that_called_it_before_it_exist
     assert "<i>now here</i>" in (tmp_path / "out" / "posts" / "d" / "index.html").read_text()
 
 
+@pytest.mark.wasm
 def test_a_wasm_build_never_reuses_native_results(tmp_path):
     from sitekit import get_renderer
 
@@ -473,12 +474,12 @@ def _apply(site: Path, op: tuple, clock: list[int]) -> None:
             text = post.read_text(encoding="utf-8")
             post.write_text(text.replace("title:", f'title: "{op[2]}"\nold_title:', 1), encoding="utf-8")
         elif kind == "redate":  # around the build time: planning's cut-off for future posts
-            when = datetime.fromtimestamp(clock[0] // 1_000_000 + op[2], timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            when = datetime.fromtimestamp(clock[0] // 1_000_000 + op[2], UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
             text = post.read_text(encoding="utf-8")
             post.write_text(re.sub(r"^date:.*$", f"date: {when}", text, count=1, flags=re.MULTILINE),
                             encoding="utf-8")
         elif kind == "expire":  # expiryDate around the build time: another edge of publishing
-            when = datetime.fromtimestamp(clock[0] // 1_000_000 + op[2], timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            when = datetime.fromtimestamp(clock[0] // 1_000_000 + op[2], UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
             text = post.read_text(encoding="utf-8")
             post.write_text(text.replace("title:", f"expiryDate: {when}\ntitle:", 1), encoding="utf-8")
         elif kind == "delete":
@@ -519,7 +520,7 @@ _EXAMPLES = [
 ]
 
 
-def _with_examples(test):  # noqa: ANN001, ANN202
+def _with_examples(test):
     for steps in reversed(_EXAMPLES):
         test = example(steps=steps)(test)
     return test
@@ -535,6 +536,7 @@ def test_random_edit_sequences_build_what_a_clean_build_builds_natively(steps):
     _random_edits(get_renderer("native"), steps)
 
 
+@pytest.mark.wasm
 @pytest.mark.slow
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps=st.lists(st.lists(_ops, min_size=1, max_size=3), min_size=1, max_size=3))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from pathlib import Path
 
 import pytest
@@ -108,14 +108,14 @@ def front_matter(path: Path) -> dict:
 
 def test_new_post_writes_front_matter_with_the_date_now_and_a_slug(tmp_path):
     run("new", "site", str(tmp_path / "site"))
-    before = datetime.now(timezone.utc).replace(microsecond=0)
+    before = datetime.now(UTC).replace(microsecond=0)
     made = run("new", "post", "Ünïcode & more: a title!", cwd=tmp_path / "site")
     assert made.exit_code == 0, made.output
     path = tmp_path / "site" / made.stdout.strip()
     assert made.stdout.strip() == "posts/ünïcode-more-a-title.md"
     meta = front_matter(path)
     assert (meta["title"], meta["slug"], meta["draft"]) == ("Ünïcode & more: a title!", "ünïcode-more-a-title", False)
-    assert before <= meta["date"] <= datetime.now(timezone.utc) + timedelta(seconds=1)
+    assert before <= meta["date"] <= datetime.now(UTC) + timedelta(seconds=1)
     assert meta["date"].utcoffset() is not None  # the local offset, as Hugo writes it
     built = run("build", str(tmp_path / "site"), "-o", str(tmp_path / "out"), "--engine", "native", "-j", "1",
                 "--quiet")

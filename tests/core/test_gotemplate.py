@@ -169,7 +169,7 @@ def test_budgets_stop_runaway_templates() -> None:
                                      "(?=a)", r"\p{L}"])
 def test_regular_expressions_that_could_backtrack_for_ever_are_refused(pattern: str) -> None:
     with pytest.raises(TemplateError):
-        run("{{ findRE %s %s }}" % (json.dumps(pattern), json.dumps("a" * 30)), None)
+        run("{{ findRE " + json.dumps(pattern) + " " + json.dumps("a" * 30) + " }}", None)
 
 
 def test_regular_expressions_have_go_semantics() -> None:

@@ -42,6 +42,7 @@ def test_no_vector_of_the_cheat_sheet_gets_through(engine, context):
         assert_no_script(f"vector {i + 1}: {vector!r}", engine.render_markdown(context.format(vector)))
 
 
+@pytest.mark.wasm
 def test_the_corpus_renders_the_same_on_both_engines(native):
     from sitekit import get_renderer
     wasm = get_renderer("wasm")
@@ -183,6 +184,7 @@ def test_sanitize_mode_never_lets_a_script_through(text):
     assert_no_script(repr(text), get_renderer("native").render_markdown(text))
 
 
+@pytest.mark.wasm
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(PIECES, max_size=12).map("".join))
 def test_sanitize_mode_gives_the_same_bytes_on_both_engines(text):

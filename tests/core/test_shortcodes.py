@@ -211,6 +211,7 @@ def test_strict_makes_shortcode_warnings_errors(engine, tmp_path):
     assert (strict.errors, strict.warnings, strict.written) == (1, 0, False)
 
 
+@pytest.mark.wasm
 def test_shortcodes_give_the_same_bytes_on_both_engines(native):
     from sitekit import get_renderer
     text = ('{{< figure src="/x.png" caption="**c**" >}}\n{{< youtube w7Ft2ymGmfc >}}\n{{< nope >}}\n'

@@ -80,6 +80,8 @@ def jco(deployed, tmp_path_factory):
 # --- on an engine we did not write: jco serve, a fresh instance per request ----------------------------
 
 
+@pytest.mark.node
+@pytest.mark.wasm
 @pytest.mark.slow
 def test_every_url_is_the_build_byte_for_byte_under_jco_serve(built, jco):
     for path, expected in built.items():
@@ -93,6 +95,8 @@ def test_every_url_is_the_build_byte_for_byte_under_jco_serve(built, jco):
     assert jco.alive, jco.state
 
 
+@pytest.mark.node
+@pytest.mark.wasm
 @pytest.mark.slow
 def test_every_answer_is_the_one_wasmblog_serve_gives(sample, built, jco):
     post = next(p for p in built if p.startswith("posts/") and p.endswith("/index.html"))
@@ -126,6 +130,8 @@ def test_every_answer_is_the_one_wasmblog_serve_gives(sample, built, jco):
     assert jco.alive, jco.state
 
 
+@pytest.mark.node
+@pytest.mark.wasm
 @pytest.mark.slow
 def test_bad_paths_get_4xx_and_the_server_carries_on(jco):
     for target in [*TRAVERSALS, "/" + "a" * 5000, "/" + "%2e" * 3000, "/x?" + "q" * 6000]:
@@ -142,6 +148,8 @@ def test_bad_paths_get_4xx_and_the_server_carries_on(jco):
 # --- what the component is -----------------------------------------------------------------------------
 
 
+@pytest.mark.node
+@pytest.mark.wasm
 @pytest.mark.slow
 def test_the_node_that_jco_serve_starts_runs_without_wasm_code_gc(jco):
     # Node 24's V8 dies now and then freeing an import wrapper its wasm code GC marked dead (JCO_NODE_FLAGS).
@@ -157,6 +165,7 @@ def test_the_node_that_jco_serve_starts_runs_without_wasm_code_gc(jco):
     assert all(b"--no-wasm-code-gc" in argv for argv in servers), servers
 
 
+@pytest.mark.wasm
 @pytest.mark.slow
 def test_its_imports_are_inside_wasi_http_proxy(deployed, tmp_path):
     out, report = deployed
@@ -168,6 +177,7 @@ def test_its_imports_are_inside_wasi_http_proxy(deployed, tmp_path):
     assert {"wasi:filesystem/preopens@0.2.9", "wasi:sockets/tcp@0.2.9"} <= set(report["stubbed"])
 
 
+@pytest.mark.wasm
 @pytest.mark.slow
 def test_spin_manifest_routes_every_path_to_the_component(deployed):
     out, _ = deployed
@@ -180,6 +190,7 @@ def test_spin_manifest_routes_every_path_to_the_component(deployed):
     assert "files" not in component and "allowed_outbound_hosts" not in component  # no folder, no network
 
 
+@pytest.mark.wasm
 @pytest.mark.slow
 def test_every_static_file_of_the_sample_site_is_embedded(sample, deployed):
     out, report = deployed

@@ -31,11 +31,11 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 
-from sitekit import BUILD_TIME, DIAGNOSTIC_LINE, ROOT
+from sitekit import ENGINES, BUILD_TIME, DIAGNOSTIC_LINE, ROOT
 from sitekit import leftovers, tree_bytes
 from wasm_host.bench import corpus
 from wasm_host.engines.component import cache_root, verified
@@ -105,7 +105,7 @@ def alive(pid: int) -> bool:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("engine", ["wasm", "native"])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_the_workers_of_a_killed_build_end_with_it(tmp_path, versions, engine):
     proc = subprocess.Popen([*WASMBLOG, "build", str(versions["v1"]), "-o", str(tmp_path / "out"), "--engine", engine,
                              "--jobs", "2", "--no-cache", "--quiet"], env=ENV, cwd=ROOT,
@@ -166,6 +166,7 @@ def test_a_build_killed_at_random_points_leaves_the_old_or_the_new_site_never_a_
     assert "old" in outcomes, outcomes  # some kills landed mid-build
 
 
+@pytest.mark.wasm
 @pytest.mark.slow
 def test_a_wasm_build_killed_mid_render_leaves_the_previous_site(tmp_path, versions):
     out = tmp_path / "public"
@@ -197,7 +198,7 @@ def mounted(args: list[str], target: Path) -> Iterator[bool]:
             subprocess.run(["umount", "-l", str(target)], capture_output=True)
 
 
-def _file_size_limit(limit: int):  # noqa: ANN202 - preexec_fn
+def _file_size_limit(limit: int):
     def apply() -> None:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # write() fails with EFBIG instead of killing us
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
@@ -267,6 +268,7 @@ def test_a_read_only_output_folder_gives_one_error_line(tmp_path):
 # --- a corrupted compiled component ----------------------------------------------------------
 
 
+@pytest.mark.wasm
 @pytest.mark.slow
 def test_a_corrupted_compiled_component_is_compiled_again_and_the_build_is_correct(tmp_path, versions):
     """The command line with a damaged cache: the .cwasm no longer matches its SHA-256

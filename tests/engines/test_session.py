@@ -13,13 +13,15 @@ from sitekit import BUILD_TIME, POSTS, get_renderer
 from wasm_host.engines import SandboxFault
 from wasm_host.engines.wasm import WasmRenderer
 
+pytestmark = pytest.mark.wasm
+
 RUNAWAY = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
 DOCUMENTS = [(POSTS / name).read_text(encoding="utf-8") for name in ("code.md", "toc.md", "extensions.md", "long.md")]
 
 
 @pytest.fixture(scope="module")
 def wasm() -> WasmRenderer:
-    return get_renderer("wasm")  # type: ignore[return-value]
+    return get_renderer("wasm")  # type: ignore[return-value]  # the lazy engine, which has session() too
 
 
 def test_a_session_gives_what_a_fresh_instance_per_call_gives(wasm):

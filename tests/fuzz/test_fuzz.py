@@ -30,7 +30,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sitekit import BUILD_TIME, ROOT, get_renderer
+from sitekit import ENGINES, BUILD_TIME, ROOT, get_renderer
 from renderer import Source
 from sitekit import tree_bytes
 from safety import assert_well_formed, outside
@@ -217,6 +217,7 @@ def scratch(tmp_path) -> _Scratch:
 # --- properties -------------------------------------------------------------------------------
 
 
+@pytest.mark.wasm
 @pytest.mark.slow
 @examples(ci=60)
 @given(posts=sites())
@@ -225,6 +226,7 @@ def test_random_sites_build_the_same_well_formed_files_on_both_engines(scratch, 
     assert "index.html" in out and "sitemap.xml" in out and "404.html" in out
 
 
+@pytest.mark.wasm
 @pytest.mark.slow
 @examples(ci=50)
 @given(names=st.lists(st.tuples(NAMES, st.lists(NAMES, max_size=3), st.lists(NAMES, max_size=3)),
@@ -240,6 +242,7 @@ def test_random_slugs_aliases_and_tags_never_write_outside_the_output_folder(scr
         assert ".." not in path.split("/") and not path.startswith("/") and "\\" not in path
 
 
+@pytest.mark.wasm
 @examples(ci=100)
 @given(data=st.lists(st.binary(max_size=300), min_size=1, max_size=4))
 def test_random_bytes_as_whole_files_parse_identically_and_never_crash(data):
@@ -252,6 +255,7 @@ def test_random_bytes_as_whole_files_parse_identically_and_never_crash(data):
         assert_one_line(d.format())
 
 
+@pytest.mark.wasm
 @pytest.mark.slow
 @examples(ci=50)
 @given(posts=st.dictionaries(st.sampled_from(["a.md", "b.md"]), st.binary(max_size=400), min_size=1))
@@ -263,6 +267,7 @@ UNICODE_15_16 = ["\U00011F04", "\U0001E030", "\U00010D4A", "\U00011380", "\U0001
                  "\U000105C0", "\U00016D40", "\U0001E5D0", "\u1C89", "\uA7CB", "\U0002EBF0", "\U00031350"]
 
 
+@pytest.mark.wasm
 @pytest.mark.slow
 @examples(ci=40)
 @given(words=st.lists(st.one_of(st.sampled_from(UNICODE_15_16), st.text(alphabet="aZ9 *_#-.[](`", max_size=3)),
@@ -284,7 +289,7 @@ CLI_SITES = st.fixed_dictionaries({"a.md": post_bytes(), "b.md": post_bytes(), "
 @pytest.mark.slow
 @settings(PROFILE, max_examples=3 if PROFILE.max_examples <= 25 else 60)
 @given(posts=CLI_SITES)
-@pytest.mark.parametrize("engine_name", ["native", "wasm"])
+@pytest.mark.parametrize("engine_name", ENGINES)
 def test_the_command_line_never_prints_a_traceback(scratch, engine_name, posts):
     root = scratch()
     site = write_site(root, posts)

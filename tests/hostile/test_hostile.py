@@ -33,13 +33,13 @@ import unicodedata
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 
 from renderer import load_config, ucd
 from safety import assert_well_formed, outside
-from sitekit import BUILD_TIME, DIAGNOSTIC_LINE, ROOT, parse_html, tree_bytes
+from sitekit import ENGINES, BUILD_TIME, DIAGNOSTIC_LINE, ROOT, parse_html, tree_bytes
 from wasm_host.site import build
 from wasm_host.engines import BATCH_DEADLINE_ITEMS, make_renderer
 
@@ -362,8 +362,8 @@ GENERATED: dict[str, Case] = {
     "autolink-openers-50k.md": Case(generate=body("autolink-openers-50k.md", lambda: "<a" * 50_000)),
     "entity-openers-50k.md": Case(generate=body("entity-openers-50k.md", lambda: "&#" * 50_000)),
     "strikethrough-50k.md": Case(generate=body("strikethrough-50k.md", lambda: "~~a " * 50_000)),
-    "table-20k-columns.md": Case(generate=body("table-20k-columns.md",
-                                               lambda: "|" + "a|" * 20_000 + "\n|" + "-|" * 20_000 + "\n|" + "b|" * 20_000 + "\n")),
+    "table-20k-columns.md": Case(generate=body("table-20k-columns.md", lambda: "|" + "a|" * 20_000 + "\n|"
+                                               + "-|" * 20_000 + "\n|" + "b|" * 20_000 + "\n")),
     "references-20k.md": Case(generate=body("references-20k.md",
                                             lambda: "".join(f"[{i}]: /u{i}\n" for i in range(20_000)) + "[0]" * 20_000)),
     "footnotes-10k.md": Case(generate=body("footnotes-10k.md", lambda: "".join(f"x[^{i}] " for i in range(10_000))
@@ -540,7 +540,13 @@ def time_limit(config: str) -> float:
 RELAXED_DEADLINE = "[limits]\nrender_timeout = 60\n"
 
 
-def run_case(tmp_path: Path, case: Case, files: dict[str, bytes], templates: dict[str, str]) -> None:
+# A case on the native engine alone, or on both: the sandbox's results must then be the native ones.
+ON = [pytest.param(("native",), id="native", marks=pytest.mark.engine("native")),
+      pytest.param(("native", "wasm"), id="wasm", marks=[pytest.mark.engine("wasm"), pytest.mark.wasm])]
+
+
+def run_case(tmp_path: Path, case: Case, files: dict[str, bytes], templates: dict[str, str],
+             engines: tuple[str, ...]) -> None:
     config = case.config if "render_timeout" in case.config else (
         case.config.replace("[limits]\n", RELAXED_DEADLINE) if "[limits]" in case.config
         else case.config + RELAXED_DEADLINE)
@@ -549,7 +555,7 @@ def run_case(tmp_path: Path, case: Case, files: dict[str, bytes], templates: dic
     limits = load_config(SITE_TOML + case.config)[0].limits
     before = outside(tmp_path, tmp_path / "out")
     results = {}
-    for name in ("native", "wasm"):
+    for name in engines:
         engine = make_renderer(name, timeout=limits.render_timeout, memory_mb=limits.memory_mb)
         out = tmp_path / "out" / name
         started = time.perf_counter()
@@ -559,8 +565,9 @@ def run_case(tmp_path: Path, case: Case, files: dict[str, bytes], templates: dic
         assert report.written
         results[name] = ([d.format() for d in report.diagnostics], tree_bytes(out))
     # Both engines agree on every diagnostic and every byte.
-    assert results["wasm"][0] == results["native"][0]
-    assert results["wasm"][1] == results["native"][1]
+    for name in engines:
+        assert results[name][0] == results["native"][0], name
+        assert results[name][1] == results["native"][1], name
     lines, out = results["native"]
 
     # The diagnostics are exactly the expected ones, one line each.
@@ -595,8 +602,8 @@ def run_case(tmp_path: Path, case: Case, files: dict[str, bytes], templates: dic
     # Well-formed and safe output; nothing outside the output folder changed.
     assert_well_formed(out, case.unsafe_html)
     assert outside(tmp_path, tmp_path / "out") == before
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".native.wasmblog", ".wasm.wasmblog",
-                                                                    "native", "wasm"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
+        [f".{name}.wasmblog" for name in engines] + list(engines))
     if case.check:
         case.check(out)
 
@@ -605,22 +612,25 @@ def _corpus_file(name: str) -> bytes:
     return (HOSTILE / "posts" / name).read_bytes()
 
 
+@pytest.mark.parametrize("engines", ON)
 @pytest.mark.parametrize("name", sorted(POSTS))
-def test_a_hostile_post(tmp_path, name):
-    run_case(tmp_path, POSTS[name], {name: _corpus_file(name)}, {})
+def test_a_hostile_post(tmp_path, name, engines):
+    run_case(tmp_path, POSTS[name], {name: _corpus_file(name)}, {}, engines)
 
 
+@pytest.mark.parametrize("engines", ON)
 @pytest.mark.parametrize("name", sorted(PAIRS))
-def test_two_hostile_posts_competing_for_one_name(tmp_path, name):
+def test_two_hostile_posts_competing_for_one_name(tmp_path, name, engines):
     (first, second), case = PAIRS[name]
-    run_case(tmp_path, case, {first: _corpus_file(first), second: _corpus_file(second)}, {})
+    run_case(tmp_path, case, {first: _corpus_file(first), second: _corpus_file(second)}, {}, engines)
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("engines", ON)
 @pytest.mark.parametrize("name", sorted(GENERATED))
-def test_a_generated_hostile_post(tmp_path, name):
+def test_a_generated_hostile_post(tmp_path, name, engines):
     case = GENERATED[name]
-    run_case(tmp_path, case, case.generate(), {})
+    run_case(tmp_path, case, case.generate(), {}, engines)
 
 
 def template_files(case: str) -> dict[str, str]:
@@ -629,9 +639,10 @@ def template_files(case: str) -> dict[str, str]:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("engines", ON)
 @pytest.mark.parametrize("name", sorted(TEMPLATES))
-def test_a_hostile_template(tmp_path, name):
-    run_case(tmp_path, TEMPLATES[name], {}, template_files(name))
+def test_a_hostile_template(tmp_path, name, engines):
+    run_case(tmp_path, TEMPLATES[name], {}, template_files(name), engines)
 
 
 # --- the corpus as a whole --------------------------------------------------------------------
@@ -677,7 +688,7 @@ def _peak_rss_mb(command: list[str], env: dict[str, str]) -> tuple[int, str, flo
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("engine_name", ["native", "wasm"])
+@pytest.mark.parametrize("engine_name", ENGINES)
 def test_the_whole_corpus_in_one_run_stays_within_memory(tmp_path, engine_name):
     """Every hostile post at once through ``wasmblog build``: one line per problem, each
     case's own diagnostics, no traceback, the good post built, and the process's peak
@@ -776,6 +787,7 @@ LIMITS: dict[str, LimitCase] = {
 }
 
 
+@pytest.mark.wasm
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(LIMITS))
 def test_a_limit_that_is_exceeded_gives_its_diagnostic_on_both_engines(tmp_path, name):

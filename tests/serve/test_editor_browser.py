@@ -15,9 +15,11 @@ import json
 import pytest
 
 from renderer import Source
+from jskit import node_tool
 from servekit import EPOCH, request, small_site, write_post
 from sitekit import BUILD_TIME, site_files
 from wasm_host.engines import make_renderer
+from wasm_host.engines.js import jco_command
 from wasm_host.serve import ServeOptions, ServerThread
 from wasm_host.serve.editor import post_file
 from wasm_host.site import build
@@ -46,8 +48,12 @@ def _token(server: ServerThread) -> str:
     return server.app.options.editor_token
 
 
+@pytest.mark.node
+@pytest.mark.wasm
+@pytest.mark.browser
 @pytest.mark.slow
 def test_typing_previews_the_native_page_and_save_writes_the_post(browser, tmp_path):
+    node_tool(lambda: jco_command())  # the preview runs the component's JS export (made with jco)
     site = small_site(tmp_path)
     post = site / "posts" / "p1.md"
     with ServerThread(site, ServeOptions(engine="native", live_reload=False)) as server:
@@ -79,8 +85,12 @@ def test_typing_previews_the_native_page_and_save_writes_the_post(browser, tmp_p
         assert errors == []
 
 
+@pytest.mark.node
+@pytest.mark.wasm
+@pytest.mark.browser
 @pytest.mark.slow
 def test_diagnostics_show_with_their_line_numbers(browser, tmp_path):
+    node_tool(lambda: jco_command())  # the preview runs the component's JS export (made with jco)
     site = small_site(tmp_path)
     with ServerThread(site, ServeOptions(engine="native", live_reload=False)) as server:
         page = browser.new_page()
@@ -97,6 +107,7 @@ def test_diagnostics_show_with_their_line_numbers(browser, tmp_path):
         assert "✖ 3" in page.inner_text("#gutter")
 
 
+@pytest.mark.browser
 @pytest.mark.slow
 def test_a_save_outside_posts_is_refused(browser, tmp_path):
     site = small_site(tmp_path)

@@ -31,12 +31,12 @@ def fixed_build_time(monkeypatch):
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    """The sample site under /blog/, served with the wasm engine."""
+    """The sample site under /blog/, served (natively: what is tested here is the search script)."""
     site = sample_copy(tmp_path_factory.mktemp("search"))
     config = (site / "site.toml").read_text()
     (site / "site.toml").write_text(config.replace('base_url = "https://example.org/"',
                                                    'base_url = "https://example.org/blog/"'))
-    with ServerThread(site, ServeOptions(engine="wasm")) as server:
+    with ServerThread(site, ServeOptions(engine="native")) as server:
         yield server
 
 
@@ -65,13 +65,14 @@ def index_of(server: ServerThread, tab: Tab) -> dict:
 
 def unique_word(index: dict) -> tuple[str, str]:
     """A word that appears in exactly one post, and that post's URL."""
-    for term, encoded in zip(index["terms"], index["postings"]):
+    for term, encoded in zip(index["terms"], index["postings"], strict=True):
         numbers = postings(encoded)
         if len(numbers) == 2 and len(term) >= 8 and term.isalpha() and term.isascii():
             return term, index["posts"][numbers[0]]["url"]
     raise AssertionError("no word of one post only")
 
 
+@pytest.mark.browser
 @pytest.mark.slow
 def test_a_word_of_one_post_only_finds_that_post_first(browser, served):
     tab = Tab(browser)
@@ -87,6 +88,7 @@ def test_a_word_of_one_post_only_finds_that_post_first(browser, served):
     tab.close()
 
 
+@pytest.mark.browser
 @pytest.mark.slow
 def test_typing_matches_prefixes_as_you_type_and_keeps_the_query_in_the_url(browser, served):
     tab = Tab(browser)
@@ -110,7 +112,7 @@ def test_typing_matches_prefixes_as_you_type_and_keeps_the_query_in_the_url(brow
 def posts_with_prefix(index: dict, prefix: str) -> set[str]:
     """URLs of the posts that have a term beginning with ``prefix``, from the index's postings."""
     found = set()
-    for term, encoded in zip(index["terms"], index["postings"]):
+    for term, encoded in zip(index["terms"], index["postings"], strict=True):
         if term.startswith(prefix):
             numbers = postings(encoded)
             doc = 0
@@ -120,6 +122,7 @@ def posts_with_prefix(index: dict, prefix: str) -> set[str]:
     return found
 
 
+@pytest.mark.browser
 @pytest.mark.slow
 def test_the_keyboard_moves_between_the_box_and_the_results(browser, served):
     tab = Tab(browser)
@@ -147,6 +150,7 @@ def test_the_keyboard_moves_between_the_box_and_the_results(browser, served):
     tab.close()
 
 
+@pytest.mark.browser
 @pytest.mark.slow
 def test_without_javascript_the_page_lists_every_post(browser, served):
     tab = Tab(browser, javascript=False)
@@ -159,6 +163,7 @@ def test_without_javascript_the_page_lists_every_post(browser, served):
     tab.close()
 
 
+@pytest.mark.browser
 @pytest.mark.slow
 def test_when_the_index_cannot_load_the_list_of_every_post_comes_back(browser, served):
     tab = Tab(browser)
@@ -178,6 +183,7 @@ TEXTS = [
 ]
 
 
+@pytest.mark.browser
 @pytest.mark.slow
 def test_the_script_tokenizes_queries_as_the_index_tokenizes_posts(browser, served):
     tab = Tab(browser)
@@ -191,6 +197,7 @@ def test_the_script_tokenizes_queries_as_the_index_tokenizes_posts(browser, serv
 NUMBERS = [0, 1, 2, 31, 32, 33, 1023, 1024, 99_999, 2**31 + 5, 0]
 
 
+@pytest.mark.browser
 @pytest.mark.slow
 def test_the_script_reads_postings_as_the_build_writes_them(browser, served):
     tab = Tab(browser)
@@ -200,6 +207,7 @@ def test_the_script_reads_postings_as_the_build_writes_them(browser, served):
     tab.close()
 
 
+@pytest.mark.browser
 @pytest.mark.slow
 def test_results_are_ranked_by_term_frequency_with_title_and_tag_boosts(browser, tmp_path):
     site = tmp_path / "ranked"
@@ -211,7 +219,7 @@ def test_results_are_ranked_by_term_frequency_with_title_and_tag_boosts(browser,
     write_post(site, "tagged.md", "Tagged", "Horses and a zebra.", date="2024-01-02T10:00:00Z",
                extra="tags: [zebra]\n")
     write_post(site, "other.md", "Unrelated", "Nothing here.", date="2024-01-01T10:00:00Z")
-    with ServerThread(site, ServeOptions(engine="wasm")) as server:
+    with ServerThread(site, ServeOptions(engine="native")) as server:
         tab = Tab(browser)
         tab.page.goto(f"{server.url}/search/?q=zebra", wait_until="load")
         tab.page.wait_for_selector(RESULT_LINKS)

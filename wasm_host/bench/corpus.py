@@ -26,9 +26,12 @@ import json
 import shutil
 import struct
 import zlib
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+
+from .generate import PostData, make_post
+from .words import IMAGES
 
 FORMATS = ("wasmblog", "hugo", "pelican")
 BASE_URL = "https://blog.example.org/"
@@ -37,9 +40,6 @@ SITE_AUTHOR = "Sam Example"
 SITE_DESCRIPTION = "Notes on unikernels, WebAssembly, sandboxes and self-hosting a small blog."
 MARKER = ".wasmblog-corpus"  # marks a folder this module wrote (safe to overwrite)
 PEERS_DIR = Path(__file__).resolve().parent / "peersites"  # package data: the peers' configurations
-
-from .generate import PostData, make_post
-from .words import IMAGES
 
 
 def _q(text: str) -> str:
@@ -102,7 +102,7 @@ def post_path(post: PostData, fmt: str = "wasmblog") -> str:
 _TEXT = {"wasmblog": wasmblog_text, "hugo": hugo_text, "pelican": pelican_text}
 
 
-def iter_post_data(n: int, seed: int = 0):  # noqa: ANN201 - Iterator[PostData]
+def iter_post_data(n: int, seed: int = 0) -> Iterator[PostData]:
     for number in range(1, n + 1):
         yield make_post(number, seed)
 

@@ -10,7 +10,8 @@ import math
 import random
 import re
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from collections.abc import Sequence
+from typing import Protocol, TypeVar
 
 from .words import (THINGS, TOOLS, LINKS, GENERIC_LINKS, ADJS, VERBS, NEGS, DURATIONS, HOSTS, OPENERS, NUMS,
                     PEOPLE, TABLE_KINDS, OPTS, VALS, QUOTES, QUOTE_WHO, IMAGES, TAGS, CATEGORIES, _TAG_CUM,
@@ -47,6 +48,13 @@ class PostData:
         return self.slug or self.stem
 
 
+T = TypeVar("T")
+
+
+class _Choice(Protocol):
+    def __call__(self, seq: Sequence[T], /) -> T: ...
+
+
 class _Writer:
     """Text for one post, from one seeded generator."""
 
@@ -56,7 +64,7 @@ class _Writer:
         self.words = 0
         self.footnotes: list[str] = []
         self.r = rng.random
-        self.pick: Callable[[Sequence[str]], str] = rng.choice
+        self.pick: _Choice = rng.choice  # bound once: the generator calls it millions of times
 
     # slots --------------------------------------------------------------
     def slot(self, key: str, plain: bool = False) -> str:
@@ -107,7 +115,7 @@ class _Writer:
 
     def fill(self, items: tuple[object, ...], plain: bool = False) -> str:
         slot = self.slot
-        return "".join(x if isinstance(x, str) else slot(x[0], plain) for x in items)  # type: ignore[index]
+        return "".join(x if isinstance(x, str) else slot(x[0], plain) for x in items)  # type: ignore[index]  # a slot is a 1-tuple of its name
 
     # blocks -------------------------------------------------------------
     def sentence(self) -> str:

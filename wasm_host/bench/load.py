@@ -28,7 +28,8 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
+from collections.abc import Callable, Sequence
 
 DONE_LUA = r"""
 local limit = 0
@@ -65,7 +66,7 @@ class LoadError(RuntimeError):
 
 @dataclass
 class _Server:
-    proc: subprocess.Popen
+    proc: subprocess.Popen[bytes]
     url: str
     log: Path
 
@@ -254,7 +255,7 @@ def run_load(site: Path | str, *, engines: Sequence[str] = ("wasm", "native"),
                             f"p99 {row['p99_ms']:.2f} ms  failed {row['failed']}")
                 if index == 0 and rss_requests > 0:
                     url = server.url + page_url
-                    rss = {"engine": engine, "url": page_url, "before_kb": server.rss_kb(), "after_kb": [],
+                    rss: dict[str, Any] = {"engine": engine, "url": page_url, "before_kb": server.rss_kb(), "after_kb": [],
                            "requests": [], "per_process_kb": [server.rss_by_process()]}
                     # wrk runs for its whole duration even after every thread stopped at its count:
                     # give it time for the count at the rate just measured, and no more.

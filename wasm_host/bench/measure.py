@@ -19,7 +19,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from collections.abc import Sequence
 
 BUILD_TIME = 1_800_000_000 * 1_000_000  # fixed, so every run publishes the same posts
 

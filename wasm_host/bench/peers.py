@@ -27,7 +27,7 @@ import re
 import shutil
 import subprocess
 import sys
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -83,7 +83,7 @@ def _clean_env() -> dict[str, str]:
     return env
 
 
-@lru_cache(maxsize=None)
+@cache
 def _version(exe: str, name: str) -> str:
     try:
         out = subprocess.run([exe, "version" if name == "hugo" else "--version"], capture_output=True,

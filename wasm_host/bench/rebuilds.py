@@ -18,7 +18,8 @@ import shutil
 import statistics
 import sys
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
+from collections.abc import Callable, Sequence
 
 from . import corpus
 from .measure import run_measured

@@ -162,7 +162,8 @@ def chart(report: dict[str, Any], path: Path) -> None:
 
     # Left: a post page. Parse + render in a warm instance; then render alone in
     # a new sandbox per request, stacked as instantiate / render / drop.
-    xs, labels = [], []
+    xs: list[float] = []
+    labels: list[str] = []
     if "per_page" in report:
         for i, name in enumerate(("native", "wasm")):
             st = report["per_page"][f"{name}_ms"]

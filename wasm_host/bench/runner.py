@@ -18,10 +18,11 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
+from collections.abc import Callable, Sequence
 
 import renderer
 from renderer import BuildOptions, PageJob, Post, Source
@@ -30,7 +31,7 @@ from ..engines import SandboxFault
 from ..engines.component import cache_root, ensure_component
 from ..site import load_site
 from . import corpus
-from .measure import BUILD_TIME, run_measured, stats  # noqa: F401 - BUILD_TIME, stats: used by others too
+from .measure import BUILD_TIME, run_measured, stats
 from .search import measure_search
 
 Progress = Callable[[str], None]
@@ -125,9 +126,9 @@ def measure_startup(repeat: int, say: Progress) -> dict[str, Any]:
         info = ensure_component(tmp, force=True)
         say("start-up: Cranelift compile")
         probe = ("import json, time; t = time.perf_counter(); from wasm_host.engines.wasm import Runtime; "
-                 "t1 = time.perf_counter(); r = Runtime(cache_dir={!r}); t2 = time.perf_counter(); "
-                 "print(json.dumps({{'import': t1 - t, 'runtime': t2 - t1, 'compile': r.times.compile, "
-                 "'load': r.times.load}}))").format(tmp)
+                 f"t1 = time.perf_counter(); r = Runtime(cache_dir={tmp!r}); t2 = time.perf_counter(); "
+                 "print(json.dumps({'import': t1 - t, 'runtime': t2 - t1, 'compile': r.times.compile, "
+                 "'load': r.times.load}))")
         first = json.loads(subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                                           check=True).stdout)
         loads, totals = [], []
@@ -397,7 +398,7 @@ def run(posts: int = 1000, repeat: int = 3, jobs: Sequence[int] = (1, 2), peers:
     say = progress or (lambda _m: None)
     started = time.perf_counter()
     report: dict[str, Any] = {
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine_facts(),
         "settings": {"posts": posts, "sizes": sizes_up_to(posts), "repeat": repeat, "jobs": list(jobs),
                      "seed": 0, "build_time": BUILD_TIME, "large": large},

@@ -27,7 +27,8 @@ from contextlib import contextmanager
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
+from collections.abc import Callable, Iterator, Sequence
 from urllib.parse import quote
 
 from ..engines import make_renderer
@@ -51,7 +52,7 @@ def chromium_path() -> str | None:
 
 
 class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
@@ -87,8 +88,8 @@ def query_word(index: dict[str, Any]) -> str:
 # listed. Polling for the mark instead (Playwright's wait_for_function) injects Playwright's own
 # script into the page while it searches: a 16 ms task inside the measured window in a trace here.
 _ANNOUNCE = """new PerformanceObserver(function (list) {
-  list.getEntries().forEach(function (entry) { if (entry.name === %r) { console.log(%r); } });
-}).observe({type: "mark", buffered: true});""" % (MARK, MARK)
+  list.getEntries().forEach(function (entry) { if (entry.name === MARK_LITERAL) { console.log(MARK_LITERAL); } });
+}).observe({type: "mark", buffered: true});""".replace("MARK_LITERAL", repr(MARK))
 
 
 def first_result_times(root_url: str, query: str, runs: int) -> list[tuple[float, float]]:

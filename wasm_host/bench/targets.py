@@ -30,7 +30,8 @@ def _row(name: str, value: float | None, unit: str, limit: float, higher_is_bett
 def _serve(report: dict[str, Any], scenario: str, concurrency: int) -> float | None:
     for row in (report.get("serve") or {}).get("rows", []):
         if row["scenario"] == scenario and row["concurrency"] == concurrency:
-            return row["rps"]
+            rps: float = row["rps"]
+            return rps
     return None
 
 

@@ -231,7 +231,8 @@ CODE = {
     ),
     "toml": (
         'title = "@NAME@"\nbase_url = "https://@HOST@/"\npage_size = @N@\n\n[markdown]\nhighlight = true\n',
-        '[component]\nsource = "@NAME@.wasm"\nallowed_outbound_hosts = []\n\n[component.build]\ncommand = "cargo build --release"\n',
+        '[component]\nsource = "@NAME@.wasm"\nallowed_outbound_hosts = []\n\n'
+        '[component.build]\ncommand = "cargo build --release"\n',
     ),
     "yaml": (
         'services:\n  @NAME@:\n    image: nginx:alpine\n    ports:\n      - "@PORT@:80"\n'

@@ -24,7 +24,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 from urllib.parse import unquote
 
 from renderer import BuildOptions, Diagnostic, OutputFile, SiteResult, finalize, routing
@@ -32,7 +32,7 @@ from renderer.diagnostics import error, megabytes, warning
 
 from ..engines import NativeRenderer
 from ..engines.component import CORE_DIR, stage_core
-from ..site import build_time_micros, load_site, output_files, parse_sources, plan_input
+from ..site import build_time_micros, load_site, output_files, parse_and_plan
 from ..site.build import Counted, site_wide
 from ..site.mime import content_type
 from ..site.output import check_place, claim_files, record_files
@@ -93,14 +93,12 @@ def plan_site_files(site_dir: Path, options: BuildOptions, max_embed: int) -> Si
     site = load_site(site_dir)
     config = site.config
     engine = NativeRenderer(timeout=config.limits.render_timeout, memory_mb=config.limits.memory_mb)
-    posts, diags = parse_sources(engine, site.sources, config, site.tzif, shortcodes=site.shortcodes)
-    plan = engine.plan_site(plan_input(posts), config, options)
+    plan = parse_and_plan(site, engine, options)
     # Bundle files (plan.copies) come back with the static files: embedded and served the same way.
     files, static, out_diags = output_files(site, SiteResult([OutputFile(j.path, "") for j in plan.jobs], [],
                                                              plan.copies))
     shared = shared_diagnostics(engine, config, site.templates)  # the templates' own problems
-    diagnostics = finalize([*site.diagnostics, *site.config_diagnostics, *diags, *plan.diagnostics, *out_diags,
-                            *shared])
+    diagnostics = finalize([*plan.diagnostics, *out_diags, *shared])
     embedded: dict[str, tuple[str, str, float, bytes]] = {}
     skipped: list[str] = []
     for rel, path in static:

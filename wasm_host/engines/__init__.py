@@ -7,7 +7,11 @@ loads it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
+
+from renderer import BuildOptions, PageJob, ParseResult, Plan, Post, SiteResult, Source
+from renderer.config import SiteConfig
 
 from .base import (BATCH_DEADLINE_ITEMS, Renderer, SandboxFault, apply_limits, engine_limits, parse_items,
                    render_items)
@@ -24,7 +28,7 @@ class _LazyWasm:
 
     A rebuild the render cache answers whole calls no engine at all; it should
     not pay ~0.1 s for importing wasmtime and loading the component either.
-    The time and memory caps set on it (``engine_limits``) apply to every call.
+    The time and memory caps set on it apply to every call.
     """
 
     name = "wasm"
@@ -33,9 +37,9 @@ class _LazyWasm:
         self.timeout = timeout
         self.memory_mb = memory_mb
         self.cache_dir = cache_dir
-        self._engine: Any = None
+        self._engine: WasmRenderer | None = None
 
-    def engine(self) -> "WasmRenderer":
+    def engine(self) -> WasmRenderer:
         if self._engine is None:
             from .wasm import WasmRenderer
 
@@ -43,20 +47,23 @@ class _LazyWasm:
         self._engine.timeout, self._engine.memory_mb = self.timeout, self.memory_mb
         return self._engine
 
-    def parse_posts(self, *args: Any, **kwargs: Any) -> Any:
-        return self.engine().parse_posts(*args, **kwargs)
+    def parse_posts(self, sources: Sequence[Source], config: str | SiteConfig, tzif: bytes = b"",
+                    shortcodes: Mapping[str, str] | None = None) -> ParseResult:
+        return self.engine().parse_posts(sources, config, tzif, shortcodes)
 
-    def plan_site(self, *args: Any, **kwargs: Any) -> Any:
-        return self.engine().plan_site(*args, **kwargs)
+    def plan_site(self, posts: Sequence[Post], config: str | SiteConfig, options: BuildOptions) -> Plan:
+        return self.engine().plan_site(posts, config, options)
 
-    def render_pages(self, *args: Any, **kwargs: Any) -> Any:
-        return self.engine().render_pages(*args, **kwargs)
+    def render_pages(self, jobs: Sequence[PageJob], posts: Sequence[Post], config: str | SiteConfig,
+                     templates: Mapping[str, str]) -> SiteResult:
+        return self.engine().render_pages(jobs, posts, config, templates)
 
-    def render_site(self, *args: Any, **kwargs: Any) -> Any:
-        return self.engine().render_site(*args, **kwargs)
+    def render_site(self, sources: Sequence[Source], config: str, templates: Mapping[str, str],
+                    options: BuildOptions, tzif: bytes = b"") -> SiteResult:
+        return self.engine().render_site(sources, config, templates, options, tzif)
 
-    def render_markdown(self, *args: Any, **kwargs: Any) -> Any:
-        return self.engine().render_markdown(*args, **kwargs)
+    def render_markdown(self, text: str, **options: Any) -> str:
+        return self.engine().render_markdown(text, **options)
 
     def __getattr__(self, name: str) -> Any:  # session(), sandbox(), runtime...
         if name.startswith("_"):
@@ -76,8 +83,13 @@ def make_renderer(engine: str, timeout: float = 2.0, memory_mb: int = 512,
     if engine == "native":
         return NativeRenderer(timeout=timeout, memory_mb=memory_mb)
     if engine == "wasm":
-        return _LazyWasm(timeout, memory_mb, cache_dir)  # type: ignore[return-value]
+        return _LazyWasm(timeout, memory_mb, cache_dir)
     raise ValueError(f"unknown engine {engine!r}: use 'wasm' or 'native'")
+
+
+if TYPE_CHECKING:  # each engine is checked against the one protocol
+    def _wasm_is_a_renderer(engine: WasmRenderer) -> Renderer:
+        return engine
 
 
 def __getattr__(name: str) -> Any:

@@ -10,10 +10,11 @@ raises :class:`SandboxFault`; the caller decides what input to blame.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Any, Iterator, Mapping, Protocol, Sequence
+from typing import Any, Protocol
+from collections.abc import Iterator, Mapping, Sequence
 
 from renderer import BuildOptions, PageJob, ParseResult, Plan, Post, SiteResult, Source
-from renderer.config import Limits
+from renderer.config import Limits, SiteConfig
 
 
 class SandboxFault(Exception):
@@ -26,15 +27,22 @@ class SandboxFault(Exception):
 
 
 class Renderer(Protocol):
+    """The render core's API, the one both engines offer (mypy checks each against it).
+
+    ``timeout`` (seconds, per deadline unit) and ``memory_mb`` are the caps of
+    every call; ``config`` is site.toml's text or a parsed ``SiteConfig``.
+    """
+
     name: str
     timeout: float
+    memory_mb: int
 
-    def parse_posts(self, sources: Sequence[Source], config: str, tzif: bytes = b"",
+    def parse_posts(self, sources: Sequence[Source], config: str | SiteConfig, tzif: bytes = b"",
                     shortcodes: Mapping[str, str] | None = None) -> ParseResult: ...
 
-    def plan_site(self, posts: Sequence[Post], config: str, options: BuildOptions) -> Plan: ...
+    def plan_site(self, posts: Sequence[Post], config: str | SiteConfig, options: BuildOptions) -> Plan: ...
 
-    def render_pages(self, jobs: Sequence[PageJob], posts: Sequence[Post], config: str,
+    def render_pages(self, jobs: Sequence[PageJob], posts: Sequence[Post], config: str | SiteConfig,
                      templates: Mapping[str, str]) -> SiteResult: ...
 
     def render_site(self, sources: Sequence[Source], config: str, templates: Mapping[str, str],
@@ -45,12 +53,22 @@ class Renderer(Protocol):
 
 # How long one call may take: render_timeout per item, but a batch gets at
 # most BATCH_DEADLINE_ITEMS items' worth (plus one per BYTES_PER_DEADLINE of
-# input). A batch that runs out is retried one item at a time, each with the
-# full render_timeout, so the results are the same; the cap only bounds what
-# one runaway post or template costs: about (BATCH_DEADLINE_ITEMS + 1) x
-# render_timeout, however large the batch it was in.
+# input, and one per POSTS_PER_DEADLINE posts or links a page shows). A batch
+# that runs out is retried one item at a time, each with its own page's
+# deadline, so the results are the same; the cap only bounds what one runaway
+# post or template costs: about (BATCH_DEADLINE_ITEMS + 1) x render_timeout,
+# however large the batch it was in.
+#
+# A page's own deadline is the same wherever it is rendered: alone (a request
+# to `wasmblog serve`, a build's retry) or in a build's batch, which gets at
+# least what each of its pages would alone. So a list of every post (the
+# search page of a 5,479-post site: 1 + 5 deadlines) renders in `serve` as it
+# does in `build`, where it used to fail alone after one deadline while its
+# build batch had four. 1,000 posts a deadline is about four times what the
+# wasm engine needs to list them.
 BATCH_DEADLINE_ITEMS = 4
 BYTES_PER_DEADLINE = 512 * 1024
+POSTS_PER_DEADLINE = 1_000
 
 
 def parse_items(sources: Sequence[Source]) -> int:
@@ -59,19 +77,21 @@ def parse_items(sources: Sequence[Source]) -> int:
     return min(len(sources), BATCH_DEADLINE_ITEMS) + size // BYTES_PER_DEADLINE
 
 
+def page_items(job: PageJob) -> int:
+    """Deadline units one page needs beyond its first: one per POSTS_PER_DEADLINE posts or links it shows."""
+    return (len(job.posts) + len(job.links)) // POSTS_PER_DEADLINE
+
+
 def render_items(jobs: Sequence[PageJob], posts: Sequence[Post]) -> int:
-    """Deadline units for rendering ``jobs`` in one call."""
+    """Deadline units for rendering ``jobs`` in one call: never fewer than any of them would get alone."""
     size = sum(len(p.content_html) + len(p.summary_html) + len(p.search_terms) for p in posts)
-    return min(len(jobs), BATCH_DEADLINE_ITEMS) + size // BYTES_PER_DEADLINE
+    return min(len(jobs), BATCH_DEADLINE_ITEMS) + sum(page_items(job) for job in jobs) + size // BYTES_PER_DEADLINE
 
 
 def apply_limits(engine: Renderer, limits: Limits) -> dict[str, Any]:
     """Set the engine's time and memory caps from a site's ``[limits]``; returns the previous values."""
-    saved = {name: getattr(engine, name) for name in ("timeout", "memory_mb") if hasattr(engine, name)}
-    if "timeout" in saved:
-        engine.timeout = limits.render_timeout
-    if "memory_mb" in saved:
-        engine.memory_mb = limits.memory_mb  # type: ignore[attr-defined]
+    saved: dict[str, Any] = {"timeout": engine.timeout, "memory_mb": engine.memory_mb}
+    engine.timeout, engine.memory_mb = limits.render_timeout, limits.memory_mb
     return saved
 
 

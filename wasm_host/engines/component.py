@@ -31,7 +31,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 import renderer
 
@@ -75,7 +75,7 @@ class CacheUnusable(Exception):
         return f"{self.path}: {self.message}"
 
     @classmethod
-    def of(cls, folder: Path, exc: OSError) -> "CacheUnusable":
+    def of(cls, folder: Path, exc: OSError) -> CacheUnusable:
         return cls(str(folder), f"cannot be used as wasmblog's cache folder: {exc.strerror or exc} (point "
                                 "XDG_CACHE_HOME or WASMBLOG_CACHE_DIR at a folder you can write, or pass --cache-dir)")
 
@@ -209,7 +209,7 @@ def _copy_pure(src: Path, dest: Path) -> None:
 
 
 def _package_dir(name: str) -> Path:
-    spec = importlib.util.find_spec(name)  # type: ignore[attr-defined]
+    spec = importlib.util.find_spec(name)
     if spec is None or not spec.submodule_search_locations:
         raise ComponentBuildError(f"package {name!r} is not installed")
     return Path(list(spec.submodule_search_locations)[0])
@@ -235,7 +235,8 @@ def _imported_modules(stage: Path) -> list[str]:
                           cwd=stage, env=env, capture_output=True, text=True)
     if proc.returncode != 0:
         raise ComponentBuildError("warm-up failed natively:\n" + proc.stderr[-4000:])
-    return json.loads(proc.stdout)
+    modules: list[str] = json.loads(proc.stdout)
+    return modules
 
 
 def _stage_bundle(full: Path, bundle: Path, modules: list[str]) -> None:

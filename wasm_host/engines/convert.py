@@ -11,9 +11,10 @@ from __future__ import annotations
 import dataclasses
 import enum
 import typing
-from functools import lru_cache
+from functools import cache
 from types import SimpleNamespace
-from typing import Any, Mapping
+from typing import Any, TypeVar, overload
+from collections.abc import Mapping
 
 from renderer import SiteConfig
 from renderer.site import site_config
@@ -48,9 +49,20 @@ def record(**fields: Any) -> SimpleNamespace:
     return ns
 
 
-@lru_cache(maxsize=None)
+@cache
 def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls)
+
+
+T = TypeVar("T")
+
+
+@overload
+def lift(value: Any, target: type[T]) -> T: ...
+
+
+@overload
+def lift(value: Any, target: Any) -> Any: ...
 
 
 def lift(value: Any, target: Any) -> Any:

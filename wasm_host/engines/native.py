@@ -11,15 +11,17 @@ import signal
 import sys
 import threading
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 try:
     import resource
 except ImportError:  # not on every platform
-    resource = None  # type: ignore[assignment]
+    resource = None  # type: ignore[assignment]  # the module or None: checked before each use
 
 import renderer
 from renderer import BuildOptions, PageJob, ParseResult, Plan, Post, SiteResult, Source
+from renderer.config import SiteConfig
 
 from .base import SandboxFault, parse_items, render_items
 
@@ -139,16 +141,16 @@ class NativeRenderer:
         with _deadline(self._limit(items)), _memory_cap(self.memory_mb):
             yield
 
-    def parse_posts(self, sources: Sequence[Source], config: str, tzif: bytes = b"",
+    def parse_posts(self, sources: Sequence[Source], config: str | SiteConfig, tzif: bytes = b"",
                     shortcodes: Mapping[str, str] | None = None) -> ParseResult:
         with self._limits(parse_items(sources)):
             return renderer.parse_posts(sources, config, tzif, shortcodes)
 
-    def plan_site(self, posts: Sequence[Post], config: str, options: BuildOptions) -> Plan:
+    def plan_site(self, posts: Sequence[Post], config: str | SiteConfig, options: BuildOptions) -> Plan:
         with self._limits(1 + len(posts) // 100):
             return renderer.plan_site(posts, config, options)
 
-    def render_pages(self, jobs: Sequence[PageJob], posts: Sequence[Post], config: str,
+    def render_pages(self, jobs: Sequence[PageJob], posts: Sequence[Post], config: str | SiteConfig,
                      templates: Mapping[str, str]) -> SiteResult:
         with self._limits(render_items(jobs, posts)):
             return renderer.render_pages(jobs, posts, config, templates)

@@ -25,7 +25,8 @@ import threading
 import time
 from abc import ABC, abstractmethod
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
+from collections.abc import Mapping, Sequence
 
 import wasmtime
 from wasmtime.component import Component, Func, Linker, Variant
@@ -261,7 +262,7 @@ class Sandbox:
         else:
             failed, payload = not isinstance(result, str), result
         if failed:  # a bug in the core, not a sandbox limit
-            raise SandboxFault("error", f"the renderer failed: {payload.message}")
+            raise SandboxFault("error", f"the renderer failed: {getattr(payload, 'message', payload)}")
         return payload
 
 
@@ -303,7 +304,8 @@ class _CoreAPI(ABC):
         return lift(out, SiteResult)
 
     def render_markdown(self, text: str, **options: Any) -> str:
-        return self._invoke("render-markdown", text, lower(MarkdownOptions(**normalize_options(options))))
+        html: str = self._invoke("render-markdown", text, lower(MarkdownOptions(**normalize_options(options))))
+        return html
 
 
 class WasmRenderer(_CoreAPI):
@@ -346,7 +348,7 @@ class WasmRenderer(_CoreAPI):
     def _invoke(self, export: str, *args: Any, items: int = 1) -> Any:
         return self.sandbox().call(export, *args, timeout=self.timeout * max(1, items))
 
-    def session(self, max_calls: int = 100) -> "Session":
+    def session(self, max_calls: int = 100) -> Session:
         """One instance for up to ``max_calls`` calls (then a fresh one): see :class:`Session`."""
         return Session(self, max_calls)
 
@@ -392,7 +394,7 @@ class Session(_CoreAPI):
             self._sandbox = None  # never reuse an instance that was stopped
             raise
 
-    def open(self) -> "Session":
+    def open(self) -> Session:
         """Make the instance now (else the first call makes it): for callers that time the steps."""
         if self._sandbox is None:
             self._sandbox = self._new_sandbox()
@@ -402,7 +404,7 @@ class Session(_CoreAPI):
         """Drop the instance (the next call, if any, makes a fresh one)."""
         self._sandbox = None
 
-    def __enter__(self) -> "Session":
+    def __enter__(self) -> Session:
         return self
 
     def __exit__(self, *exc: object) -> None:

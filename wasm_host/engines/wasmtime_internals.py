@@ -14,7 +14,8 @@ from __future__ import annotations
 import ctypes
 import functools
 import importlib.metadata
-from typing import Any, Sequence
+from typing import Any
+from collections.abc import Sequence
 
 import wasmtime
 from wasmtime import _ffi as ffi
@@ -152,8 +153,8 @@ def install() -> None:
     if _installed:
         return
     _cache_type_introspection()
-    ffi.bytes_to_capi = _bytes_to_capi
-    ffi.str_to_capi = _str_to_capi
+    ffi.bytes_to_capi = _bytes_to_capi  # type: ignore[assignment]  # returns the same C struct, typed Any here
+    ffi.str_to_capi = _str_to_capi  # type: ignore[assignment]  # returns the same C struct, typed Any here
     ffi.to_str = _to_str
     _installed = True
 
@@ -166,7 +167,7 @@ def call(func: Func, store: wasmtime.Store, params: list[Any], result_type: Any,
     values = (ffi.wasmtime_component_val_t * len(args))()
     done = 0
     try:
-        for ty, value in zip(params, args):
+        for ty, value in zip(params, args, strict=True):
             ty.convert_to_c(store, value, ctypes.pointer(values[done]))
             done += 1
         result = ffi.wasmtime_component_val_t()

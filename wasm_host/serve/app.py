@@ -27,10 +27,10 @@ import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable, Mapping
+from typing import Any
+from collections.abc import Awaitable, Callable, Mapping
 
 from renderer import routing
-from renderer.routing import SAFE_URL_CHARS  # noqa: F401 - re-exported (console)
 
 from . import livereload
 from .editor import Editor
@@ -38,7 +38,7 @@ from .queue import Overloaded, RenderQueue
 from .httputil import BadPath, OpenedFile, body_etag, content_type, decode_path, etag_matches, http_date, open_static
 from .options import ServeOptions
 from .sitehost import Rendered, SiteHost
-from .snapshot import Bytes, PlannedSnapshot, Snapshot, StaticFile
+from .snapshot import Bytes, Failed, PlannedSnapshot, Snapshot, StaticFile
 
 STREAM_CHUNK = 256 * 1024
 
@@ -74,7 +74,7 @@ class Stats:
     renders: int = 0
     faults: int = 0
     rejected: int = 0
-    statuses: collections.Counter = field(default_factory=collections.Counter)
+    statuses: collections.Counter[int] = field(default_factory=collections.Counter)
 
 
 class ServeApp:
@@ -146,7 +146,7 @@ class ServeApp:
             if self.access_log is not None:
                 self._log_request(scope, outcome, time.perf_counter() - started)
 
-    def _log_request(self, scope: dict[str, Any], outcome: "_Outcome", seconds: float) -> None:
+    def _log_request(self, scope: dict[str, Any], outcome: _Outcome, seconds: float) -> None:
         client = scope.get("client")
         target = scope.get("raw_path") or scope.get("path", "").encode()
         if scope.get("query_string"):
@@ -157,7 +157,7 @@ class ServeApp:
                         f'"{scope["method"]} {_printable(target)} HTTP/{scope.get("http_version", "1.1")}" '
                         f"{outcome.status} {outcome.length or '-'} render={render} total={seconds * 1e3:.2f}ms")
 
-    async def _handle(self, scope: dict[str, Any], receive: Receive, send: Send, out: "_Outcome") -> None:
+    async def _handle(self, scope: dict[str, Any], receive: Receive, send: Send, out: _Outcome) -> None:
         method = scope["method"]
         head = method == "HEAD"
         headers = _headers(scope)
@@ -198,13 +198,16 @@ class ServeApp:
     # -- answers ---------------------------------------------------------------------------
 
     async def _serve(self, snap: Snapshot, target: str, headers: Mapping[str, str], send: Send,
-                     out: "_Outcome", head: bool, status: int) -> None:
+                     out: _Outcome, head: bool, status: int) -> None:
         entry = snap.lookup(target)
         if isinstance(entry, StaticFile):
             await self._static_file(snap, target, headers, send, out, head, status, entry)
             return
         if entry is None:  # only the 404 page can be missing here (a custom 404.html that failed)
             await self._plain(send, out, 404, "not found", head)
+            return
+        if isinstance(entry, Failed):  # memo mode: failed before with these very inputs
+            await self._failed(send, out, target, entry.kind, entry.message, head)
             return
         ctype = content_type(target)
         inject = self.live is not None and ctype.startswith("text/html")
@@ -228,21 +231,19 @@ class ServeApp:
                                        "and its queue is full. Try again in a moment.", head,
                                        [(b"retry-after", b"1")], detail=str(exc))
                 return
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 result = Rendered(None, "timeout", f"rendering exceeded {soft_timeout:g} s "
                                                    "(limits.render_timeout); the native engine cannot stop it",
                                   soft_timeout or 0.0)
             out.render = result.seconds
             self.stats.renders += 1
+            if entry.key is not None:  # memo mode: served from memory until its inputs change, failed or not
+                self.host.remember(entry, result)
             if result.body is None:
                 self.stats.faults += 1
                 self.log(f"wasmblog: {target}: {result.kind}: {result.message}")
-                await self._error_page(send, out, 500, "This page could not be rendered",
-                                       f"The sandbox that rendered it stopped ({result.kind}). The server carries on; "
-                                       "other pages are not affected.", head, detail=result.message)
+                await self._failed(send, out, target, result.kind, result.message, head)
                 return
-            if entry.key is not None:  # memo mode: served from memory until its inputs change
-                self.host.remember(entry, result)
             body = livereload.inject(result.body) if inject else result.body
             etag = body_etag(body)
             if status == 200 and isinstance(snap, PlannedSnapshot):
@@ -255,14 +256,15 @@ class ServeApp:
         await self._send(send, out, status, ctype, body, head, extra + [_NO_CACHE])
 
     async def _static_file(self, snap: Snapshot, target: str, headers: Mapping[str, str], send: Send,
-                           out: "_Outcome", head: bool, status: int, entry: StaticFile | None = None) -> None:
-        bundled = entry is not None and entry.root is not None
-        if bundled:  # a page bundle's file, from the site folder (never outside it)
-            opened = open_static(entry.root, entry.rel)  # type: ignore[union-attr, arg-type]
+                           out: _Outcome, head: bool, status: int, entry: StaticFile | None = None) -> None:
+        root = entry.root if entry is not None else None
+        rel = entry.rel if entry is not None and root is not None else None
+        if root is not None and rel is not None:  # a page bundle's file, from the site folder (never outside it)
+            opened = open_static(root, rel)
         else:
             opened = open_static(snap.static_root, target)
         if opened is None:
-            where = entry.rel if bundled else f"static/{target}"  # type: ignore[union-attr]
+            where = rel if rel is not None else f"static/{target}"
             self.log(f"wasmblog: refused {where}: not a regular file inside the site any more")
             if status == 404:
                 await self._plain(send, out, 404, "not found", head)
@@ -285,24 +287,34 @@ class ServeApp:
         finally:
             opened.close()
 
-    async def _not_found(self, snap: Snapshot, send: Send, out: "_Outcome", head: bool) -> None:
+    async def _not_found(self, snap: Snapshot, send: Send, out: _Outcome, head: bool) -> None:
         if "404.html" in snap:
             await self._serve(snap, "404.html", {}, send, out, head, 404)
         else:
             await self._plain(send, out, 404, "not found", head)
 
-    async def _redirect(self, send: Send, out: "_Outcome", status: int, location: str, query: bytes,
+    async def _redirect(self, send: Send, out: _Outcome, status: int, location: str, query: bytes,
                         head: bool) -> None:
         url, body = routing.redirect_answer(location, query)
         await self._send(send, out, status, "text/html; charset=utf-8", body, head,
                          [(b"location", url.encode("latin-1"))])
 
-    async def _not_modified(self, send: Send, out: "_Outcome", validators: list[tuple[bytes, bytes]]) -> None:
+    async def _not_modified(self, send: Send, out: _Outcome, validators: list[tuple[bytes, bytes]]) -> None:
         out.status, out.length = 304, 0
         await send({"type": "http.response.start", "status": 304, "headers": [*validators, _NO_CACHE, *_COMMON]})
         await send({"type": "http.response.body", "body": b""})
 
-    async def _error_page(self, send: Send, out: "_Outcome", status: int, title: str, text: str, head: bool,
+    async def _failed(self, send: Send, out: _Outcome, target: str, kind: str, message: str, head: bool) -> None:
+        """The 500 page of a page that could not be rendered: on a development server (loopback) with
+        the diagnostic, and reloading by itself once an edit fixes it (live reload)."""
+        await self._error_page(send, out, 500, "This page could not be rendered",
+                               f"The sandbox that rendered /{target} stopped ({kind}). The server carries on; "
+                               "other pages are not affected. Fix the problem below and this page reloads "
+                               "by itself." if self.live is not None else
+                               f"The sandbox that rendered /{target} stopped ({kind}). The server carries on; "
+                               "other pages are not affected.", head, detail=message)
+
+    async def _error_page(self, send: Send, out: _Outcome, status: int, title: str, text: str, head: bool,
                           extra: list[tuple[bytes, bytes]] | None = None, detail: str = "") -> None:
         body = routing.error_page(status, title, text, detail if self.options.show_errors else "")
         if self.live is not None:
@@ -310,12 +322,12 @@ class ServeApp:
         await self._send(send, out, status, "text/html; charset=utf-8", body, head,
                          [(b"cache-control", b"no-store"), *(extra or [])])
 
-    async def _plain(self, send: Send, out: "_Outcome", status: int, message: str, head: bool,
+    async def _plain(self, send: Send, out: _Outcome, status: int, message: str, head: bool,
                      extra: list[tuple[bytes, bytes]] | None = None) -> None:
         await self._send(send, out, status, routing.PLAIN, routing.plain_body(message), head,
                          [routing.NO_STORE, *(extra or [])])
 
-    async def _send(self, send: Send, out: "_Outcome", status: int, ctype: str, body: bytes, head: bool,
+    async def _send(self, send: Send, out: _Outcome, status: int, ctype: str, body: bytes, head: bool,
                     extra: list[tuple[bytes, bytes]]) -> None:
         out.status, out.length = status, len(body)
         await send({"type": "http.response.start", "status": status, "headers": [

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 from urllib.parse import quote
 
-from .app import SAFE_URL_CHARS
+from renderer.routing import SAFE_URL_CHARS
+
 from .options import is_loopback
 
 

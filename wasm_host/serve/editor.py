@@ -29,7 +29,8 @@ import os
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any, Awaitable, Callable
+from typing import Any
+from collections.abc import Awaitable, Callable
 from urllib.parse import parse_qs
 
 from renderer import routing

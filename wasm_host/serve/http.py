@@ -1,7 +1,8 @@
 """The HTTP layer: uvicorn's h11 server, with the few guards a public-facing server needs.
 
 uvicorn does the HTTP/1.1 work (parsing with h11, keep-alive, pipelining,
-flow control, graceful shutdown). This module adds:
+flow control, graceful shutdown). wasmblog adds, through the subclasses in
+``uvicorn_internals`` (the one module that reaches into uvicorn):
 
 - ``431 Request Header Fields Too Large`` for oversized request heads
   (uvicorn answers every protocol error with 400; h11 knows the right code);
@@ -12,159 +13,30 @@ flow control, graceful shutdown). This module adds:
 - signal handling that stops cleanly on SIGINT/SIGTERM without re-raising
   the signal afterwards, and a hook that runs when shutdown begins (to end
   live-reload streams, which would otherwise hold shutdown up).
+
+This module sets uvicorn's public options, binds the socket and routes
+uvicorn's log to stderr.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-import sys
-import signal
 import socket
+import sys
 import threading
 import time
-from http import HTTPStatus
-from typing import Any, Callable, Iterator
+from typing import Any
+from collections.abc import Callable
 
-import h11
 import uvicorn
-from uvicorn.protocols.http.h11_impl import H11Protocol
 
-MAX_HEADER_BYTES = 16 * 1024  # request line + headers
-HEADER_TIMEOUT = 10.0  # seconds to send a complete request head
+from .uvicorn_internals import HEADER_TIMEOUT, MAX_HEADER_BYTES, GuardedH11Protocol
+
+__all__ = ["GRACEFUL_SHUTDOWN", "HEADER_TIMEOUT", "KEEP_ALIVE_TIMEOUT", "MAX_HEADER_BYTES", "bind", "make_config",
+           "wait_started"]
+
 KEEP_ALIVE_TIMEOUT = 5  # seconds an idle keep-alive connection is kept
 GRACEFUL_SHUTDOWN = 5  # seconds in-flight requests get on shutdown
-
-
-def _raw_response(status: int, message: str) -> bytes:
-    body = (message + "\n").encode()
-    head = (f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\n"
-            "content-type: text/plain; charset=utf-8\r\n"
-            f"content-length: {len(body)}\r\n"
-            "connection: close\r\n\r\n")
-    return head.encode("ascii") + body
-
-
-class GuardedH11Protocol(H11Protocol):
-    """uvicorn's h11 protocol with 431, a request-head deadline and 400 for odd targets."""
-
-    header_timeout: float = HEADER_TIMEOUT
-    max_header_bytes: int = MAX_HEADER_BYTES
-    on_reject: Callable[[tuple[str, int] | None, int, str], None] | None = None
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._error_status = 400
-        self._head_timer: asyncio.TimerHandle | None = None
-        plain_next_event = self.conn.next_event
-
-        def next_event() -> Any:
-            try:
-                event = plain_next_event()
-            except h11.RemoteProtocolError as exc:
-                self._error_status = exc.error_status_hint
-                raise
-            if isinstance(event, h11.Request):
-                self._cancel_head_timer()
-                # h11 bounds only a head that arrives in pieces; bound one that came whole too.
-                size = len(event.method) + len(event.target) + sum(len(k) + len(v) + 4 for k, v in event.headers)
-                if size > self.max_header_bytes:
-                    self._error_status = 431
-                    raise h11.RemoteProtocolError("request head too large", error_status_hint=431)
-            return event
-
-        self.conn.next_event = next_event  # type: ignore[method-assign]
-
-    # -- request-head deadline --------------------------------------------------
-
-    def _arm_head_timer(self) -> None:
-        if self._head_timer is None and self.header_timeout > 0:
-            self._head_timer = self.loop.call_later(self.header_timeout, self._head_timed_out)
-
-    def _cancel_head_timer(self) -> None:
-        if self._head_timer is not None:
-            self._head_timer.cancel()
-            self._head_timer = None
-
-    def _head_timed_out(self) -> None:
-        self._head_timer = None
-        if self.transport is None or self.transport.is_closing():
-            return
-        if self.cycle is not None and not self.cycle.response_complete:
-            return  # a request is being answered: not ours to cut
-        self._reject(408, "request head not received in time")
-
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
-        self._arm_head_timer()
-
-    def data_received(self, data: bytes) -> None:
-        if self.cycle is None or self.cycle.response_complete:
-            self._arm_head_timer()  # waiting for the next request's head
-        try:
-            super().data_received(data)
-        except Exception:  # e.g. a non-ASCII request target: uvicorn decodes it as ASCII
-            if not self.transport.is_closing():
-                self._reject(400, "malformed request")
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self._cancel_head_timer()
-        super().connection_lost(exc)
-
-    # -- error responses --------------------------------------------------------------
-
-    def send_400_response(self, msg: str) -> None:
-        status = self._error_status if self._error_status in (400, 413, 414, 431) else 400
-        reason = {431: "request header fields too large"}.get(status, "malformed request")
-        self._reject(status, reason)
-
-    def _reject(self, status: int, message: str) -> None:
-        self._cancel_head_timer()
-        if self.on_reject is not None:
-            self.on_reject(self.client, status, message)
-        try:
-            self.transport.write(_raw_response(status, message))
-        finally:
-            self.transport.close()
-
-
-class Server(uvicorn.Server):
-    """uvicorn's server with our signal handling and a shutdown hook."""
-
-    def __init__(self, config: uvicorn.Config, on_startup: Callable[[asyncio.AbstractEventLoop], None] | None = None,
-                 on_shutdown: Callable[[], None] | None = None) -> None:
-        super().__init__(config)
-        self._on_startup = on_startup
-        self._on_shutdown = on_shutdown
-        self.signal: int | None = None
-
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        if threading.current_thread() is not threading.main_thread():
-            yield
-            return
-        handled = (signal.SIGINT, signal.SIGTERM)
-        original = {sig: signal.signal(sig, self.handle_exit) for sig in handled}
-        try:
-            yield
-        finally:
-            for sig, handler in original.items():
-                signal.signal(sig, handler)
-
-    def handle_exit(self, sig: int, frame: Any) -> None:
-        self.signal = sig
-        super().handle_exit(sig, frame)
-
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        if self._on_startup is not None:
-            self._on_startup(asyncio.get_running_loop())
-        await super().startup(sockets=sockets)
-
-    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-        if self._on_shutdown is not None:
-            self._on_shutdown()
-        await super().shutdown(sockets=sockets)
 
 
 class _UvicornLog(logging.Handler):

@@ -16,7 +16,8 @@ from __future__ import annotations
 import asyncio
 import secrets
 import threading
-from typing import Any, Awaitable, Callable
+from typing import Any
+from collections.abc import Awaitable, Callable
 
 EVENTS_PATH = "/__wasmblog/events"
 HEARTBEAT_SECONDS = 15.0

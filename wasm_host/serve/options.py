@@ -38,7 +38,7 @@ class ServeOptions:
     editor: bool | None = None  # the in-browser editor at /__wasmblog/edit/ (None: when bound to loopback)
     editor_token: str = ""  # the secret a save must carry (made by resolved(); shared by the workers)
 
-    def resolved(self, host: str = "127.0.0.1") -> "ServeOptions":
+    def resolved(self, host: str = "127.0.0.1") -> ServeOptions:
         """A copy with defaults filled in."""
         if self.mode not in MODES:
             raise ValueError(f"unknown mode {self.mode!r}: use {' or '.join(MODES)}")
@@ -60,7 +60,7 @@ class ServeOptions:
                                    max_queue=max(0, self.max_queue), workers=max(1, workers), show_errors=show,
                                    editor=editor, editor_token=token)
 
-    def for_worker(self, workers: int) -> "ServeOptions":
+    def for_worker(self, workers: int) -> ServeOptions:
         """One worker's share of the bounds (options already resolved)."""
         return dataclasses.replace(self, workers=1, max_inflight=max(1, -(-self.max_inflight // workers)),
                                    max_queue=-(-self.max_queue // workers) if self.max_queue else 0,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import collections
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 
 class Overloaded(Exception):
@@ -45,7 +46,7 @@ class RenderQueue:
         self._waiters.append(fut)
         try:
             await asyncio.wait_for(fut, self.queue_timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             self.rejected += 1
             raise Overloaded("waited too long for a render slot") from None
         except asyncio.CancelledError:

@@ -35,15 +35,17 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from ..engines import Renderer, make_renderer
 from ..site import RenderCache, with_limits
 from . import http
+from .uvicorn_internals import Server
 from .app import ServeApp, clf_time
 from .console import announce, stderr
 from .options import SPARE_INSTANCES, WATCH_INTERVAL, ServeOptions
-from .sitehost import SiteHost, site_config
+from .sitehost import SiteHost, read_site_config
 from .supervisor import supervise
 
 
@@ -75,7 +77,7 @@ class Service:
         self._watch_thread = threading.Thread(target=run, name="wasmblog-watch", daemon=True)
         self._watch_thread.start()
 
-    def make_server(self, header_timeout: float | None = None) -> http.Server:
+    def make_server(self, header_timeout: float | None = None) -> Server:
         def rejected(client: tuple[str, int] | None, status: int, message: str) -> None:
             self.app.stats.statuses[status] += 1
             if self.app.access_log is not None:
@@ -85,7 +87,7 @@ class Service:
         config = http.make_config(self.app, max_connections=self.options.max_connections,
                                         header_timeout=header_timeout or self.options.header_timeout,
                                         on_reject=rejected)
-        return http.Server(config, on_startup=self.app.started, on_shutdown=self._closing)
+        return Server(config, on_startup=self.app.started, on_shutdown=self._closing)
 
     def _closing(self) -> None:
         self._watch_stop.set()
@@ -112,7 +114,7 @@ def create_service(site: Path | str, options: ServeOptions, *, host: str = "127.
     opts = options.resolved(host)
     owns_engine = engine is None
     if engine is None:
-        limits = with_limits(site_config(root), opts.limits).limits
+        limits = with_limits(read_site_config(root), opts.limits).limits
         if opts.engine == "wasm":
             from ..engines.instances import PrewarmedWasmRenderer
 
@@ -121,15 +123,13 @@ def create_service(site: Path | str, options: ServeOptions, *, host: str = "127.
         else:
             engine = make_renderer(opts.engine, timeout=limits.render_timeout, memory_mb=limits.memory_mb,
                                    cache_dir=opts.cache_dir)
-    app_ref: list[ServeApp] = []
     cache = None if opts.no_cache else _site_cache(root, log)
-    site_host = SiteHost(root, engine, opts, log, on_change=lambda snap: app_ref[0].on_change(snap) if app_ref else None,
-                         report=report, cache=cache)
+    site_host = SiteHost(root, engine, opts, log, report=report, cache=cache)
     site_host.load()
     if owns_engine and opts.engine == "wasm" and opts.mode != "static":
         site_host.warm_up()
     app = ServeApp(site_host, opts, log, access_log)
-    app_ref.append(app)
+    site_host.on_change = app.on_change  # told of every later snapshot (the first one, the app read itself)
     return Service(root, opts, engine, site_host, app, log, owns_engine)
 
 
@@ -163,7 +163,7 @@ class ServerThread:
     def app(self) -> ServeApp:
         return self.service.app
 
-    def start(self) -> "ServerThread":
+    def start(self) -> ServerThread:
         self.service.start_watching()
         self.thread.start()
         http.wait_started(self.server, self.thread)
@@ -175,7 +175,7 @@ class ServerThread:
         self.service.close()
         self.sock.close()
 
-    def __enter__(self) -> "ServerThread":
+    def __enter__(self) -> ServerThread:
         return self.start()
 
     def __exit__(self, *exc: Any) -> None:
@@ -247,7 +247,7 @@ def serve_here(site: str, opts: ServeOptions, sock: socket.socket, host: str, lo
         stuck = service.app.queue.running
         service.close()
     if worker is None:
-        why = {signal.SIGINT: "SIGINT", signal.SIGTERM: "SIGTERM"}.get(server.signal or 0, "")  # type: ignore[call-overload]
+        why = signal.Signals(server.signal).name if server.signal else ""  # SIGINT or SIGTERM, the two it handles
         log(f"wasmblog: stopped{' (' + why + ')' if why else ''} after {server.server_state.total_requests} requests")
     if stuck:
         # Native renders cannot be interrupted; threads still running would keep the

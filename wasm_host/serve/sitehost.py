@@ -19,23 +19,22 @@ import time
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 from urllib.parse import unquote
 
 from renderer import (BuildOptions, OutputFile, PageJob, SiteResult, finalize, job_posts,
                       load_config)
-from renderer.model import FileCopy
 from renderer.config import SiteConfig
 from renderer.diagnostics import error
 
 from ..engines import Renderer, SandboxFault, apply_limits
-from ..site import (RenderCache, SiteInput, build_time_micros, display_prefix, load_site, output_files, plan_input,
-                    render, validate)
+from ..site import (RenderCache, SiteInput, build_time_micros, display_prefix, load_site, output_files, render, validate)
 from ..site.incremental import Reuse, StageMemo
-from ..site.stages import run_parse, run_plan
+from ..site.stages import blame, parse_and_plan
 from .httputil import body_etag
 from .options import ServeOptions
-from .snapshot import Bytes, BuiltSnapshot, Job, MemoSnapshot, PageStore, PlannedSnapshot, Snapshot
+from .snapshot import Bytes, BuiltSnapshot, Failed, Job, MemoSnapshot, PageStore, PlannedSnapshot, Snapshot
 from .watch import Watcher, make_watcher
 
 
@@ -175,29 +174,20 @@ class SiteHost:
 
     def _build_plan(self, snap: PlannedSnapshot) -> None:
         site = snap.site
-        config = site.config  # parsed once, limits applied; its diagnostics are added below
-        memo = StageMemo(self.cache, self.engine, config, site.templates, site.tzif, site.shortcodes)
-        parsed = memo.parse(site.sources, lambda todo: run_parse(self.engine, todo, config, site.tzif,
-                                                                 self.options.jobs, self._pool,
-                                                                 shortcodes=site.shortcodes))
+        memo = StageMemo(self.cache, self.engine, site.config, site.templates, site.tzif, site.shortcodes)
+        planned = parse_and_plan(site, self.engine, snap.options, memo, self.options.jobs, self._pool)
         snap.reparsed = memo.reuse.parsed - memo.reuse.parse_reused
-        posts_list = [p for r in parsed for p in r.posts]
-        diags = [*site.diagnostics, *site.config_diagnostics, *(d for r in parsed for d in r.diagnostics)]
-        snap.posts = {p.source: p for p in posts_list}
-        bare = plan_input(posts_list)
-        jobs: list[PageJob] = []
-        copies: list[FileCopy] = []
-        try:
-            planned = memo.plan(bare, snap.options, lambda: run_plan(self.engine, bare, config, snap.options))
-            if planned is not None:
-                jobs, copies = planned.jobs, planned.copies
-                diags += planned.diagnostics
-        except SandboxFault as fault:
-            diags.append(error("site.toml", 0, f"planning the site: {fault.message}"))
+        snap.posts = {p.source: p for p in planned.posts}
+        jobs, copies, diags = planned.jobs, planned.copies, planned.diagnostics
         self.cache.flush()
         if isinstance(snap, MemoSnapshot):
             snap.store = self.store
-            snap.key_of = lambda job, _posts=snap.posts: memo.render_key(job, _posts)
+            posts = snap.posts
+
+            def key_of(job: PageJob) -> bytes | None:
+                return memo.render_key(job, posts)
+
+            snap.key_of = key_of
         # The files a build would write: validated paths, a static file replacing a page.
         placeholders = SiteResult([OutputFile(job.path, "") for job in jobs], [], copies)
         files, static, out_diags = output_files(site, placeholders)
@@ -229,8 +219,10 @@ class SiteHost:
         posts = job_posts([job], snap.posts)  # as the build passes them: neighbours without bodies
         try:
             result = self.engine.render_pages([job], posts, snap.config, snap.site.templates)
-        except SandboxFault as fault:
-            return Rendered(None, fault.kind, fault.message, time.perf_counter() - started)
+        except SandboxFault as fault:  # said as a build says it: the template, the page, what stopped it
+            return Rendered(None, fault.kind, error(blame(job, snap.site.templates), 0,
+                                                    f"{job.path}: {fault.message}").format(),
+                            time.perf_counter() - started)
         except Exception as exc:  # a host-side bug: report it as a 500, keep serving
             return Rendered(None, "error", f"{type(exc).__name__}: {exc}", time.perf_counter() - started)
         seconds = time.perf_counter() - started
@@ -253,8 +245,12 @@ class SiteHost:
 
     def remember(self, entry: Job, result: Rendered) -> Bytes | None:
         """Keep a page rendered in memo mode under its input hash: in memory, and in the render
-        cache (as a build stores it) when it rendered without diagnostics."""
-        if entry.key is None or result.body is None:
+        cache (as a build stores it) when it rendered without diagnostics. A failure is kept in
+        memory too, so that asking again costs no sandbox until an input of the page changes."""
+        if entry.key is None:
+            return None
+        if result.body is None:
+            self.store.put(entry.key, Failed(result.kind, result.message))
             return None
         page = Bytes(result.body, body_etag(result.body))
         self.store.put(entry.key, page)
@@ -309,7 +305,7 @@ class SiteHost:
             self._pool.shutdown(wait=False, cancel_futures=True)
 
 
-def site_config(root: Path) -> SiteConfig:
+def read_site_config(root: Path) -> SiteConfig:
     try:
         text = (root / "site.toml").read_bytes().decode("utf-8-sig")
     except (OSError, UnicodeDecodeError):

@@ -21,7 +21,7 @@ from abc import ABC, abstractmethod
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Union
+from collections.abc import Callable
 
 from renderer import BuildOptions, Diagnostic, PageJob, Post
 from renderer.config import SiteConfig
@@ -59,7 +59,20 @@ class Job:
     key: bytes | None = None
 
 
-Entry = Union[StaticFile, Bytes, Job]
+@dataclass(frozen=True)
+class Failed:
+    """A page whose render failed (memo mode), kept under its input hash like a rendered page: the
+    next request gets the same error page without a sandbox spent on it, until an input changes."""
+
+    kind: str  # timeout, memory, stack, trap, error
+    message: str
+
+    @property
+    def body(self) -> bytes:  # what it weighs in the page store
+        return self.message.encode("utf-8")
+
+
+Entry = StaticFile | Bytes | Job | Failed
 
 
 @dataclass
@@ -167,11 +180,11 @@ class PageStore:
                  fallback: Callable[[bytes], Bytes | None] | None = None) -> None:
         self.max_bytes = max_bytes
         self.fallback = fallback
-        self._pages: OrderedDict[bytes, Bytes] = OrderedDict()
+        self._pages: OrderedDict[bytes, Bytes | Failed] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
 
-    def get(self, key: bytes) -> Bytes | None:
+    def get(self, key: bytes) -> Bytes | Failed | None:
         with self._lock:
             page = self._pages.get(key)
             if page is not None:
@@ -184,7 +197,7 @@ class PageStore:
             self.put(key, page)
         return page
 
-    def put(self, key: bytes, page: Bytes) -> None:
+    def put(self, key: bytes, page: Bytes | Failed) -> None:
         with self._lock:
             old = self._pages.pop(key, None)
             if old is not None:

@@ -18,7 +18,8 @@ import subprocess
 import sys
 import threading
 import time
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from . import http
 from .console import announce
@@ -105,6 +106,6 @@ def supervise(site: str, opts: ServeOptions, sock: socket.socket, host: str, log
                 worker.proc.wait()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    why = {signal.SIGINT: "SIGINT", signal.SIGTERM: "SIGTERM"}.get(stop[0] if stop else 0, "")  # type: ignore[call-overload]
+    why = signal.Signals(stop[0]).name if stop and stop[0] else ""  # SIGINT or SIGTERM (0: a worker failed to start)
     log(f"wasmblog: stopped{' (' + why + ')' if why else ''}")
     return 0 if not stop or stop[0] else 1

@@ -112,8 +112,8 @@ class InotifyWatcher:
     def _handle(self, event: Event) -> bool:
         mask, name = event.mask, event.name
         if mask & flags.Q_OVERFLOW:  # events were lost: assume everything changed
-            for folder in WATCHED_FOLDERS:
-                self._add_tree(self.root / folder)
+            for name in WATCHED_FOLDERS:
+                self._add_tree(self.root / name)
             return True
         if mask & flags.IGNORED:
             self._dirs.pop(event.wd, None)

@@ -15,20 +15,20 @@ import time
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from renderer import BuildOptions, Diagnostic, OutputFile, PageJob, Post, SiteResult, finalize
 from renderer.config import CONFIG_PATH
-from renderer.diagnostics import error
 from renderer.hugo import DEFAULT_DIR, ROOT_FILES
 from renderer.shortcodes import is_shortcode_warning
 
-from ..engines import Renderer, SandboxFault, engine_limits
+from ..engines import Renderer, engine_limits
 from .cache import Outputs, RenderCache
 from .incremental import RenderedJob, Reuse, StageMemo, StoredFile
 from .output import check_copies, check_place, claim, merge_static, spare_path, validate, write_site
 from .reader import SiteInput, build_time_micros, load_site
-from .stages import executor, parse_sources, plan_input, run_parse, run_plan, run_render, shared_diagnostics
+from .stages import executor, parse_and_plan, parse_sources, plan_input, run_render, shared_diagnostics
 
 Progress = Callable[[str, int, int], None]
 Linkable = Callable[[str, bytes], bool]
@@ -111,7 +111,7 @@ def render(site: SiteInput, engine: Renderer, options: BuildOptions, jobs: int =
     a :class:`StoredFile` instead of its text. ``reuse`` is filled with how
     much came from the cache.
     """
-    rendering = render_site(site, engine, options, jobs, progress, cache, linkable, reuse)
+    rendering = render_traced(site, engine, options, jobs, progress, cache, linkable, reuse)
     return rendering.result, rendering.published
 
 
@@ -125,7 +125,7 @@ def site_wide(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
             (d.path in SITE_FILES or d.path.startswith((DEFAULT_DIR + "/", "templates/")))]
 
 
-def render_site(site: SiteInput, engine: Renderer, options: BuildOptions, jobs: int = 1,
+def render_traced(site: SiteInput, engine: Renderer, options: BuildOptions, jobs: int = 1,
                 progress: Progress | None = None, cache: RenderCache | None = None,
                 linkable: Linkable | None = None, reuse: Reuse | None = None,
                 all_or_nothing: bool = False) -> Rendering:
@@ -164,44 +164,29 @@ def _never(path: str, sha: bytes) -> bool:
 def _render(site: SiteInput, engine: Renderer, options: BuildOptions, jobs: int, pool: Executor | None,
             progress: Progress | None, cache: RenderCache | None, linkable: Linkable | None,
             reuse: Reuse | None, all_or_nothing: bool = False) -> Rendering:
-    diags: list[Diagnostic] = [*site.diagnostics, *site.config_diagnostics]
-    config = site.config  # parsed once, limits applied; the stages report no config diagnostics
-    memo = StageMemo(cache, engine, config, site.templates, site.tzif, site.shortcodes)
+    memo = StageMemo(cache, engine, site.config, site.templates, site.tzif, site.shortcodes)
     if reuse is not None:
         memo.reuse = reuse
-    attribute = memo.enabled
-    shared = memo.shared(lambda: shared_diagnostics(engine, config, site.templates))  # the templates' own problems
-    if all_or_nothing and site_wide([*diags, *shared]):
-        return Rendering(SiteResult([], finalize([*diags, *shared])), stopped=True)
-
-    parsed = memo.parse(site.sources, lambda todo: run_parse(engine, todo, config, site.tzif, jobs, pool, progress,
-                                                             attribute, site.shortcodes))
-    posts: list[Post] = [p for r in parsed for p in r.posts]
-    diags += [d for r in parsed for d in r.diagnostics]
-
-    bare = plan_input(posts)
-    try:
-        planned = memo.plan(bare, options, lambda: run_plan(engine, bare, config, options))
-    except SandboxFault as fault:
-        planned = None
-        diags.append(error("site.toml", 0, f"planning the site: {fault.message}"))
-    if planned is None:
-        return Rendering(SiteResult([], finalize(diags)), posts)
-    page_jobs = planned.jobs
-    diags += planned.diagnostics
-
-    by_source = {p.source: p for p in posts}
+    shared = memo.shared(lambda: shared_diagnostics(engine, site.config, site.templates))  # the templates' own
+    if all_or_nothing and site_wide([*site.diagnostics, *site.config_diagnostics, *shared]):
+        return Rendering(SiteResult([], finalize([*site.diagnostics, *site.config_diagnostics, *shared])),
+                         stopped=True)
+    planned = parse_and_plan(site, engine, options, memo, jobs, pool, progress)
+    diags = planned.diagnostics
+    if not planned.planned:
+        return Rendering(SiteResult([], finalize(diags)), planned.posts)
+    by_source = {p.source: p for p in planned.posts}
     results = memo.render(
-        page_jobs, by_source, linkable or _never,
-        lambda todo: run_render(engine, todo, by_source, config, site.templates, jobs, pool, progress, attribute,
-                                shared)[0])
+        planned.jobs, by_source, linkable or _never,
+        lambda todo: run_render(engine, todo, by_source, site.config, site.templates, jobs, pool, progress,
+                                memo.enabled, shared)[0])
     diags += shared
     files: list[Any] = []
     for r in results:
         files += r.files
         diags += r.diagnostics
-    return Rendering(SiteResult(sorted(files, key=lambda f: f.path), finalize(diags), planned.copies), posts,
-                     page_jobs)
+    return Rendering(SiteResult(sorted(files, key=lambda f: f.path), finalize(diags), planned.copies),
+                     planned.posts, planned.jobs)
 
 
 def _linkable(out: Path, previous: Outputs) -> Linkable:
@@ -251,7 +236,7 @@ def build(site_dir: Path | str, out_dir: Path | str, engine: Renderer, *, drafts
     previous = cache.outputs(out) if cache is not None else Outputs()
     claim(Path(out_dir), previous, force)  # (again when writing, under the lock) refused now rather than after rendering
     with engine_limits(engine, site.config.limits):
-        rendering = render_site(site, engine, options, jobs, progress, cache, _linkable(out, previous),
+        rendering = render_traced(site, engine, options, jobs, progress, cache, _linkable(out, previous),
                                 report.reuse, all_or_nothing=True)
     result, report.posts = rendering.result, rendering.published
     files, static, output_diags = output_files(site, result)

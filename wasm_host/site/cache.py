@@ -33,7 +33,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, ParamSpec, TypeVar
+from collections.abc import Callable, Iterable, Iterator
 
 SCHEMA = 2
 # An entry's last use is recorded at most this often (an UPDATE per hit costs more than the hit):
@@ -105,21 +106,27 @@ class CacheStats:
         self.misses[stage] = self.misses.get(stage, 0) + n
 
 
-def _guarded(default: Callable[[], Any]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _guarded(default: Callable[[], Any]) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """A method that, when SQLite finds the file damaged mid-build, gives ``default()`` instead:
     the build goes on without the cache, and the file is started afresh when closed."""
-    def wrap(method: Callable[..., Any]) -> Callable[..., Any]:
+    def wrap(method: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(method)
-        def guarded(self: "RenderCache", *args: Any, **kwargs: Any) -> Any:
+        def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
+            self = args[0]
+            assert isinstance(self, RenderCache)
             with self.lock:
                 if self.broken:
-                    return default()
+                    return default()  # type: ignore[no-any-return]  # each default() is the method's empty value
                 try:
-                    return method(self, *args, **kwargs)
+                    return method(*args, **kwargs)
                 except sqlite3.DatabaseError as exc:
                     _LOG.warning("render cache %s is damaged (%s); going on without it", self.path, exc)
                     self.broken = True
-                    return default()
+                    return default()  # type: ignore[no-any-return]  # each default() is the method's empty value
         return guarded
     return wrap
 
@@ -149,11 +156,11 @@ class RenderCache:
         self.db = self._open()
 
     @classmethod
-    def for_site(cls, site: Path | str, root: Path | None = None, max_bytes: int | None = None) -> "RenderCache":
+    def for_site(cls, site: Path | str, root: Path | None = None, max_bytes: int | None = None) -> RenderCache:
         return cls(site_cache_path(site, root), site, max_bytes)
 
     @classmethod
-    def in_memory(cls, max_bytes: int = 256_000_000) -> "RenderCache":
+    def in_memory(cls, max_bytes: int = 256_000_000) -> RenderCache:
         return cls(cls.MEMORY, "", max_bytes)
 
     # -- opening ---------------------------------------------------------------------------------
@@ -251,15 +258,16 @@ class RenderCache:
         rows = self._select("SELECT data, used FROM blobs WHERE sha IN (%s)", [sha])
         if not rows:
             return None
-        data, used = rows[0]
-        if not _intact(data, sha):
+        stored: bytes = rows[0][0]
+        used = rows[0][1]
+        if not _intact(stored, sha):
             self.stats.corrupt += 1
             _LOG.warning("render cache: a damaged file was recomputed")
             self._delete("blobs", "sha", [sha])
             return None
         if not isinstance(used, int) or used < time.time_ns() - USED_GRANULARITY_NS:
             self._used_blobs.add(sha)
-        return data
+        return stored
 
     @_guarded(set)
     def has_blobs(self, shas: Iterable[bytes]) -> set[bytes]:
@@ -372,7 +380,7 @@ class RenderCache:
                 if self.broken:
                     self._discard()
 
-    def __enter__(self) -> "RenderCache":
+    def __enter__(self) -> RenderCache:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -380,7 +388,7 @@ class RenderCache:
 
     # -- helpers ------------------------------------------------------------------------------------------
 
-    def _select(self, sql: str, keys: list[bytes]) -> list[tuple]:
+    def _select(self, sql: str, keys: list[bytes]) -> list[tuple[Any, ...]]:
         return self.db.execute(sql % ",".join("?" * len(keys)), keys).fetchall()
 
     def _delete(self, table: str, column: str, keys: list[bytes], transaction: bool = True) -> None:
@@ -403,7 +411,7 @@ class RenderCache:
         def __exit__(self, kind: object, *rest: object) -> None:
             self.db.execute("COMMIT" if kind is None else "ROLLBACK")
 
-    def _transaction(self) -> "RenderCache._Tx":
+    def _transaction(self) -> RenderCache._Tx:
         return RenderCache._Tx(self.db)
 
 

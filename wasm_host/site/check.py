@@ -18,7 +18,8 @@ import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 from urllib.parse import unquote, urljoin, urlsplit
 
 from renderer import BuildOptions, Diagnostic, OutputFile, PageJob, Post, SiteConfig, finalize
@@ -28,7 +29,7 @@ from renderer.templates import TEMPLATE_FOR_KIND
 from renderer.templates.views import Urls
 
 from ..engines import Renderer, engine_limits
-from .build import Counted, Progress, output_files, render_site
+from .build import Counted, Progress, output_files, render_traced
 from .reader import SiteInput, build_time_micros, load_site
 
 PLACEHOLDER_ORIGIN = "http://site.invalid"  # pages' origin when base_url is only a path
@@ -260,7 +261,7 @@ def check(site_dir: Path | str, engine: Renderer, *, drafts: bool = False, futur
     options = BuildOptions(build_time=build_time if build_time is not None else build_time_micros(),
                            drafts=drafts, future=future)
     with engine_limits(engine, site.config.limits):
-        rendering = render_site(site, engine, options, jobs, progress)
+        rendering = render_traced(site, engine, options, jobs, progress)
     files, static, output_diags = output_files(site, rendering.result)
     link_diags = check_links(site, files, static, rendering.posts, rendering.jobs, report)
     report.diagnostics = finalize([*rendering.result.diagnostics, *output_diags, *link_diags])

@@ -21,7 +21,8 @@ import hashlib
 import json
 import operator
 import typing
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 _LEAVES = frozenset((str, int, float, bool, type(None)))
 
@@ -80,7 +81,7 @@ def canonical(value: Any) -> bytes:
 
 def digest(*parts: bytes | str) -> bytes:
     """SHA-256 of ``parts``, each length-prefixed (so no two splits of the same bytes collide)."""
-    encoded = [part.encode("utf-8", "surrogatepass") if type(part) is str else part for part in parts]
+    encoded = [part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part for part in parts]
     return hashlib.sha256(b"".join(b"%d:%b" % (len(data), data) for data in encoded)).digest()
 
 
@@ -107,20 +108,20 @@ def decoder(target: Any) -> Callable[[Any], Any]:
         args = typing.get_args(target)
         item = decoder(args[0]) if args else _identity
         if origin is tuple:
-            conv = lambda value: tuple(item(x) for x in value)  # noqa: E731
+            conv = lambda value: tuple(item(x) for x in value)  # noqa: E731  one converter per branch
         else:  # JSON gives a new list already: one of leaves is kept as it comes
             conv = _identity if item is _identity else (lambda value: [item(x) for x in value])
     elif isinstance(target, type) and dataclasses.is_dataclass(target):
         hints = typing.get_type_hints(target)
         convs = [decoder(hints[f.name]) for f in dataclasses.fields(target)]
         if all(c is _identity for c in convs):
-            conv = lambda value, _cls=target: _cls(*value)  # noqa: E731
+            conv = lambda value, _cls=target: _cls(*value)  # noqa: E731  one converter per branch
         else:
-            conv = lambda value, _cls=target, _convs=convs: _cls(*[c(x) for c, x in zip(_convs, value)])  # noqa: E731
+            conv = lambda value, _cls=target, _convs=convs: _cls(*[c(x) for c, x in zip(_convs, value, strict=True)])  # noqa: E731  one converter per branch
     elif isinstance(target, type) and issubclass(target, enum.Enum):
         conv = target
     elif target is bytes:
-        conv = lambda value: value["bytes"].encode("latin-1")  # noqa: E731
+        conv = lambda value: value["bytes"].encode("latin-1")  # noqa: E731  one converter per branch
     else:  # str, int, bool, float, dict[str, Any], Any
         conv = _identity
     _DECODE[target] = conv

@@ -10,7 +10,8 @@ import os
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
+from typing import Any
+from collections.abc import Callable
 
 from renderer import Diagnostic, SiteConfig, Source, load_config
 from renderer.config import LIMIT_RANGES
@@ -54,7 +55,8 @@ def with_limits(config: SiteConfig, overrides: dict[str, float]) -> SiteConfig:
     unknown = set(overrides) - set(LIMIT_RANGES)
     if unknown:
         raise ValueError(f"unknown limits: {', '.join(sorted(unknown))}")
-    return replace(config, limits=replace(config.limits, **overrides))
+    values: dict[str, Any] = dict(overrides)  # each checked against its range by Limits
+    return replace(config, limits=replace(config.limits, **values))
 
 
 def build_time_micros() -> int:

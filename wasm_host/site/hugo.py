@@ -73,12 +73,12 @@ def load_hugo_site(root: Path, limits: dict[str, float] | None = None) -> SiteIn
     """Read a Hugo site folder; problems become diagnostics."""
     diags: list[Diagnostic] = []
     hugo = read_hugo_config(root, diags)
-    site_config, config_diags = load_config(hugo.site_toml)
+    parsed, config_diags = load_config(hugo.site_toml)
     for d in config_diags:  # about values copied from Hugo's files: say which
         if d.is_error:
             diags.append(warning(ROOT_FILES[0] if not (root / DEFAULT_DIR).is_dir() else DEFAULT_DIR, 0,
                                  f"a Hugo setting could not be used: {d.message}"))
-    config = with_limits(site_config, limits or {})
+    config = with_limits(parsed, limits or {})
     skipped: list[Path] = []
 
     def skip(path: Path) -> bool:

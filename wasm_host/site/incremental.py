@@ -27,7 +27,8 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from renderer import BuildOptions, Diagnostic, OutputFile, PageJob, Plan, Post, Source, job_posts
 from renderer.model import FileCopy
@@ -207,14 +208,15 @@ class StageMemo:
             if key is None or not parsed.cacheable:
                 continue
             try:
-                digests = [value_digest(p) for p in parsed.posts]
-                bare = [self._bare_digest(p.without_body()) for p in parsed.posts]
+                post_digests = [value_digest(p) for p in parsed.posts]
+                bare_digests = [self._bare_digest(p.without_body()) for p in parsed.posts]
                 payload = json.dumps({"posts": plain(parsed.posts), "diags": plain(parsed.diagnostics),
-                                      "digests": [d.hex() for d in digests], "bare": [d.hex() for d in bare]},
+                                      "digests": [d.hex() for d in post_digests],
+                                      "bare": [d.hex() for d in bare_digests]},
                                      ensure_ascii=True).encode("ascii")
             except Uncacheable:
                 continue
-            self._full.update((p.source, d) for p, d in zip(parsed.posts, digests))
+            self._full.update((p.source, d) for p, d in zip(parsed.posts, post_digests, strict=True))
             self.cache.put(key, "parse", payload)
         return [done[s.path] for s in sources]
 
@@ -254,7 +256,7 @@ class StageMemo:
             try:
                 encoded = [canonical(job) for job in result.jobs]  # the key of each page starts from its job's bytes
                 digests = [hashlib.sha256(e).digest() for e in encoded]
-                self._job_digests = {job.path: d for job, d in zip(result.jobs, digests)}
+                self._job_digests = {job.path: d for job, d in zip(result.jobs, digests, strict=True)}
                 self.cache.put(key, "plan", b'{"jobs":[' + b",".join(encoded) + b'],"diags":'
                                + json.dumps(plain(result.diagnostics)).encode("ascii") + b',"copies":'
                                + json.dumps(plain(result.copies)).encode("ascii") + b',"digests":'
@@ -311,7 +313,8 @@ class StageMemo:
         payload = self.cache.get(gkey)
         if payload is not None:
             try:
-                return _diags(json.loads(payload))
+                cached: list[Diagnostic] = _diags(json.loads(payload))
+                return cached
             except (ValueError, TypeError, KeyError, AttributeError):
                 pass  # not what this version stores: ask again
         found = run()

@@ -32,7 +32,8 @@ import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
+from collections.abc import Callable, Iterator
 
 from renderer import Diagnostic, OutputFile
 from renderer.model import FileCopy
@@ -317,7 +318,7 @@ _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
-def _libc():  # noqa: ANN202
+def _libc() -> ctypes.CDLL | None:
     name = ctypes.util.find_library("c")
     return ctypes.CDLL(name, use_errno=True) if name else None
 
@@ -519,7 +520,10 @@ class _Writer:
         signature = _source_signature(src)
         if self._keep(rel, None, signature) or self._link_live(rel, None, signature):
             return
-        st = self._install(rel, lambda tmp: shutil.copyfile(src, tmp))
+        def copy(tmp: Path) -> None:
+            shutil.copyfile(src, tmp)
+
+        st = self._install(rel, copy)
         self.outputs.files[rel] = (b"", st.st_size, st.st_mtime_ns, st.st_ino, signature)
 
     def keep(self, rel: str) -> None:

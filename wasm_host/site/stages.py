@@ -20,15 +20,19 @@ import os
 import threading
 import time
 from concurrent.futures import Executor, ProcessPoolExecutor
-from typing import Any, Callable, Mapping, Sequence, TypeVar
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+from collections.abc import Callable, Mapping, Sequence
 
 from renderer import BuildOptions, Diagnostic, PageJob, Plan, Post, Source, job_posts
 from renderer.config import CONFIG_PATH, SiteConfig
 from renderer.diagnostics import error
+from renderer.model import FileCopy
 from renderer.templates import TEMPLATE_FOR_KIND
 
 from ..engines import Renderer, SandboxFault
-from .incremental import ParsedSource, RenderedJob
+from .files import SiteInput
+from .incremental import ParsedSource, RenderedJob, StageMemo
 
 Progress = Callable[[str, int, int], None]
 T = TypeVar("T")
@@ -212,6 +216,39 @@ def plan_input(posts: Sequence[Post]) -> list[Post]:
 def run_plan(engine: Renderer, posts: list[Post], config: str | SiteConfig, options: BuildOptions) -> Plan:
     """Stage 2 (raises :class:`SandboxFault` if the sandbox had to stop it)."""
     return engine.plan_site(posts, config, options)
+
+
+@dataclass
+class Planned:
+    """A site parsed and planned: its posts, the pages a build writes, the bundle files it copies,
+    and every diagnostic so far (the site's, its config's, parsing's and planning's)."""
+
+    posts: list[Post]
+    jobs: list[PageJob] = field(default_factory=list)
+    copies: list[FileCopy] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    planned: bool = True  # False: the sandbox had to stop planning (said among the diagnostics)
+
+
+def parse_and_plan(site: SiteInput, engine: Renderer, options: BuildOptions, memo: StageMemo | None = None,
+                   jobs: int = 1, pool: Executor | None = None, progress: Progress | None = None) -> Planned:
+    """Stages 1 and 2, each looked up in ``memo`` (the render cache) first: the one way every command
+    (build, check, serve, deploy) turns a site read into memory into posts and page jobs."""
+    config = site.config  # parsed once, limits applied; the stages report no config diagnostics
+    stages = memo if memo is not None else StageMemo(None, engine, config, site.templates, site.tzif, site.shortcodes)
+    parsed = stages.parse(site.sources, lambda todo: run_parse(engine, todo, config, site.tzif, jobs, pool, progress,
+                                                             stages.enabled, site.shortcodes))
+    posts = [p for r in parsed for p in r.posts]
+    diags = [*site.diagnostics, *site.config_diagnostics, *(d for r in parsed for d in r.diagnostics)]
+    bare = plan_input(posts)
+    try:
+        plan = stages.plan(bare, options, lambda: run_plan(engine, bare, config, options))
+    except SandboxFault as fault:
+        diags.append(error("site.toml", 0, f"planning the site: {fault.message}"))
+        plan = None
+    if plan is None:
+        return Planned(posts, diagnostics=diags, planned=False)
+    return Planned(posts, plan.jobs, plan.copies, diags + plan.diagnostics)
 
 
 # --- render ----------------------------------------------------------------------------------------

@@ -60,7 +60,7 @@ class DeployedSite:
     static: dict[str, StaticEntry] = field(default_factory=dict)
 
     @classmethod
-    def from_data(cls, data: Any) -> "DeployedSite":
+    def from_data(cls, data: Any) -> DeployedSite:
         """Parse and plan the site described by the generated ``site_data`` module.
 
         The host planned the same site and kept only the pages it would write

@@ -15,15 +15,15 @@ The handler never traps: a trap would take the engine's instance down (and
 from __future__ import annotations
 
 # Modules the core reaches lazily (codecs by name, jinja2's error path): import them into the snapshot.
-import encodings.latin_1  # noqa: F401
-import encodings.unicode_escape  # noqa: F401
-import encodings.utf_16  # noqa: F401
-import encodings.utf_16_be  # noqa: F401
-import encodings.utf_16_le  # noqa: F401
-import encodings.utf_8_sig  # noqa: F401
+import encodings.latin_1
+import encodings.unicode_escape
+import encodings.utf_16
+import encodings.utf_16_be
+import encodings.utf_16_le
+import encodings.utf_8_sig  # noqa: F401  looked up by name on first use: imported for the snapshot
 import gc
 
-import jinja2.debug  # noqa: F401
+import jinja2.debug  # noqa: F401  imported lazily by jinja2 on errors: the guest cannot
 from componentize_py_types import Ok
 from renderer import highlight, routing, sanitize
 from wit_world import exports

@@ -14,18 +14,18 @@ type's annotations, so the two stay in step with the WIT file.
 from __future__ import annotations
 
 # Modules the core reaches lazily (codecs by name, jinja2's error path):
-import encodings.latin_1  # noqa: F401
-import encodings.unicode_escape  # noqa: F401
-import encodings.utf_16  # noqa: F401
-import encodings.utf_16_be  # noqa: F401
-import encodings.utf_16_le  # noqa: F401
-import encodings.utf_8_sig  # noqa: F401
+import encodings.latin_1
+import encodings.unicode_escape
+import encodings.utf_16
+import encodings.utf_16_be
+import encodings.utf_16_le
+import encodings.utf_8_sig  # noqa: F401  looked up by name on first use: imported for the snapshot
 import dataclasses
 import enum
 import gc
 import typing
 
-import jinja2.debug  # noqa: F401
+import jinja2.debug  # noqa: F401  imported lazily by jinja2 on errors: the guest cannot
 import renderer
 import renderer.model as model
 import renderer.templates
@@ -55,23 +55,23 @@ def converter(target: typing.Any) -> typing.Callable[[typing.Any], typing.Any]:
     if conv is not None:
         return conv
     origin = typing.get_origin(target)
-    if origin in (list, typing.List):
+    if origin in (list, list):
         (item,) = typing.get_args(target)
         item_conv = converter(item)
         conv = list if item_conv is _identity else (lambda v: [item_conv(x) for x in v])
     elif origin is tuple:  # tuple[X, ...] in the core, list<x> in WIT
         item_conv = converter(typing.get_args(target)[0])
-        conv = lambda v: tuple(item_conv(x) for x in v)  # noqa: E731
+        conv = lambda v: tuple(item_conv(x) for x in v)  # noqa: E731  one converter per branch
     elif isinstance(target, type) and dataclasses.is_dataclass(target):
         hints = typing.get_type_hints(target)
         fields = [(f.name, converter(hints[f.name])) for f in dataclasses.fields(target)]
 
-        def conv(value: typing.Any, _cls: type = target, _fields: list = fields) -> typing.Any:
+        def conv(value: typing.Any, _cls: type = target, _fields: list[typing.Any] = fields) -> typing.Any:
             return _cls(*[c(getattr(value, name)) for name, c in _fields])
     elif isinstance(target, type) and issubclass(target, enum.Enum):
         # By case name, both ways: a WIT enum (PageKind.LIST) or the core's
         # (PageKind.LIST, a str enum), or a plain string ("error").
-        conv = lambda v, _enum=target: _enum[v.name if isinstance(v, enum.Enum) else v.upper()]  # noqa: E731
+        conv = lambda v, _enum=target: _enum[v.name if isinstance(v, enum.Enum) else v.upper()]  # noqa: E731  one converter per branch
     elif target is str:
         conv = _text
     else:
@@ -114,25 +114,25 @@ class WitWorld(wit_world.WitWorld):
                                           _templates(shortcodes))
             return convert(result, wit_world.ParseResult)
         except Exception as exc:  # no traceback: linecache would touch the (absent) filesystem
-            raise Err(wit_world.Failure(describe_exception(exc)))
+            raise Err(wit_world.Failure(describe_exception(exc))) from None
 
     def plan_site(self, posts: list[wit_world.Post], config: wit_world.SiteConfig,
                   options: wit_world.BuildOptions) -> wit_world.Plan:
         try:
-            result = renderer.plan_site(convert(posts, typing.List[model.Post]), _config(config), _options(options))
+            result = renderer.plan_site(convert(posts, list[model.Post]), _config(config), _options(options))
             return convert(result, wit_world.Plan)
         except Exception as exc:
-            raise Err(wit_world.Failure(describe_exception(exc)))
+            raise Err(wit_world.Failure(describe_exception(exc))) from None
 
     def render_pages(self, jobs: list[wit_world.PageJob], posts: list[wit_world.Post], config: wit_world.SiteConfig,
                      templates: list[wit_world.Template]) -> wit_world.SiteResult:
         try:
-            result = renderer.render_pages(convert(jobs, typing.List[model.PageJob]),
-                                           convert(posts, typing.List[model.Post]), _config(config),
+            result = renderer.render_pages(convert(jobs, list[model.PageJob]),
+                                           convert(posts, list[model.Post]), _config(config),
                                            _templates(templates))
             return convert(result, wit_world.SiteResult)
         except Exception as exc:
-            raise Err(wit_world.Failure(describe_exception(exc)))
+            raise Err(wit_world.Failure(describe_exception(exc))) from None
 
     def render_site(self, sources: list[wit_world.Source], config: str, templates: list[wit_world.Template],
                     options: wit_world.BuildOptions, tzif: str) -> wit_world.SiteResult:
@@ -141,13 +141,13 @@ class WitWorld(wit_world.WitWorld):
                                           tzif.encode("latin-1"))
             return convert(result, wit_world.SiteResult)
         except Exception as exc:
-            raise Err(wit_world.Failure(describe_exception(exc)))
+            raise Err(wit_world.Failure(describe_exception(exc))) from None
 
     def render_markdown(self, text: str, options: wit_world.MarkdownOptions) -> str:
         try:
             return renderer.render_markdown(text, **dataclasses.asdict(options))
         except Exception as exc:
-            raise Err(wit_world.Failure(describe_exception(exc)))
+            raise Err(wit_world.Failure(describe_exception(exc))) from None
 
 
 def _warm() -> None:
@@ -156,32 +156,32 @@ def _warm() -> None:
     sanitize.preload()
     world = WitWorld()
 
-    def record(config):  # noqa: ANN001, ANN202 - site.toml text as the host sends it
+    def record(config):
         return convert(renderer.load_config(config)[0], wit_world.SiteConfig)
 
-    def parse(sources, config, tzif, shortcodes):  # noqa: ANN001, ANN202
+    def parse(sources, config, tzif, shortcodes):
         return world.parse_posts([wit_world.Source(p, d.decode("latin-1"), list(r)) for p, d, r in sources],
                                  record(config), tzif.decode("latin-1"),
                                  [wit_world.Template(n, s) for n, s in shortcodes.items()])
 
-    def plan(posts, config, options):  # noqa: ANN001, ANN202
+    def plan(posts, config, options):
         return world.plan_site(posts, record(config), wit_world.BuildOptions(*options))
 
-    def pages(jobs, posts, config, templates):  # noqa: ANN001, ANN202
+    def pages(jobs, posts, config, templates):
         return world.render_pages(jobs, posts, record(config),
                                   [wit_world.Template(n, s) for n, s in templates.items()])
 
-    def site(sources, config, templates, options, tzif):  # noqa: ANN001, ANN202
+    def site(sources, config, templates, options, tzif):
         return world.render_site([wit_world.Source(p, d.decode("latin-1"), list(r)) for p, d, r in sources], config,
                                  [wit_world.Template(n, s) for n, s in templates.items()],
                                  wit_world.BuildOptions(*options), tzif.decode("latin-1"))
 
-    def markdown(text, options):  # noqa: ANN001, ANN202
+    def markdown(text, options):
         return world.render_markdown(text, wit_world.MarkdownOptions(**options))
 
     warmup.run(parse, plan, pages, site, markdown, warmup_tz.TZIF)
     try:  # the Err path
-        world.plan_site([None], record(""), wit_world.BuildOptions(0, False, False))  # type: ignore[list-item]
+        world.plan_site([None], record(""), wit_world.BuildOptions(0, False, False))
     except Err:
         pass
     renderer.templates.forget_overrides()

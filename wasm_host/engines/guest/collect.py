@@ -15,7 +15,7 @@ import warmup
 import warmup_tz
 
 
-def _sources(items):  # noqa: ANN001, ANN202
+def _sources(items):
     return [renderer.Source(path, data, tuple(resources)) for path, data, resources in items]
 
 
