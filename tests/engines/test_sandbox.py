@@ -189,6 +189,25 @@ def test_a_cached_file_is_trusted_only_when_it_matches_its_sidecar(tmp_path):
     assert not verified(path)  # no sidecar
 
 
+
+def test_the_cache_keeps_the_builds_used_last_besides_the_new_one(tmp_path):
+    """Two checkouts (or versions) of wasmblog on one machine do not delete each other's component."""
+    import os
+
+    from wasm_host.engines.component import KEPT_BUILDS, remove_stale
+
+    builds = [tmp_path / f"wasmblog-{n:020d}.wasm" for n in range(KEPT_BUILDS + 3)]
+    for age, path in enumerate(reversed(builds)):
+        path.write_bytes(b"x")
+        path.with_name(path.name + ".sha256").write_text("-")
+        os.utime(path, (1_000_000 - age, 1_000_000 - age))  # builds[0] used last
+    new = tmp_path / "wasmblog-new.wasm"
+    new.write_bytes(b"x")
+    remove_stale(tmp_path, "wasmblog-*.wasm", keep=new)
+    left = sorted(p.name for p in tmp_path.glob("*.wasm"))
+    assert left == sorted([new.name, *(p.name for p in builds[:KEPT_BUILDS])])
+    assert not any(p.with_name(p.name + ".sha256").exists() for p in builds[KEPT_BUILDS:])
+
 # --- limits: time --------------------------------------------------------------------------------
 
 

@@ -136,13 +136,34 @@ def write_verified(path: Path, data_path: Path) -> None:
     os.replace(tmp_sidecar, sidecar)
 
 
-def remove_stale(cache: Path, pattern: str, keep: Path) -> None:
-    """Delete the cached files matching ``pattern`` (and their sidecars) other than ``keep``:
-    an older build of the component, or its compiled form for another engine version."""
-    for stale in cache.glob(pattern):
-        if stale != keep:
-            stale.unlink(missing_ok=True)
-            stale.with_name(stale.name + ".sha256").unlink(missing_ok=True)
+# Builds kept in the cache besides the one just made: each wasmblog version or checkout in use on
+# the machine has its own (a test run in one checkout deleting the other's made that one rebuild,
+# ~40 s, in the middle of its own tests). About 100 MB each, component and compiled form.
+KEPT_BUILDS = 3
+
+
+def mark_used(path: Path) -> None:
+    """Note that ``path`` was just used (its mtime), so that :func:`remove_stale` keeps it longest."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass  # a read-only cache: nothing is removed from it either
+
+
+def remove_stale(cache: Path, pattern: str, keep: Path, kept: int = KEPT_BUILDS) -> None:
+    """Delete the cached files matching ``pattern`` (and their sidecars) but ``keep`` and the
+    ``kept`` most recently used others: older builds of the component, or compiled forms
+    for other engine versions."""
+    def used(path: Path) -> float:
+        try:
+            return path.stat().st_mtime
+        except OSError:
+            return 0.0
+
+    others = sorted((p for p in cache.glob(pattern) if p != keep), key=used, reverse=True)
+    for stale in others[kept:]:
+        stale.unlink(missing_ok=True)
+        stale.with_name(stale.name + ".sha256").unlink(missing_ok=True)
 
 
 def verified(path: Path) -> bool:
@@ -178,6 +199,7 @@ def ensure_component(cache_dir: str | os.PathLike[str] | None = None, force: boo
     key = component_key()
     path = component_path(cache, key)
     if not force and verified(path):
+        mark_used(path)
         return ComponentInfo(path, key, False, 0.0)
     try:
         cache.mkdir(parents=True, exist_ok=True)

@@ -37,8 +37,8 @@ from renderer.site import site_config
 
 from . import wasmtime_internals as internals
 from .base import SandboxFault, parse_items, render_items
-from .component import cache_root, component_key, component_path, ensure_component, remove_stale, verified, \
-    write_verified
+from .component import cache_root, component_key, component_path, ensure_component, mark_used, remove_stale, \
+    verified, write_verified
 from .convert import config_record, lift, lower, record, templates_record
 
 _LOG = logging.getLogger("wasmblog")
@@ -151,6 +151,7 @@ class Runtime:
         except wasmtime.WasmtimeError:
             return None  # made by an incompatible engine: compile again
         self.times.load = time.perf_counter() - started
+        mark_used(compiled)
         return component
 
     def _compile(self, cache: Path, wasm: Path) -> Component:
