@@ -323,6 +323,7 @@ def test_the_output_lock_is_released_when_its_holder_is_killed(tmp_path, version
     assert holder.stdout.readline().strip() == "locked"
     holder.send_signal(signal.SIGKILL)
     holder.wait()
+    holder.stdout.close()
     proc = cli("build", str(versions["v1"]), "-o", str(out), "--engine", "native", "--quiet", timeout=120)
     assert (proc.returncode, proc.stderr) == (0, "")
     assert tree_bytes(out) == versions["trees"]["v1"]

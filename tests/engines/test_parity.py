@@ -183,31 +183,51 @@ BROKEN_TEMPLATES = {
 }
 
 
-@pytest.fixture(scope="module")
-def broken_site(tmp_path_factory) -> Path:
-    site = tmp_path_factory.mktemp("broken") / "site"
+def _broken(folder: Path, templates: bool) -> Path:
+    site = folder / "site"
     (site / "posts").mkdir(parents=True)
     (site / "templates").mkdir()
     (site / "site.toml").write_text(BERLIN + "bogus_key = 1\n", encoding="utf-8")
     for name, data in BROKEN_POSTS.items():
         (site / "posts" / name).write_bytes(data)
-    for name, text in BROKEN_TEMPLATES.items():
+    for name, text in BROKEN_TEMPLATES.items() if templates else ():
         (site / "templates" / name).write_text(text, encoding="utf-8")
     return site
 
 
+@pytest.fixture(scope="module")
+def broken_site(tmp_path_factory) -> Path:
+    """Every broken post beside a good one, and two broken templates."""
+    return _broken(tmp_path_factory.mktemp("broken"), templates=True)
+
+
+@pytest.fixture(scope="module")
+def broken_posts_site(tmp_path_factory) -> Path:
+    """Every broken post beside a good one, with the default theme."""
+    return _broken(tmp_path_factory.mktemp("broken-posts"), templates=False)
+
+
 @pytest.mark.wasm
 @pytest.mark.slow
-def test_broken_posts_and_templates_give_identical_diagnostics_and_files_on_both_engines(broken_site, tmp_path):
+def test_broken_posts_give_identical_diagnostics_and_files_on_both_engines(broken_posts_site, tmp_path):
+    results = build_all_ways(broken_posts_site, tmp_path)
+    assert_all_identical(results)
+    report, files = results[("native", 1)]
+    blamed = {d.path for d in report.diagnostics if d.is_error}
+    broken = {f"posts/{name}" for name in BROKEN_POSTS if name not in ("good.md", "dup-a.md")}
+    assert broken - blamed == set(), "every broken post is named by an error"
+    assert {"posts/good/index.html", "posts/same/index.html", "tags/ok/index.html"} <= set(files)  # the rest is built
+
+
+@pytest.mark.wasm
+@pytest.mark.slow
+def test_broken_templates_stop_the_build_identically_on_both_engines(broken_site, tmp_path):
+    """A template that does not compile is site-wide: each engine names it and writes nothing."""
     results = build_all_ways(broken_site, tmp_path)
     assert_all_identical(results)
     report, files = results[("native", 1)]
-    errors = [d for d in report.diagnostics if d.is_error]
-    blamed = {d.path for d in errors}
-    broken = {f"posts/{name}" for name in BROKEN_POSTS if name not in ("good.md", "dup-a.md")}
-    assert broken - blamed == set(), "every broken post is named by an error"
-    assert {"templates/post.html", "templates/extra.html"} <= blamed
-    assert {"posts/good/index.html", "posts/same/index.html", "tags/ok/index.html"} <= set(files)  # the rest is built
+    assert report.stopped and files == {}
+    assert {d.path for d in report.diagnostics if d.is_error} >= {"templates/post.html", "templates/extra.html"}
 
 
 @pytest.mark.wasm

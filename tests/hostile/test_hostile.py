@@ -69,6 +69,7 @@ class Case:
     unsafe_html: bool = False  # the site owner allowed raw HTML: scripts may pass
     generate: Callable[[], dict[str, bytes]] | None = None  # for generated cases: file name -> bytes
     check: Callable[[dict[str, bytes]], None] | None = None  # extra check on the output tree
+    stops: bool = False  # a site-wide error (a template every page of a kind uses): the build writes nothing
 
 
 def error(line: int | None, words: str, path: str | None = None) -> tuple:
@@ -442,11 +443,10 @@ TEMPLATES: dict[str, Case] = {
                                   "templates/list.html"),)),
     "division-by-zero": Case((error(1, RENDERING_INDEX + "ZeroDivisionError: division by zero",
                                     "templates/list.html"),)),
-    "syntax-error": Case((error(2, "template syntax error: unexpected '}'; using the default theme's template",
-                                "templates/post.html"),), built=("posts/good/index.html", "index.html")),
-    "unknown-filter": Case((error(1, "template syntax error: No filter named 'no_such_filter'.; using the default "
-                                  "theme's template", "templates/post.html"),),
-                           built=("posts/good/index.html", "index.html")),
+    # A template that does not compile is a site-wide error: the build stops with it alone, writing nothing.
+    "syntax-error": Case((error(2, "template syntax error: unexpected '}'", "templates/post.html"),), stops=True),
+    "unknown-filter": Case((error(1, "template syntax error: No filter named 'no_such_filter'.",
+                                  "templates/post.html"),), stops=True),
 }
 
 
@@ -562,7 +562,7 @@ def run_case(tmp_path: Path, case: Case, files: dict[str, bytes], templates: dic
         report = build(site, out, engine, build_time=BUILD_TIME)
         elapsed = time.perf_counter() - started
         assert elapsed < time_limit(case.config), f"{name}: {elapsed:.1f} s"
-        assert report.written
+        assert (report.written, report.stopped) == (not case.stops, case.stops)
         results[name] = ([d.format() for d in report.diagnostics], tree_bytes(out))
     # Both engines agree on every diagnostic and every byte.
     for name in engines:
@@ -581,6 +581,9 @@ def run_case(tmp_path: Path, case: Case, files: dict[str, bytes], templates: dic
                  and m["severity"] == severity and (m["line"] == (str(line_no) if line_no else None))
                  and words in m["message"]]
         assert len(found) == 1, (path, line_no, severity, words, lines)
+    if case.stops:  # nothing written: the previous site (here none) stays as it was
+        assert out == {}
+        return
 
     # The rest of the site is built; the case's own page exactly when expected.
     assert "posts/good/index.html" in out and "sitemap.xml" in out and "index.xml" in out

@@ -78,9 +78,12 @@ def test_typing_previews_the_native_page_and_save_writes_the_post(browser, tmp_p
         assert post.read_text() == EDITED  # the file on disk changed
 
         out = tmp_path / "native"
-        build(site, out, make_renderer("native"), build_time=BUILD_TIME)
+        report = build(site, out, make_renderer("native"), build_time=BUILD_TIME)
+        assert report.written, [d.format() for d in report.diagnostics]
         built = site_files(out)
-        page_path = next(p for p, body in built.items() if b"marker-7f3a" in body and p.startswith("posts/"))
+        pages = [p for p, body in built.items() if b"marker-7f3a" in body and p.startswith("posts/")]
+        assert len(pages) == 1, (sorted(built), [d.format() for d in report.diagnostics])
+        page_path = pages[0]
         assert preview.encode("utf-8") == built[page_path]  # the preview is the native render, byte for byte
         assert errors == []
 

@@ -522,7 +522,8 @@ class CliServer:
                                      stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env)
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
         line = self.wait_for(r"serving .* at http://127\.0\.0\.1:(\d+)/", 300)
         self.port = int(re.search(r":(\d+)/", line).group(1))
 
@@ -552,6 +553,10 @@ class CliServer:
         finally:
             if self.proc.poll() is None:
                 self.proc.kill()
+                self.proc.wait()
+            self.reader.join(BACKSTOP)  # (it ends at the pipe's end) then the pipe is closed, not left to the GC
+            assert self.proc.stderr is not None
+            self.proc.stderr.close()
 
 
 def crawl(port: int, start: str = "/") -> dict[str, Response]:
