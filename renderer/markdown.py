@@ -203,7 +203,12 @@ def _finish_hook(md: mistune.Markdown, result: Any, state: Any) -> str:
     html_text = str(result)
     if options.raw_html == "sanitize" and state.env.get("raw_html"):
         html_text = sanitize_html(html_text)
-    restored: str = state.env["placeholders"].restore(html_text)
+    placeholders: Placeholders = state.env["placeholders"]
+    restored = placeholders.restore(html_text)
+    context: Context | None = state.env.get("context")
+    if context is not None:  # trusted HTML that landed in an attribute, a comment...: said at its line
+        context.notes.extend(Note(line if line is not None else context.line, "warning", message)
+                             for line, message in placeholders.warnings())
     return restored
 
 

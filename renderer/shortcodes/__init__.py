@@ -134,7 +134,7 @@ class _Expander:
         tag = node.tag
         close = ">}}" if tag.delim == "<" else "%}}"
         if tag.escaped:  # {{</* x */>}} prints {{< x >}}
-            return self.placeholders.add(esc("{{" + tag.delim + tag.name + close))
+            return self.placeholders.add(esc("{{" + tag.delim + tag.name + close), self.line(tag.start), tag.name)
         if tag.problem:
             self.warn(tag.start, f"{PREFIX}: {tag.problem}; shown as text")
             return self.literal(node)
@@ -170,7 +170,7 @@ class _Expander:
         except ShortcodeError as exc:
             self.warn(tag.start, f"{exc}; shown as text")
             return self.literal(node)
-        return self.placeholders.add(html)
+        return self.placeholders.add(html, self.line(tag.start), tag.name)
 
     def go_call(self, node: Node, go: GoShortcodes, ordinal: int) -> str:
         """A Hugo site's Go-template shortcode. Its output is trusted HTML for ``{{< >}}``; for
@@ -213,14 +213,14 @@ class _Expander:
                 if not node.paired:
                     return ""
                 return self.placeholders.add(self.render(self.text[node.inner_start:node.inner_end],
-                                                         self.line(node.inner_start)))
+                                                         self.line(node.inner_start)), line, tag.name)
             self.warn(tag.start, f"{PREFIX} '{tag.name}' failed in {go.filename(tag.name)}: {exc}; shown as text")
             return self.literal(node)
         for message in call.notes:
             self.warn(tag.start, f"{PREFIX} '{tag.name}': {message}")
         if tag.delim == "%":
             return html
-        return self.placeholders.add(html)
+        return self.placeholders.add(html, line, tag.name)
 
     def indentation(self, offset: int) -> str:
         start = self.text.rfind("\n", 0, offset) + 1

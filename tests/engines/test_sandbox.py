@@ -197,7 +197,7 @@ def test_the_cache_keeps_the_builds_used_last_besides_the_new_one(tmp_path):
     from wasm_host.engines.component import KEPT_BUILDS, remove_stale
 
     builds = [tmp_path / f"wasmblog-{n:020d}.wasm" for n in range(KEPT_BUILDS + 3)]
-    for age, path in enumerate(reversed(builds)):
+    for age, path in enumerate(builds):
         path.write_bytes(b"x")
         path.with_name(path.name + ".sha256").write_text("-")
         os.utime(path, (1_000_000 - age, 1_000_000 - age))  # builds[0] used last
