@@ -20,7 +20,9 @@ from .model import Link, Post
 
 UNRESOLVED = "#"
 # What a ref/relref shortcode leaves in a post's HTML until the site is planned.
-_MARKER = re.compile(r"wasmblog-(abs)?ref:([A-Za-z0-9%._~-]*)")
+# (A target is percent-encoded, so "wasmblog-ref:" cannot be part of one: two markers side by side
+# are two, not one whose target runs on.)
+_MARKER = re.compile(r"wasmblog-(abs)?ref:([A-Za-z0-9%._~-]*?)(?=wasmblog-(?:abs)?ref:|[^A-Za-z0-9%._~-]|$)")
 
 
 def resolve_refs(html_text: str, url_for: Callable[[str, bool], str]) -> str:

@@ -25,6 +25,7 @@ import pytest
 from hypothesis import settings
 
 import sitekit
+from browserkit import browser  # noqa: F401  the fixture, for every folder's browser tests
 from sitekit import ENGINE_NAMES, ENGINES, get_renderer, missing_tool
 from wasm_host.engines import Renderer
 

@@ -1,5 +1,5 @@
 """What the browser tests share: one headless Chromium (Debian's ``chromium``) per test module,
-driven by Playwright."""
+driven by Playwright (the ``browser`` fixture, offered to every folder by tests/conftest.py)."""
 
 from __future__ import annotations
 
