@@ -79,6 +79,7 @@ class Misplaced:
     name: str
     where: str  # 'the alt attribute', 'a comment'...
     kept_as_text: bool
+    url: bool = False  # it went into a URL attribute, making a URL the link rule refuses
 
 
 @dataclass
@@ -201,7 +202,7 @@ class Placeholders:
             if name in URL_ATTRIBUTES and new != value and not safe_url(_html.unescape(new), _URL_SCHEMES):
                 found = self._pattern.search(value)
                 first = self.items[min(self._index(found), limit - 1)] if found else _Item("", None, "")
-                self.misplaced.append(Misplaced(first.line, first.name, f"{where} (the URL it makes is refused)", False))
+                self.misplaced.append(Misplaced(first.line, first.name, where, False, url=True))
                 new = ""
             out.append(new)
         out.append(tag[pos:])
@@ -218,11 +219,15 @@ class Placeholders:
         return self._drop(m, limit, where, as_text=name in TEXT_ATTRIBUTES)
 
     def warnings(self) -> list[tuple[int | None, str]]:
-        """One message per misplaced fragment, with its shortcode's line (None for highlighted code)."""
+        """One message per misplaced fragment, with its shortcode's line (None when not known)."""
         out = []
         for m in self.misplaced:
             what = f"shortcode '{m.name}'" if m.name else "a shortcode"
+            if m.url:
+                out.append((m.line, f"{what} makes {m.where} a URL that links may not have (only relative "
+                                    "URLs and http, https, mailto, tel, ftp, irc); the URL is left out"))
+                continue
             fix = "its plain text is used there" if m.kept_as_text else "it is left out there"
-            out.append((m.line, f"{what} is used where Markdown writes {m.where}, where HTML cannot go; {fix} "
-                                "(put it in the text instead)"))
+            out.append((m.line, f"{what} stands where Markdown writes {m.where}, where HTML cannot go: {fix} "
+                                "(to show its HTML, put it in the text)"))
         return out

@@ -255,3 +255,41 @@ def test_the_check_catches_the_published_exploit():
               'loading="lazy" /></figure>" loading="lazy" /></p>')
     with pytest.raises(AssertionError):
         check_html(before, "the old output")
+
+
+# A Hugo site's own Go-template shortcodes are gadgets too: html/template escapes what they print for
+# where the template puts it, not for where Markdown puts their output.
+GO_SHORTCODES = {
+    "echo.html": '<span title="{{ .Get 0 }}">{{ .Get 0 }}</span>',
+    "link.html": "{{ .Get 0 }}",  # prints a URL, as sites do for [text]({{< link "..." >}})
+    "wrap.html": '<div class="w" data-x="{{ .Inner }}">{{ .Inner }}</div>',
+}
+GO_POSTS = {
+    "alt.md": '![{{< echo "x\\" onerror=alert(1) y" >}}](a.png)',
+    "title.md": '[a](/x/ "{{< echo "t\' onmouseover=alert(1)" >}}")',
+    "destination.md": '[a]({{< link "javascript:alert(1)" >}}) [b](javascript{{< link ":alert(1)" >}})',
+    "good-link.md": '[a]({{< link "https://example.org/ok" >}})',
+    "inner.md": '![{{< wrap >}}<img src=x onerror=alert(1)>{{< /wrap >}}](a.png)',
+}
+
+
+@pytest.mark.wasm
+@pytest.mark.slow
+def test_go_template_shortcodes_follow_the_same_rule(tmp_path):
+    site = tmp_path / "site"
+    (site / "content" / "posts").mkdir(parents=True)
+    (site / "layouts" / "_shortcodes").mkdir(parents=True)
+    (site / "hugo.toml").write_text('baseURL = "https://example.org/"\ntitle = "Go gadgets"\n', encoding="utf-8")
+    for name, text in GO_SHORTCODES.items():
+        (site / "layouts" / "_shortcodes" / name).write_text(text, encoding="utf-8")
+    for name, text in GO_POSTS.items():
+        (site / "content" / "posts" / name).write_text(f"---\ntitle: {name}\ndate: 2023-01-02\n---\n{text}\n",
+                                                       encoding="utf-8")
+    outs = {}
+    for name in ("native", "wasm"):
+        report = build(site, tmp_path / name, get_renderer(name), build_time=BUILD_TIME)
+        assert report.written, [d.format() for d in report.diagnostics]
+        outs[name] = site_files(tmp_path / name)
+    assert outs["wasm"] == outs["native"]
+    check_output(outs["native"])
+    assert b'href="https://example.org/ok"' in outs["native"]["posts/good-link/index.html"]
