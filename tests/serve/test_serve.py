@@ -29,7 +29,8 @@ from sitekit import BACKSTOP, BUILD_TIME, ENGINES, eventually, links_of, parse_h
 from wasm_host.site import build
 from wasm_host.engines import make_renderer
 from wasm_host.serve.http import MAX_HEADER_BYTES
-from wasm_host.serve.httputil import BadPath, decode_path, open_static
+from renderer.routing import BadPath, decode_path
+from wasm_host.serve.staticfiles import open_static
 from wasm_host.serve.livereload import EVENTS_PATH, SCRIPT
 from wasm_host.serve import ServeOptions, ServerThread
 

@@ -9,7 +9,7 @@ served at their output paths; a base_url path prefix
 redirects there; anything else gets the site's 404 page with status 404.
 Request paths are decoded once and strictly
 (:func:`renderer.routing.decode_path`); static files are opened through
-:func:`wasm_host.serve.httputil.open_static`.
+:func:`wasm_host.serve.staticfiles.open_static`.
 
 Rendering: at most ``max_inflight`` renders on worker threads, at most
 ``max_queue`` requests waiting (FIFO, for at most ``queue_timeout`` s), then
@@ -31,11 +31,14 @@ from typing import Any
 from collections.abc import Awaitable, Callable, Mapping
 
 from renderer import routing
+from renderer.routing import BadPath, body_etag, decode_path, etag_matches, http_date
+
+from ..site.mime import content_type
 
 from . import livereload
 from .editor import Editor
 from .queue import Overloaded, RenderQueue
-from .httputil import BadPath, OpenedFile, body_etag, content_type, decode_path, etag_matches, http_date, open_static
+from .staticfiles import OpenedFile, open_static
 from .options import ServeOptions
 from .sitehost import Rendered, SiteHost
 from .snapshot import Bytes, Failed, PlannedSnapshot, Snapshot, StaticFile

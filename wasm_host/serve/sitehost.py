@@ -27,12 +27,12 @@ from renderer import (BuildOptions, OutputFile, PageJob, SiteResult, finalize, j
                       load_config)
 from renderer.config import SiteConfig
 from renderer.diagnostics import error
+from renderer.routing import body_etag
 
 from ..engines import Renderer, SandboxFault, apply_limits
 from ..site import (RenderCache, SiteInput, build_time_micros, display_prefix, load_site, output_files, render, validate)
 from ..site.incremental import Reuse, StageMemo
 from ..site.stages import blame, parse_and_plan
-from .httputil import body_etag
 from .options import ServeOptions
 from .snapshot import Bytes, BuiltSnapshot, Failed, Job, MemoSnapshot, PageStore, PlannedSnapshot, Snapshot
 from .watch import Watcher, make_watcher

@@ -1,11 +1,11 @@
-"""HTTP helpers for the server: request paths, content types, validators, safe file opening.
+"""Static files for the server, opened safely: the one part of answering a request that needs the disk.
 
-Nothing here trusts the request. A path is decoded once, strictly (UTF-8,
-no control characters, no backslashes, no encoded slashes, no ``.`` or
-``..`` segments) or refused (:mod:`renderer.routing`, shared with the
-deployed component); a static file is served only if it is in the
-set loaded from ``SITE/static``, its real path is still inside that folder
-at the moment it is opened, and it is opened without following symlinks.
+The HTTP rules themselves (request paths decoded once, strictly, or
+refused; redirects; validators) are :mod:`renderer.routing`, shared with
+the deployed component; the transport is :mod:`.http`. A static file is
+served only if it is in the set loaded from ``SITE/static``, its real path
+is still inside that folder at the moment it is opened, and it is opened
+without following symlinks.
 """
 
 from __future__ import annotations
@@ -16,13 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from renderer import routing
-# Request paths and validators are shared with the deployed component (re-exported here).
-from renderer.routing import BadPath, body_etag, decode_path, etag_matches, http_date, not_modified_since
 
-from ..site.mime import content_type
-
-__all__ = ["BadPath", "OpenedFile", "body_etag", "content_type", "decode_path", "etag_matches", "file_etag",
-           "http_date", "not_modified_since", "open_static"]
+__all__ = ["OpenedFile", "file_etag", "open_static"]
 
 
 def file_etag(st: os.stat_result) -> str:
