@@ -475,9 +475,11 @@ def deploy_command(site: str, out: str, drafts: bool, future: bool, max_embed_mb
 @click.option("--hosts-only", is_flag=True, help="Measure only the hosts (quick).")
 @click.option("--workdir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Keep corpora and outputs here (default: a temporary folder).")
-@click.option("--large", type=click.IntRange(0, 1_000_000), default=10_000, show_default=True,
-              help="Corpus of the one-edit rebuild row (0: skip it).")
-@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=str), default=None)
+@click.option("--large", type=click.IntRange(0, 1_000_000), default=0, show_default=True,
+              help="Also time one edit in a corpus this large (say 10000), with Hugo's full build of it "
+                   "(0: no large corpus; it takes minutes to write and build).")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=str), default=None,
+              help="Where the component is cached (default: the user's cache, ~/.cache/wasmblog).")
 def bench_command(posts: int, repeat: int, jobs_list: str, json_path: Path | None, chart_path: Path | None,
                   peers: bool, serve_load: bool, hosts: bool, hosts_only: bool, workdir: Path | None, large: int,
                   cache_dir: str | None) -> None:

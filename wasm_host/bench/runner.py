@@ -393,7 +393,7 @@ def sizes_up_to(posts: int) -> list[int]:
 def run(posts: int = 1000, repeat: int = 3, jobs: Sequence[int] = (1, 2), peers: bool = False,
         serve: bool = False, workdir: Path | None = None, progress: Progress | None = None,
         cache_dir: str | None = None, hosts: bool = False, hosts_only: bool = False,
-        large: int = 10_000) -> dict[str, Any]:
+        large: int = 0) -> dict[str, Any]:
     """The whole benchmark. ``large``: the corpus of the one-edit rebuild row (0: none)."""
     say = progress or (lambda _m: None)
     started = time.perf_counter()
