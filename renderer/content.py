@@ -158,7 +158,7 @@ def parse_post(path: str, data: bytes, config: SiteConfig, zone: Any, resources:
         return None, diags
     try:
         text = decode_source(data, int(config.limits.max_file_mb * 1_000_000))
-        fm = split_front_matter(text)
+        fm = split_front_matter(text, optional=config.layout == "hugo")
         if fm.data.get("headless") is True and path.rsplit("/", 1)[-1] in urls.INDEX_NAMES:
             return None, diags  # a headless bundle publishes nothing of its own
         body_line = text.count("\n", 0, len(text) - len(fm.body)) + 1
@@ -258,7 +258,7 @@ def _aliases(path: str, fm: FrontMatter, url: str, config: SiteConfig, diags: li
     for i, alias in enumerate(_string_list(fm, "aliases")):
         line = lines[i] if i < len(lines) else fm.lines.get("aliases", 1)
         if config.layout == "hugo" and not alias.startswith("/") and "://" not in alias:
-            alias = "/" + urls.parent_url(url) + alias  # Hugo: relative to the page's folder
+            alias = urls.resolve_relative(urls.parent_url(url), alias)  # Hugo: relative to the page's folder
         try:
             aliases.append(slugs.alias_path(alias))
         except SourceError as exc:
@@ -300,6 +300,8 @@ def _terms(fm: FrontMatter, config: SiteConfig) -> list[TermList]:
 
 def _author(fm: FrontMatter) -> str:
     key, value = _get(fm, "author", "authors")
+    if isinstance(value, dict) and isinstance(value.get("name"), (str, int, float)):
+        value = value["name"]  # author: {name: ..., link: ...}, as Hugo themes (Docsy's blog) read it
     if isinstance(value, list):
         return ", ".join(str(v) for v in value if isinstance(v, (str, int, float)) and not isinstance(v, bool))
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):

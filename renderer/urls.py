@@ -157,3 +157,17 @@ def parent_url(url: str) -> str:
     """The folder a page's URL is in (relative aliases and refs resolve against it)."""
     trimmed = url.rstrip("/")
     return trimmed.rsplit("/", 1)[0] + "/" if "/" in trimmed else ""
+
+
+def resolve_relative(folder: str, path: str) -> str:
+    """``path`` (``x/``, ``../x``, ``./x.html``) resolved against the site-relative ``folder`` (``a/b/``) as
+    a root-relative path; ``..`` above the site's root stays at the root, as a browser resolves it."""
+    segments = [s for s in folder.split("/") if s]
+    parts = path.split("/")
+    for i, part in enumerate(parts):
+        if part == "..":
+            if segments:
+                segments.pop()
+        elif part not in ("", ".") or i == len(parts) - 1:
+            segments.append(part)
+    return "/" + "/".join(segments)

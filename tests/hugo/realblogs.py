@@ -205,7 +205,7 @@ def measure(site: str, engine: str, renderer: object, reference: list[HugoPage],
         a, b = untypeset(a), untypeset(b)
         if a == b:
             continue
-        at = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+        at = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
         m.different.append((page.url, " ".join(a[at:at + 3]).replace(TEXT, "")[:160],
                             " ".join(b[at:at + 3]).replace(TEXT, "")[:160]))
     return m
