@@ -13,7 +13,7 @@ from typing import Sequence
 from . import slugs, urls
 from .config import SiteConfig
 from .diagnostics import Diagnostic, error, warning
-from .model import INTRO, PAGE, POST, BuildOptions, FileCopy, PageJob, PageKind, Plan, Post, SitemapLink, TermRef
+from .model import INTRO, PAGE, POST, BuildOptions, FileCopy, Link, PageJob, PageKind, Plan, Post, SitemapLink, TermRef
 from .refs import RefIndex
 
 # [feed] formats -> (page kind, file name in the feed's folder). RSS keeps index.xml.
@@ -202,17 +202,10 @@ def plan_site(posts: Sequence[Post], config: SiteConfig, options: BuildOptions) 
         jobs += _search(live)
     sitemap_links = [SitemapLink("", newest)]
 
-    sections: dict[str, list[Post]] = {}
-    for post in live:
-        sections.setdefault(post.section, []).append(post)
-    for section, members in sorted(sections.items()):
-        prefix = urls.folder_url([slugs.slugify(section)]) if slugs.slugify(section) else ""
-        if not prefix or any(j.path == prefix + "index.html" for j in jobs):
-            continue  # a post or page took the section's URL
-        if config.layout == "wasmblog" and prefix not in intros:
-            continue  # wasmblog's own sites list posts on the home page; posts/_index.md adds /posts/
-        jobs += _paginate(PageKind.LIST, prefix, members, size, section=section, intro=intro(prefix))
-        sitemap_links.append(SitemapLink(prefix, members[0].lastmod))
+    jobs += _section_lists(live, pages, intros, config, jobs, sitemap_links)
+    for job in jobs:
+        if job.kind == PageKind.LIST and job.section and job.number == 1:
+            refs.add_section(job.section, job.url)  # a section without an _index.md is a page Hugo's refs find
 
     for taxonomy in (t.plural for t in config.taxonomies):
         terms = _terms(live, taxonomy, diags)
@@ -237,7 +230,8 @@ def plan_site(posts: Sequence[Post], config: SiteConfig, options: BuildOptions) 
     for job in jobs:
         if job.kind in (PageKind.SEARCH, PageKind.SEARCH_INDEX):
             continue  # they show titles and terms, not posts' text
-        shown = [by_source[s] for s in [*job.posts, job.intro] if s in by_source]
+        bodies = job.posts[:1] if job.kind in (PageKind.POST, PageKind.PAGE) else job.posts  # not neighbours
+        shown = [by_source[s] for s in [*bodies, job.intro] if s in by_source]
         job.refs.extend(refs.links(shown, diags))
 
     # Paths (case-folded) already written, and the folders they are in: an
@@ -269,6 +263,76 @@ def plan_site(posts: Sequence[Post], config: SiteConfig, options: BuildOptions) 
     diags += _unknown_keys(posts)
     jobs.sort(key=lambda j: j.path)
     return Plan(jobs, diags, copies)
+
+
+def _folder(post: Post, config: SiteConfig) -> str:
+    """The content folder a file is in ("docs/sub"); a bundle's is the folder holding the bundle."""
+    root = config.content_dir + "/" if config.content_dir else ""
+    rel = post.source[len(root):] if post.source.startswith(root) else post.source
+    parts = rel.split("/")[:-1]
+    if rel.rsplit("/", 1)[-1].startswith("index.") and parts:
+        parts = parts[:-1]
+    return "/".join(parts)
+
+
+def _section_lists(live: list[Post], pages: list[Post], intros: dict[str, Post], config: SiteConfig,
+                   jobs: list[PageJob], sitemap_links: list[SitemapLink]) -> list[PageJob]:
+    """The section lists. A section is a top-level folder with posts, or (Hugo) any folder with an
+    ``_index.md``, at any depth, at its folders' URL (``docs/sub/``); it lists the posts in it and in the
+    folders under it, and its sub-sections and undated pages (``children``), as Hugo's ``.Pages``."""
+    hugo = config.layout == "hugo"
+    folders: dict[str, str] = {}  # content folder -> its list's URL
+    for post in live:
+        if post.section:
+            folders.setdefault(post.section, urls.folder_url([slugs.slugify(post.section)])
+                               if slugs.slugify(post.section) else "")
+    by_url = {}
+    for intro in intros.values():
+        folder = _folder(intro, config) if hugo else ""
+        if hugo and folder and not any(folder == t.plural or folder.startswith(t.plural + "/")
+                                       for t in config.taxonomies):
+            folders[folder] = intro.url_path
+        by_url[intro.url_path] = intro
+    if not hugo:  # wasmblog's own layout: sections by their top-level folder, as before
+        folders = {p.section: urls.folder_url([slugs.slugify(p.section)]) if slugs.slugify(p.section) else ""
+                   for p in live}
+
+    def within(post: Post, folder: str) -> bool:
+        if not hugo:
+            return post.section == folder
+        own = _folder(post, config)
+        return own == folder or own.startswith(folder + "/")
+
+    def parent(folder: str) -> str | None:
+        while "/" in folder:
+            folder = folder.rsplit("/", 1)[0]
+            if folder in folders:
+                return folder
+        return None
+
+    out: list[PageJob] = []
+    for folder, prefix in sorted(folders.items()):
+        if not prefix or any(j.path == prefix + "index.html" for j in jobs):
+            continue  # a post or page took the section's URL
+        if config.layout == "wasmblog" and prefix not in intros:
+            continue  # wasmblog's own sites list posts on the home page; posts/_index.md adds /posts/
+        members = [p for p in live if within(p, folder)]
+        children = [] if not hugo else [
+            Link(by_url[url].title if url in by_url else views_title(sub), url)
+            for sub, url in sorted(folders.items()) if parent(sub) == folder and url] + [
+            Link(p.title, p.url_path) for p in sorted(pages, key=lambda p: (p.weight == 0, p.weight, p.title))
+            if _folder(p, config) == folder]
+        shown = intros[prefix].source if prefix in intros else ""
+        out += _paginate(PageKind.LIST, prefix, members, config.page_size, section=folder, intro=shown,
+                         children=children)
+        sitemap_links.append(SitemapLink(prefix, members[0].lastmod if members else ""))
+    return out
+
+
+def views_title(folder: str) -> str:
+    """A section's title when it has no _index.md: its folder's name, capitalised ("Blog")."""
+    name = folder.rsplit("/", 1)[-1]
+    return name[:1].upper() + name[1:]
 
 
 def _copies(items: list[Post]) -> list[FileCopy]:

@@ -75,9 +75,9 @@ def place(path: str, layout: str, content_dir: str, taxonomies: tuple[str, ...])
             term = term_slug(folders[1]) if len(folders) == 2 else ""
             url = f"{folders[0]}/" + (f"{term}/" if term else "")
             return Place("intro", list_url=url, taxonomy=folders[0])
-        if layout == "hugo" and len(folders) == 1:
-            section = slugify(folders[0])
-            return Place("intro", section=folders[0], list_url=f"{section}/" if section else "")
+        if layout == "hugo":  # a section at any depth: Hugo's URL is its folders' path
+            url = _slug_folder(folders)
+            return Place("intro", section=folders[0], folder=url, list_url=f"{url}/" if url else "")
         if layout == "wasmblog" and folders == ["posts"]:
             return Place("intro", section="posts", list_url="posts/")
         return Place("skip", note="an _index.md of a nested section: its posts are listed in the section "

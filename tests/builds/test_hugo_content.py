@@ -51,3 +51,96 @@ def test_relative_aliases_resolve_against_the_pages_folder(engine, tmp_path):
     assert built.errors == []
     assert {"blog/old/index.html", "blog/sub/y/index.html", "z/index.html"} <= set(built.files)
     assert "/blog/sub/x/" in built["blog/old/index.html"]
+
+
+REFS_FROM_A_BUNDLE = """\
+1 [x]({{< relref "b/index.md" >}})
+2 [x]({{< relref "b" >}})
+3 [x]({{< relref "c" >}})
+4 [x]({{< relref "sub" >}})
+5 [x]({{< relref "page.md" >}})
+6 [x]({{< relref "docs/sub" >}})
+7 [x]({{< relref "../c.md" >}})
+8 [x]({{< relref "./b" >}})
+9 [x]({{< relref "/blog/b/index.md#part" >}})
+"""
+REFS_FROM_A_FILE = """\
+1 [x]({{< relref "b/index.md" >}})
+2 [x]({{< relref "../other/o.md" >}})
+3 [x]({{< relref "o" >}})
+4 [x]({{< relref "index.md" >}})
+"""
+
+
+def ref_site(root: Path, extra: dict[str, str] | None = None) -> Path:
+    return hugo_site(root, {
+        "content/blog/a/index.md": post("A", REFS_FROM_A_BUNDLE), "content/blog/b/index.md": post("B"),
+        "content/blog/c.md": post("C", REFS_FROM_A_FILE), "content/docs/sub/_index.md": post("Sub", date=""),
+        "content/docs/sub/page.md": post("P", date=""), "content/other/o.md": post("O", date=""),
+        "templates/post.html": "{{ page.content }}", **(extra or {})})
+
+
+def test_ref_and_relref_find_pages_by_hugos_rules(engine, tmp_path):
+    # What Hugo 0.168 writes for the same files: a bundle's relative refs start from the folder it is in
+    # (blog/), with an extension also from the file's own folder (../c.md); bare names match a file's or a
+    # bundle's or a section's name; /blog/b/index.md and docs/sub are paths from the content folder.
+    built = render_folder(engine, ref_site(tmp_path))
+    assert [w for w in built.warnings if "ref" in w] == []
+    assert built["blog/a/index.html"] == (
+        '<p>1 <a href="/blog/b/">x</a>\n2 <a href="/blog/b/">x</a>\n3 <a href="/blog/c/">x</a>\n'
+        '4 <a href="/docs/sub/">x</a>\n5 <a href="/docs/sub/page/">x</a>\n6 <a href="/docs/sub/">x</a>\n'
+        '7 <a href="/blog/c/">x</a>\n8 <a href="/blog/b/">x</a>\n9 <a href="/blog/b/#part">x</a></p>\n')
+    assert built["blog/c/index.html"] == (
+        '<p>1 <a href="/blog/b/">x</a>\n2 <a href="/other/o/">x</a>\n3 <a href="/other/o/">x</a>\n'
+        '4 <a href="/blog/">x</a></p>\n')
+
+
+def test_a_ref_hugo_cannot_resolve_goes_nowhere_with_a_warning(engine, tmp_path):
+    # Hugo 0.168 fails on both (REF_NOT_FOUND): "../b" from blog/ leaves the section ("page not found");
+    # from third/, "a" is the name of blog/a/ and of other/a.md ("ambiguous"). From blog/d.md "a" is
+    # found relative to the page first: blog/a/.
+    site = ref_site(tmp_path, {"content/blog/d.md": post("D", '[x]({{< relref "../b" >}}) [y]({{< relref "a" >}})'),
+                               "content/third/t.md": post("T", '[z]({{< relref "a" >}})'),
+                               "content/other/a.md": post("Other A", date="")})
+    built = render_folder(engine, site)
+    assert built["blog/d/index.html"] == '<p><a href="#">x</a> <a href="/blog/a/">y</a></p>\n'
+    assert built["third/t/index.html"] == '<p><a href="#">z</a></p>\n'
+    assert [w.split(": ", 2)[2] for w in built.warnings if "shortcode ref" in w] == [
+        "shortcode ref '../b': no page of the site has that path; the link goes nowhere",
+        "shortcode ref 'a': two or more pages are named 'a'; write its path; the link goes nowhere"]
+
+
+def test_every_folder_with_an_index_is_a_section_at_its_folders_url(engine, tmp_path):
+    # Hugo 0.168: docs/, docs/guides/ and docs/guides/deep/ are sections (each has an _index.md) at
+    # /docs/, /docs/guides/, /docs/guides/deep/; docs/guides/deep/x.md is a page of the deepest one.
+    site = hugo_site(tmp_path, {
+        "content/docs/_index.md": post("Documentation", "The docs.", date=""),
+        "content/docs/intro.md": post("Introduction", date=""),
+        "content/docs/guides/_index.md": post("Guides", "All the guides.", date=""),
+        "content/docs/guides/diagram.png": "png",
+        "content/docs/guides/first.md": post("First guide", date="2024-03-01"),
+        "content/docs/guides/deep/_index.md": post("Deep", date=""),
+        "content/docs/guides/deep/x.md": post("X", date=""),
+    }, CONFIG + "[pagination]\npagerSize = 1\n")
+    built = render_folder(engine, site)
+    assert built.errors == []
+    assert {"docs/index.html", "docs/guides/index.html", "docs/guides/deep/index.html",
+            "docs/guides/deep/x/index.html", "docs/intro/index.html"} <= set(built.files)
+    docs = built.html("docs/index.html")
+    children = [(a.get("href"), a.text) for nav in docs.iter("nav") if nav.get("class") == "children"
+                for a in nav.iter("a")]
+    assert children == [("/docs/guides/", "Guides"), ("/docs/intro/", "Introduction")]
+    assert "All the guides." in built["docs/guides/index.html"]
+    assert built.post_titles("docs/guides/index.html") == ["First guide"]
+    assert "docs/guides/page/1/index.html" in built  # paginated at Hugo's URLs: page/1/ redirects
+
+
+def test_files_beside_an_index_are_copied_with_the_section_page(tmp_path):
+    from wasm_host.site import load_site
+
+    site = hugo_site(tmp_path, {"content/docs/_index.md": post("Docs", "![d](diagram.png)", date=""),
+                                "content/docs/diagram.png": "png", "content/docs/page.md": post("P", date="")})
+    loaded = load_site(site)
+    intro = next(s for s in loaded.sources if s.path == "content/docs/_index.md")
+    assert intro.resources == ("content/docs/diagram.png",)
+    assert next(s for s in loaded.sources if s.path == "content/docs/page.md").resources == ()

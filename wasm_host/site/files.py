@@ -16,7 +16,7 @@ from collections.abc import Callable
 from renderer import Diagnostic, SiteConfig, Source, load_config
 from renderer.config import LIMIT_RANGES
 from renderer.diagnostics import error, megabytes, warning
-from renderer.urls import INDEX_NAMES
+from renderer.urls import INDEX_NAMES, INTRO_NAMES
 
 
 POST_SUFFIXES = (".md", ".markdown")
@@ -117,16 +117,21 @@ def _is_index(name: str) -> bool:
 
 
 def read_content(root: Path, folder: Path, max_bytes: int, diags: list[Diagnostic],
-                 skip: Callable[[Path], bool] = lambda path: False) -> tuple[list[Source], dict[str, Path]]:
+                 skip: Callable[[Path], bool] = lambda path: False,
+                 branch_bundles: bool = False) -> tuple[list[Source], dict[str, Path]]:
     """The Markdown files under ``folder`` as sources, and their bundles' other files.
 
     A folder holding an ``index.md`` is a bundle: its other files (not its
     Markdown, which Hugo keeps as page resources) are the page's resources,
-    copied beside it. Any other non-Markdown file is left where it is (only
-    bundles and static/ are published).
+    copied beside it. With ``branch_bundles`` (Hugo sites), a folder holding an
+    ``_index.md`` is one too (a branch bundle): the files beside it, not in its
+    sub-folders and not Markdown (those are its pages), are its section page's.
+    Any other non-Markdown file is left where it is (only bundles and static/
+    are published).
     """
     files = _walk(folder) if folder.is_dir() else []
     bundles = sorted({p.parent for p in files if _is_index(p.name)}, key=lambda p: len(p.parts))
+    branches = {p.parent for p in files if p.name in INTRO_NAMES} if branch_bundles else set()
     by_bundle: dict[Path, list[str]] = {}
     resources: dict[str, Path] = {}
     sources: list[Source] = []
@@ -143,6 +148,8 @@ def read_content(root: Path, folder: Path, max_bytes: int, diags: list[Diagnosti
             if not skip(path):
                 pending.append((path, rel))
             continue
+        if owner is None and path.parent in branches:
+            owner = path.parent  # beside an _index.md: the section page's
         if owner is None:
             continue  # not a bundle's: left where it is (notes, sources of images...), as before bundles
         by_bundle.setdefault(owner, []).append(rel)
@@ -154,7 +161,8 @@ def read_content(root: Path, folder: Path, max_bytes: int, diags: list[Diagnosti
                 diags.append(error(rel, 0, f"file is {megabytes(size)} MB, over the {max_bytes / 1e6:g} MB "
                                            "limit (raise limits.max_file_mb in site.toml if this is intended)"))
                 continue
-            owned = tuple(by_bundle.get(path.parent, ())) if _is_index(path.name) else ()
+            owned = tuple(by_bundle.get(path.parent, ())) if _is_index(path.name) or path.name in INTRO_NAMES \
+                else ()
             sources.append(Source(rel, path.read_bytes(), owned))
         except OSError as exc:
             diags.append(error(rel, 0, f"cannot read: {exc.strerror}"))

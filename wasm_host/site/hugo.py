@@ -88,7 +88,8 @@ def load_hugo_site(root: Path, limits: dict[str, float] | None = None) -> SiteIn
         return False
 
     content = root / hugo.content_dir
-    sources, resources = read_content(root, content, int(config.limits.max_file_mb * 1_000_000), diags, skip)
+    sources, resources = read_content(root, content, int(config.limits.max_file_mb * 1_000_000), diags, skip,
+                                      branch_bundles=True)
     if skipped:
         diags.append(warning(hugo.content_dir, 0, f"{len(skipped)} translation{'s' * (len(skipped) != 1)} "
                                                   f"left out: wasmblog builds one language ({hugo.language!r})"))
