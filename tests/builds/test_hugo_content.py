@@ -144,3 +144,14 @@ def test_files_beside_an_index_are_copied_with_the_section_page(tmp_path):
     intro = next(s for s in loaded.sources if s.path == "content/docs/_index.md")
     assert intro.resources == ("content/docs/diagram.png",)
     assert next(s for s in loaded.sources if s.path == "content/docs/page.md").resources == ()
+
+
+def test_check_makes_an_unresolved_ref_an_error_and_reports_links_to_nothing(engine, tmp_path):
+    from wasm_host.site.check import check
+
+    site = hugo_site(tmp_path, {"content/blog/a.md": post("A", "Intro.\n\n[gone]({{< relref \"missing\" >}})\n\n"
+                                                              "[todo](#) and [top](#top)\n")})
+    lines = [d.format() for d in check(site, engine).diagnostics]
+    assert lines == ["content/blog/a.md:8: error: shortcode ref 'missing': no page of the site has that path; "
+                     "the link goes nowhere",
+                     "content/blog/a.md:10: error: link to # goes nowhere; give it a target"]
