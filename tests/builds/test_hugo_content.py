@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sitekit import render_folder
+from renderer import BuildOptions
+from sitekit import BUILD_TIME, Rendered, tzif_for
+from wasm_host.site import load_site
 
 CONFIG = 'baseURL = "https://example.org/"\ntitle = "Site"\n'
 
@@ -22,6 +24,13 @@ def hugo_site(root: Path, files: dict[str, str], config: str = CONFIG) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
     return site
+
+
+def render_folder(engine, site: Path) -> Rendered:
+    """The site as ``wasmblog build`` renders it: its templates, and its Go shortcodes and partials."""
+    loaded = load_site(site)
+    return Rendered(engine.render_site(loaded.sources, loaded.config_text, {**loaded.templates, **loaded.shortcodes},
+                                       BuildOptions(build_time=BUILD_TIME), tzif_for(loaded.config_text)))
 
 
 def post(title: str, body: str = "Text.", extra: str = "", date: str = "2024-01-02") -> str:
@@ -155,3 +164,45 @@ def test_check_makes_an_unresolved_ref_an_error_and_reports_links_to_nothing(eng
     assert lines == ["content/blog/a.md:8: error: shortcode ref 'missing': no page of the site has that path; "
                      "the link goes nowhere",
                      "content/blog/a.md:10: error: link to # goes nowhere; give it a target"]
+
+
+MOUNTS = CONFIG + """
+[module]
+[[module.mounts]]
+source = "content/en"
+target = "content"
+[[module.mounts]]
+source = "static"
+target = "static"
+[[module.mounts]]
+source = "vendor/icons"
+target = "static/icons"
+[[module.mounts]]
+source = "theme-layouts"
+target = "layouts"
+[[module.mounts]]
+source = "content/fr"
+target = "content"
+lang = "fr"
+"""
+
+
+def test_module_mounts_say_where_content_static_files_and_layouts_are(engine, tmp_path):
+    site = hugo_site(tmp_path, {
+        "content/en/blog/a.md": post("A", "{{< note >}}Hi{{< /note >}}"), "content/fr/blog/a.md": post("Un"),
+        "static/robots-extra.txt": "x", "vendor/icons/star.svg": "<svg/>",
+        "theme-layouts/_shortcodes/note.html": '<aside class="note">{{ .Inner }}</aside>',
+        "templates/post.html": "{{ page.content }}"}, MOUNTS)
+    loaded = load_site(site)
+    assert sorted(rel for rel, _ in loaded.static) == ["icons/star.svg", "robots-extra.txt"]
+    assert [s.path for s in loaded.sources] == ["content/en/blog/a.md"]
+    built = render_folder(engine, site)
+    assert built.errors == []
+    assert built["blog/a/index.html"] == '<aside class="note">Hi</aside>\n'
+
+
+def test_content_dir_of_the_default_language(engine, tmp_path):
+    config = CONFIG + '[languages.en]\ncontentDir = "content/en"\n[languages.de]\ncontentDir = "content/de"\n'
+    site = hugo_site(tmp_path, {"content/en/blog/a.md": post("A"), "content/de/blog/b.md": post("B")}, config)
+    built = render_folder(engine, site)
+    assert "blog/a/index.html" in built and "blog/b/index.html" not in built
