@@ -336,6 +336,16 @@ def bundle_urls(html_text: str, prefix: str) -> str:
         'href="' in html_text else html_text
 
 
+def _param_scope(fm: FrontMatter, title: str, params: dict[str, Any]) -> dict[str, Any]:
+    """What Hugo's ``.Page.Param`` (and so ``{{% param %}}``) looks in first: every front-matter key,
+    lower-cased (``title``, ``date``...), the ``params:`` block's and the other keys' values; then the site's."""
+    scope: dict[str, Any] = {str(k).lower(): v for k, v in fm.data.items() if k not in ("params", "cascade")}
+    scope["title"] = title
+    scope.update({str(k).lower(): v for k, v in params.items()})
+    plain: dict[str, Any] = jsonable(scope, Budget(MAX_PARAM_NODES, max(MAX_PARAM_CHARS, fm.raw_chars)))
+    return plain
+
+
 def _build_post(path: str, where: urls.Place, fm: FrontMatter, body_line: int, config: SiteConfig, zone: Any,
                 resources: tuple[str, ...], shortcodes: SiteShortcodes | None, diags: list[Diagnostic]) -> Post:
     title = _title(path, where, fm, config, diags)
@@ -369,13 +379,19 @@ def _build_post(path: str, where: urls.Place, fm: FrontMatter, body_line: int, c
     summary_text = _string(fm, "summary").strip()
 
     params = {k: v for k, v in fm.data.items() if k not in KNOWN_KEYS}
+    block = params.pop("params", None) if config.layout == "hugo" else None
+    if isinstance(block, dict):  # Hugo's `params:` block: its keys are the page's params
+        params.update(block)
+    elif block is not None:
+        params["params"] = block
     params_json = json.dumps(_params(params, fm.raw_chars), ensure_ascii=False)
     understood = {*HUGO_KEYS, *(t.plural for t in config.taxonomies)}
-    unknown = [k for k in params if k.lower() not in understood] if config.layout == "hugo" else []
+    unknown = [k for k in fm.data if k not in KNOWN_KEYS and k.lower() not in understood and
+               k.lower() not in ("params", "cascade")] if config.layout == "hugo" else []
 
     options = markdown_options(config)
     page = {"title": title, "params": json.loads(params_json), "url": url, "section": where.section,
-            "source": path, "kind": kind}
+            "source": path, "kind": kind, "param_scope": _param_scope(fm, title, json.loads(params_json))}
     if shortcodes is not None and shortcodes.go is not None:  # what Go shortcodes' .Page has besides
         rel = config.base_path + url.lstrip("/")
         prefix = config.content_dir + "/" if config.content_dir else ""

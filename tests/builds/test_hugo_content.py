@@ -206,3 +206,17 @@ def test_content_dir_of_the_default_language(engine, tmp_path):
     site = hugo_site(tmp_path, {"content/en/blog/a.md": post("A"), "content/de/blog/b.md": post("B")}, config)
     built = render_folder(engine, site)
     assert "blog/a/index.html" in built and "blog/b/index.html" not in built
+
+
+def test_param_finds_front_matter_the_params_block_and_the_sites_params_as_hugo_does(engine, tmp_path):
+    # Hugo 0.168 writes exactly this for the same page (its {{% %}} values rendered as Markdown).
+    body = ('1 {{< param "title" >}}\n\n2 {{% param "note" %}}\n\n3 {{< param "nested.key" >}}\n\n'
+            '4 {{< param "top" >}}\n\n5 {{% param "siteonly" %}}')
+    extra = 'Top: top value\nparams:\n  note: "**bold** note"\n  Nested:\n    Key: deep\n'
+    site = hugo_site(tmp_path, {"content/blog/a.md": post("The Title", body, extra),
+                                "templates/post.html": "{{ page.content }}"},
+                     CONFIG + '[params]\nsiteonly = "S *x*"\n')
+    built = render_folder(engine, site)
+    assert built.errors == [] and [w for w in built.warnings if "not used by wasmblog" not in w] == []
+    assert built["blog/a/index.html"] == ('<p>1 The Title</p>\n<p>2 <strong>bold</strong> note</p>\n<p>3 deep</p>\n'
+                                          '<p>4 top value</p>\n<p>5 S <em>x</em></p>\n')
