@@ -39,7 +39,7 @@ NOT_APPLICABLE = frozenset("""
     defaultcontentlanguage defaultcontentlanguageinsubdir languages contentdir staticdir sitemap markup
     enableemoji pygmentscodefences pygmentsuseclasses layoutdir archetypedir assetdir datadir i18ndir publishdir
     build caches cascade frontmatter outputs outputformats mediatypes security server segments
-    disablekinds relativeurls canonifyurls enablegitinfo
+    relativeurls canonifyurls enablegitinfo
 """.split())
 
 
@@ -363,6 +363,10 @@ _KEYS: dict[str, Callable[[_Mapper, Any], None]] = {
     "taxonomies": _taxonomies,
     "permalinks": _permalinks,
     "markup": _markup,
+    "disablealiases": lambda m, v: m.put("hugo", "disable_aliases", v) if isinstance(v, bool) else
+    m.wrong(v, "true or false"),
+    "disablekinds": lambda m, v: m.put("hugo", "disable_kinds", [str(k).lower() for k in v])
+    if isinstance(v, list) and all(isinstance(k, str) for k in v) else m.wrong(v, "a list of kinds of pages"),
 }
 
 

@@ -221,10 +221,19 @@ def plan_site(posts: Sequence[Post], config: SiteConfig, options: BuildOptions) 
             sitemap_links.append(SitemapLink(prefix, term.posts[0].lastmod))
 
     sitemap_links += [SitemapLink(p.url_path, p.lastmod) for p in [*live, *pages]]
-    jobs.append(PageJob(kind=PageKind.SITEMAP, path="sitemap.xml", url="sitemap.xml", links=sitemap_links))
-    jobs.append(PageJob(kind=PageKind.NOTFOUND, path="404.html", url="404.html"))
-    jobs.append(PageJob(kind=PageKind.CSS, path="css/style.css", url="css/style.css"))
-    jobs.append(PageJob(kind=PageKind.ROBOTS, path="robots.txt", url="robots.txt"))
+    if config.disable_kinds:
+        jobs = [j for j in jobs if _hugo_kind(j) not in config.disable_kinds]
+        written = {j.url for j in jobs if j.kind != PageKind.ALIAS}
+        jobs = [j for j in jobs if j.kind != PageKind.ALIAS or j.target in written]  # page/1/ of a list not written
+        sitemap_links = [link for link in sitemap_links if link.url in written]
+    if config.disable_aliases:
+        jobs = [j for j in jobs if j.kind != PageKind.ALIAS]  # page/1/ redirects too: Hugo writes none
+    for job in (PageJob(kind=PageKind.SITEMAP, path="sitemap.xml", url="sitemap.xml", links=sitemap_links),
+                PageJob(kind=PageKind.NOTFOUND, path="404.html", url="404.html"),
+                PageJob(kind=PageKind.CSS, path="css/style.css", url="css/style.css"),
+                PageJob(kind=PageKind.ROBOTS, path="robots.txt", url="robots.txt")):
+        if _hugo_kind(job) not in config.disable_kinds:
+            jobs.append(job)
     # Where each ref/relref of the posts a page shows leads (a list shows summaries, a feed whole posts).
     by_source = {p.source: p for p in [*live, *pages, *intros.values()]}
     for job in jobs:
@@ -241,7 +250,7 @@ def plan_site(posts: Sequence[Post], config: SiteConfig, options: BuildOptions) 
     folders = {_parent(path, i) for path in taken for i in range(1, path.count("/") + 1)}
     listed_intros = [p for p in intros.values() if any(j.intro == p.source for j in jobs)]
     for post in sorted([*live, *pages, *listed_intros], key=lambda p: p.source):
-        for alias in post.aliases:
+        for alias in [] if config.disable_aliases else post.aliases:
             if alias == urls.output_path(post.url_path):
                 continue  # an alias of a page to itself (a Hugo site moved into wasmblog's layout)
             key = alias.casefold()
@@ -333,6 +342,16 @@ def views_title(folder: str) -> str:
     """A section's title when it has no _index.md: its folder's name, capitalised ("Blog")."""
     name = folder.rsplit("/", 1)[-1]
     return name[:1].upper() + name[1:]
+
+
+def _hugo_kind(job: PageJob) -> str:
+    """The kind Hugo's ``disableKinds`` names ``job`` by ("" for what it has no name for)."""
+    if job.kind in (PageKind.FEED, PageKind.ATOM, PageKind.JSON_FEED):
+        return "term" if job.term_slug else "rss"
+    if job.kind == PageKind.LIST:
+        return "section" if job.section else "home"
+    return {PageKind.POST: "page", PageKind.PAGE: "page", PageKind.TAXONOMY: "taxonomy", PageKind.TERM: "term",
+            PageKind.SITEMAP: "sitemap", PageKind.ROBOTS: "robotstxt", PageKind.NOTFOUND: "404"}.get(job.kind, "")
 
 
 def _copies(items: list[Post]) -> list[FileCopy]:

@@ -220,3 +220,14 @@ def test_param_finds_front_matter_the_params_block_and_the_sites_params_as_hugo_
     assert built.errors == [] and [w for w in built.warnings if "not used by wasmblog" not in w] == []
     assert built["blog/a/index.html"] == ('<p>1 The Title</p>\n<p>2 <strong>bold</strong> note</p>\n<p>3 deep</p>\n'
                                           '<p>4 top value</p>\n<p>5 S <em>x</em></p>\n')
+
+
+def test_disable_aliases_and_disable_kinds(engine, tmp_path):
+    config = CONFIG + 'disableAliases = true\ndisableKinds = ["taxonomy", "term", "RSS", "section"]\n'
+    site = hugo_site(tmp_path, {"content/blog/a.md": post("A", extra='tags: ["go"]\naliases: ["/old/"]\n')}, config)
+    built = render_folder(engine, site)
+    assert built.errors == []
+    assert "blog/a/index.html" in built and "index.html" in built and "sitemap.xml" in built
+    assert not [f for f in built.files if f.startswith(("tags/", "old/", "page/", "blog/index", "blog/page/"))
+                or f.endswith(("index.xml", "atom.xml", "feed.json"))]
+    assert "/blog/" not in built["sitemap.xml"].replace("/blog/a/", "")
