@@ -208,7 +208,8 @@ def plan_site(posts: Sequence[Post], config: SiteConfig, options: BuildOptions) 
             refs.add_section(job.section, job.url)  # a section without an _index.md is a page Hugo's refs find
 
     for taxonomy in (t.plural for t in config.taxonomies):
-        terms = _terms(live, taxonomy, diags)
+        # Hugo: a standalone page's terms count as a post's (Hugo lists every regular page), after the posts
+        terms = _terms(live + (pages if config.layout == "hugo" else []), taxonomy, diags)
         refs_ = [TermRef(t.name, t.slug, len(t.posts)) for t in terms]
         jobs.append(PageJob(kind=PageKind.TAXONOMY, path=f"{taxonomy}/index.html", url=f"{taxonomy}/",
                             taxonomy=taxonomy, terms=refs_, intro=intro(f"{taxonomy}/")))
@@ -217,7 +218,8 @@ def plan_site(posts: Sequence[Post], config: SiteConfig, options: BuildOptions) 
             prefix = f"{taxonomy}/{term.slug}/"
             jobs += _paginate(PageKind.TERM, prefix, term.posts, size,
                               taxonomy=taxonomy, term=term.name, term_slug=term.slug, intro=intro(prefix))
-            jobs += _feeds(prefix, term.posts, config, taxonomy=taxonomy, term=term.name, term_slug=term.slug)
+            dated = [p for p in term.posts if p.kind == POST]  # feeds list dated posts only
+            jobs += _feeds(prefix, dated, config, taxonomy=taxonomy, term=term.name, term_slug=term.slug)
             sitemap_links.append(SitemapLink(prefix, term.posts[0].lastmod))
 
     sitemap_links += [SitemapLink(p.url_path, p.lastmod) for p in [*live, *pages]]

@@ -231,3 +231,13 @@ def test_disable_aliases_and_disable_kinds(engine, tmp_path):
     assert not [f for f in built.files if f.startswith(("tags/", "old/", "page/", "blog/index", "blog/page/"))
                 or f.endswith(("index.xml", "atom.xml", "feed.json"))]
     assert "/blog/" not in built["sitemap.xml"].replace("/blog/a/", "")
+
+
+def test_terms_of_a_standalone_page_make_term_pages(engine, tmp_path):
+    # Hugo 0.168 makes /tags/notes/ listing the page about.md (top level, no date) and the post.
+    site = hugo_site(tmp_path, {"content/about.md": post("About", extra='tags: ["notes"]\n', date=""),
+                                "content/blog/a.md": post("A", extra='tags: ["notes", "go"]\n')})
+    built = render_folder(engine, site)
+    assert built.errors == []
+    assert built.post_titles("tags/notes/index.html") == ["A", "About"]
+    assert built.post_titles("tags/go/index.html") == ["A"]
