@@ -16,6 +16,7 @@ from .diagnostics import Diagnostic, SourceError, describe_exception, error, meg
 from .front_matter import FrontMatter, split_front_matter
 from .markdown import MarkdownOptions, convert
 from .model import INTRO, PAGE, POST, Post, RefUse, SourceLink, TermList
+from .refs import page_path
 from .shortcodes import Context
 from .shortcodes.site import SiteShortcodes
 from .summary import auto_summary, reading_minutes, word_count
@@ -148,7 +149,8 @@ def default_slug(path: str) -> str:
 
 
 def parse_post(path: str, data: bytes, config: SiteConfig, zone: Any, resources: tuple[str, ...] = (),
-               shortcodes: SiteShortcodes | None = None) -> tuple[Post | None, list[Diagnostic]]:
+               shortcodes: SiteShortcodes | None = None,
+               cascade: tuple[bytes, ...] = ()) -> tuple[Post | None, list[Diagnostic]]:
     """Parse one content file. Returns ``(post, diagnostics)``; ``post`` is None on
     error, and for files that publish nothing (a headless bundle, a file out of place)."""
     diags: list[Diagnostic] = []
@@ -159,6 +161,8 @@ def parse_post(path: str, data: bytes, config: SiteConfig, zone: Any, resources:
     try:
         text = decode_source(data, int(config.limits.max_file_mb * 1_000_000))
         fm = split_front_matter(text, optional=config.layout == "hugo")
+        if cascade and config.layout == "hugo":
+            _cascade(fm, path, cascade, config, diags)
         if fm.data.get("headless") is True and path.rsplit("/", 1)[-1] in urls.INDEX_NAMES:
             return None, diags  # a headless bundle publishes nothing of its own
         body_line = text.count("\n", 0, len(text) - len(fm.body)) + 1
@@ -176,6 +180,58 @@ def parse_post(path: str, data: bytes, config: SiteConfig, zone: Any, resources:
         diags.append(error(path, 0, f"could not render: {describe_exception(exc)}"))
         return None, diags
     return post, diags
+
+
+def _cascade_entries(value: Any) -> list[tuple[dict[str, Any], str]]:
+    """A ``cascade`` value's entries: (values, the path glob of its ``_target``/``target``, "" for all)."""
+    entries = value if isinstance(value, list) else [value]
+    out = []
+    for entry in entries:
+        if not isinstance(entry, dict):
+            continue
+        target = entry.get("_target", entry.get("target"))
+        glob = target.get("path", "") if isinstance(target, dict) else ""
+        out.append(({k: v for k, v in entry.items() if k not in ("_target", "target")},
+                    glob if isinstance(glob, str) else ""))
+    return out
+
+
+def _glob(pattern: str, path: str) -> bool:
+    """Hugo's target path glob (``/blog/**``, ``{/docs,/docs/**}``) on a page path, ``*`` within a segment."""
+    def one(pat: str) -> bool:
+        regex = "".join(".*" if part == "**" else "[^/]*" if part == "*" else re.escape(part)
+                        for part in re.split(r"(\*\*|\*)", pat.lower()))
+        return re.fullmatch(regex, path) is not None
+    if pattern.startswith("{") and pattern.endswith("}"):
+        return any(one(p.strip()) for p in pattern[1:-1].split(","))
+    return one(pattern)
+
+
+def _cascade(fm: FrontMatter, path: str, cascade: tuple[bytes, ...], config: SiteConfig,
+             diags: list[Diagnostic]) -> None:
+    """The values ``cascade`` in the _index.md files above (nearest first) sets, where the page's own front
+    matter leaves them unset (a ``params`` table key by key), as Hugo applies them down the tree."""
+    root = config.content_dir + "/" if config.content_dir else ""
+    own = page_path(path[len(root):] if path.startswith(root) else path)
+    for data in cascade:
+        try:
+            above = split_front_matter(decode_source(data, int(config.limits.max_file_mb * 1_000_000)), True)
+        except SourceError:
+            continue  # reported with that file
+        for values, glob in _cascade_entries(above.data.get("cascade")):
+            if glob and not _glob(glob, own):
+                continue
+            present = {k.lower(): k for k in fm.data}
+            for key, value in values.items():
+                if key.lower() == "params" and isinstance(value, dict):
+                    block = fm.data.get(present.get("params", "params"))
+                    if block is None:
+                        block = fm.data[present.get("params", "params")] = {}
+                    if isinstance(block, dict):
+                        for k, v in value.items():
+                            block.setdefault(k, v)
+                elif key.lower() not in present:
+                    fm.data[key] = value
 
 
 def _get(fm: FrontMatter, *names: str) -> tuple[str, Any]:

@@ -241,3 +241,20 @@ def test_terms_of_a_standalone_page_make_term_pages(engine, tmp_path):
     assert built.errors == []
     assert built.post_titles("tags/notes/index.html") == ["A", "About"]
     assert built.post_titles("tags/go/index.html") == ["A"]
+
+
+def test_cascade_applies_down_the_tree_nearest_first_and_by_target(engine, tmp_path):
+    # Hugo 0.168 writes exactly these three bodies for the same files.
+    shown = '{{< param "color" >}} {{< param "shape" >}} {{< param "kicker" >}}'
+    site = hugo_site(tmp_path, {
+        "content/blog/_index.md": "---\ntitle: Blog\ncascade:\n  params:\n    color: red\n    shape: round\n"
+                                  "  kicker: from blog\n---\n",
+        "content/blog/sub/_index.md": '---\ntitle: Sub\ncascade:\n  - params:\n      color: blue\n  - _target:\n'
+                                      '      path: "/blog/sub/b*"\n    params:\n      shape: square\n---\n',
+        "content/blog/a.md": post("A", shown), "content/blog/sub/b.md": post("B", shown),
+        "content/blog/sub/c.md": post("C", shown, "params:\n  color: green\n"),
+        "templates/post.html": "{{ page.content }}"})
+    built = render_folder(engine, site)
+    assert built.errors == []
+    assert [built[f"blog/{p}/index.html"] for p in ("a", "sub/b", "sub/c")] == [
+        "<p>red round from blog</p>\n", "<p>blue square from blog</p>\n", "<p>green round from blog</p>\n"]

@@ -166,7 +166,32 @@ def read_content(root: Path, folder: Path, max_bytes: int, diags: list[Diagnosti
             sources.append(Source(rel, path.read_bytes(), owned))
         except OSError as exc:
             diags.append(error(rel, 0, f"cannot read: {exc.strerror}"))
+    if branch_bundles:
+        sources = _with_cascades(sources, _rel(folder, root) if folder != root else "")
     return sources, resources
+
+
+def _with_cascades(sources: list[Source], top: str) -> list[Source]:
+    """Each source with the ``_index.md`` files above it that may set a ``cascade`` (nearest first, up to
+    the content folder's own): Hugo applies them down the tree; the core reads them."""
+    setting = {s.path.rsplit("/", 1)[0]: s.data for s in sources
+               if s.path.rsplit("/", 1)[-1] in INTRO_NAMES and b"cascade" in s.data}
+    if not setting:
+        return sources
+    out = []
+    for source in sources:
+        folder = source.path.rsplit("/", 1)[0]
+        if source.path.rsplit("/", 1)[-1] in INTRO_NAMES:
+            folder = folder.rsplit("/", 1)[0] if "/" in folder and folder != top else ""
+        above = []
+        while folder and (folder == top or folder.startswith(top + "/") or not top):
+            if folder in setting:
+                above.append(setting[folder])
+            if folder == top:
+                break
+            folder = folder.rsplit("/", 1)[0] if "/" in folder else ""
+        out.append(replace(source, cascade=tuple(above)) if above else source)
+    return out
 
 
 def read_templates(root: Path, diags: list[Diagnostic]) -> dict[str, str]:
