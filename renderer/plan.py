@@ -164,8 +164,37 @@ def _claim_urls(items: list[Post], diags: list[Diagnostic]) -> list[Post]:
 
 
 def plan_site(posts: Sequence[Post], config: SiteConfig, options: BuildOptions) -> Plan:
-    """Every output file of the site as a :class:`PageJob`, in path order."""
+    """Every output file of the site as a :class:`PageJob`, in path order: one planner per family of
+    pages (posts and pages, the home page's list, section lists, taxonomies, the site's own files,
+    aliases), as Zola's ``render_*``."""
     diags: list[Diagnostic] = []
+    live, pages, intros = _published_content(posts, options, diags)
+    refs = RefIndex([*live, *pages, *intros.values()], config)
+    sitemap_links: list[SitemapLink] = []
+    jobs = _page_jobs(live, pages)
+    main = [p for p in live if not config.main_sections or p.section in config.main_sections]
+    newest = main[0].lastmod if main else ""
+    jobs += _home_list(main, live, intros, config, sitemap_links)
+    jobs += _section_lists(live, pages, intros, config, jobs, sitemap_links)
+    for job in jobs:
+        if job.kind == PageKind.LIST and job.section and job.number == 1:
+            refs.add_section(job.section, job.url)  # a section without an _index.md is a page Hugo's refs find
+    jobs += _taxonomy_lists(live, pages, intros, config, newest, sitemap_links, diags)
+    sitemap_links += [SitemapLink(p.url_path, p.lastmod) for p in [*live, *pages]]
+    jobs, sitemap_links = _without_disabled(jobs, sitemap_links, config)
+    jobs += _site_files(sitemap_links, config)
+    _resolve_refs(jobs, refs, [*live, *pages, *intros.values()], diags)
+    listed_intros = [p for p in intros.values() if any(j.intro == p.source for j in jobs)]
+    jobs += _alias_jobs(jobs, [*live, *pages, *listed_intros], config, diags)
+    copies = _copies([*live, *pages, *listed_intros])
+    diags += _unknown_keys(posts)
+    jobs.sort(key=lambda j: j.path)
+    return Plan(jobs, diags, copies)
+
+
+def _published_content(posts: Sequence[Post], options: BuildOptions,
+                       diags: list[Diagnostic]) -> tuple[list[Post], list[Post], dict[str, Post]]:
+    """The published posts (newest first), pages and intros (by the URL of their list), one per URL."""
     live = _claim_urls(published(posts, options), diags)
     pages = _claim_urls(sorted((p for p in posts if p.kind == PAGE and is_published(p, options)),
                                key=lambda p: p.source), diags)
@@ -177,13 +206,12 @@ def plan_site(posts: Sequence[Post], config: SiteConfig, options: BuildOptions) 
     pages = [p for p in pages if p.url_path.casefold() not in taken_urls]
     intros = {p.url_path: p for p in sorted((p for p in posts if p.kind == INTRO and is_published(p, options)),
                                             key=lambda p: p.source, reverse=True)}
-    refs = RefIndex([*live, *pages, *intros.values()], config)
+    return live, pages, intros
 
-    def intro(url: str) -> str:
-        return intros[url].source if url in intros else ""
 
+def _page_jobs(live: list[Post], pages: list[Post]) -> list[PageJob]:
+    """A page for each post (with its older and newer neighbours) and each standalone page."""
     jobs: list[PageJob] = []
-    size = config.page_size
     for i, post in enumerate(live):
         older = live[i + 1].source if i + 1 < len(live) else ""
         newer = live[i - 1].source if i > 0 else ""
@@ -193,19 +221,27 @@ def plan_site(posts: Sequence[Post], config: SiteConfig, options: BuildOptions) 
     for page in pages:
         jobs.append(PageJob(kind=PageKind.PAGE, path=urls.output_path(page.url_path), url=page.url_path,
                             posts=[page.source], section=page.section))
+    return jobs
 
-    main = [p for p in live if not config.main_sections or p.section in config.main_sections]
-    jobs += _paginate(PageKind.LIST, "", main, size, intro=intro(""))
-    newest = main[0].lastmod if main else ""
+
+def _home_list(main: list[Post], live: list[Post], intros: dict[str, Post], config: SiteConfig,
+               sitemap_links: list[SitemapLink]) -> list[PageJob]:
+    """The home page's list of the main sections' posts, the site's feeds, the search page."""
+    jobs = _paginate(PageKind.LIST, "", main, config.page_size, intro=intros[""].source if "" in intros else "")
     jobs += _feeds("", main, config)
     if config.search_enabled:
         jobs += _search(live)
-    sitemap_links = [SitemapLink("", newest)]
+    sitemap_links.append(SitemapLink("", main[0].lastmod if main else ""))
+    return jobs
 
-    jobs += _section_lists(live, pages, intros, config, jobs, sitemap_links)
-    for job in jobs:
-        if job.kind == PageKind.LIST and job.section and job.number == 1:
-            refs.add_section(job.section, job.url)  # a section without an _index.md is a page Hugo's refs find
+
+def _taxonomy_lists(live: list[Post], pages: list[Post], intros: dict[str, Post], config: SiteConfig,
+                    newest: str, sitemap_links: list[SitemapLink], diags: list[Diagnostic]) -> list[PageJob]:
+    """Each taxonomy's page of terms, and each term's list and feeds."""
+    jobs: list[PageJob] = []
+
+    def intro(url: str) -> str:
+        return intros[url].source if url in intros else ""
 
     for taxonomy in (t.plural for t in config.taxonomies):
         # Hugo: a standalone page's terms count as a post's (Hugo lists every regular page), after the posts
@@ -216,13 +252,18 @@ def plan_site(posts: Sequence[Post], config: SiteConfig, options: BuildOptions) 
         sitemap_links.append(SitemapLink(f"{taxonomy}/", newest))
         for term in terms:
             prefix = f"{taxonomy}/{term.slug}/"
-            jobs += _paginate(PageKind.TERM, prefix, term.posts, size,
+            jobs += _paginate(PageKind.TERM, prefix, term.posts, config.page_size,
                               taxonomy=taxonomy, term=term.name, term_slug=term.slug, intro=intro(prefix))
             dated = [p for p in term.posts if p.kind == POST]  # feeds list dated posts only
             jobs += _feeds(prefix, dated, config, taxonomy=taxonomy, term=term.name, term_slug=term.slug)
             sitemap_links.append(SitemapLink(prefix, term.posts[0].lastmod))
+    return jobs
 
-    sitemap_links += [SitemapLink(p.url_path, p.lastmod) for p in [*live, *pages]]
+
+def _without_disabled(jobs: list[PageJob], sitemap_links: list[SitemapLink],
+                      config: SiteConfig) -> tuple[list[PageJob], list[SitemapLink]]:
+    """``jobs`` without the kinds Hugo's ``disableKinds`` names (nor their page/1/ redirects and sitemap
+    entries), and without redirects when ``disableAliases`` is set."""
     if config.disable_kinds:
         jobs = [j for j in jobs if _hugo_kind(j) not in config.disable_kinds]
         written = {j.url for j in jobs if j.kind != PageKind.ALIAS}
@@ -230,14 +271,21 @@ def plan_site(posts: Sequence[Post], config: SiteConfig, options: BuildOptions) 
         sitemap_links = [link for link in sitemap_links if link.url in written]
     if config.disable_aliases:
         jobs = [j for j in jobs if j.kind != PageKind.ALIAS]  # page/1/ redirects too: Hugo writes none
-    for job in (PageJob(kind=PageKind.SITEMAP, path="sitemap.xml", url="sitemap.xml", links=sitemap_links),
-                PageJob(kind=PageKind.NOTFOUND, path="404.html", url="404.html"),
-                PageJob(kind=PageKind.CSS, path="css/style.css", url="css/style.css"),
-                PageJob(kind=PageKind.ROBOTS, path="robots.txt", url="robots.txt")):
-        if _hugo_kind(job) not in config.disable_kinds:
-            jobs.append(job)
-    # Where each ref/relref of the posts a page shows leads (a list shows summaries, a feed whole posts).
-    by_source = {p.source: p for p in [*live, *pages, *intros.values()]}
+    return jobs, sitemap_links
+
+
+def _site_files(sitemap_links: list[SitemapLink], config: SiteConfig) -> list[PageJob]:
+    """The sitemap, the 404 page, the stylesheet, robots.txt (unless Hugo's disableKinds leaves one out)."""
+    files = (PageJob(kind=PageKind.SITEMAP, path="sitemap.xml", url="sitemap.xml", links=sitemap_links),
+             PageJob(kind=PageKind.NOTFOUND, path="404.html", url="404.html"),
+             PageJob(kind=PageKind.CSS, path="css/style.css", url="css/style.css"),
+             PageJob(kind=PageKind.ROBOTS, path="robots.txt", url="robots.txt"))
+    return [job for job in files if _hugo_kind(job) not in config.disable_kinds]
+
+
+def _resolve_refs(jobs: list[PageJob], refs: RefIndex, content: list[Post], diags: list[Diagnostic]) -> None:
+    """Where each ref/relref of the posts a page shows leads (a list shows summaries, a feed whole posts)."""
+    by_source = {p.source: p for p in content}
     for job in jobs:
         if job.kind in (PageKind.SEARCH, PageKind.SEARCH_INDEX):
             continue  # they show titles and terms, not posts' text
@@ -245,13 +293,19 @@ def plan_site(posts: Sequence[Post], config: SiteConfig, options: BuildOptions) 
         shown = [by_source[s] for s in [*bodies, job.intro] if s in by_source]
         job.refs.extend(refs.links(shown, diags))
 
-    # Paths (case-folded) already written, and the folders they are in: an
-    # alias may neither replace a file nor turn a file into a folder
-    # ('css/style.css/' would take the stylesheet's place) or the reverse.
+
+def _alias_jobs(jobs: list[PageJob], content: list[Post], config: SiteConfig,
+                diags: list[Diagnostic]) -> list[PageJob]:
+    """A redirect page for each alias of the pages written.
+
+    Paths (case-folded) already written, and the folders they are in: an
+    alias may neither replace a file nor turn a file into a folder
+    ('css/style.css/' would take the stylesheet's place) or the reverse.
+    """
+    out: list[PageJob] = []
     taken = {job.path.casefold(): "" for job in jobs}
     folders = {_parent(path, i) for path in taken for i in range(1, path.count("/") + 1)}
-    listed_intros = [p for p in intros.values() if any(j.intro == p.source for j in jobs)]
-    for post in sorted([*live, *pages, *listed_intros], key=lambda p: p.source):
+    for post in sorted(content, key=lambda p: p.source):
         for alias in [] if config.disable_aliases else post.aliases:
             if alias == urls.output_path(post.url_path):
                 continue  # an alias of a page to itself (a Hugo site moved into wasmblog's layout)
@@ -268,12 +322,8 @@ def plan_site(posts: Sequence[Post], config: SiteConfig, options: BuildOptions) 
             taken[key] = post.source
             folders.update(_parent(key, i) for i in range(1, key.count("/") + 1))
             url = alias[:-len("index.html")] if alias.endswith("index.html") else alias
-            jobs.append(PageJob(kind=PageKind.ALIAS, path=alias, url=url, target=post.url_path))
-
-    copies = _copies([*live, *pages, *listed_intros])
-    diags += _unknown_keys(posts)
-    jobs.sort(key=lambda j: j.path)
-    return Plan(jobs, diags, copies)
+            out.append(PageJob(kind=PageKind.ALIAS, path=alias, url=url, target=post.url_path))
+    return out
 
 
 def _folder(post: Post, config: SiteConfig) -> str:

