@@ -10,7 +10,8 @@ from pathlib import Path
 
 from renderer import BuildOptions
 from sitekit import BUILD_TIME, Rendered, tzif_for
-from wasm_host.site import load_site
+from sitekit import get_renderer
+from wasm_host.site import build, load_site
 
 CONFIG = 'baseURL = "https://example.org/"\ntitle = "Site"\n'
 
@@ -153,6 +154,10 @@ def test_files_beside_an_index_are_copied_with_the_section_page(tmp_path):
     intro = next(s for s in loaded.sources if s.path == "content/docs/_index.md")
     assert intro.resources == ("content/docs/diagram.png",)
     assert next(s for s in loaded.sources if s.path == "content/docs/page.md").resources == ()
+    report = build(site, tmp_path / "out", get_renderer("native"), build_time=BUILD_TIME)
+    assert report.errors == 0
+    assert (tmp_path / "out" / "docs" / "diagram.png").read_text() == "png"
+    assert 'src="/docs/diagram.png"' in (tmp_path / "out" / "docs" / "index.html").read_text()
 
 
 def test_check_makes_an_unresolved_ref_an_error_and_reports_links_to_nothing(engine, tmp_path):
