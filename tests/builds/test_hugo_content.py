@@ -263,3 +263,15 @@ def test_cascade_applies_down_the_tree_nearest_first_and_by_target(engine, tmp_p
     assert built.errors == []
     assert [built[f"blog/{p}/index.html"] for p in ("a", "sub/b", "sub/c")] == [
         "<p>red round from blog</p>\n", "<p>blue square from blog</p>\n", "<p>green round from blog</p>\n"]
+
+
+def test_a_go_shortcodes_page_param_sees_the_title_and_cascaded_values(engine, tmp_path):
+    # .Page.Param as Hugo's own param shortcode calls it: the front matter (title too), then cascade.
+    site = hugo_site(tmp_path, {
+        "content/blog/_index.md": "---\ntitle: Blog\ncascade:\n  params:\n    color: red\n---\n",
+        "content/blog/a.md": post("A", 'Seen: {{< p >}}'),
+        "layouts/_shortcodes/p.html": '{{ .Page.Param "title" }} {{ .Page.Param "color" }}',
+        "templates/post.html": "{{ page.content }}"})
+    built = render_folder(engine, site)
+    assert built.errors == []
+    assert built["blog/a/index.html"] == "<p>Seen: A red</p>\n"
