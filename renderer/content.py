@@ -6,6 +6,7 @@ A post with an error is left out; warnings keep it.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from typing import Any
@@ -14,7 +15,8 @@ from . import dates, search, slugs, urls
 from .config import SiteConfig
 from .diagnostics import Diagnostic, SourceError, describe_exception, error, megabytes, warning
 from .front_matter import FrontMatter, split_front_matter
-from .markdown import MarkdownOptions, convert
+from .markdown import MarkdownOptions, Rendered, convert
+from .sanitize import sanitize_html
 from .model import INTRO, PAGE, POST, Post, RefUse, SourceLink, TermList
 from .refs import page_path
 from .shortcodes import Context
@@ -392,6 +394,20 @@ def bundle_urls(html_text: str, prefix: str) -> str:
         'href="' in html_text else html_text
 
 
+def _html_body(body: str, config: SiteConfig) -> Rendered:
+    """An HTML content file's body (Hugo does not run Markdown on it), through the raw-HTML policy."""
+    mode = config.raw_html
+    if mode == "allow":
+        out = body
+    elif mode == "sanitize":
+        out = sanitize_html(body)
+    elif mode == "escape":
+        out = f"<pre>{html.escape(body, quote=False)}</pre>\n" if body.strip() else ""
+    else:
+        out = ""
+    return Rendered(out, ())
+
+
 def _param_scope(fm: FrontMatter, title: str, params: dict[str, Any]) -> dict[str, Any]:
     """What Hugo's ``.Page.Param`` (and so ``{{% param %}}``) looks in first: every front-matter key,
     lower-cased (``title``, ``date``...), the ``params:`` block's and the other keys' values; then the site's."""
@@ -463,7 +479,8 @@ def _build_post(path: str, where: urls.Place, fm: FrontMatter, body_line: int, c
         return Context(source=path, line=line, page=page, site=site, templates=shortcodes)
 
     body = fm.body
-    more = MORE_RE.search(body)
+    is_html = config.layout == "hugo" and path.endswith((".html", ".htm"))  # Hugo's HTML content file
+    more = None if is_html else MORE_RE.search(body)
     if more:
         head = body[:more.start()]
         rendered = convert(body[:more.start()] + body[more.end():], options, context(body_line))
@@ -471,7 +488,7 @@ def _build_post(path: str, where: urls.Place, fm: FrontMatter, body_line: int, c
         summary_html = summary.html.strip()
         truncated = True
     else:
-        rendered = convert(body, options, context(body_line))
+        rendered = _html_body(body, config) if is_html else convert(body, options, context(body_line))
         summary = None
         if summary_text:
             summary = convert(summary_text, options, context(fm.lines.get("summary", 1)))

@@ -65,7 +65,7 @@ def place(path: str, layout: str, content_dir: str, taxonomies: tuple[str, ...])
         return Place("skip", note=f"not under {content_dir}/")
     parts = path[len(root):].split("/")
     name = parts[-1]
-    bundle = name in INDEX_NAMES
+    bundle = name in INDEX_NAMES or (layout == "hugo" and name in ("index.html", "index.htm"))
     intro = name in INTRO_NAMES
     folders = parts[:-1]
     if intro:

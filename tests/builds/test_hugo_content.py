@@ -275,3 +275,18 @@ def test_a_go_shortcodes_page_param_sees_the_title_and_cascaded_values(engine, t
     built = render_folder(engine, site)
     assert built.errors == []
     assert built["blog/a/index.html"] == "<p>Seen: A red</p>\n"
+
+
+def test_an_html_content_file_is_a_page_whose_body_is_html(engine, tmp_path):
+    # Hugo (with security.allowContent allowing text/html, as Hugo 0.153+ asks) makes /tools/b64/ of
+    # content/tools/b64/index.html, its body as written; wasmblog's raw-HTML policy still applies.
+    site = hugo_site(tmp_path, {
+        "content/tools/b64/index.html": '---\ntitle: Base64\n---\n\n<form id="f"><p>Decode *this*</p></form>\n'
+                                        '<script>alert(1)</script>\n',
+        "content/tools/b64/index.css": "form {}", "content/about.md": post("About", '[b]({{< relref "b64" >}})'),
+        "templates/page.html": "{{ page.content }}"})
+    built = render_folder(engine, site)
+    assert built.errors == []
+    body = built["tools/b64/index.html"]
+    assert "<p>Decode *this*</p>" in body and "<script" not in body
+    assert built["about/index.html"] == '<p><a href="/tools/b64/">b</a></p>\n'

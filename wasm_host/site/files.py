@@ -20,6 +20,8 @@ from renderer.urls import INDEX_NAMES, INTRO_NAMES
 
 
 POST_SUFFIXES = (".md", ".markdown")
+HTML_SUFFIXES = (".html", ".htm")  # Hugo's HTML content files: pages whose body is HTML, not Markdown
+HTML_INDEX_NAMES = ("index.html", "index.htm")
 TEMPLATE_SUFFIXES = (".html", ".xml", ".css", ".txt", ".json", ".js")
 
 
@@ -130,7 +132,11 @@ def read_content(root: Path, folder: Path, max_bytes: int, diags: list[Diagnosti
     are published).
     """
     files = _walk(folder) if folder.is_dir() else []
-    bundles = sorted({p.parent for p in files if _is_index(p.name)}, key=lambda p: len(p.parts))
+
+    def is_index(name: str) -> bool:  # Hugo sites: an index.html is a bundle's page too
+        return _is_index(name) or (branch_bundles and name in HTML_INDEX_NAMES)
+
+    bundles = sorted({p.parent for p in files if is_index(p.name)}, key=lambda p: len(p.parts))
     branches = {p.parent for p in files if p.name in INTRO_NAMES} if branch_bundles else set()
     by_bundle: dict[Path, list[str]] = {}
     resources: dict[str, Path] = {}
@@ -142,8 +148,9 @@ def read_content(root: Path, folder: Path, max_bytes: int, diags: list[Diagnosti
         if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
             diags.append(error(rel, 0, "symlink to a file outside the site; left out"))
             continue
-        if path.name.endswith(POST_SUFFIXES):
-            if owner is not None and not _is_index(path.name):
+        html_page = branch_bundles and path.name.endswith(HTML_SUFFIXES) and (owner is None or is_index(path.name))
+        if path.name.endswith(POST_SUFFIXES) or html_page:  # Hugo: an HTML file in content is a page too
+            if owner is not None and not is_index(path.name):
                 continue  # a bundle's Markdown resource: Hugo does not publish it either
             if not skip(path):
                 pending.append((path, rel))
@@ -161,7 +168,7 @@ def read_content(root: Path, folder: Path, max_bytes: int, diags: list[Diagnosti
                 diags.append(error(rel, 0, f"file is {megabytes(size)} MB, over the {max_bytes / 1e6:g} MB "
                                            "limit (raise limits.max_file_mb in site.toml if this is intended)"))
                 continue
-            owned = tuple(by_bundle.get(path.parent, ())) if _is_index(path.name) or path.name in INTRO_NAMES \
+            owned = tuple(by_bundle.get(path.parent, ())) if is_index(path.name) or path.name in INTRO_NAMES \
                 else ()
             sources.append(Source(rel, path.read_bytes(), owned))
         except OSError as exc:
