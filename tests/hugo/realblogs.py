@@ -29,6 +29,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from hugokit import HugoPage, hugo_pages
+from wasm_host.engines import Renderer
 
 SITES = Path(__file__).parent / "sites"
 BLOGS = ("zwbetz", "grpc", "keda")
@@ -175,7 +176,7 @@ def written_urls(out: Path) -> set[str]:
     return {"/" + p.relative_to(out).as_posix()[:-len("index.html")] for p in out.rglob("index.html")}
 
 
-def bodies(site: str, renderer: object) -> tuple[dict[str, str], list[str]]:
+def bodies(site: str, renderer: Renderer) -> tuple[dict[str, str], list[str]]:
     """Each page's content as wasmblog renders the copy, by URL ("/blog/x/"), and the build's diagnostics."""
     from renderer import BuildOptions
     from sitekit import BUILD_TIME, tzif_for
@@ -183,7 +184,7 @@ def bodies(site: str, renderer: object) -> tuple[dict[str, str], list[str]]:
 
     loaded = load_site(SITES / site)
     templates = {**loaded.templates, **loaded.shortcodes, "post.html": CONTENT_ONLY, "page.html": CONTENT_ONLY}
-    result = renderer.render_site(loaded.sources, loaded.config_text, templates,  # type: ignore[attr-defined]
+    result = renderer.render_site(loaded.sources, loaded.config_text, templates,
                                   BuildOptions(build_time=BUILD_TIME), tzif_for(loaded.config_text))
     return ({"/" + f.path[:-len("index.html")]: f.content for f in result.files if f.path.endswith("index.html")},
             [d.format() for d in result.diagnostics])
@@ -195,7 +196,7 @@ def shortcode_calls(site: str) -> int:
                for p in sorted((SITES / site / "content").rglob("*")) if p.suffix in (".md", ".html"))
 
 
-def measure(site: str, engine: str, renderer: object, reference: list[HugoPage], out: Path) -> Measurement:
+def measure(site: str, engine: str, renderer: Renderer, reference: list[HugoPage], out: Path) -> Measurement:
     m = Measurement(site, engine)
     m.exit, log = cli_build(site, engine, out)
     m.errors = sum(1 for line in log.splitlines() if ": error: " in line)
