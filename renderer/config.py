@@ -70,6 +70,8 @@ class SiteConfig:
     content_dir: str = ""  # where content files are, relative to the site ("content" for Hugo)
     feed_formats: tuple[str, ...] = FEED_FORMATS  # [feed] formats: which feeds to write
     search_enabled: bool = True  # [search] enabled: the search page and its index
+    disable_aliases: bool = False  # [hugo] disable_aliases: no redirect pages (Hugo's disableAliases)
+    disable_kinds: tuple[str, ...] = ()  # [hugo] disable_kinds: kinds of pages not written (Hugo's disableKinds)
 
     @property
     def base_path(self) -> str:
@@ -110,6 +112,7 @@ _SECTIONS: dict[str, dict[str, tuple[str, type]]] = {
     "feed": {"limit": ("feed_limit", int), "full_content": ("feed_full_content", bool),
              "formats": ("feed_formats", tuple)},
     "search": {"enabled": ("search_enabled", bool)},
+    "hugo": {"disable_aliases": ("disable_aliases", bool), "disable_kinds": ("disable_kinds", tuple)},
     "markdown": {
         "raw_html": ("raw_html", str),
         "highlight": ("highlight", bool),
@@ -315,10 +318,31 @@ def _feed_formats(value: Any, line: int, values: dict[str, Any], diags: list[Dia
     values["feed_formats"] = tuple(formats)
 
 
+# Hugo's page kinds (disableKinds), lower case.
+HUGO_KINDS = ("page", "home", "section", "taxonomy", "term", "rss", "sitemap", "robotstxt", "404")
+
+
+def _disable_kinds(value: Any, line: int, values: dict[str, Any], diags: list[Diagnostic]) -> None:
+    """``[hugo] disable_kinds = ["taxonomy", "term"]``: Hugo's kinds of pages not to write."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        diags.append(error(CONFIG_PATH, line, f"'hugo.disable_kinds' must be a list of kinds "
+                                              f"({', '.join(HUGO_KINDS)}), not {type_name(value)}"))
+        return
+    kinds = []
+    for item in value:
+        if item.lower() not in HUGO_KINDS:
+            diags.append(warning(CONFIG_PATH, line, f"'hugo.disable_kinds': unknown kind {item[:40]!r} "
+                                                    f"(known: {', '.join(HUGO_KINDS)}); left out"))
+        elif item.lower() not in kinds:
+            kinds.append(item.lower())
+    values["disable_kinds"] = tuple(kinds)
+
+
 # Keys whose value needs more than a type check: key as shown -> processor.
 _PROCESSORS = {
     "markdown.raw_html": _raw_html,
     "feed.formats": _feed_formats,
+    "hugo.disable_kinds": _disable_kinds,
 }
 # Top-level keys that hold more than one value, or need their own check.
 _TABLES = {

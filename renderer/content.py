@@ -6,6 +6,7 @@ A post with an error is left out; warnings keep it.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from typing import Any
@@ -14,8 +15,10 @@ from . import dates, search, slugs, urls
 from .config import SiteConfig
 from .diagnostics import Diagnostic, SourceError, describe_exception, error, megabytes, warning
 from .front_matter import FrontMatter, split_front_matter
-from .markdown import MarkdownOptions, convert
+from .markdown import MarkdownOptions, Rendered, convert
+from .sanitize import sanitize_html
 from .model import INTRO, PAGE, POST, Post, RefUse, SourceLink, TermList
+from .refs import page_path
 from .shortcodes import Context
 from .shortcodes.site import SiteShortcodes
 from .summary import auto_summary, reading_minutes, word_count
@@ -148,7 +151,8 @@ def default_slug(path: str) -> str:
 
 
 def parse_post(path: str, data: bytes, config: SiteConfig, zone: Any, resources: tuple[str, ...] = (),
-               shortcodes: SiteShortcodes | None = None) -> tuple[Post | None, list[Diagnostic]]:
+               shortcodes: SiteShortcodes | None = None,
+               cascade: tuple[bytes, ...] = ()) -> tuple[Post | None, list[Diagnostic]]:
     """Parse one content file. Returns ``(post, diagnostics)``; ``post`` is None on
     error, and for files that publish nothing (a headless bundle, a file out of place)."""
     diags: list[Diagnostic] = []
@@ -158,7 +162,9 @@ def parse_post(path: str, data: bytes, config: SiteConfig, zone: Any, resources:
         return None, diags
     try:
         text = decode_source(data, int(config.limits.max_file_mb * 1_000_000))
-        fm = split_front_matter(text)
+        fm = split_front_matter(text, optional=config.layout == "hugo")
+        if cascade and config.layout == "hugo":
+            _cascade(fm, path, cascade, config, diags)
         if fm.data.get("headless") is True and path.rsplit("/", 1)[-1] in urls.INDEX_NAMES:
             return None, diags  # a headless bundle publishes nothing of its own
         body_line = text.count("\n", 0, len(text) - len(fm.body)) + 1
@@ -176,6 +182,58 @@ def parse_post(path: str, data: bytes, config: SiteConfig, zone: Any, resources:
         diags.append(error(path, 0, f"could not render: {describe_exception(exc)}"))
         return None, diags
     return post, diags
+
+
+def _cascade_entries(value: Any) -> list[tuple[dict[str, Any], str]]:
+    """A ``cascade`` value's entries: (values, the path glob of its ``_target``/``target``, "" for all)."""
+    entries = value if isinstance(value, list) else [value]
+    out = []
+    for entry in entries:
+        if not isinstance(entry, dict):
+            continue
+        target = entry.get("_target", entry.get("target"))
+        glob = target.get("path", "") if isinstance(target, dict) else ""
+        out.append(({k: v for k, v in entry.items() if k not in ("_target", "target")},
+                    glob if isinstance(glob, str) else ""))
+    return out
+
+
+def _glob(pattern: str, path: str) -> bool:
+    """Hugo's target path glob (``/blog/**``, ``{/docs,/docs/**}``) on a page path, ``*`` within a segment."""
+    def one(pat: str) -> bool:
+        regex = "".join(".*" if part == "**" else "[^/]*" if part == "*" else re.escape(part)
+                        for part in re.split(r"(\*\*|\*)", pat.lower()))
+        return re.fullmatch(regex, path) is not None
+    if pattern.startswith("{") and pattern.endswith("}"):
+        return any(one(p.strip()) for p in pattern[1:-1].split(","))
+    return one(pattern)
+
+
+def _cascade(fm: FrontMatter, path: str, cascade: tuple[bytes, ...], config: SiteConfig,
+             diags: list[Diagnostic]) -> None:
+    """The values ``cascade`` in the _index.md files above (nearest first) sets, where the page's own front
+    matter leaves them unset (a ``params`` table key by key), as Hugo applies them down the tree."""
+    root = config.content_dir + "/" if config.content_dir else ""
+    own = page_path(path[len(root):] if path.startswith(root) else path)
+    for data in cascade:
+        try:
+            above = split_front_matter(decode_source(data, int(config.limits.max_file_mb * 1_000_000)), True)
+        except SourceError:
+            continue  # reported with that file
+        for values, glob in _cascade_entries(above.data.get("cascade")):
+            if glob and not _glob(glob, own):
+                continue
+            present = {k.lower(): k for k in fm.data}
+            for key, value in values.items():
+                if key.lower() == "params" and isinstance(value, dict):
+                    block = fm.data.get(present.get("params", "params"))
+                    if block is None:
+                        block = fm.data[present.get("params", "params")] = {}
+                    if isinstance(block, dict):
+                        for k, v in value.items():
+                            block.setdefault(k, v)
+                elif key.lower() not in present:
+                    fm.data[key] = value
 
 
 def _get(fm: FrontMatter, *names: str) -> tuple[str, Any]:
@@ -258,7 +316,7 @@ def _aliases(path: str, fm: FrontMatter, url: str, config: SiteConfig, diags: li
     for i, alias in enumerate(_string_list(fm, "aliases")):
         line = lines[i] if i < len(lines) else fm.lines.get("aliases", 1)
         if config.layout == "hugo" and not alias.startswith("/") and "://" not in alias:
-            alias = "/" + urls.parent_url(url) + alias  # Hugo: relative to the page's folder
+            alias = urls.resolve_relative(urls.parent_url(url), alias)  # Hugo: relative to the page's folder
         try:
             aliases.append(slugs.alias_path(alias))
         except SourceError as exc:
@@ -300,6 +358,8 @@ def _terms(fm: FrontMatter, config: SiteConfig) -> list[TermList]:
 
 def _author(fm: FrontMatter) -> str:
     key, value = _get(fm, "author", "authors")
+    if isinstance(value, dict) and isinstance(value.get("name"), (str, int, float)):
+        value = value["name"]  # author: {name: ..., link: ...}, as Hugo themes (Docsy's blog) read it
     if isinstance(value, list):
         return ", ".join(str(v) for v in value if isinstance(v, (str, int, float)) and not isinstance(v, bool))
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
@@ -332,6 +392,30 @@ def bundle_urls(html_text: str, prefix: str) -> str:
     on lists and in feeds too, not only on the page beside its files."""
     return _RELATIVE_URL.sub(lambda m: m.group(1) + prefix, html_text) if 'src="' in html_text or \
         'href="' in html_text else html_text
+
+
+def _html_body(body: str, config: SiteConfig) -> Rendered:
+    """An HTML content file's body (Hugo does not run Markdown on it), through the raw-HTML policy."""
+    mode = config.raw_html
+    if mode == "allow":
+        out = body
+    elif mode == "sanitize":
+        out = sanitize_html(body)
+    elif mode == "escape":
+        out = f"<pre>{html.escape(body, quote=False)}</pre>\n" if body.strip() else ""
+    else:
+        out = ""
+    return Rendered(out, ())
+
+
+def _param_scope(fm: FrontMatter, title: str, params: dict[str, Any]) -> dict[str, Any]:
+    """What Hugo's ``.Page.Param`` (and so ``{{% param %}}``) looks in first: every front-matter key,
+    lower-cased (``title``, ``date``...), the ``params:`` block's and the other keys' values; then the site's."""
+    scope: dict[str, Any] = {str(k).lower(): v for k, v in fm.data.items() if k not in ("params", "cascade")}
+    scope["title"] = title
+    scope.update({str(k).lower(): v for k, v in params.items()})
+    plain: dict[str, Any] = jsonable(scope, Budget(MAX_PARAM_NODES, max(MAX_PARAM_CHARS, fm.raw_chars)))
+    return plain
 
 
 def _build_post(path: str, where: urls.Place, fm: FrontMatter, body_line: int, config: SiteConfig, zone: Any,
@@ -367,13 +451,19 @@ def _build_post(path: str, where: urls.Place, fm: FrontMatter, body_line: int, c
     summary_text = _string(fm, "summary").strip()
 
     params = {k: v for k, v in fm.data.items() if k not in KNOWN_KEYS}
+    block = params.pop("params", None) if config.layout == "hugo" else None
+    if isinstance(block, dict):  # Hugo's `params:` block: its keys are the page's params
+        params.update(block)
+    elif block is not None:
+        params["params"] = block
     params_json = json.dumps(_params(params, fm.raw_chars), ensure_ascii=False)
     understood = {*HUGO_KEYS, *(t.plural for t in config.taxonomies)}
-    unknown = [k for k in params if k.lower() not in understood] if config.layout == "hugo" else []
+    unknown = [k for k in fm.data if k not in KNOWN_KEYS and k.lower() not in understood and
+               k.lower() not in ("params", "cascade")] if config.layout == "hugo" else []
 
     options = markdown_options(config)
     page = {"title": title, "params": json.loads(params_json), "url": url, "section": where.section,
-            "source": path, "kind": kind}
+            "source": path, "kind": kind, "param_scope": _param_scope(fm, title, json.loads(params_json))}
     if shortcodes is not None and shortcodes.go is not None:  # what Go shortcodes' .Page has besides
         rel = config.base_path + url.lstrip("/")
         prefix = config.content_dir + "/" if config.content_dir else ""
@@ -389,7 +479,8 @@ def _build_post(path: str, where: urls.Place, fm: FrontMatter, body_line: int, c
         return Context(source=path, line=line, page=page, site=site, templates=shortcodes)
 
     body = fm.body
-    more = MORE_RE.search(body)
+    is_html = config.layout == "hugo" and path.endswith((".html", ".htm"))  # Hugo's HTML content file
+    more = None if is_html else MORE_RE.search(body)
     if more:
         head = body[:more.start()]
         rendered = convert(body[:more.start()] + body[more.end():], options, context(body_line))
@@ -397,7 +488,7 @@ def _build_post(path: str, where: urls.Place, fm: FrontMatter, body_line: int, c
         summary_html = summary.html.strip()
         truncated = True
     else:
-        rendered = convert(body, options, context(body_line))
+        rendered = _html_body(body, config) if is_html else convert(body, options, context(body_line))
         summary = None
         if summary_text:
             summary = convert(summary_text, options, context(fm.lines.get("summary", 1)))

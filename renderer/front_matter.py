@@ -138,11 +138,17 @@ class _Toml(_LineExact):
 _HANDLERS = (_Yaml(), _Toml())
 
 
-def split_front_matter(text: str) -> FrontMatter:
-    """The front matter of a post's text, loaded, and the body after it."""
-    if not text.strip():
+def split_front_matter(text: str, optional: bool = False) -> FrontMatter:
+    """The front matter of a post's text, loaded, and the body after it.
+
+    ``optional``: a file without front matter (or an empty one) is all body, as Hugo takes it; else it
+    is an error (wasmblog's own sites, where a post needs its title and date).
+    """
+    if not text.strip() and not optional:
         raise SourceError("file is empty: a post needs front matter (title, date) and a body", 1)
     handler = frontmatter.detect_format(text, _HANDLERS)
+    if handler is None and optional:
+        return FrontMatter({}, {}, {}, text, 0)
     if handler is None:
         raise SourceError("no front matter: start the file with a '---' line, then 'title:' and "
                           "'date:' lines, then another '---' line", 1)

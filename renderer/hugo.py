@@ -39,7 +39,7 @@ NOT_APPLICABLE = frozenset("""
     defaultcontentlanguage defaultcontentlanguageinsubdir languages contentdir staticdir sitemap markup
     enableemoji pygmentscodefences pygmentsuseclasses layoutdir archetypedir assetdir datadir i18ndir publishdir
     build caches cascade frontmatter outputs outputformats mediatypes security server segments
-    disablekinds relativeurls canonifyurls enablegitinfo
+    relativeurls canonifyurls enablegitinfo
 """.split())
 
 
@@ -53,6 +53,10 @@ class HugoConfig:
     languages: list[str] = field(default_factory=list)  # every configured language
     diagnostics: list[Diagnostic] = field(default_factory=list)
     themes: list[str] = field(default_factory=list)  # `theme`: the themes whose layouts the site's own complete
+    # module.mounts: (source folder, target under the component) for static files ("" is the top), and the
+    # folders of layouts; Hugo's defaults when the config mounts nothing there.
+    static: list[tuple[str, str]] = field(default_factory=lambda: [("static", "")])
+    layouts: list[str] = field(default_factory=lambda: ["layouts"])
 
 
 def _load(name: str, text: str) -> tuple[dict[str, Any], Diagnostic | None]:
@@ -359,6 +363,10 @@ _KEYS: dict[str, Callable[[_Mapper, Any], None]] = {
     "taxonomies": _taxonomies,
     "permalinks": _permalinks,
     "markup": _markup,
+    "disablealiases": lambda m, v: m.put("hugo", "disable_aliases", v) if isinstance(v, bool) else
+    m.wrong(v, "true or false"),
+    "disablekinds": lambda m, v: m.put("hugo", "disable_kinds", [str(k).lower() for k in v])
+    if isinstance(v, list) and all(isinstance(k, str) for k in v) else m.wrong(v, "a list of kinds of pages"),
 }
 
 
@@ -403,6 +411,9 @@ def hugo_config(files: list[tuple[str, str]], layout: str = "hugo") -> HugoConfi
             _merge(value, merged["params"])
         merged[key] = value
     content_dir = str(own.get("contentdir") or merged.get("contentdir") or "content").strip("/")
+    m.key = "module"
+    mounts = _mounts(m, merged.get("module"), language)
+    content_dir = next((src for src, target in mounts.get("content", []) if target == ""), content_dir)
 
     for key, value in merged.items():
         m.key = key
@@ -422,7 +433,41 @@ def hugo_config(files: list[tuple[str, str]], layout: str = "hugo") -> HugoConfi
     theme = merged.get("theme")
     themes = [str(t) for t in (theme if isinstance(theme, list) else [theme] if theme else [])
               if isinstance(t, str) and t and "/" not in t and "\\" not in t and not t.startswith(".")]
-    return HugoConfig(_write(m.out), content_dir, language, sorted(languages), m.diags, themes)
+    return HugoConfig(_write(m.out), content_dir, language, sorted(languages), m.diags, themes,
+                      mounts.get("static", [("static", "")]), [src for src, _ in mounts.get("layouts", [])] or
+                      ["layouts"])
+
+
+# The components module.mounts may mount into, and what wasmblog does with each.
+MOUNT_TARGETS = ("content", "static", "layouts", "assets", "data", "i18n", "archetypes")
+
+
+def _mounts(m: _Mapper, module: Any, language: str) -> dict[str, list[tuple[str, str]]]:
+    """``module.mounts`` by component: ``{"static": [(source, target below static/)]}``. As in Hugo, a
+    component with any mount loses its default folder; a mount for another language is left out."""
+    if not isinstance(module, dict) or module.get("mounts") is None:
+        return {}
+    mounts = module["mounts"]
+    if not isinstance(mounts, list):
+        m.wrong(mounts, "a list of mounts", "mounts")
+        return {}
+    out: dict[str, list[tuple[str, str]]] = {}
+    for mount in mounts:
+        source, target = (mount.get("source"), mount.get("target")) if isinstance(mount, dict) else (None, None)
+        if not isinstance(source, str) or not isinstance(target, str):
+            m.wrong(mount, "a list of mounts (tables with a source and a target)", "mounts")
+            continue
+        lang = mount.get("lang")
+        if isinstance(lang, str) and lang and lang.lower() != language:
+            continue
+        target = target.strip("/")
+        component, _, below = target.partition("/")
+        source = source.strip("/")
+        if component not in MOUNT_TARGETS or not source or ".." in source.split("/") or source.startswith("~"):
+            m.note("module", f"Hugo mount {source!r} -> {target!r} is not one wasmblog reads; ignored")
+            continue
+        out.setdefault(component, []).append((source, below))
+    return out
 
 
 _ORDER = ("title", "base_url", "author", "description", "copyright", "language", "timezone", "page_size",

@@ -213,6 +213,7 @@ class PageJob:
     section: str = ""  # section list pages: the section ("" on the home page's list)
     intro: str = ""  # list, term and taxonomy pages: source of the _index.md shown at the top
     refs: list[Link] = field(default_factory=list)  # ref/relref targets (name) the posts use, and their URLs
+    children: list[Link] = field(default_factory=list)  # section lists: sub-sections and undated pages
 
     @property
     def neighbours(self) -> tuple[str, ...]:

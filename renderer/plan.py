@@ -13,7 +13,7 @@ from typing import Sequence
 from . import slugs, urls
 from .config import SiteConfig
 from .diagnostics import Diagnostic, error, warning
-from .model import INTRO, PAGE, POST, BuildOptions, FileCopy, PageJob, PageKind, Plan, Post, SitemapLink, TermRef
+from .model import INTRO, PAGE, POST, BuildOptions, FileCopy, Link, PageJob, PageKind, Plan, Post, SitemapLink, TermRef
 from .refs import RefIndex
 
 # [feed] formats -> (page kind, file name in the feed's folder). RSS keeps index.xml.
@@ -164,8 +164,37 @@ def _claim_urls(items: list[Post], diags: list[Diagnostic]) -> list[Post]:
 
 
 def plan_site(posts: Sequence[Post], config: SiteConfig, options: BuildOptions) -> Plan:
-    """Every output file of the site as a :class:`PageJob`, in path order."""
+    """Every output file of the site as a :class:`PageJob`, in path order: one planner per family of
+    pages (posts and pages, the home page's list, section lists, taxonomies, the site's own files,
+    aliases), as Zola's ``render_*``."""
     diags: list[Diagnostic] = []
+    live, pages, intros = _published_content(posts, options, diags)
+    refs = RefIndex([*live, *pages, *intros.values()], config)
+    sitemap_links: list[SitemapLink] = []
+    jobs = _page_jobs(live, pages)
+    main = [p for p in live if not config.main_sections or p.section in config.main_sections]
+    newest = main[0].lastmod if main else ""
+    jobs += _home_list(main, live, intros, config, sitemap_links)
+    jobs += _section_lists(live, pages, intros, config, jobs, sitemap_links)
+    for job in jobs:
+        if job.kind == PageKind.LIST and job.section and job.number == 1:
+            refs.add_section(job.section, job.url)  # a section without an _index.md is a page Hugo's refs find
+    jobs += _taxonomy_lists(live, pages, intros, config, newest, sitemap_links, diags)
+    sitemap_links += [SitemapLink(p.url_path, p.lastmod) for p in [*live, *pages]]
+    jobs, sitemap_links = _without_disabled(jobs, sitemap_links, config)
+    jobs += _site_files(sitemap_links, config)
+    _resolve_refs(jobs, refs, [*live, *pages, *intros.values()], diags)
+    listed_intros = [p for p in intros.values() if any(j.intro == p.source for j in jobs)]
+    jobs += _alias_jobs(jobs, [*live, *pages, *listed_intros], config, diags)
+    copies = _copies([*live, *pages, *listed_intros])
+    diags += _unknown_keys(posts)
+    jobs.sort(key=lambda j: j.path)
+    return Plan(jobs, diags, copies)
+
+
+def _published_content(posts: Sequence[Post], options: BuildOptions,
+                       diags: list[Diagnostic]) -> tuple[list[Post], list[Post], dict[str, Post]]:
+    """The published posts (newest first), pages and intros (by the URL of their list), one per URL."""
     live = _claim_urls(published(posts, options), diags)
     pages = _claim_urls(sorted((p for p in posts if p.kind == PAGE and is_published(p, options)),
                                key=lambda p: p.source), diags)
@@ -177,13 +206,12 @@ def plan_site(posts: Sequence[Post], config: SiteConfig, options: BuildOptions) 
     pages = [p for p in pages if p.url_path.casefold() not in taken_urls]
     intros = {p.url_path: p for p in sorted((p for p in posts if p.kind == INTRO and is_published(p, options)),
                                             key=lambda p: p.source, reverse=True)}
-    refs = RefIndex([*live, *pages, *intros.values()], config)
+    return live, pages, intros
 
-    def intro(url: str) -> str:
-        return intros[url].source if url in intros else ""
 
+def _page_jobs(live: list[Post], pages: list[Post]) -> list[PageJob]:
+    """A page for each post (with its older and newer neighbours) and each standalone page."""
     jobs: list[PageJob] = []
-    size = config.page_size
     for i, post in enumerate(live):
         older = live[i + 1].source if i + 1 < len(live) else ""
         newer = live[i - 1].source if i > 0 else ""
@@ -193,61 +221,92 @@ def plan_site(posts: Sequence[Post], config: SiteConfig, options: BuildOptions) 
     for page in pages:
         jobs.append(PageJob(kind=PageKind.PAGE, path=urls.output_path(page.url_path), url=page.url_path,
                             posts=[page.source], section=page.section))
+    return jobs
 
-    main = [p for p in live if not config.main_sections or p.section in config.main_sections]
-    jobs += _paginate(PageKind.LIST, "", main, size, intro=intro(""))
-    newest = main[0].lastmod if main else ""
+
+def _home_list(main: list[Post], live: list[Post], intros: dict[str, Post], config: SiteConfig,
+               sitemap_links: list[SitemapLink]) -> list[PageJob]:
+    """The home page's list of the main sections' posts, the site's feeds, the search page."""
+    jobs = _paginate(PageKind.LIST, "", main, config.page_size, intro=intros[""].source if "" in intros else "")
     jobs += _feeds("", main, config)
     if config.search_enabled:
         jobs += _search(live)
-    sitemap_links = [SitemapLink("", newest)]
+    sitemap_links.append(SitemapLink("", main[0].lastmod if main else ""))
+    return jobs
 
-    sections: dict[str, list[Post]] = {}
-    for post in live:
-        sections.setdefault(post.section, []).append(post)
-    for section, members in sorted(sections.items()):
-        prefix = urls.folder_url([slugs.slugify(section)]) if slugs.slugify(section) else ""
-        if not prefix or any(j.path == prefix + "index.html" for j in jobs):
-            continue  # a post or page took the section's URL
-        if config.layout == "wasmblog" and prefix not in intros:
-            continue  # wasmblog's own sites list posts on the home page; posts/_index.md adds /posts/
-        jobs += _paginate(PageKind.LIST, prefix, members, size, section=section, intro=intro(prefix))
-        sitemap_links.append(SitemapLink(prefix, members[0].lastmod))
+
+def _taxonomy_lists(live: list[Post], pages: list[Post], intros: dict[str, Post], config: SiteConfig,
+                    newest: str, sitemap_links: list[SitemapLink], diags: list[Diagnostic]) -> list[PageJob]:
+    """Each taxonomy's page of terms, and each term's list and feeds."""
+    jobs: list[PageJob] = []
+
+    def intro(url: str) -> str:
+        return intros[url].source if url in intros else ""
 
     for taxonomy in (t.plural for t in config.taxonomies):
-        terms = _terms(live, taxonomy, diags)
+        # Hugo: a standalone page's terms count as a post's (Hugo lists every regular page), after the posts
+        terms = _terms(live + (pages if config.layout == "hugo" else []), taxonomy, diags)
         refs_ = [TermRef(t.name, t.slug, len(t.posts)) for t in terms]
         jobs.append(PageJob(kind=PageKind.TAXONOMY, path=f"{taxonomy}/index.html", url=f"{taxonomy}/",
                             taxonomy=taxonomy, terms=refs_, intro=intro(f"{taxonomy}/")))
         sitemap_links.append(SitemapLink(f"{taxonomy}/", newest))
         for term in terms:
             prefix = f"{taxonomy}/{term.slug}/"
-            jobs += _paginate(PageKind.TERM, prefix, term.posts, size,
+            jobs += _paginate(PageKind.TERM, prefix, term.posts, config.page_size,
                               taxonomy=taxonomy, term=term.name, term_slug=term.slug, intro=intro(prefix))
-            jobs += _feeds(prefix, term.posts, config, taxonomy=taxonomy, term=term.name, term_slug=term.slug)
+            dated = [p for p in term.posts if p.kind == POST]  # feeds list dated posts only
+            jobs += _feeds(prefix, dated, config, taxonomy=taxonomy, term=term.name, term_slug=term.slug)
             sitemap_links.append(SitemapLink(prefix, term.posts[0].lastmod))
+    return jobs
 
-    sitemap_links += [SitemapLink(p.url_path, p.lastmod) for p in [*live, *pages]]
-    jobs.append(PageJob(kind=PageKind.SITEMAP, path="sitemap.xml", url="sitemap.xml", links=sitemap_links))
-    jobs.append(PageJob(kind=PageKind.NOTFOUND, path="404.html", url="404.html"))
-    jobs.append(PageJob(kind=PageKind.CSS, path="css/style.css", url="css/style.css"))
-    jobs.append(PageJob(kind=PageKind.ROBOTS, path="robots.txt", url="robots.txt"))
-    # Where each ref/relref of the posts a page shows leads (a list shows summaries, a feed whole posts).
-    by_source = {p.source: p for p in [*live, *pages, *intros.values()]}
+
+def _without_disabled(jobs: list[PageJob], sitemap_links: list[SitemapLink],
+                      config: SiteConfig) -> tuple[list[PageJob], list[SitemapLink]]:
+    """``jobs`` without the kinds Hugo's ``disableKinds`` names (nor their page/1/ redirects and sitemap
+    entries), and without redirects when ``disableAliases`` is set."""
+    if config.disable_kinds:
+        jobs = [j for j in jobs if _hugo_kind(j) not in config.disable_kinds]
+        written = {j.url for j in jobs if j.kind != PageKind.ALIAS}
+        jobs = [j for j in jobs if j.kind != PageKind.ALIAS or j.target in written]  # page/1/ of a list not written
+        sitemap_links = [link for link in sitemap_links if link.url in written]
+    if config.disable_aliases:
+        jobs = [j for j in jobs if j.kind != PageKind.ALIAS]  # page/1/ redirects too: Hugo writes none
+    return jobs, sitemap_links
+
+
+def _site_files(sitemap_links: list[SitemapLink], config: SiteConfig) -> list[PageJob]:
+    """The sitemap, the 404 page, the stylesheet, robots.txt (unless Hugo's disableKinds leaves one out)."""
+    files = (PageJob(kind=PageKind.SITEMAP, path="sitemap.xml", url="sitemap.xml", links=sitemap_links),
+             PageJob(kind=PageKind.NOTFOUND, path="404.html", url="404.html"),
+             PageJob(kind=PageKind.CSS, path="css/style.css", url="css/style.css"),
+             PageJob(kind=PageKind.ROBOTS, path="robots.txt", url="robots.txt"))
+    return [job for job in files if _hugo_kind(job) not in config.disable_kinds]
+
+
+def _resolve_refs(jobs: list[PageJob], refs: RefIndex, content: list[Post], diags: list[Diagnostic]) -> None:
+    """Where each ref/relref of the posts a page shows leads (a list shows summaries, a feed whole posts)."""
+    by_source = {p.source: p for p in content}
     for job in jobs:
         if job.kind in (PageKind.SEARCH, PageKind.SEARCH_INDEX):
             continue  # they show titles and terms, not posts' text
-        shown = [by_source[s] for s in [*job.posts, job.intro] if s in by_source]
+        bodies = job.posts[:1] if job.kind in (PageKind.POST, PageKind.PAGE) else job.posts  # not neighbours
+        shown = [by_source[s] for s in [*bodies, job.intro] if s in by_source]
         job.refs.extend(refs.links(shown, diags))
 
-    # Paths (case-folded) already written, and the folders they are in: an
-    # alias may neither replace a file nor turn a file into a folder
-    # ('css/style.css/' would take the stylesheet's place) or the reverse.
+
+def _alias_jobs(jobs: list[PageJob], content: list[Post], config: SiteConfig,
+                diags: list[Diagnostic]) -> list[PageJob]:
+    """A redirect page for each alias of the pages written.
+
+    Paths (case-folded) already written, and the folders they are in: an
+    alias may neither replace a file nor turn a file into a folder
+    ('css/style.css/' would take the stylesheet's place) or the reverse.
+    """
+    out: list[PageJob] = []
     taken = {job.path.casefold(): "" for job in jobs}
     folders = {_parent(path, i) for path in taken for i in range(1, path.count("/") + 1)}
-    listed_intros = [p for p in intros.values() if any(j.intro == p.source for j in jobs)]
-    for post in sorted([*live, *pages, *listed_intros], key=lambda p: p.source):
-        for alias in post.aliases:
+    for post in sorted(content, key=lambda p: p.source):
+        for alias in [] if config.disable_aliases else post.aliases:
             if alias == urls.output_path(post.url_path):
                 continue  # an alias of a page to itself (a Hugo site moved into wasmblog's layout)
             key = alias.casefold()
@@ -263,12 +322,88 @@ def plan_site(posts: Sequence[Post], config: SiteConfig, options: BuildOptions) 
             taken[key] = post.source
             folders.update(_parent(key, i) for i in range(1, key.count("/") + 1))
             url = alias[:-len("index.html")] if alias.endswith("index.html") else alias
-            jobs.append(PageJob(kind=PageKind.ALIAS, path=alias, url=url, target=post.url_path))
+            out.append(PageJob(kind=PageKind.ALIAS, path=alias, url=url, target=post.url_path))
+    return out
 
-    copies = _copies([*live, *pages, *listed_intros])
-    diags += _unknown_keys(posts)
-    jobs.sort(key=lambda j: j.path)
-    return Plan(jobs, diags, copies)
+
+def _folder(post: Post, config: SiteConfig) -> str:
+    """The content folder a file is in ("docs/sub"); a bundle's is the folder holding the bundle."""
+    root = config.content_dir + "/" if config.content_dir else ""
+    rel = post.source[len(root):] if post.source.startswith(root) else post.source
+    parts = rel.split("/")[:-1]
+    if rel.rsplit("/", 1)[-1].startswith("index.") and parts:
+        parts = parts[:-1]
+    return "/".join(parts)
+
+
+def _section_lists(live: list[Post], pages: list[Post], intros: dict[str, Post], config: SiteConfig,
+                   jobs: list[PageJob], sitemap_links: list[SitemapLink]) -> list[PageJob]:
+    """The section lists. A section is a top-level folder with posts, or (Hugo) any folder with an
+    ``_index.md``, at any depth, at its folders' URL (``docs/sub/``); it lists the posts in it and in the
+    folders under it, and its sub-sections and undated pages (``children``), as Hugo's ``.Pages``."""
+    hugo = config.layout == "hugo"
+    folders: dict[str, str] = {}  # content folder -> its list's URL
+    for post in live:
+        if post.section:
+            folders.setdefault(post.section, urls.folder_url([slugs.slugify(post.section)])
+                               if slugs.slugify(post.section) else "")
+    by_url = {}
+    for intro in intros.values():
+        folder = _folder(intro, config) if hugo else ""
+        if hugo and folder and not any(folder == t.plural or folder.startswith(t.plural + "/")
+                                       for t in config.taxonomies):
+            folders[folder] = intro.url_path
+        by_url[intro.url_path] = intro
+    if not hugo:  # wasmblog's own layout: sections by their top-level folder, as before
+        folders = {p.section: urls.folder_url([slugs.slugify(p.section)]) if slugs.slugify(p.section) else ""
+                   for p in live}
+
+    def within(post: Post, folder: str) -> bool:
+        if not hugo:
+            return post.section == folder
+        own = _folder(post, config)
+        return own == folder or own.startswith(folder + "/")
+
+    def parent(folder: str) -> str | None:
+        while "/" in folder:
+            folder = folder.rsplit("/", 1)[0]
+            if folder in folders:
+                return folder
+        return None
+
+    out: list[PageJob] = []
+    for folder, prefix in sorted(folders.items()):
+        if not prefix or any(j.path == prefix + "index.html" for j in jobs):
+            continue  # a post or page took the section's URL
+        if config.layout == "wasmblog" and prefix not in intros:
+            continue  # wasmblog's own sites list posts on the home page; posts/_index.md adds /posts/
+        members = [p for p in live if within(p, folder)]
+        children = [] if not hugo else [
+            Link(by_url[url].title if url in by_url else views_title(sub), url)
+            for sub, url in sorted(folders.items()) if parent(sub) == folder and url] + [
+            Link(p.title, p.url_path) for p in sorted(pages, key=lambda p: (p.weight == 0, p.weight, p.title))
+            if _folder(p, config) == folder]
+        shown = intros[prefix].source if prefix in intros else ""
+        out += _paginate(PageKind.LIST, prefix, members, config.page_size, section=folder, intro=shown,
+                         children=children)
+        sitemap_links.append(SitemapLink(prefix, members[0].lastmod if members else ""))
+    return out
+
+
+def views_title(folder: str) -> str:
+    """A section's title when it has no _index.md: its folder's name, capitalised ("Blog")."""
+    name = folder.rsplit("/", 1)[-1]
+    return name[:1].upper() + name[1:]
+
+
+def _hugo_kind(job: PageJob) -> str:
+    """The kind Hugo's ``disableKinds`` names ``job`` by ("" for what it has no name for)."""
+    if job.kind in (PageKind.FEED, PageKind.ATOM, PageKind.JSON_FEED):
+        return "term" if job.term_slug else "rss"
+    if job.kind == PageKind.LIST:
+        return "section" if job.section else "home"
+    return {PageKind.POST: "page", PageKind.PAGE: "page", PageKind.TAXONOMY: "taxonomy", PageKind.TERM: "term",
+            PageKind.SITEMAP: "sitemap", PageKind.ROBOTS: "robotstxt", PageKind.NOTFOUND: "404"}.get(job.kind, "")
 
 
 def _copies(items: list[Post]) -> list[FileCopy]:

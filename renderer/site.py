@@ -36,6 +36,9 @@ class Source:
     path: str
     data: bytes
     resources: tuple[str, ...] = ()
+    # Hugo sites: the bytes of the _index.md files above it that set a `cascade`, nearest first (the host
+    # lists them, so that each file still parses on its own, and a change to one reparses what it reaches).
+    cascade: tuple[bytes, ...] = ()
 
 
 def shortcode_templates(templates: Mapping[str, str]) -> dict[str, str]:
@@ -96,7 +99,7 @@ def parse_posts(sources: Sequence[Source], config: str | SiteConfig, tzif: bytes
     posts: list[Post] = []
     for source in sources:
         post, post_diags = content.parse_post(source.path, source.data, site, zone, tuple(source.resources),
-                                              compiled)
+                                              compiled, tuple(source.cascade))
         diags.extend(post_diags)
         if post is not None:
             posts.append(post)

@@ -65,7 +65,7 @@ def place(path: str, layout: str, content_dir: str, taxonomies: tuple[str, ...])
         return Place("skip", note=f"not under {content_dir}/")
     parts = path[len(root):].split("/")
     name = parts[-1]
-    bundle = name in INDEX_NAMES
+    bundle = name in INDEX_NAMES or (layout == "hugo" and name in ("index.html", "index.htm"))
     intro = name in INTRO_NAMES
     folders = parts[:-1]
     if intro:
@@ -75,9 +75,9 @@ def place(path: str, layout: str, content_dir: str, taxonomies: tuple[str, ...])
             term = term_slug(folders[1]) if len(folders) == 2 else ""
             url = f"{folders[0]}/" + (f"{term}/" if term else "")
             return Place("intro", list_url=url, taxonomy=folders[0])
-        if layout == "hugo" and len(folders) == 1:
-            section = slugify(folders[0])
-            return Place("intro", section=folders[0], list_url=f"{section}/" if section else "")
+        if layout == "hugo":  # a section at any depth: Hugo's URL is its folders' path
+            url = _slug_folder(folders)
+            return Place("intro", section=folders[0], folder=url, list_url=f"{url}/" if url else "")
         if layout == "wasmblog" and folders == ["posts"]:
             return Place("intro", section="posts", list_url="posts/")
         return Place("skip", note="an _index.md of a nested section: its posts are listed in the section "
@@ -157,3 +157,17 @@ def parent_url(url: str) -> str:
     """The folder a page's URL is in (relative aliases and refs resolve against it)."""
     trimmed = url.rstrip("/")
     return trimmed.rsplit("/", 1)[0] + "/" if "/" in trimmed else ""
+
+
+def resolve_relative(folder: str, path: str) -> str:
+    """``path`` (``x/``, ``../x``, ``./x.html``) resolved against the site-relative ``folder`` (``a/b/``) as
+    a root-relative path; ``..`` above the site's root stays at the root, as a browser resolves it."""
+    segments = [s for s in folder.split("/") if s]
+    parts = path.split("/")
+    for i, part in enumerate(parts):
+        if part == "..":
+            if segments:
+                segments.pop()
+        elif part not in ("", ".") or i == len(parts) - 1:
+            segments.append(part)
+    return "/" + "/".join(segments)

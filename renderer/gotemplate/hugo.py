@@ -463,7 +463,8 @@ class Page(GoObject):
 
     def Param(self, key: Any) -> Any:
         k = to_string(key)
-        found = _dig(self._params, k)
+        scope = self.data.get("param_scope")  # front matter, title, params: block, cascade (renderer.content)
+        found = _dig(params(scope) if isinstance(scope, dict) else self._params, k)
         return found if found is not None else self.site.Param(k)
 
     def RelPermalink(self) -> str:

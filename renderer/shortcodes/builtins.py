@@ -196,12 +196,18 @@ def param(call: Call) -> str:
     key = call.first("name", 0)
     if not key:
         raise ShortcodeError("shortcode 'param' needs a name: {{< param \"author\" >}}")
-    for scope in (call.context.page.get("params", {}), call.context.site.get("params", {})):
+    page = call.context.page
+    # Hugo's .Page.Param: the page's front matter (its params: block and cascaded values included, keys
+    # case-insensitive), then the site's params.
+    for scope in (page.get("param_scope", page.get("params", {})), call.context.site.get("params", {})):
         value: Any = scope
         for part in key.split("."):
-            value = value.get(part) if isinstance(value, dict) else None
+            value = next((v for k, v in value.items() if str(k).lower() == part.lower()), None) \
+                if isinstance(value, dict) else None
         if value is not None and not isinstance(value, (dict, list)):
-            return esc(str(value).lower() if isinstance(value, bool) else str(value))
+            text = str(value).lower() if isinstance(value, bool) else str(value)
+            # {{% param %}}: the value is Markdown of the page, as Hugo renders it; {{< >}}: text
+            return _markdown_inline(call, text) if call.markdown_inner else esc(text)
     raise ShortcodeError(f"shortcode 'param': no front-matter or site parameter {key!r}")
 
 

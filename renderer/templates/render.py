@@ -17,10 +17,10 @@ from typing import Any, Mapping, Sequence
 import jinja2
 from markupsafe import Markup
 
-from .. import highlight, search, slugs
+from .. import highlight, search
 from ..config import SiteConfig
 from ..diagnostics import Diagnostic, describe_exception, error, megabytes
-from ..model import OutputFile, PageJob, PageKind, Post, SiteResult, SitemapLink
+from ..model import Link, OutputFile, PageJob, PageKind, Post, SiteResult, SitemapLink
 from ..values import SURROGATE
 from .theme import TEMPLATE_FOR_KIND, Theme, compiled_theme
 from .views import PageView, Urls, Views, pager, rebase_links, section_title, taxonomy_title, term_view
@@ -85,8 +85,9 @@ def _context(job: PageJob, posts: Mapping[str, Post], config: SiteConfig, views:
     elif job.kind == PageKind.SEARCH:
         title = "Search"
     elif job.kind == PageKind.LIST and job.section:
-        title = section_title(job.section)
-        prefix = slugs.slugify(job.section) + "/"  # as the plan made it
+        title = section_title(job.section.rsplit("/", 1)[-1])
+        prefix = job.url[:-len(f"page/{job.number}/")] if job.number > 1 else job.url  # as the plan made it
+        ctx["children"] = [Link(c.name, urls.rel(c.url)) for c in job.children]
     if intro is not None and job.kind not in FEED_KINDS:
         title = intro.title
     if job.kind in (PageKind.LIST, PageKind.TERM):

@@ -20,7 +20,7 @@ from ..config import SiteConfig
 from ..dates import DateInfo
 from ..model import Link, PageJob, Post, SitemapLink
 from ..plan import post_terms
-from ..refs import UNRESOLVED, resolve_refs
+from ..refs import UNRESOLVED, ref_key, resolve_refs
 from .sandbox import plain_data
 
 TAXONOMY_TITLES = {"tags": "Tags", "categories": "Categories"}
@@ -250,17 +250,17 @@ class Views:
         self._dates: dict[str, DateInfo] = {}
         self.refs: dict[str, str] = {}  # ref/relref target -> site-relative URL (from the jobs)
 
-    def _ref_url(self, target: str, absolute: bool) -> str:
-        url = self.refs.get(target, UNRESOLVED)
+    def _ref_url(self, source: str, target: str, absolute: bool) -> str:
+        url = self.refs.get(ref_key(source, target), UNRESOLVED)
         if url == UNRESOLVED:
             return url
         path, _, anchor = url.partition("#")
         full = self.urls.abs(path) if absolute else self.urls.rel(path)
         return full + ("#" + slugs.url_quote(anchor) if anchor else "")
 
-    def html(self, text: str) -> str:
-        """A post's HTML with its ref/relref links resolved."""
-        return resolve_refs(text, self._ref_url)
+    def html(self, text: str, source: str) -> str:
+        """The HTML of the post in ``source`` with its ref/relref links resolved."""
+        return resolve_refs(text, lambda target, absolute: self._ref_url(source, target, absolute))
 
     def date(self, iso: str) -> DateInfo | None:
         if not iso:
@@ -278,8 +278,8 @@ class Views:
         if view is None:
             urls = self.urls
             url = urls.rel(post.url_path)
-            content_html = self.html(post.content_html)
-            summary_html = rebase_links(self.html(post.summary_html), url)
+            content_html = self.html(post.content_html, post.source)
+            summary_html = rebase_links(self.html(post.summary_html, post.source), url)
             taxonomies = {t.plural: _terms_links(post_terms(post, t.plural), t.plural, urls)
                           for t in self.config.taxonomies}
             view = self._posts[post.source] = PostView(

@@ -76,7 +76,7 @@ class SitePlan:
     """What the component will serve, as the host planned it."""
 
     config_text: str
-    sources: list[tuple[str, bytes, tuple[str, ...]]]  # path, bytes, a bundle's files
+    sources: list[tuple[str, bytes, tuple[str, ...], tuple[bytes, ...]]]  # path, bytes, a bundle's files, cascade
     templates: dict[str, str]
     tzif: bytes
     options: BuildOptions
@@ -118,7 +118,8 @@ def plan_site_files(site_dir: Path, options: BuildOptions, max_embed: int) -> Si
                                        f"(listed in {NOT_EMBEDDED} for your file server)"))
             continue
         embedded[rel] = (content_type(rel), routing.file_etag(st.st_mtime_ns, st.st_size), st.st_mtime, data)
-    return SitePlan(site.config_text, [(s.path, s.data, s.resources) for s in site.sources], dict(site.templates),
+    return SitePlan(site.config_text, [(s.path, s.data, s.resources, s.cascade)
+                                        for s in site.sources], dict(site.templates),
                     site.tzif,
                     options, unquote(config.base_path), {f.path: content_type(f.path) for f in files}, embedded,
                     skipped, sum(1 for j in plan.jobs if j.kind == "post"), diagnostics)
@@ -136,8 +137,8 @@ def write_site_data(plan: SitePlan, path: Path) -> None:
         fh.write(f"TEMPLATES = {plan.templates!r}\n")
         fh.write(f"PAGES = {plan.pages!r}\n")
         fh.write("SOURCES = [\n")
-        for src, data, resources in plan.sources:
-            fh.write(f"    ({src!r}, {data!r}, {resources!r}),\n")
+        for src, data, resources, cascade in plan.sources:
+            fh.write(f"    ({src!r}, {data!r}, {resources!r}, {cascade!r}),\n")
         fh.write("]\nSTATIC = {\n")
         for rel, entry in plan.static.items():
             fh.write(f"    {rel!r}: {entry!r},\n")

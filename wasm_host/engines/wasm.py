@@ -268,7 +268,8 @@ class Sandbox:
 
 
 def _sources_record(sources: Sequence[Source]) -> list[Any]:
-    return [record(path=s.path, data=s.data.decode("latin-1"), resources=list(s.resources)) for s in sources]
+    return [record(path=s.path, data=s.data.decode("latin-1"), resources=list(s.resources),
+                   cascade=[c.decode("latin-1") for c in s.cascade]) for s in sources]
 
 
 class _CoreAPI(ABC):

@@ -24,6 +24,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from renderer import BuildOptions, Diagnostic, OutputFile, PageJob, Post, SiteConfig, finalize
 from renderer.diagnostics import error
+from renderer.refs import UNRESOLVED_REF
 from renderer.slugs import url_quote
 from renderer.templates import TEMPLATE_FOR_KIND
 from renderer.templates.views import Urls
@@ -222,6 +223,12 @@ def check_links(site_input: SiteInput, rendering_files: Iterable[OutputFile], st
         job = by_path.get(page)
         content = _content_posts(job, by_source)
         for ref in parser.refs:
+            if ref.value == "#":  # a link that goes nowhere: reported where a post wrote it (themes use them)
+                report.links += 1
+                nowhere = {(post.source, link.line) for post in content for link in post.links if link.url == "#"}
+                diags += [error(source, line, "link to # goes nowhere; give it a target") for source, line in
+                          sorted(nowhere)]
+                continue
             try:
                 found = _problem(site, page, ref.value)
             except LookupError:
@@ -264,6 +271,8 @@ def check(site_dir: Path | str, engine: Renderer, *, drafts: bool = False, futur
         rendering = render_traced(site, engine, options, jobs, progress)
     files, static, output_diags = output_files(site, rendering.result)
     link_diags = check_links(site, files, static, rendering.posts, rendering.jobs, report)
-    report.diagnostics = finalize([*rendering.result.diagnostics, *output_diags, *link_diags])
+    built = [error(d.path, d.line, d.message) if d.message.startswith(UNRESOLVED_REF) else d
+             for d in rendering.result.diagnostics]  # Hugo fails the build on a ref it cannot resolve
+    report.diagnostics = finalize([*built, *output_diags, *link_diags])
     report.seconds = time.perf_counter() - started
     return report

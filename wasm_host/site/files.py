@@ -16,10 +16,12 @@ from collections.abc import Callable
 from renderer import Diagnostic, SiteConfig, Source, load_config
 from renderer.config import LIMIT_RANGES
 from renderer.diagnostics import error, megabytes, warning
-from renderer.urls import INDEX_NAMES
+from renderer.urls import INDEX_NAMES, INTRO_NAMES
 
 
 POST_SUFFIXES = (".md", ".markdown")
+HTML_SUFFIXES = (".html", ".htm")  # Hugo's HTML content files: pages whose body is HTML, not Markdown
+HTML_INDEX_NAMES = ("index.html", "index.htm")
 TEMPLATE_SUFFIXES = (".html", ".xml", ".css", ".txt", ".json", ".js")
 
 
@@ -117,16 +119,25 @@ def _is_index(name: str) -> bool:
 
 
 def read_content(root: Path, folder: Path, max_bytes: int, diags: list[Diagnostic],
-                 skip: Callable[[Path], bool] = lambda path: False) -> tuple[list[Source], dict[str, Path]]:
+                 skip: Callable[[Path], bool] = lambda path: False,
+                 branch_bundles: bool = False) -> tuple[list[Source], dict[str, Path]]:
     """The Markdown files under ``folder`` as sources, and their bundles' other files.
 
     A folder holding an ``index.md`` is a bundle: its other files (not its
     Markdown, which Hugo keeps as page resources) are the page's resources,
-    copied beside it. Any other non-Markdown file is left where it is (only
-    bundles and static/ are published).
+    copied beside it. With ``branch_bundles`` (Hugo sites), a folder holding an
+    ``_index.md`` is one too (a branch bundle): the files beside it, not in its
+    sub-folders and not Markdown (those are its pages), are its section page's.
+    Any other non-Markdown file is left where it is (only bundles and static/
+    are published).
     """
     files = _walk(folder) if folder.is_dir() else []
-    bundles = sorted({p.parent for p in files if _is_index(p.name)}, key=lambda p: len(p.parts))
+
+    def is_index(name: str) -> bool:  # Hugo sites: an index.html is a bundle's page too
+        return _is_index(name) or (branch_bundles and name in HTML_INDEX_NAMES)
+
+    bundles = sorted({p.parent for p in files if is_index(p.name)}, key=lambda p: len(p.parts))
+    branches = {p.parent for p in files if p.name in INTRO_NAMES} if branch_bundles else set()
     by_bundle: dict[Path, list[str]] = {}
     resources: dict[str, Path] = {}
     sources: list[Source] = []
@@ -137,12 +148,15 @@ def read_content(root: Path, folder: Path, max_bytes: int, diags: list[Diagnosti
         if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
             diags.append(error(rel, 0, "symlink to a file outside the site; left out"))
             continue
-        if path.name.endswith(POST_SUFFIXES):
-            if owner is not None and not _is_index(path.name):
+        html_page = branch_bundles and path.name.endswith(HTML_SUFFIXES) and (owner is None or is_index(path.name))
+        if path.name.endswith(POST_SUFFIXES) or html_page:  # Hugo: an HTML file in content is a page too
+            if owner is not None and not is_index(path.name):
                 continue  # a bundle's Markdown resource: Hugo does not publish it either
             if not skip(path):
                 pending.append((path, rel))
             continue
+        if owner is None and path.parent in branches:
+            owner = path.parent  # beside an _index.md: the section page's
         if owner is None:
             continue  # not a bundle's: left where it is (notes, sources of images...), as before bundles
         by_bundle.setdefault(owner, []).append(rel)
@@ -154,11 +168,37 @@ def read_content(root: Path, folder: Path, max_bytes: int, diags: list[Diagnosti
                 diags.append(error(rel, 0, f"file is {megabytes(size)} MB, over the {max_bytes / 1e6:g} MB "
                                            "limit (raise limits.max_file_mb in site.toml if this is intended)"))
                 continue
-            owned = tuple(by_bundle.get(path.parent, ())) if _is_index(path.name) else ()
+            owned = tuple(by_bundle.get(path.parent, ())) if is_index(path.name) or path.name in INTRO_NAMES \
+                else ()
             sources.append(Source(rel, path.read_bytes(), owned))
         except OSError as exc:
             diags.append(error(rel, 0, f"cannot read: {exc.strerror}"))
+    if branch_bundles:
+        sources = _with_cascades(sources, _rel(folder, root) if folder != root else "")
     return sources, resources
+
+
+def _with_cascades(sources: list[Source], top: str) -> list[Source]:
+    """Each source with the ``_index.md`` files above it that may set a ``cascade`` (nearest first, up to
+    the content folder's own): Hugo applies them down the tree; the core reads them."""
+    setting = {s.path.rsplit("/", 1)[0]: s.data for s in sources
+               if s.path.rsplit("/", 1)[-1] in INTRO_NAMES and b"cascade" in s.data}
+    if not setting:
+        return sources
+    out = []
+    for source in sources:
+        folder = source.path.rsplit("/", 1)[0]
+        if source.path.rsplit("/", 1)[-1] in INTRO_NAMES:
+            folder = folder.rsplit("/", 1)[0] if "/" in folder and folder != top else ""
+        above = []
+        while folder and (folder == top or folder.startswith(top + "/") or not top):
+            if folder in setting:
+                above.append(setting[folder])
+            if folder == top:
+                break
+            folder = folder.rsplit("/", 1)[0] if "/" in folder else ""
+        out.append(replace(source, cascade=tuple(above)) if above else source)
+    return out
 
 
 def read_templates(root: Path, diags: list[Diagnostic]) -> dict[str, str]:

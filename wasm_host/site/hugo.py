@@ -87,12 +87,13 @@ def load_hugo_site(root: Path, limits: dict[str, float] | None = None) -> SiteIn
             return True
         return False
 
-    content = root / hugo.content_dir
-    sources, resources = read_content(root, content, int(config.limits.max_file_mb * 1_000_000), diags, skip)
+    content = root / hugo.content_dir if _inside(root, hugo.content_dir, diags) else root / ".no-content"
+    sources, resources = read_content(root, content, int(config.limits.max_file_mb * 1_000_000), diags, skip,
+                                      branch_bundles=True)
     if skipped:
         diags.append(warning(hugo.content_dir, 0, f"{len(skipped)} translation{'s' * (len(skipped) != 1)} "
                                                   f"left out: wasmblog builds one language ({hugo.language!r})"))
-    go = read_go_templates(root, hugo.themes, diags)
+    go = read_go_templates(root, hugo.themes, diags, hugo.layouts)
     ignored = [name for name in ("layouts", "themes") if (root / name).is_dir()
                and any(not p.name.startswith(".") and "shortcodes" not in p.parts and "_shortcodes" not in p.parts
                        and "partials" not in p.parts and "_partials" not in p.parts
@@ -103,17 +104,28 @@ def load_hugo_site(root: Path, limits: dict[str, float] | None = None) -> SiteIn
                                             "partials they call); the pages use wasmblog's theme (override it "
                                             "in templates/)"))
     templates = read_templates(root, diags)
-    static = read_static(root, diags)
+    static = [(f"{target}/{rel}" if target else rel, path) for source, target in hugo.static
+              if _inside(root, source, diags) for rel, path in read_static(root, diags, source)]  # mounts, or static/
     return SiteInput(root, hugo.site_toml, sorted(sources, key=lambda s: s.path), templates, static,
                      zone_data(config.timezone), diags, dict(limits or {}), resources,
                      {**shortcode_templates(templates), **go})
 
 
-def read_go_templates(root: Path, themes: list[str], diags: list[Diagnostic]) -> dict[str, str]:
-    """The Go shortcodes and partials of the site and its themes, keyed as the core wants them:
-    ``go:shortcodes/NAME.html`` and ``go:partials/PATH`` (the site's own file wins over a theme's)."""
+def _inside(root: Path, folder: str, diags: list[Diagnostic]) -> bool:
+    """Whether a mounted ``folder`` is inside the site (a symlink may lead out of it: then a warning)."""
+    if (root / folder).resolve().is_relative_to(root.resolve()):
+        return True
+    diags.append(warning(folder, 0, "a mount of a folder outside the site (a symlink); ignored"))
+    return False
+
+
+def read_go_templates(root: Path, themes: list[str], diags: list[Diagnostic],
+                      layouts: tuple[str, ...] | list[str] = ("layouts",)) -> dict[str, str]:
+    """The Go shortcodes and partials of the site (in ``layouts``: its layouts folder, or those its
+    module.mounts name) and its themes, keyed as the core wants them: ``go:shortcodes/NAME.html`` and
+    ``go:partials/PATH`` (the site's own file wins over a theme's)."""
     found: dict[str, str] = {}
-    bases = [(root / "layouts", "layouts")]
+    bases = [(root / folder, folder) for folder in layouts if _inside(root, folder, diags)]
     bases += [(root / "themes" / theme / "layouts", f"themes/{theme}/layouts") for theme in themes]
     for base, shown in bases:
         if not base.is_dir():

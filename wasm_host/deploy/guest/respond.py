@@ -68,7 +68,8 @@ class DeployedSite:
         build stops (the two would disagree about the site).
         """
         config = renderer.load_config(data.CONFIG)[0]
-        sources = [renderer.Source(path, body, tuple(resources)) for path, body, resources in data.SOURCES]
+        sources = [renderer.Source(path, body, tuple(resources), tuple(cascade))
+                   for path, body, resources, cascade in data.SOURCES]
         parsed = renderer.parse_posts(sources, config, data.TZIF, shortcode_templates(data.TEMPLATES))
         options = renderer.BuildOptions(*data.OPTIONS)
         plan = renderer.plan_site([p.without_body() for p in parsed.posts], config, options)

@@ -91,7 +91,8 @@ def convert(value: typing.Any, target: typing.Any) -> typing.Any:
 
 
 def _sources(items: list[wit_world.Source]) -> list[renderer.Source]:
-    return [renderer.Source(s.path, s.data.encode("latin-1"), tuple(s.resources)) for s in items]
+    return [renderer.Source(s.path, s.data.encode("latin-1"), tuple(s.resources),
+                            tuple(c.encode("latin-1") for c in s.cascade)) for s in items]
 
 
 def _templates(items: list[wit_world.Template]) -> dict[str, str]:
@@ -160,7 +161,7 @@ def _warm() -> None:
         return convert(renderer.load_config(config)[0], wit_world.SiteConfig)
 
     def parse(sources, config, tzif, shortcodes):
-        return world.parse_posts([wit_world.Source(p, d.decode("latin-1"), list(r)) for p, d, r in sources],
+        return world.parse_posts([wit_world.Source(p, d.decode("latin-1"), list(r), []) for p, d, r in sources],
                                  record(config), tzif.decode("latin-1"),
                                  [wit_world.Template(n, s) for n, s in shortcodes.items()])
 
@@ -172,7 +173,8 @@ def _warm() -> None:
                                   [wit_world.Template(n, s) for n, s in templates.items()])
 
     def site(sources, config, templates, options, tzif):
-        return world.render_site([wit_world.Source(p, d.decode("latin-1"), list(r)) for p, d, r in sources], config,
+        return world.render_site([wit_world.Source(p, d.decode("latin-1"), list(r), []) for p, d, r in sources],
+                                 config,
                                  [wit_world.Template(n, s) for n, s in templates.items()],
                                  wit_world.BuildOptions(*options), tzif.decode("latin-1"))
 

@@ -1,0 +1,3 @@
+#!/usr/bin/env bash
+
+javac App.java && java App
