@@ -105,6 +105,16 @@ def table(report: dict[str, Any]) -> str:
         from .load import format_table
 
         lines += ["Server under load (wrk on loopback, `wasmblog serve`)", format_table(report["serve"]), ""]
+    if report.get("edit_loop"):
+        lines.append("Edit loop: a post saved -> its new text served (median, min-max of the rounds, in ms)")
+        for loop in report["edit_loop"]:
+            for name, label in (("wasmblog", "wasmblog serve (memo, wasm)"), ("hugo", "hugo server")):
+                r = loop.get(name)
+                if r and r.get("runs_ms"):
+                    version = f" {r['version']}" if r.get("version") else ""
+                    lines.append(f"  {loop['posts']:6,} posts  {label + version:36} {r['median_ms']:8.1f}  "
+                                 f"({r['min_ms']:g}-{r['max_ms']:g}, {len(r['runs_ms'])} rounds)")
+        lines.append("")
     lines.append(f"({report.get('seconds', 0):.0f} s in all)")
     return "\n".join(lines)
 

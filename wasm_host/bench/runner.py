@@ -443,10 +443,14 @@ def run(posts: int = 1000, repeat: int = 3, jobs: Sequence[int] = (1, 2), peers:
         if peers:
             report["peers"] = measure_peers(workdir, report["settings"]["sizes"], say)
         if serve:
+            from .editloop import measure_edit_loop
             from .load import run_load
+            from .peers import executable
 
             say("serve: load test with wrk")
             report["serve"] = run_load(page_corpus, progress=say)
+            report["edit_loop"] = [measure_edit_loop(workdir / "loop", n, max(7, repeat), say, executable("hugo"))
+                                   for n in sorted({posts, *([large] if large else [])})]
     finally:
         if own_tmp is not None:
             own_tmp.cleanup()
