@@ -92,6 +92,29 @@ def test_editing_one_post_renders_only_the_pages_that_show_it(engine, tmp_path):
     same_as_clean(site, tmp_path / "out", engine, tmp_path)
 
 
+def test_a_body_edit_is_not_planned_again_yet_builds_what_a_clean_build_builds(engine, tmp_path):
+    """Words, reading time, headings and a cut summary change with the body; no page job holds them,
+    so the plan is reused (issue 21: the writer's loop), and the pages that show them are rendered again."""
+    site = copy_site("basic", tmp_path)
+    cached_build(site, tmp_path / "out", engine, tmp_path / "c.sqlite")
+    post = site / "posts" / "fifth.md"
+    post.write_text(post.read_text() + "\n## A new heading\n\n" + "Many more words here. " * 400 + "\n")
+    report, _ = cached_build(site, tmp_path / "out", engine, tmp_path / "c.sqlite")
+    assert report.reuse.plan_reused
+    same_as_clean(site, tmp_path / "out", engine, tmp_path)
+
+
+def test_an_edit_of_what_planning_reads_plans_again(engine, tmp_path):
+    site = copy_site("basic", tmp_path)
+    cached_build(site, tmp_path / "out", engine, tmp_path / "c.sqlite")
+    post = site / "posts" / "fifth.md"
+    post.write_text(post.read_text().replace("title:", "tags: [brand-new]\ntitle:", 1))
+    report, _ = cached_build(site, tmp_path / "out", engine, tmp_path / "c.sqlite")
+    assert not report.reuse.plan_reused
+    assert (tmp_path / "out" / "tags" / "brand-new" / "index.html").exists()
+    same_as_clean(site, tmp_path / "out", engine, tmp_path)
+
+
 def _hugo_site_with_go_shortcodes(root: Path) -> Path:
     root.mkdir(parents=True)
     (root / "hugo.toml").write_text('baseURL = "https://example.org/"\ntitle = "Go"\n')
