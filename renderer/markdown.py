@@ -14,20 +14,19 @@ from dataclasses import dataclass
 from typing import Any
 
 import mistune
-import mistune._inline.emphasis
-import mistune.list_parser
 from mistune.plugins import import_plugin
 from mistune.toc import render_toc_ul
 from mistune.util import escape as escape_text
 from mistune.util import safe_entity, striptags
 
 from . import highlight as hl
+from . import mistune_internals
 from . import shortcodes
 from .placeholders import Placeholders
 from .refs import resolve_refs
 from .sanitize import OMITTED, raw_html_mode, sanitize_html
 from .shortcodes import Context, Note
-from .ucd import mask_unassigned, unassigned
+from .ucd import mask_unassigned
 
 EXTENSIONS = ("table", "footnotes", "strikethrough", "task_lists", "url")
 # Imported now rather than on first use: the WebAssembly snapshot holds only
@@ -230,6 +229,13 @@ def _heading_ids_hook(md: mistune.Markdown, state: Any) -> None:
     state.env["toc"] = tuple(toc)
 
 
+class _BlockParser(mistune.BlockParser):
+    """mistune's block parser with ASCII-only ordered-list markers (``renderer.mistune_internals``)."""
+
+    def parse_list(self, m: Any, state: Any) -> int:
+        return mistune_internals.parse_list(self, m, state)
+
+
 class _InlineParser(mistune.InlineParser):
     """mistune's inline parser, minus deep chains of objects freed recursively.
 
@@ -250,6 +256,11 @@ class _InlineParser(mistune.InlineParser):
             state.__dict__.setdefault("_all_brackets", []).append(state.brackets[-1])
         return pos
 
+    def finalize_tokens(self, tokens: list[dict[str, Any]], depth: int) -> list[dict[str, Any]]:
+        # Emphasis flanking as Unicode 14.0 has it, on both engines (renderer.mistune_internals).
+        remaining = self.max_nested_level - depth
+        return mistune_internals.finalize_emphasis(tokens, "emphasis" in self.rules and remaining > 0, remaining)
+
     def parse(self, state: Any) -> Any:
         try:
             return super().parse(state)
@@ -262,71 +273,14 @@ class _InlineParser(mistune.InlineParser):
             state.last_link = None
 
 
-# CommonMark ordered-list markers are ASCII digits; mistune writes them as
-# ``\d``, which also matches the digits of other scripts, and which of those
-# Python knows depends on its Unicode version (Garay digits, U+10D40, are
-# digits to the guest's CPython 3.14 and not to the host's 3.11), so the
-# engines built different lists. Both patterns are made ASCII-only here.
-_ASCII_LIST_PATTERN = mistune.list_parser.LIST_PATTERN.replace(r"\d", "[0-9]")
-_list_bullet = mistune.list_parser._get_list_bullet
-
-
-def _ascii_list_bullet(c: str) -> str:
-    return _list_bullet(c).replace(r"\d", "[0-9]")
-
-
-mistune.list_parser._get_list_bullet = _ascii_list_bullet
-
-
-# Emphasis flanking asks ``str.isalnum()`` of the characters around a ``*``
-# or ``_``, and a character assigned after Unicode 14.0 is a letter to the
-# guest's Python and not to the host's: ``*X*a`` was emphasis on one engine
-# and not on the other. These are mistune 3.4's three functions with
-# ``isalnum`` answering as Unicode 14.0 does (renderer.ucd), on both engines.
-def _alnum(c: str) -> bool:
-    return c.isalnum() and (c.isascii() or not unassigned(c))
-
-
-def _is_punctuation(char: str) -> bool:
-    return not char.isspace() and not _alnum(char)
-
-
-def _can_open_emphasis(text: str, start: int, size: int, marker: str) -> bool:
-    previous = text[start - 1] if start > 0 else "\n"
-    next_char = text[start + size] if start + size < len(text) else "\n"
-    if marker == "_" and _alnum(previous) and _alnum(next_char):
-        return False
-    if next_char.isspace():
-        return False
-    if _is_punctuation(next_char) and not previous.isspace() and not _is_punctuation(previous):
-        return False
-    return True
-
-
-def _can_close_emphasis(text: str, start: int, size: int, marker: str) -> bool:
-    previous = text[start - 1] if start > 0 else "\n"
-    next_char = text[start + size] if start + size < len(text) else "\n"
-    if marker == "_" and _alnum(previous) and _alnum(next_char):
-        return False
-    if previous.isspace():
-        return False
-    if _is_punctuation(previous) and not next_char.isspace() and not _is_punctuation(next_char):
-        return False
-    return True
-
-
-mistune._inline.emphasis._is_punctuation = _is_punctuation
-mistune._inline.emphasis._can_open_emphasis = _can_open_emphasis
-mistune._inline.emphasis._can_close_emphasis = _can_close_emphasis
-
 _CACHE: dict[MarkdownOptions, mistune.Markdown] = {}
 
 
 def _markdown(options: MarkdownOptions) -> mistune.Markdown:
     md = _CACHE.get(options)
     if md is None:
-        block = mistune.BlockParser(max_nested_level=options.max_nesting)
-        block.specification["list"] = _ASCII_LIST_PATTERN
+        block = _BlockParser(max_nested_level=options.max_nesting)
+        block.specification["list"] = mistune_internals.ASCII_LIST_PATTERN
         inline = _InlineParser(max_nested_level=options.max_nesting)
         plugins = list(_PLUGINS) if options.extensions else []
         md = mistune.Markdown(renderer=SiteRenderer(options), block=block, inline=inline, plugins=plugins)
