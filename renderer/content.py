@@ -526,4 +526,10 @@ def markdown_options(config: SiteConfig) -> MarkdownOptions:
         toc_min_level=config.toc_min_level,
         toc_max_level=config.toc_max_level,
         max_nesting=config.limits.max_nesting,
+        typographer=config.typographer,
+        definition_lists=config.definition_lists,
+        heading_attributes=config.heading_attributes,
+        block_attributes=config.block_attributes,
+        heading_id_type=config.heading_id_type,
+        hard_wraps=config.hard_wraps,
     )

@@ -21,6 +21,8 @@ from mistune.util import safe_entity, striptags
 
 from . import highlight as hl
 from . import mistune_internals
+from .goldmark import attributes, typographer
+from .goldmark.heading_ids import Ids, all_headings
 from . import shortcodes
 from .placeholders import Placeholders
 from .refs import resolve_refs
@@ -28,10 +30,12 @@ from .sanitize import OMITTED, raw_html_mode, sanitize_html
 from .shortcodes import Context, Note
 from .ucd import mask_unassigned
 
-EXTENSIONS = ("table", "footnotes", "strikethrough", "task_lists", "url")
+EXTENSIONS = ("table", "footnotes", "strikethrough", "task_lists", "url", "mistune.plugins.table.table_in_quote",
+              "mistune.plugins.table.table_in_list")
 # Imported now rather than on first use: the WebAssembly snapshot holds only
 # what was imported while it was taken.
 _PLUGINS = tuple(import_plugin(name) for name in EXTENSIONS)
+_DEF_LIST = import_plugin("def_list")
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,13 @@ class MarkdownOptions:
     toc_min_level: int = 2
     toc_max_level: int = 4
     max_nesting: int = 32
+    # goldmark's Markdown, as Hugo has it (renderer.goldmark); all off: mistune's CommonMark.
+    typographer: bool = False
+    definition_lists: bool = False
+    heading_attributes: bool = False
+    block_attributes: bool = False
+    heading_id_type: str = ""  # "" (wasmblog's slugs), github, github-ascii, blackfriday
+    hard_wraps: bool = False
 
     def __post_init__(self) -> None:
         mode, legacy = raw_html_mode(self.raw_html)
@@ -147,6 +158,9 @@ class SiteRenderer(mistune.HTMLRenderer):
     def block_html(self, html_text: str) -> str:
         return OMITTED + "\n" if self._omit else super().block_html(html_text)
 
+    def softbreak(self) -> str:
+        return "<br>\n" if self.options.hard_wraps else "\n"  # goldmark's hardWraps
+
     def text(self, text: str) -> str:
         # Entity references (&amp;, &copy;, &#169;) are resolved, then the text
         # is escaped, whatever the raw-HTML policy; mistune's escape=True would
@@ -211,17 +225,23 @@ def _heading_ids_hook(md: mistune.Markdown, state: Any) -> None:
     options: MarkdownOptions = md.renderer.options  # type: ignore[union-attr]  # our renderer, set in make_markdown
     used: set[str] = set()
     toc: list[TocItem] = []
-    for tok in state.tokens:
+    hugo = Ids(options.heading_id_type) if options.heading_id_type else None  # Hugo's ids, every heading
+    for tok in all_headings(state.tokens) if hugo else state.tokens:
         if tok["type"] != "heading":
             continue
         plain = striptags(md.renderer(md.inline(tok["text"], state.env), mistune.BlockState()))  # type: ignore[misc]  # mistune's renderer is callable, untyped
         plain = state.env["placeholders"].restore(plain, plain=True)
-        base = heading_slug(plain)
-        ident, n = base, 0
-        while ident in used:
-            n += 1
-            ident = f"{base}-{n}"
-        used.add(ident)
+        if hugo is not None:
+            ident = hugo.heading(tok, html.unescape(plain))
+            if not ident:
+                continue
+        else:
+            base = heading_slug(plain)
+            ident, n = base, 0
+            while ident in used:
+                n += 1
+                ident = f"{base}-{n}"
+            used.add(ident)
         tok.setdefault("attrs", {})["id"] = ident
         level = tok["attrs"]["level"]
         if options.toc_min_level <= level <= options.toc_max_level:
@@ -261,6 +281,10 @@ class _InlineParser(mistune.InlineParser):
         remaining = self.max_nested_level - depth
         return mistune_internals.finalize_emphasis(tokens, "emphasis" in self.rules and remaining > 0, remaining)
 
+    def __call__(self, s: str, env: Any) -> Any:
+        typographer.reset(env)  # goldmark counts open quotes per block
+        return super().__call__(s, env)
+
     def parse(self, state: Any) -> Any:
         try:
             return super().parse(state)
@@ -273,6 +297,14 @@ class _InlineParser(mistune.InlineParser):
             state.last_link = None
 
 
+def goldmark_plugins(options: MarkdownOptions) -> list[Any]:
+    """The plugins that make mistune's Markdown goldmark's (Hugo's), as ``options`` ask (renderer.goldmark)."""
+    wanted = [(options.definition_lists, _DEF_LIST), (options.heading_attributes, attributes.heading),
+              (options.block_attributes, attributes.block),
+              (options.typographer, typographer.typographer)]  # the typographer last: the last inline rule
+    return [plugin for on, plugin in wanted if on]
+
+
 _CACHE: dict[MarkdownOptions, mistune.Markdown] = {}
 
 
@@ -283,13 +315,15 @@ def _markdown(options: MarkdownOptions) -> mistune.Markdown:
         block.specification["list"] = mistune_internals.ASCII_LIST_PATTERN
         inline = _InlineParser(max_nested_level=options.max_nesting)
         plugins = list(_PLUGINS) if options.extensions else []
+        plugins += goldmark_plugins(options)
         md = mistune.Markdown(renderer=SiteRenderer(options), block=block, inline=inline, plugins=plugins)
         md.before_parse_hooks.insert(0, _placeholders_hook)
         if options.extensions:
             md.use(shortcodes.plugin)
-        if options.heading_ids:
+        if options.heading_ids or options.heading_id_type:
             md.before_render_hooks.append(_heading_ids_hook)
         md.after_render_hooks.append(_finish_hook)
+        attributes.wrap_last(md)
         if len(_CACHE) > 32:
             _CACHE.clear()
         _CACHE[options] = md
