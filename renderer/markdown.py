@@ -21,7 +21,7 @@ from mistune.util import safe_entity, striptags
 
 from . import highlight as hl
 from . import mistune_internals
-from .goldmark import attributes, typographer
+from .goldmark import attributes, code_blocks, typographer
 from .goldmark.heading_ids import Ids, all_headings
 from . import shortcodes
 from .placeholders import Placeholders
@@ -302,7 +302,7 @@ def goldmark_plugins(options: MarkdownOptions) -> list[Any]:
     wanted = [(options.definition_lists, _DEF_LIST), (options.heading_attributes, attributes.heading),
               (options.block_attributes, attributes.block),
               (options.typographer, typographer.typographer)]  # the typographer last: the last inline rule
-    return [plugin for on, plugin in wanted if on]
+    return [code_blocks.indented_code_newline] + [plugin for on, plugin in wanted if on]
 
 
 _CACHE: dict[MarkdownOptions, mistune.Markdown] = {}

@@ -85,7 +85,8 @@ class Ids:
         if given:
             self.put(given[-1])
             return given[-1]
-        return self.generate(plain) if plain else ""
+        # A setext heading of several lines: Hugo makes the id of its last line.
+        return self.generate(plain.strip().rsplit("\n", 1)[-1]) if plain else ""
 
 
 def all_headings(tokens: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
