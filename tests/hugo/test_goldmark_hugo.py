@@ -164,7 +164,7 @@ def _block_edge(tokens: list[tuple[str, ...]], i: int) -> bool:
 
 def kind_of(hugo: list[tuple[str, ...]], ours: list[tuple[str, ...]]) -> str:
     """What differs first: ``<tag>`` for an element or its attributes, ``text in <tag>`` for text."""
-    for a, b in zip(hugo + [("end", "(end)")], ours + [("end", "(end)")]):
+    for a, b in zip(hugo + [("end", "(end)")], ours + [("end", "(end)")], strict=False):
         if a != b:
             tok = a if a[0] != "end" else b
             if tok[0] == "text":
@@ -208,7 +208,7 @@ def agreement(engine_name: str, corpus: tuple[list[Case], list[str], MarkdownOpt
     all_cases, expected, options = corpus
     engine = get_renderer(engine_name)
     out: dict[str, Counter[str]] = {}
-    for case, hugo_html in zip(all_cases, expected):
+    for case, hugo_html in zip(all_cases, expected, strict=True):
         ours = engine.render_markdown(wasmblog_input(case.text), **options.__dict__)
         out.setdefault(case.source, Counter())[kind_of(normalize(hugo_html), normalize(ours))] += 1
     return out
