@@ -14,6 +14,7 @@ from . import dates, search, slugs, urls
 from .config import SiteConfig
 from .diagnostics import Diagnostic, SourceError, describe_exception, error, megabytes, warning
 from .front_matter import FrontMatter, split_front_matter
+from .removed_html import PREFIX as REMOVED_PREFIX
 from .markdown import MarkdownOptions, convert
 from .model import INTRO, PAGE, POST, Post, RefUse, SourceLink, TermList
 from .shortcodes import Context
@@ -406,6 +407,8 @@ def _build_post(path: str, where: urls.Place, fm: FrontMatter, body_line: int, c
         else:
             summary_html, truncated = auto_summary(rendered.html, config.summary_words)
     notes = [*rendered.notes, *(summary.notes if summary else ())]
+    if more and summary is not None:  # the summary is the body's head: the body's warning says what was removed
+        notes = [*rendered.notes, *(n for n in summary.notes if not n.message.startswith(REMOVED_PREFIX))]
     for note in sorted(set(notes), key=lambda n: (n.line, n.message)):
         diags.append(warning(path, note.line, note.message))
     refs = list(dict.fromkeys(RefUse(t, line) for t, line in (*rendered.refs, *(summary.refs if summary else ()))))

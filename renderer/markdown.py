@@ -20,7 +20,7 @@ from mistune.util import escape as escape_text
 from mistune.util import safe_entity, striptags
 
 from . import highlight as hl
-from . import mistune_internals
+from . import mistune_internals, removed_html
 from .goldmark import attributes, code_blocks, typographer
 from .goldmark.heading_ids import Ids, all_headings
 from . import shortcodes
@@ -323,6 +323,8 @@ def _markdown(options: MarkdownOptions) -> mistune.Markdown:
         if options.heading_ids or options.heading_id_type:
             md.before_render_hooks.append(_heading_ids_hook)
         md.after_render_hooks.append(_finish_hook)
+        if options.raw_html == "sanitize":  # embeds to cards, and what the sanitizer removes said
+            removed_html.register(md)
         attributes.wrap_last(md)
         if len(_CACHE) > 32:
             _CACHE.clear()
