@@ -110,6 +110,17 @@ def test_tables_inside_blockquotes_and_list_items(engine):
     assert quoted.startswith("<blockquote>\n<table>") and listed.startswith("<ul>\n<li><table>")
 
 
+def test_footnotes_in_hugos_markup_number_repeated_references_apart(engine):
+    out = md(engine, "A[^n] and again[^n].\n\n[^n]: The *note*.", footnote_markup="hugo")
+    assert out == (
+        '<p>A<sup id="fnref:1"><a href="#fn:1" class="footnote-ref" role="doc-noteref">1</a></sup> and again'
+        '<sup id="fnref1:1"><a href="#fn:1" class="footnote-ref" role="doc-noteref">1</a></sup>.</p>\n'
+        '<div class="footnotes" role="doc-endnotes">\n<hr>\n<ol>\n<li id="fn:1">\n<p>The <em>note</em>.&#160;'
+        '<a href="#fnref:1" class="footnote-backref" role="doc-backlink">&#x21a9;&#xfe0e;</a>&#160;'
+        '<a href="#fnref1:1" class="footnote-backref" role="doc-backlink">&#x21a9;&#xfe0e;</a></p>\n</li>\n'
+        "</ol>\n</div>\n")
+
+
 def test_hard_wraps_make_every_line_break_a_br(engine):
     assert md(engine, "one\ntwo", hard_wraps=True) == "<p>one<br>\ntwo</p>\n"
 
@@ -121,8 +132,8 @@ def test_a_hugo_site_gets_hugos_goldmark_defaults():
     config, diags = parse_config(hugo_config([("hugo.toml", 'title = "T"\n')]).site_toml)
     assert diags == []
     assert (config.typographer, config.definition_lists, config.heading_attributes, config.block_attributes,
-            config.heading_id_type, config.hard_wraps, config.raw_html) == \
-        (True, True, True, False, "github", False, "sanitize")
+            config.heading_id_type, config.hard_wraps, config.raw_html, config.footnote_markup) == \
+        (True, True, True, False, "github", False, "sanitize", "hugo")
 
 
 def test_a_hugo_sites_goldmark_settings_are_honoured():
