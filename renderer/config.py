@@ -67,7 +67,7 @@ class SiteConfig:
     block_attributes: bool = False  # {.class} on the line after a paragraph, table, list...
     heading_id_type: str = ""  # [markdown] heading_ids: "" (wasmblog's), github, github-ascii, blackfriday
     hard_wraps: bool = False  # a line break in a paragraph is a <br>
-    footnote_markup: str = ""  # [markdown] footnotes: "" (wasmblog's: <section class="footnotes">) or "hugo"
+    markup: str = ""  # [markdown] markup: "" (wasmblog's) or "hugo": footnotes and bare links as goldmark makes them
     menu: tuple[Link, ...] = ()
     params_json: str = "{}"
     limits: Limits = field(default_factory=Limits)
@@ -132,7 +132,7 @@ _SECTIONS: dict[str, dict[str, tuple[str, type]]] = {
         "block_attributes": ("block_attributes", bool),
         "heading_ids": ("heading_id_type", str),
         "hard_wraps": ("hard_wraps", bool),
-        "footnotes": ("footnote_markup", str),
+        "markup": ("markup", str),
     },
 }
 _LIMITS = {f.name: f.type for f in fields(Limits)}
@@ -341,19 +341,19 @@ def _heading_ids(value: Any, line: int, values: dict[str, Any], diags: list[Diag
     values["heading_id_type"] = "" if value == "wasmblog" else value
 
 
-def _footnotes(value: Any, line: int, values: dict[str, Any], diags: list[Diagnostic]) -> None:
-    """``[markdown] footnotes``: whose markup footnotes have ("wasmblog" or "hugo")."""
+def _markup(value: Any, line: int, values: dict[str, Any], diags: list[Diagnostic]) -> None:
+    """``[markdown] markup``: whose markup footnotes and bare links get ("wasmblog" or "hugo")."""
     if value not in ("wasmblog", "hugo"):
-        diags.append(error(CONFIG_PATH, line, f"'markdown.footnotes' must be 'wasmblog' or 'hugo', not {value!r}"))
+        diags.append(error(CONFIG_PATH, line, f"'markdown.markup' must be 'wasmblog' or 'hugo', not {value!r}"))
         return
-    values["footnote_markup"] = "" if value == "wasmblog" else value
+    values["markup"] = "" if value == "wasmblog" else value
 
 
 # Keys whose value needs more than a type check: key as shown -> processor.
 _PROCESSORS = {
     "markdown.raw_html": _raw_html,
     "markdown.heading_ids": _heading_ids,
-    "markdown.footnotes": _footnotes,
+    "markdown.markup": _markup,
     "feed.formats": _feed_formats,
 }
 # Top-level keys that hold more than one value, or need their own check.

@@ -535,5 +535,5 @@ def markdown_options(config: SiteConfig) -> MarkdownOptions:
         block_attributes=config.block_attributes,
         heading_id_type=config.heading_id_type,
         hard_wraps=config.hard_wraps,
-        footnote_markup=config.footnote_markup,
+        markup=config.markup,
     )

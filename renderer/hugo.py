@@ -333,7 +333,7 @@ def _markup(m: _Mapper, value: Any) -> None:
 
 # Hugo's goldmark defaults (markup/goldmark/goldmark_config): what a Hugo site's Markdown is unless it says otherwise.
 GOLDMARK_DEFAULTS = {"typographer": True, "definition_lists": True, "heading_attributes": True,
-                     "block_attributes": False, "heading_ids": "github", "footnotes": "hugo"}
+                     "block_attributes": False, "heading_ids": "github", "markup": "hugo"}
 # markup.goldmark settings and where they go: (path under markup.goldmark, wasmblog's [markdown] key).
 _GOLDMARK_FLAGS = ((("extensions", "definitionlist"), "definition_lists"),
                    (("parser", "attribute", "title"), "heading_attributes"),

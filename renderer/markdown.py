@@ -21,7 +21,7 @@ from mistune.util import safe_entity, striptags
 
 from . import highlight as hl
 from . import mistune_internals, removed_html
-from .goldmark import attributes, code_blocks, footnotes, typographer
+from .goldmark import attributes, code_blocks, footnotes, linkify, typographer
 from .goldmark.heading_ids import Ids, all_headings
 from . import shortcodes
 from .placeholders import Placeholders
@@ -65,7 +65,7 @@ class MarkdownOptions:
     block_attributes: bool = False
     heading_id_type: str = ""  # "" (wasmblog's slugs), github, github-ascii, blackfriday
     hard_wraps: bool = False
-    footnote_markup: str = ""  # "" (mistune's) or "hugo"
+    markup: str = ""  # "" (mistune's) or "hugo": footnotes and bare links as goldmark makes them
 
     def __post_init__(self) -> None:
         mode, legacy = raw_html_mode(self.raw_html)
@@ -302,7 +302,8 @@ def goldmark_plugins(options: MarkdownOptions) -> list[Any]:
     """The plugins that make mistune's Markdown goldmark's (Hugo's), as ``options`` ask (renderer.goldmark)."""
     wanted = [(options.definition_lists, _DEF_LIST), (options.heading_attributes, attributes.heading),
               (options.block_attributes, attributes.block),
-              (options.extensions and options.footnote_markup == "hugo", footnotes.hugo_footnotes),
+              (options.extensions and options.markup == "hugo", footnotes.hugo_footnotes),
+              (options.extensions and options.markup == "hugo", linkify.linkify),
               (options.typographer, typographer.typographer)]  # the typographer last: the last inline rule
     return [code_blocks.indented_code_newline] + [plugin for on, plugin in wanted if on]
 

@@ -111,7 +111,7 @@ def test_tables_inside_blockquotes_and_list_items(engine):
 
 
 def test_footnotes_in_hugos_markup_number_repeated_references_apart(engine):
-    out = md(engine, "A[^n] and again[^n].\n\n[^n]: The *note*.", footnote_markup="hugo")
+    out = md(engine, "A[^n] and again[^n].\n\n[^n]: The *note*.", markup="hugo")
     assert out == (
         '<p>A<sup id="fnref:1"><a href="#fn:1" class="footnote-ref" role="doc-noteref">1</a></sup> and again'
         '<sup id="fnref1:1"><a href="#fn:1" class="footnote-ref" role="doc-noteref">1</a></sup>.</p>\n'
@@ -119,6 +119,18 @@ def test_footnotes_in_hugos_markup_number_repeated_references_apart(engine):
         '<a href="#fnref:1" class="footnote-backref" role="doc-backlink">&#x21a9;&#xfe0e;</a>&#160;'
         '<a href="#fnref1:1" class="footnote-backref" role="doc-backlink">&#x21a9;&#xfe0e;</a></p>\n</li>\n'
         "</ol>\n</div>\n")
+
+
+@pytest.mark.parametrize(("text", "html"), [
+    ("Visit www.commonmark.org/help.", '<p>Visit <a href="https://www.commonmark.org/help">www.commonmark.org/help</a>.</p>\n'),
+    ("Served at http://localhost:1313/ now", "<p>Served at http://localhost:1313/ now</p>\n"),
+    ("(https://e.org/a_(b)) x", '<p>(<a href="https://e.org/a_(b)">https://e.org/a_(b)</a>) x</p>\n'),
+    ("mail hello+xyz@mail.example.", '<p>mail <a href="mailto:hello+xyz@mail.example">hello+xyz@mail.example</a>.</p>\n'),
+    ("www.e.org/?q=a&hl;", '<p><a href="https://www.e.org/?q=a">www.e.org/?q=a</a>&amp;hl;</p>\n'),
+    ("[see www.x.org](https://y.org)", '<p><a href="https://y.org">see www.x.org</a></p>\n'),
+])
+def test_bare_links_are_found_as_goldmarks_linkify_finds_them(engine, text, html):
+    assert md(engine, text, markup="hugo") == html
 
 
 def test_hard_wraps_make_every_line_break_a_br(engine):
@@ -132,7 +144,7 @@ def test_a_hugo_site_gets_hugos_goldmark_defaults():
     config, diags = parse_config(hugo_config([("hugo.toml", 'title = "T"\n')]).site_toml)
     assert diags == []
     assert (config.typographer, config.definition_lists, config.heading_attributes, config.block_attributes,
-            config.heading_id_type, config.hard_wraps, config.raw_html, config.footnote_markup) == \
+            config.heading_id_type, config.hard_wraps, config.raw_html, config.markup) == \
         (True, True, True, False, "github", False, "sanitize", "hugo")
 
 
