@@ -67,7 +67,7 @@ class SiteConfig:
     block_attributes: bool = False  # {.class} on the line after a paragraph, table, list...
     heading_id_type: str = ""  # [markdown] heading_ids: "" (wasmblog's), github, github-ascii, blackfriday
     hard_wraps: bool = False  # a line break in a paragraph is a <br>
-    markup: str = ""  # [markdown] markup: "" (wasmblog's) or "hugo": footnotes and bare links as goldmark makes them
+    markup: str = ""  # [markdown] markup: "" (wasmblog's) or "hugo": footnotes, task lists, bare links as goldmark
     menu: tuple[Link, ...] = ()
     params_json: str = "{}"
     limits: Limits = field(default_factory=Limits)

@@ -21,7 +21,7 @@ from mistune.util import safe_entity, striptags
 
 from . import highlight as hl
 from . import mistune_internals, removed_html
-from .goldmark import attributes, code_blocks, footnotes, linkify, typographer
+from .goldmark import attributes, code_blocks, footnotes, linkify, task_lists, typographer
 from .goldmark.heading_ids import Ids, all_headings
 from . import shortcodes
 from .placeholders import Placeholders
@@ -65,7 +65,7 @@ class MarkdownOptions:
     block_attributes: bool = False
     heading_id_type: str = ""  # "" (wasmblog's slugs), github, github-ascii, blackfriday
     hard_wraps: bool = False
-    markup: str = ""  # "" (mistune's) or "hugo": footnotes and bare links as goldmark makes them
+    markup: str = ""  # "" (mistune's) or "hugo": footnotes, task lists and bare links as goldmark makes them
 
     def __post_init__(self) -> None:
         mode, legacy = raw_html_mode(self.raw_html)
@@ -304,6 +304,7 @@ def goldmark_plugins(options: MarkdownOptions) -> list[Any]:
               (options.block_attributes, attributes.block),
               (options.extensions and options.markup == "hugo", footnotes.hugo_footnotes),
               (options.extensions and options.markup == "hugo", linkify.linkify),
+              (options.extensions and options.markup == "hugo", task_lists.hugo_task_lists),
               (options.typographer, typographer.typographer)]  # the typographer last: the last inline rule
     return [code_blocks.indented_code_newline] + [plugin for on, plugin in wanted if on]
 

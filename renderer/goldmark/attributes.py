@@ -10,7 +10,9 @@ The syntax is goldmark's ``parser.ParseAttributes``: ``#id``, ``.class``
 escapes), a number (written as Go writes the float), ``true``/``false``,
 ``null`` (empty) or a word; commas may separate them. As in Hugo, a name
 starting with ``on`` (any case: event handlers) is dropped, and values are
-escaped: an attribute never becomes markup.
+escaped: an attribute never becomes markup. Unless the site allows raw HTML,
+only the attributes its sanitizer keeps on every element are given
+(:func:`allowed`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from typing import Any
 
 import mistune
 from mistune.util import escape as escape_text
+
+from ..sanitize import ALLOWED_ATTRIBUTES
 
 ATTRS = "goldmark_attrs"  # token["attrs"] key: [(name, value)] in written order, ids and classes included
 
@@ -204,15 +208,28 @@ def heading_attributes_hook(md: mistune.Markdown, state: Any) -> None:
     walk(state.tokens)
 
 
+def allowed(attrs: list[tuple[str, str]], raw_html: str) -> list[tuple[str, str]]:
+    """The attributes a post may give with ``{...}`` under the site's raw-HTML policy: with
+    ``raw_html = "allow"`` any (but event handlers); otherwise those the sanitizer keeps on
+    every element (``id``, ``class``, ``title``, ``lang``, ``dir``, ``role``, ``aria-*``...), so
+    that ``{style=...}`` cannot do what ``<p style=...>`` may not."""
+    if raw_html == "allow":
+        return attrs
+    return [(name, value) for name, value in attrs if name.lower() in ALLOWED_ATTRIBUTES["*"]]
+
+
 def wrap_hook(md: mistune.Markdown, state: Any) -> None:
     """Last before rendering: each block with attributes is wrapped in a token that renders
     it and adds them to its first start tag (renderers take no attributes of their own)."""
+    raw_html: str = md.renderer.options.raw_html  # type: ignore[union-attr]  # wasmblog's SiteRenderer
+
     def wrap(tokens: list[dict[str, Any]]) -> list[dict[str, Any]]:
         out = []
         for tok in tokens:
             if isinstance(tok.get("children"), list) and tok["type"] not in _INLINE_HOLDERS:
                 tok["children"] = wrap(tok["children"])
             attrs = tok.get("attrs", {}).pop(ATTRS, None) if isinstance(tok.get("attrs"), dict) else None
+            attrs = allowed(attrs, raw_html) if attrs else attrs
             out.append({"type": "goldmark_attributed", "children": [tok], "attrs": {"attributes": attrs}}
                        if attrs else tok)
         return out

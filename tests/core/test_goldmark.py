@@ -74,9 +74,15 @@ def test_repeated_headings_get_numbered_ids_in_lists_and_quotes_too(engine):
 
 
 def test_heading_attributes_give_id_classes_and_values_and_drop_event_handlers(engine):
-    out = md(engine, '## H {.b #x .a data-z=1 k="q\\"<x" onclick=2 n=-1.50}\n\n## H\n')
+    out = md(engine, '## H {.b #x .a data-z=1 k="q\\"<x" onclick=2 n=-1.50}\n\n## H\n', raw_html="allow")
     assert out == ('<h2 class="b a" id="x" data-z="1" k="q&quot;&lt;x" n="-1.5">H</h2>\n'
                    '<h2 id="h">H</h2>\n')
+
+
+def test_unless_raw_html_is_allowed_attributes_are_those_the_sanitizer_keeps(engine):
+    text = '## H {#x .a style="position:fixed" title="T" data-z=1 aria-label="L" contenteditable=true}'
+    for mode in ("sanitize", "escape", "omit"):
+        assert md(engine, text, raw_html=mode) == '<h2 id="x" class="a" title="T" aria-label="L">H</h2>\n', mode
 
 
 def test_a_heading_id_given_as_an_attribute_is_used_by_the_anchor_and_the_toc(engine):
@@ -131,6 +137,12 @@ def test_footnotes_in_hugos_markup_number_repeated_references_apart(engine):
 ])
 def test_bare_links_are_found_as_goldmarks_linkify_finds_them(engine, text, html):
     assert md(engine, text, markup="hugo") == html
+
+
+def test_task_lists_in_hugos_markup(engine):
+    assert md(engine, "- [ ] open\n- [x] done", markup="hugo") == (
+        '<ul>\n<li><input disabled="" type="checkbox"> open</li>\n'
+        '<li><input checked="" disabled="" type="checkbox"> done</li>\n</ul>\n')
 
 
 def test_hard_wraps_make_every_line_break_a_br(engine):

@@ -53,7 +53,7 @@ MEASURED = {
     "goldmark/table.txt": 9,
     "goldmark/footnote.txt": 3,
     "goldmark/strikethrough.txt": 4,
-    "goldmark/tasklist.txt": 1,
+    "goldmark/tasklist.txt": 4,
     "goldmark/linkify.txt": 18,
     "hugo-docs/examples.txt": 107,
     "hugo-docs/pages.txt": 314,
