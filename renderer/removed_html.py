@@ -39,7 +39,11 @@ HOW_TO_KEEP = ('to keep it, write it as a shortcode, or trust the site\'s author
                "in site.toml's [markdown] (a Hugo folder: markup.goldmark.renderer.unsafe = true)")
 MAX_NAMED = 5  # elements named in the one warning; the rest counted
 
-_EMBED = re.compile(r"(<p>\s*)?<(iframe|video|audio)\b([^>]*)>(.*?)</\2\s*>(\s*</p>)?", re.IGNORECASE | re.DOTALL)
+# An embed's start tag (bounded: a run of "<iframe" without ">" costs its length once per start, not more).
+_EMBED_START = re.compile(r"<(iframe|video|audio)\b([^>]{0,4000})>", re.IGNORECASE)
+_CLOSE = re.compile(r"\s*>")
+_P_BEFORE = re.compile(r"<p>\s*$")
+_P_AFTER = re.compile(r"\s*</p>")
 _ATTR = re.compile(r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 _SOURCE_TAG = re.compile(r"<source\b([^>]*)>", re.IGNORECASE)
 _YOUTUBE = re.compile(r"^https?://(?:www\.)?youtube(?:-nocookie)?\.com/embed/([A-Za-z0-9_-]{1,64})(?:[?&#]|$)",
@@ -47,7 +51,6 @@ _YOUTUBE = re.compile(r"^https?://(?:www\.)?youtube(?:-nocookie)?\.com/embed/([A
 _VIMEO = re.compile(r"^https?://player\.vimeo\.com/video/([0-9]{1,32})(?:[?&#/]|$)", re.IGNORECASE)
 _START = re.compile(r"[?&](?:start|t)=([0-9]{1,9})\b")
 _TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)(?=[\s/>])")
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
 def _attributes(text: str) -> dict[str, str]:
@@ -90,38 +93,82 @@ def _inline(card: str) -> str:
     return head.replace("<p ", "<span ", 1) + ">" + rest.removesuffix("</p>") + "</span>"
 
 
+def _closing(low: str, tag: str, start: int, memo: dict[str, tuple[int, int]]) -> tuple[int, int] | None:
+    """The span of the first ``</tag>`` at or after ``start`` in ``low`` (the body lower-cased); each
+    search is remembered, so many start tags without an end tag cost one pass."""
+    found = memo.get(tag)
+    while found is None or (found[0] >= 0 and found[0] < start):
+        at = low.find("</" + tag, start)
+        close = _CLOSE.match(low, at + 2 + len(tag)) if at >= 0 else None
+        if at >= 0 and close is None:
+            start = at + 1
+            continue
+        found = (at, close.end()) if at >= 0 and close else (-1, -1)
+        memo[tag] = found
+    return found if found[0] >= 0 else None
+
+
+def _paragraph_start(body: str, pos: int) -> int:
+    """Where a ``<p>`` (and white space) right before ``pos`` starts, or ``pos``."""
+    at = body.rfind("<p>", max(0, pos - 64), pos)
+    return at if at >= 0 and not body[at + 3:pos].strip() else pos
+
+
 def embeds(body: str) -> tuple[str, list[tuple[int, int]]]:
     """``body`` with its known embeds as cards, and the spans of ``body`` they replaced."""
     spans: list[tuple[int, int]] = []
+    out: list[str] = []
+    low, done = body.lower(), 0
+    memo: dict[str, tuple[int, int]] = {}
+    for m in _EMBED_START.finditer(body):
+        if m.start() < done:
+            continue
+        tag = m.group(1).lower()
+        close = _closing(low, tag, m.end(), memo)
+        made = embed(tag, m.group(2), body[m.end():close[0]]) if close else None
+        if made is None or close is None:
+            continue
+        start, end = _paragraph_start(body, m.start()), close[1]
+        after = _P_AFTER.match(body, end)
+        if start < m.start() and after:  # alone in its paragraph: the card takes the paragraph's place
+            made, end = made + "\n", after.end()
+        elif start < m.start() or after or _inside_paragraph(body, m.start()):
+            made, start = _inline(made), m.start()
+        out += [body[done:start], made]
+        spans.append((start, end))
+        done = end
+    return "".join(out) + body[done:], spans
 
-    def card(m: re.Match[str]) -> str:
-        made = embed(m.group(2).lower(), m.group(3), m.group(4))
-        if made is None:
-            return m.group(0)
-        spans.append(m.span())
-        if m.group(1) and m.group(5):  # alone in its paragraph: the card takes the paragraph's place
-            return made + "\n"
-        if m.group(1) or m.group(5) or _inside_paragraph(body, m.start()):
-            return (m.group(1) or "") + _inline(made) + (m.group(5) or "")
-        return made
-    return _EMBED.sub(card, body), spans
 
-
-def removed(body: str, skip: list[tuple[int, int]] = ()) -> list[tuple[str, int]]:  # type: ignore[assignment]  # an empty tuple is an empty list here: read only
+def removed(body: str, skip: list[tuple[int, int]] | None = None) -> list[tuple[str, int]]:
     """The elements of ``body`` the sanitizer removes (lower-cased, in order of first appearance), each
     with the ordinal of its first such occurrence among the tags of that name in ``body`` (0 for the
     first), leaving out those inside comments and the ``skip`` spans."""
-    skip = [*skip, *(m.span() for m in _COMMENT.finditer(body))]
+    skip = sorted([*(skip or []), *_comments(body)])
     seen: dict[str, int] = {}
     first: dict[str, int] = {}
+    k = 0
     for m in _TAG.finditer(body):
+        while k < len(skip) and skip[k][1] <= m.start():
+            k += 1
         name = m.group(1).lower()
         ordinal = seen.get(name, 0)
         seen[name] = ordinal + 1
-        if name in ALLOWED_TAGS or name in first or any(a <= m.start() < b for a, b in skip):
+        if name in ALLOWED_TAGS or name in first or (k < len(skip) and skip[k][0] <= m.start()):
             continue
         first[name] = ordinal
     return list(first.items())
+
+
+def _comments(body: str) -> list[tuple[int, int]]:
+    """The spans of the HTML comments in ``body`` (one pass: an unclosed one runs to the end)."""
+    spans, pos = [], body.find("<!--")
+    while pos >= 0:
+        end = body.find("-->", pos + 4)
+        end = len(body) if end < 0 else end + 3
+        spans.append((pos, end))
+        pos = body.find("<!--", end)
+    return spans
 
 
 def _line(source: str, name: str, ordinal: int, first_line: int) -> int:
@@ -144,11 +191,12 @@ def report_hook(md: mistune.Markdown, result: Any, state: Any) -> Any:
     context = state.env.get("context")
     if context is not None:
         source = state.env.get(SOURCE, "")
-        found = [(name, _line(source, name, ordinal, context.line)) for name, ordinal in removed(str(result), spans)]
+        found = removed(str(result), spans)
         if found:
-            shown = ", ".join(f"<{name}> (line {line})" for name, line in found[:MAX_NAMED])
+            lines = [(name, _line(source, name, ordinal, context.line)) for name, ordinal in found[:MAX_NAMED]]
+            shown = ", ".join(f"<{name}> (line {line})" for name, line in lines)
             more = f" and {len(found) - MAX_NAMED} more" if len(found) > MAX_NAMED else ""
-            context.notes.append(Note(found[0][1], "warning", f"{PREFIX} {shown}{more}; {HOW_TO_KEEP}"))
+            context.notes.append(Note(lines[0][1], "warning", f"{PREFIX} {shown}{more}; {HOW_TO_KEEP}"))
     return body
 
 

@@ -127,18 +127,16 @@ def html_attrs(attrs: list[tuple[str, str]]) -> str:
                    if not name.lower().startswith("on"))
 
 
-_TRAILING = re.compile(r"[ \t]*\{[^{}\n]*\}[ \t]*$")
-
-
 def heading_attributes(text: str) -> tuple[str, list[tuple[str, str]]] | None:
     """A heading's text without its trailing ``{...}``, and those attributes; None when it has none."""
-    m = _TRAILING.search(text)
-    if not m:
+    stripped = text.rstrip(" \t")
+    start = stripped.rfind("{")
+    if not stripped.endswith("}") or start < 0 or "\n" in stripped[start:]:
         return None
-    found = parse(text, text.index("{", m.start()))
-    if found is None or found[1] != len(text.rstrip(" \t")):
+    found = parse(stripped, start)
+    if found is None or found[1] != len(stripped):
         return None
-    return text[:m.start()].rstrip(" \t"), found[0]
+    return stripped[:start].rstrip(" \t"), found[0]
 
 
 def inject(html_text: str, attrs: list[tuple[str, str]]) -> str:

@@ -19,13 +19,13 @@ import mistune
 from mistune.util import escape_url
 
 PROTOCOL = "https"  # Hugo's markup.goldmark.extensions.linkifyProtocol default
-PATTERN = r"(?<![^ \t\n\v\f\r*_~(])(?:(?:https?|ftp)://|www\.|[A-Za-z0-9][!#$%&'*+\-./0-9=?A-Z^_`a-z{|}~]*@)"
-# Every character a match can start with (mistune skips text by them): letters and digits (e-mail addresses).
-_START_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+# (The local part of an address is bounded, at 64 characters as in RFC 5321: a long run of its
+# characters is then scanned a bounded number of times, never once per character.)
+PATTERN = r"(?<![^ \t\n\v\f\r*_~(])(?:(?:https?|ftp)://|www\.|[A-Za-z0-9][!#$%&'*+\-./0-9=?A-Z^_`a-z{|}~]{0,63}@)"
 _URL = re.compile(r"(?:http|https|ftp)://[-a-zA-Z0-9@:%._+~#=]{1,256}\.[a-z]+(?::[0-9]+)?"
                   r"(?:[/#?][-a-zA-Z0-9@:%_+.~#$!?&/=();,'\">^{}\[\]`]*)?")
 _WWW = re.compile(r"www\.[-a-zA-Z0-9@:%._+~#=]{1,256}\.[a-z]+(?:[/#?][-a-zA-Z0-9@:%_+.~#!?&/=();,'\">^{}\[\]`]*)?")
-_EMAIL_LOCAL = re.compile(r"[!#$%&'*+\-./0-9=?A-Z^_`a-z{|}~]+")
+_EMAIL_LOCAL = re.compile(r"[!#$%&'*+\-./0-9=?A-Z^_`a-z{|}~]{1,64}")
 _EMAIL_DOMAIN = re.compile(r"[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*")
 
 
@@ -89,5 +89,9 @@ def parse_linkify(inline: mistune.InlineParser, m: re.Match[str], state: Any) ->
 
 
 def linkify(md: mistune.Markdown) -> None:
-    """In place of mistune's ``url`` rule (registered under its name, so it keeps its place)."""
-    md.inline.register("url_link", PATTERN, parse_linkify, start_chars=tuple(_START_CHARS))
+    """In place of mistune's ``url`` rule, at its place. Registered under a name of its own and without
+    start characters: mistune then finds the next candidate with one regular-expression search rather
+    than stopping at every letter (a match may start at any letter or digit: an e-mail address)."""
+    md.inline.register("goldmark_linkify", PATTERN, parse_linkify, before="url_link")
+    if "url_link" in md.inline.rules:
+        md.inline.rules.remove("url_link")

@@ -42,12 +42,8 @@ def _rune(line: bytes, pos: int) -> str:
     return line[start:end].decode("utf-8", "replace")[:1] or "\ufffd"
 
 
-def _flanking(line: bytes, before: str) -> tuple[bool, bool]:
-    """(can open, can close) of the run of quotes at the start of ``line`` (parser.ScanDelimiter)."""
-    j = 0
-    while j < len(line) and line[j] == line[0]:
-        j += 1
-    after = _rune(line, j) if j != len(line) else " "
+def _flanking(after: str, before: str) -> tuple[bool, bool]:
+    """(can open, can close) of a run of quotes between ``before`` and ``after`` (parser.ScanDelimiter)."""
     before_punct, before_space = is_punct_or_symbol(before), is_space(before)
     after_punct, after_space = is_punct_or_symbol(after), is_space(after)
     left = not after_space and (not after_punct or before_space or before_punct)
@@ -55,9 +51,10 @@ def _flanking(line: bytes, before: str) -> tuple[bool, bool]:
     return left, right
 
 
-def _quote(line: bytes, before: str, counter: dict[str, int]) -> str | None:
-    """What goldmark writes for the quote starting ``line``; None to keep it as text."""
-    can_open, can_close = _flanking(line, before)
+def _quote(line: bytes, after: str, before: str, counter: dict[str, int]) -> str | None:
+    """What goldmark writes for the quote starting ``line`` (its first bytes: goldmark looks at five at
+    most) whose run of quotes is followed by ``after``; None to keep it as text."""
+    can_open, can_close = _flanking(after, before)
     n = len(line)
     if line[0] == ord("'"):
         if can_open and not can_close and n > 3 and 0x30 <= line[1] <= 0x39 and 0x30 <= line[2] <= 0x39 \
@@ -103,17 +100,39 @@ def _closes(line: bytes, can_open: bool, can_close: bool) -> bool:
     return (can_close and not can_open) or maybe
 
 
+_HEAD = 16  # characters of the line the rules look at (goldmark reads 5 bytes at most, a character 4)
+_RUN = "goldmark_typographer_run"  # the inline state's memo: (text, quote, where its run ends)
+
+
+def _run_end(state: Any, src: str, pos: int) -> int:
+    """Where the run of quotes around ``pos`` ends: found once per run, so a run of n quotes costs n, not n²."""
+    memo = state.__dict__.get(_RUN)
+    if memo is not None and memo[0] is src and memo[1] == src[pos] and pos < memo[2]:
+        end: int = memo[2]
+        return end
+    end = pos
+    while end < len(src) and src[end] == src[pos]:
+        end += 1
+    state.__dict__[_RUN] = (src, src[pos], end)
+    return end
+
+
 def parse_typographer(inline: mistune.InlineParser, m: re.Match[str], state: Any) -> int | None:
     text: str = m.group(0)
     entity = _FIXED.get(text)
     if entity is None:
         pos = m.start()
         src: str = state.src
-        end = src.find("\n", pos)
-        line = src[pos:end + 1 if end >= 0 else len(src)].encode("utf-8", "surrogatepass")
+        # The line from here as goldmark's rules read it: its first bytes (up to its newline, which
+        # goldmark's line includes) and what follows the run of quotes; each found once per run.
+        head = src[pos:pos + _HEAD]
+        newline = head.find("\n")
+        line = (head[:newline + 1] if newline >= 0 else head).encode("utf-8", "surrogatepass")
+        run_end = _run_end(state, src, pos)
+        after = src[run_end] if run_end < len(src) else " "
         before = src[pos - 1] if pos > 0 else "\n"
         counter = state.env.setdefault(COUNTER, {"single": 0, "double": 0})
-        entity = _quote(line, before, counter)
+        entity = _quote(line, after, before, counter)
         if entity is None:
             return None
     state.append_token({"type": "typographer", "raw": entity})
