@@ -28,6 +28,7 @@ from renderer.content import MORE_RE, markdown_options
 from renderer.hugo import hugo_config
 from renderer.markdown import MarkdownOptions
 from sitekit import TESTS, get_renderer
+from wasm_host.engines.base import Renderer
 
 pytestmark = [pytest.mark.hugo, pytest.mark.slow]
 
@@ -203,10 +204,9 @@ def wasmblog_input(text: str) -> str:
     return MORE_RE.sub("", text)
 
 
-def agreement(engine_name: str, corpus: tuple[list[Case], list[str], MarkdownOptions]) -> dict[str, Counter[str]]:
+def agreement(engine: Renderer, corpus: tuple[list[Case], list[str], MarkdownOptions]) -> dict[str, Counter[str]]:
     """Per source: how many cases are equal, and the kinds of the differences."""
     all_cases, expected, options = corpus
-    engine = get_renderer(engine_name)
     out: dict[str, Counter[str]] = {}
     for case, hugo_html in zip(all_cases, expected, strict=True):
         ours = engine.render_markdown(wasmblog_input(case.text), **options.__dict__)
@@ -229,11 +229,8 @@ def report(found: dict[str, Counter[str]]) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize("engine_name", ["native", pytest.param("wasm", marks=pytest.mark.wasm)])
-def test_wasmblog_renders_goldmarks_fixtures_and_hugos_docs_as_hugo_does(engine_name, corpus, request):
-    if engine_name not in request.config.getoption("--engines").split(","):
-        pytest.skip(f"{engine_name} not among --engines")
-    found = agreement(engine_name, corpus)
+def test_wasmblog_renders_goldmarks_fixtures_and_hugos_docs_as_hugo_does(engine, corpus):
+    found = agreement(engine, corpus)
     print(report(found))
     assert set(found) == set(MEASURED)
     dropped = {s: (found[s]["equal"], floor) for s, floor in MEASURED.items() if found[s]["equal"] < floor}
