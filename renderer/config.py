@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import tomli
 
 from .diagnostics import Diagnostic, error, warning
+from .goldmark.heading_ids import HEADING_ID_TYPES
 from .model import Link, Taxonomy
 from .sanitize import DEFAULT_MODE, RAW_HTML_MODES, raw_html_mode
 from .slugs import slugify
@@ -59,6 +60,14 @@ class SiteConfig:
     highlight_style_dark: str = "monokai"
     toc_min_level: int = 2
     toc_max_level: int = 4
+    # Goldmark's Markdown (renderer.goldmark): Hugo sites get Hugo's defaults from renderer.hugo.
+    typographer: bool = True  # [markdown] typographer: curly quotes, dashes, ellipses, guillemets
+    definition_lists: bool = False
+    heading_attributes: bool = False  # {#id .class key=value} after a heading
+    block_attributes: bool = False  # {.class} on the line after a paragraph, table, list...
+    heading_id_type: str = ""  # [markdown] heading_ids: "" (wasmblog's), github, github-ascii, blackfriday
+    hard_wraps: bool = False  # a line break in a paragraph is a <br>
+    markup: str = ""  # [markdown] markup: "" (wasmblog's) or "hugo": footnotes, task lists, bare links as goldmark
     menu: tuple[Link, ...] = ()
     params_json: str = "{}"
     limits: Limits = field(default_factory=Limits)
@@ -120,6 +129,13 @@ _SECTIONS: dict[str, dict[str, tuple[str, type]]] = {
         "highlight_style_dark": ("highlight_style_dark", str),
         "toc_min_level": ("toc_min_level", int),
         "toc_max_level": ("toc_max_level", int),
+        "typographer": ("typographer", bool),
+        "definition_lists": ("definition_lists", bool),
+        "heading_attributes": ("heading_attributes", bool),
+        "block_attributes": ("block_attributes", bool),
+        "heading_ids": ("heading_id_type", str),
+        "hard_wraps": ("hard_wraps", bool),
+        "markup": ("markup", str),
     },
 }
 _LIMITS = {f.name: f.type for f in fields(Limits)}
@@ -338,9 +354,29 @@ def _disable_kinds(value: Any, line: int, values: dict[str, Any], diags: list[Di
     values["disable_kinds"] = tuple(kinds)
 
 
+def _heading_ids(value: Any, line: int, values: dict[str, Any], diags: list[Diagnostic]) -> None:
+    """``[markdown] heading_ids``: how heading ids are made (renderer.goldmark.heading_ids)."""
+    choices = ("wasmblog", *HEADING_ID_TYPES)
+    if value not in choices:
+        diags.append(error(CONFIG_PATH, line, f"'markdown.heading_ids' must be one of "
+                                              f"{', '.join(repr(c) for c in choices)}, not {value!r}"))
+        return
+    values["heading_id_type"] = "" if value == "wasmblog" else value
+
+
+def _markup(value: Any, line: int, values: dict[str, Any], diags: list[Diagnostic]) -> None:
+    """``[markdown] markup``: whose markup footnotes and bare links get ("wasmblog" or "hugo")."""
+    if value not in ("wasmblog", "hugo"):
+        diags.append(error(CONFIG_PATH, line, f"'markdown.markup' must be 'wasmblog' or 'hugo', not {value!r}"))
+        return
+    values["markup"] = "" if value == "wasmblog" else value
+
+
 # Keys whose value needs more than a type check: key as shown -> processor.
 _PROCESSORS = {
     "markdown.raw_html": _raw_html,
+    "markdown.heading_ids": _heading_ids,
+    "markdown.markup": _markup,
     "feed.formats": _feed_formats,
     "hugo.disable_kinds": _disable_kinds,
 }

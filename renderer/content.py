@@ -16,6 +16,7 @@ from .config import SiteConfig
 from .diagnostics import Diagnostic, SourceError, describe_exception, error, megabytes, warning
 from .front_matter import FrontMatter, split_front_matter
 from .markdown import MarkdownOptions, Rendered, convert
+from .removed_html import PREFIX as REMOVED_PREFIX
 from .sanitize import sanitize_html
 from .model import INTRO, PAGE, POST, Post, RefUse, SourceLink, TermList
 from .refs import page_path
@@ -497,6 +498,8 @@ def _build_post(path: str, where: urls.Place, fm: FrontMatter, body_line: int, c
         else:
             summary_html, truncated = auto_summary(rendered.html, config.summary_words)
     notes = [*rendered.notes, *(summary.notes if summary else ())]
+    if more and summary is not None:  # the summary is the body's head: the body's warning says what was removed
+        notes = [*rendered.notes, *(n for n in summary.notes if not n.message.startswith(REMOVED_PREFIX))]
     for note in sorted(set(notes), key=lambda n: (n.line, n.message)):
         diags.append(warning(path, note.line, note.message))
     refs = list(dict.fromkeys(RefUse(t, line) for t, line in (*rendered.refs, *(summary.refs if summary else ()))))
@@ -617,4 +620,11 @@ def markdown_options(config: SiteConfig) -> MarkdownOptions:
         toc_min_level=config.toc_min_level,
         toc_max_level=config.toc_max_level,
         max_nesting=config.limits.max_nesting,
+        typographer=config.typographer,
+        definition_lists=config.definition_lists,
+        heading_attributes=config.heading_attributes,
+        block_attributes=config.block_attributes,
+        heading_id_type=config.heading_id_type,
+        hard_wraps=config.hard_wraps,
+        markup=config.markup,
     )

@@ -22,6 +22,7 @@ import yaml
 
 from .diagnostics import Diagnostic, error, warning
 from .front_matter import FrontMatterLoader
+from .goldmark.heading_ids import HEADING_ID_TYPES
 from .highlight import STYLE_NAMES
 from .values import Budget, ContainsItself, TooLarge, jsonable, toml_error, toml_key_line, type_name
 
@@ -327,6 +328,65 @@ def _markup(m: _Mapper, value: Any) -> None:
         if low and high and 1 <= low <= high <= 6:
             m.put("markdown", "toc_min_level", low)
             m.put("markdown", "toc_max_level", high)
+    goldmark = value.get("goldmark")
+    if goldmark is not None and not isinstance(goldmark, dict):
+        m.wrong(goldmark, "a table of settings", "goldmark")
+    elif isinstance(goldmark, dict):
+        _goldmark(m, goldmark)
+
+
+# Hugo's goldmark defaults (markup/goldmark/goldmark_config): what a Hugo site's Markdown is unless it says otherwise.
+GOLDMARK_DEFAULTS = {"typographer": True, "definition_lists": True, "heading_attributes": True,
+                     "block_attributes": False, "heading_ids": "github", "markup": "hugo"}
+# markup.goldmark settings and where they go: (path under markup.goldmark, wasmblog's [markdown] key).
+_GOLDMARK_FLAGS = ((("extensions", "definitionlist"), "definition_lists"),
+                   (("parser", "attribute", "title"), "heading_attributes"),
+                   (("parser", "attribute", "block"), "block_attributes"),
+                   (("renderer", "hardwraps"), "hard_wraps"))
+
+
+def _goldmark(m: _Mapper, goldmark: dict[str, Any]) -> None:
+    """``markup.goldmark``: the typographer, definition lists, attributes, heading ids, hard wraps, unsafe."""
+    def get(*path: str) -> Any:
+        node: Any = goldmark
+        for key in path:
+            node = node.get(key) if isinstance(node, dict) else None
+        return node
+
+    def flag(path: tuple[str, ...], target: str) -> None:
+        value = get(*path)
+        if isinstance(value, bool):
+            m.put("markdown", target, value)
+        elif value is not None:
+            m.wrong(value, "true or false", "goldmark", *path)
+
+    for path, target in _GOLDMARK_FLAGS:
+        flag(path, target)
+    typographer = get("extensions", "typographer")
+    if isinstance(typographer, bool):  # Hugo before 0.112 spelled it as a bool
+        m.put("markdown", "typographer", typographer)
+    elif isinstance(typographer, dict):
+        disable = typographer.get("disable")
+        if isinstance(disable, bool):
+            m.put("markdown", "typographer", not disable)
+        elif disable is not None:
+            m.wrong(disable, "true or false", "goldmark", "extensions", "typographer", "disable")
+        custom = sorted(k for k, v in typographer.items() if k != "disable" and v is not None)
+        if custom:
+            m.note("markup", f"Hugo typographer substitutions ({', '.join(custom)}) are not used by wasmblog: "
+                             f"it writes goldmark's defaults (&ldquo; &rdquo; &ndash; ...)")
+    elif typographer is not None:
+        m.wrong(typographer, "a table of settings", "goldmark", "extensions", "typographer")
+    kind = get("parser", "autoidtype") or get("parser", "autoheadingidtype")
+    if isinstance(kind, str) and kind in HEADING_ID_TYPES:
+        m.put("markdown", "heading_ids", kind)
+    elif kind is not None:
+        m.wrong(kind, f"one of {', '.join(HEADING_ID_TYPES)}", "goldmark", "parser", "autoIDType")
+    unsafe = get("renderer", "unsafe")
+    if unsafe is True:
+        m.put("markdown", "raw_html", "allow")
+    elif unsafe is not None and not isinstance(unsafe, bool):
+        m.wrong(unsafe, "true or false", "goldmark", "renderer", "unsafe")
 
 
 def _simple(target: str, convert: Callable[[Any], Any], section: str = "") -> Callable[[_Mapper, Any], None]:
@@ -430,6 +490,9 @@ def hugo_config(files: list[tuple[str, str]], layout: str = "hugo") -> HugoConfi
         m.out["layout"] = "hugo"
         m.out["content_dir"] = content_dir
     m.out.setdefault("taxonomies", {"tag": "tags", "category": "categories"})
+    markdown = m.out.setdefault("markdown", {})
+    for key, default in GOLDMARK_DEFAULTS.items():
+        markdown.setdefault(key, default)
     theme = merged.get("theme")
     themes = [str(t) for t in (theme if isinstance(theme, list) else [theme] if theme else [])
               if isinstance(t, str) and t and "/" not in t and "\\" not in t and not t.startswith(".")]

@@ -14,25 +14,28 @@ from dataclasses import dataclass
 from typing import Any
 
 import mistune
-import mistune._inline.emphasis
-import mistune.list_parser
 from mistune.plugins import import_plugin
 from mistune.toc import render_toc_ul
 from mistune.util import escape as escape_text
 from mistune.util import safe_entity, striptags
 
 from . import highlight as hl
+from . import mistune_internals, removed_html
+from .goldmark import attributes, code_blocks, footnotes, linkify, task_lists, typographer
+from .goldmark.heading_ids import Ids, all_headings
 from . import shortcodes
 from .placeholders import Placeholders
 from .refs import resolve_refs
 from .sanitize import OMITTED, raw_html_mode, sanitize_html
 from .shortcodes import Context, Note
-from .ucd import mask_unassigned, unassigned
+from .ucd import mask_unassigned
 
-EXTENSIONS = ("table", "footnotes", "strikethrough", "task_lists", "url")
+EXTENSIONS = ("table", "footnotes", "strikethrough", "task_lists", "url", "mistune.plugins.table.table_in_quote",
+              "mistune.plugins.table.table_in_list")
 # Imported now rather than on first use: the WebAssembly snapshot holds only
 # what was imported while it was taken.
 _PLUGINS = tuple(import_plugin(name) for name in EXTENSIONS)
+_DEF_LIST = import_plugin("def_list")
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,14 @@ class MarkdownOptions:
     toc_min_level: int = 2
     toc_max_level: int = 4
     max_nesting: int = 32
+    # goldmark's Markdown, as Hugo has it (renderer.goldmark); all off: mistune's CommonMark.
+    typographer: bool = False
+    definition_lists: bool = False
+    heading_attributes: bool = False
+    block_attributes: bool = False
+    heading_id_type: str = ""  # "" (wasmblog's slugs), github, github-ascii, blackfriday
+    hard_wraps: bool = False
+    markup: str = ""  # "" (mistune's) or "hugo": footnotes, task lists and bare links as goldmark makes them
 
     def __post_init__(self) -> None:
         mode, legacy = raw_html_mode(self.raw_html)
@@ -148,6 +159,9 @@ class SiteRenderer(mistune.HTMLRenderer):
     def block_html(self, html_text: str) -> str:
         return OMITTED + "\n" if self._omit else super().block_html(html_text)
 
+    def softbreak(self) -> str:
+        return "<br>\n" if self.options.hard_wraps else "\n"  # goldmark's hardWraps
+
     def text(self, text: str) -> str:
         # Entity references (&amp;, &copy;, &#169;) are resolved, then the text
         # is escaped, whatever the raw-HTML policy; mistune's escape=True would
@@ -217,22 +231,35 @@ def _heading_ids_hook(md: mistune.Markdown, state: Any) -> None:
     options: MarkdownOptions = md.renderer.options  # type: ignore[union-attr]  # our renderer, set in make_markdown
     used: set[str] = set()
     toc: list[TocItem] = []
-    for tok in state.tokens:
+    hugo = Ids(options.heading_id_type) if options.heading_id_type else None  # Hugo's ids, every heading
+    for tok in all_headings(state.tokens) if hugo else state.tokens:
         if tok["type"] != "heading":
             continue
         plain = striptags(md.renderer(md.inline(tok["text"], state.env), mistune.BlockState()))  # type: ignore[misc]  # mistune's renderer is callable, untyped
         plain = state.env["placeholders"].restore(plain, plain=True)
-        base = heading_slug(plain)
-        ident, n = base, 0
-        while ident in used:
-            n += 1
-            ident = f"{base}-{n}"
-        used.add(ident)
+        if hugo is not None:
+            ident = hugo.heading(tok, html.unescape(plain))
+            if not ident:
+                continue
+        else:
+            base = heading_slug(plain)
+            ident, n = base, 0
+            while ident in used:
+                n += 1
+                ident = f"{base}-{n}"
+            used.add(ident)
         tok.setdefault("attrs", {})["id"] = ident
         level = tok["attrs"]["level"]
         if options.toc_min_level <= level <= options.toc_max_level:
             toc.append(TocItem(level, ident, html.unescape(plain)))
     state.env["toc"] = tuple(toc)
+
+
+class _BlockParser(mistune.BlockParser):
+    """mistune's block parser with ASCII-only ordered-list markers (``renderer.mistune_internals``)."""
+
+    def parse_list(self, m: Any, state: Any) -> int:
+        return mistune_internals.parse_list(self, m, state)
 
 
 class _InlineParser(mistune.InlineParser):
@@ -255,6 +282,15 @@ class _InlineParser(mistune.InlineParser):
             state.__dict__.setdefault("_all_brackets", []).append(state.brackets[-1])
         return pos
 
+    def finalize_tokens(self, tokens: list[dict[str, Any]], depth: int) -> list[dict[str, Any]]:
+        # Emphasis flanking as Unicode 14.0 has it, on both engines (renderer.mistune_internals).
+        remaining = self.max_nested_level - depth
+        return mistune_internals.finalize_emphasis(tokens, "emphasis" in self.rules and remaining > 0, remaining)
+
+    def __call__(self, s: str, env: Any) -> Any:
+        typographer.reset(env)  # goldmark counts open quotes per block
+        return super().__call__(s, env)
+
     def parse(self, state: Any) -> Any:
         try:
             return super().parse(state)
@@ -267,62 +303,16 @@ class _InlineParser(mistune.InlineParser):
             state.last_link = None
 
 
-# CommonMark ordered-list markers are ASCII digits; mistune writes them as
-# ``\d``, which also matches the digits of other scripts, and which of those
-# Python knows depends on its Unicode version (Garay digits, U+10D40, are
-# digits to the guest's CPython 3.14 and not to the host's 3.11), so the
-# engines built different lists. Both patterns are made ASCII-only here.
-_ASCII_LIST_PATTERN = mistune.list_parser.LIST_PATTERN.replace(r"\d", "[0-9]")
-_list_bullet = mistune.list_parser._get_list_bullet
+def goldmark_plugins(options: MarkdownOptions) -> list[Any]:
+    """The plugins that make mistune's Markdown goldmark's (Hugo's), as ``options`` ask (renderer.goldmark)."""
+    wanted = [(options.definition_lists, _DEF_LIST), (options.heading_attributes, attributes.heading),
+              (options.block_attributes, attributes.block),
+              (options.extensions and options.markup == "hugo", footnotes.hugo_footnotes),
+              (options.extensions and options.markup == "hugo", linkify.linkify),
+              (options.extensions and options.markup == "hugo", task_lists.hugo_task_lists),
+              (options.typographer, typographer.typographer)]  # the typographer last: the last inline rule
+    return [code_blocks.indented_code_newline] + [plugin for on, plugin in wanted if on]
 
-
-def _ascii_list_bullet(c: str) -> str:
-    return _list_bullet(c).replace(r"\d", "[0-9]")
-
-
-mistune.list_parser._get_list_bullet = _ascii_list_bullet
-
-
-# Emphasis flanking asks ``str.isalnum()`` of the characters around a ``*``
-# or ``_``, and a character assigned after Unicode 14.0 is a letter to the
-# guest's Python and not to the host's: ``*X*a`` was emphasis on one engine
-# and not on the other. These are mistune 3.4's three functions with
-# ``isalnum`` answering as Unicode 14.0 does (renderer.ucd), on both engines.
-def _alnum(c: str) -> bool:
-    return c.isalnum() and (c.isascii() or not unassigned(c))
-
-
-def _is_punctuation(char: str) -> bool:
-    return not char.isspace() and not _alnum(char)
-
-
-def _can_open_emphasis(text: str, start: int, size: int, marker: str) -> bool:
-    previous = text[start - 1] if start > 0 else "\n"
-    next_char = text[start + size] if start + size < len(text) else "\n"
-    if marker == "_" and _alnum(previous) and _alnum(next_char):
-        return False
-    if next_char.isspace():
-        return False
-    if _is_punctuation(next_char) and not previous.isspace() and not _is_punctuation(previous):
-        return False
-    return True
-
-
-def _can_close_emphasis(text: str, start: int, size: int, marker: str) -> bool:
-    previous = text[start - 1] if start > 0 else "\n"
-    next_char = text[start + size] if start + size < len(text) else "\n"
-    if marker == "_" and _alnum(previous) and _alnum(next_char):
-        return False
-    if previous.isspace():
-        return False
-    if _is_punctuation(previous) and not next_char.isspace() and not _is_punctuation(next_char):
-        return False
-    return True
-
-
-mistune._inline.emphasis._is_punctuation = _is_punctuation
-mistune._inline.emphasis._can_open_emphasis = _can_open_emphasis
-mistune._inline.emphasis._can_close_emphasis = _can_close_emphasis
 
 _CACHE: dict[MarkdownOptions, mistune.Markdown] = {}
 
@@ -330,17 +320,21 @@ _CACHE: dict[MarkdownOptions, mistune.Markdown] = {}
 def _markdown(options: MarkdownOptions) -> mistune.Markdown:
     md = _CACHE.get(options)
     if md is None:
-        block = mistune.BlockParser(max_nested_level=options.max_nesting)
-        block.specification["list"] = _ASCII_LIST_PATTERN
+        block = _BlockParser(max_nested_level=options.max_nesting)
+        block.specification["list"] = mistune_internals.ASCII_LIST_PATTERN
         inline = _InlineParser(max_nested_level=options.max_nesting)
         plugins = list(_PLUGINS) if options.extensions else []
+        plugins += goldmark_plugins(options)
         md = mistune.Markdown(renderer=SiteRenderer(options), block=block, inline=inline, plugins=plugins)
         md.before_parse_hooks.insert(0, _placeholders_hook)
         if options.extensions:
             md.use(shortcodes.plugin)
-        if options.heading_ids:
+        if options.heading_ids or options.heading_id_type:
             md.before_render_hooks.append(_heading_ids_hook)
         md.after_render_hooks.append(_finish_hook)
+        if options.raw_html == "sanitize":  # embeds to cards, and what the sanitizer removes said
+            removed_html.register(md)
+        attributes.wrap_last(md)
         if len(_CACHE) > 32:
             _CACHE.clear()
         _CACHE[options] = md

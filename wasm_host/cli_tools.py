@@ -187,7 +187,10 @@ def component_export(js_dir: Path, cache_dir: str | None, force: bool) -> None:
     The exports keep their WIT names in camelCase, records their fields:
       import { renderMarkdown, parsePosts, planSite, renderPages } from './DIR/wasmblog.js';
       renderMarkdown('*hi*', {extensions: true, rawHtml: 'sanitize', highlight: true, headingIds: true,
-                              basePath: '/', tocMinLevel: 2, tocMaxLevel: 4, maxNesting: 32});
+                              basePath: '/', tocMinLevel: 2, tocMaxLevel: 4, maxNesting: 32,
+                              typographer: false, definitionLists: false, headingAttributes: false,
+                              blockAttributes: false, headingIdType: '', hardWraps: false,
+                              markup: ''});
     A failure is thrown as an error whose payload is the WIT `failure`. Needs Node 22+
     (WebAssembly extended-const); jco and Node 24 come from jstools/ (./scripts/setup), else PATH.
     """

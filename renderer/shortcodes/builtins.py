@@ -117,18 +117,33 @@ def _checked(call: Call, value: str, pattern: re.Pattern[str], what: str) -> str
     return value
 
 
-def youtube(call: Call) -> str:
-    video = _checked(call, call.first("id"), _VIDEO_ID, "a video id such as 'ZJthWmvUzzc'")
+def youtube_card(video: str, start: str = "", title: str = "") -> str:
+    """The card of YouTube video ``video`` (a checked id): the shortcode's, and a raw YouTube iframe's."""
     url = f"https://www.youtube-nocookie.com/embed/{video}"
-    start = call.kwargs.get("start", "")
     if start.isdigit():
         url += f"?start={start}"
-    return _card("youtube", url, "Watch on YouTube", call.kwargs.get("title", ""))
+    return _card("youtube", url, "Watch on YouTube", title)
+
+
+def vimeo_card(video: str, title: str = "") -> str:
+    """The card of Vimeo video ``video`` (a checked number): the shortcode's, and a raw Vimeo iframe's."""
+    return _card("vimeo", f"https://vimeo.com/{video}", "Watch on Vimeo", title)
+
+
+def media_card(kind: str, url: str, title: str = "") -> str:
+    """The card of a raw ``<video>`` or ``<audio>`` (``kind``) whose source is ``url`` (checked http(s)
+    or relative): a link to the file, nothing fetched until a click."""
+    return _card(kind, url, "Play the video" if kind == "video" else "Play the audio", title)
+
+
+def youtube(call: Call) -> str:
+    video = _checked(call, call.first("id"), _VIDEO_ID, "a video id such as 'ZJthWmvUzzc'")
+    return youtube_card(video, call.kwargs.get("start", ""), call.kwargs.get("title", ""))
 
 
 def vimeo(call: Call) -> str:
     video = _checked(call, call.first("id"), _NUMBER, "a numeric video id such as '146022717'")
-    return _card("vimeo", f"https://vimeo.com/{video}", "Watch on Vimeo", call.kwargs.get("title", ""))
+    return vimeo_card(video, call.kwargs.get("title", ""))
 
 
 def x_post(call: Call) -> str:

@@ -127,7 +127,9 @@ def test_the_js_example_runs_as_written(exported, tmp_path, example):
 def test_a_bad_raw_html_value_names_the_field_and_its_values(exported, tmp_path):
     code = ("import { renderMarkdown } from './DIR/wasmblog.js';\n"
             "const base = { extensions: true, rawHtml: 'sanitize', highlight: true, headingIds: true, basePath: '/',\n"
-            "               tocMinLevel: 2, tocMaxLevel: 4, maxNesting: 32 };\n"
+            "               tocMinLevel: 2, tocMaxLevel: 4, maxNesting: 32, typographer: false,\n"
+            "               definitionLists: false, headingAttributes: false, blockAttributes: false,\n"
+            "               headingIdType: '', hardWraps: false, markup: '' };\n"
             "for (const rawHtml of [false, 'foo', undefined]) {\n"
             "  try { renderMarkdown('*x*', { ...base, rawHtml }); console.log('no error'); }\n"
             "  catch (e) { console.log(`${e.constructor.name}: ${e.message}`); }\n"

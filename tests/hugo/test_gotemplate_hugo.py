@@ -75,10 +75,10 @@ def wasmblog_contents(engine, site_dir: Path) -> tuple[dict[str, str], list[str]
     site = load_site(site_dir)
     templates = {**site.templates, **site.shortcodes, "post.html": "{{ page.content }}"}
     options = BuildOptions(build_time=BUILD_TIME)
-    # The corpus's hugo.toml sets goldmark's renderer.unsafe, which the Hugo config reader does not map to
-    # raw_html yet (issue 18 item 2): said here, so that {{% %}} output is kept as Hugo keeps it.
-    config = site.config_text + '\n[markdown]\nraw_html = "allow"\n' if "[markdown]" not in site.config_text \
-        else site.config_text.replace("[markdown]", '[markdown]\nraw_html = "allow"', 1)
+    # The corpus's hugo.toml sets goldmark's renderer.unsafe: raw_html = "allow" (renderer.hugo), so that
+    # {{% %}} output is kept as Hugo keeps it.
+    assert 'raw_html = "allow"' in site.config_text
+    config = site.config_text
     result = engine.render_site(site.sources, config, templates, options, tzif_for(config))
     files = {f.path: f.content for f in result.files}
     contents = {}

@@ -282,15 +282,21 @@ SHORTCODES = {
     "go:shortcodes/go_loops.html": '{{ range seq 200000 }}{{ end }}{{ template "x" }}',
 }
 
+_GOLDMARK_OFF = {"typographer": False, "definition_lists": False, "heading_attributes": False,
+                 "block_attributes": False, "heading_id_type": "", "hard_wraps": False,
+                 "markup": ""}
+_GOLDMARK_ON = {"typographer": True, "definition_lists": True, "heading_attributes": True,
+                "block_attributes": True, "heading_id_type": "github", "hard_wraps": True,
+                "markup": "hugo"}
 MARKDOWN_OPTIONS = [
     {"extensions": True, "raw_html": "escape", "highlight": True, "heading_ids": True, "base_path": "/",
-     "toc_min_level": 2, "toc_max_level": 4, "max_nesting": 32},
+     "toc_min_level": 2, "toc_max_level": 4, "max_nesting": 32, **_GOLDMARK_OFF},
     {"extensions": False, "raw_html": "allow", "highlight": False, "heading_ids": False, "base_path": "/",
-     "toc_min_level": 2, "toc_max_level": 4, "max_nesting": 6},
+     "toc_min_level": 2, "toc_max_level": 4, "max_nesting": 6, **_GOLDMARK_OFF},
     {"extensions": True, "raw_html": "sanitize", "highlight": True, "heading_ids": True, "base_path": "/",
-     "toc_min_level": 2, "toc_max_level": 4, "max_nesting": 32},
+     "toc_min_level": 2, "toc_max_level": 4, "max_nesting": 32, **_GOLDMARK_OFF},
     {"extensions": True, "raw_html": "omit", "highlight": True, "heading_ids": True, "base_path": "/",
-     "toc_min_level": 2, "toc_max_level": 4, "max_nesting": 32},
+     "toc_min_level": 2, "toc_max_level": 4, "max_nesting": 32, **_GOLDMARK_ON},
 ]
 
 
