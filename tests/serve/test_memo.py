@@ -122,3 +122,30 @@ def test_the_search_page_of_a_few_thousand_posts_is_served_as_the_build_writes_i
         assert got.status == 200, got.text[-2000:]
         assert got.text.count('href="/posts/') >= 2_900  # every published post is listed
         assert server.app.stats.faults == 0
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_reload_after_one_edit_reads_only_that_post_from_the_render_cache(tmp_path, engine):
+    """The last load's parsed posts stay in memory: the writer's loop decodes one post, not the site."""
+    from wasm_host.serve.sitehost import SiteHost
+
+    class Counting(RenderCache):
+        asked: list[bytes] = []
+
+        def get_many(self, keys):  # the cache itself, counting what it is asked for
+            keys = list(keys)
+            self.asked += keys
+            return super().get_many(keys)
+
+    site = small_site(tmp_path, posts=8)
+    cache = Counting.in_memory()
+    host = SiteHost(site, make_renderer(engine), memo(engine), lambda _line: None, report=False, cache=cache)
+    try:
+        host.load()
+        write_post(site, "p1.md", "Post number 1", "A new body.", date="2024-01-02T10:00:00Z")
+        cache.asked = []
+        assert host.refresh()
+        assert host.snapshot.reparsed == 1
+        assert len(cache.asked) == 2  # the edited post's parse key and the plan's; the seven others from memory
+    finally:
+        host.close()

@@ -85,6 +85,7 @@ class SiteHost:
         self.store = PageStore(fallback=self._stored_page)
         self._generation = 0
         self._reported: set[str] = set()
+        self._memo: StageMemo | None = None  # the last load's: what it parsed stays in memory for the next
         self._pool: Executor | None = None
         if engine.name == "wasm" and options.jobs > 1:
             self._pool = ThreadPoolExecutor(options.jobs, thread_name_prefix="wasmblog-parse")
@@ -174,7 +175,9 @@ class SiteHost:
 
     def _build_plan(self, snap: PlannedSnapshot) -> None:
         site = snap.site
-        memo = StageMemo(self.cache, self.engine, site.config, site.templates, site.tzif, site.shortcodes)
+        memo = StageMemo(self.cache, self.engine, site.config, site.templates, site.tzif, site.shortcodes,
+                         previous=self._memo)
+        self._memo = memo
         planned = parse_and_plan(site, self.engine, snap.options, memo, self.options.jobs, self._pool)
         snap.reparsed = memo.reuse.parsed - memo.reuse.parse_reused
         snap.posts = {p.source: p for p in planned.posts}

