@@ -160,6 +160,8 @@ class StageMemo:
         self._job_digests: dict[str, bytes] = {}  # output path -> digest of its job, from the plan
         self._parsed: dict[bytes, ParsedSource] = {}  # parse key -> what it gave, for the next load (serve)
         self._kept: dict[bytes, ParsedSource] = {}  # the previous load's
+        self._plan_memory: tuple[bytes, Plan, dict[str, bytes]] | None = None  # key, plan, job digests
+        self._plan_kept = previous._plan_memory if previous is not None and previous.cache is cache else None
         if previous is not None and previous.cache is cache and cache is not None:
             self._full, self._bare, self._indexed, self._planned = (
                 previous._full, previous._bare, previous._indexed, previous._planned)
@@ -171,6 +173,11 @@ class StageMemo:
         self.templates = value_digest(dict(templates))
         self.tzif = digest(tzif)
         self.shortcodes = ShortcodeDeps(shortcodes or {})  # site shortcodes are inputs of the posts using them
+        # A source equal to the last load's, under the same inputs, has the same parse key: computed once.
+        self._context = digest(self.base, self.config, self.tzif, value_digest(dict(shortcodes or {})))
+        self._keys: dict[str, tuple[Source, bytes]] = {}
+        self._kept_keys = previous._keys if previous is not None and getattr(previous, "_context", None) == \
+            self._context else {}
 
     @property
     def enabled(self) -> bool:
@@ -186,11 +193,17 @@ class StageMemo:
             return run(list(sources))
         keys = {}
         for s in sources:
+            seen = self._kept_keys.get(s.path)
+            if seen is not None and seen[0] == s:
+                keys[s.path] = seen[1]
+                self._keys[s.path] = seen
+                continue
             try:
                 keys[s.path] = digest(b"parse", self.base, self.config, self.tzif, self.shortcodes.of(s),
                                       value_digest(s))
             except Uncacheable:
-                pass
+                continue
+            self._keys[s.path] = (s, keys[s.path])
         done: dict[str, ParsedSource] = {}
         for s in sources:  # what the previous load parsed, with these very inputs: already in memory
             key = keys.get(s.path)
@@ -253,6 +266,11 @@ class StageMemo:
                          value_digest(window), *[self._plan_digest(p) for p in posts])
         except Uncacheable:
             return run()
+        if self._plan_kept is not None and self._plan_kept[0] == key:  # the last load's plan, still in memory
+            _, plan, self._job_digests = self._plan_kept
+            self._plan_memory = self._plan_kept
+            self.reuse.plan_reused = True
+            return plan
         payload = self.cache.get(key)
         if payload is not None:
             try:
@@ -266,7 +284,9 @@ class StageMemo:
             else:
                 self._job_digests = job_digests
                 self.reuse.plan_reused = True
-                return Plan(jobs, diags, copies)
+                plan = Plan(jobs, diags, copies)
+                self._plan_memory = (key, plan, job_digests)
+                return plan
         result = run()
         if result is not None:
             try:
@@ -277,6 +297,7 @@ class StageMemo:
                                + json.dumps(plain(result.diagnostics)).encode("ascii") + b',"copies":'
                                + json.dumps(plain(result.copies)).encode("ascii") + b',"digests":'
                                + json.dumps([d.hex() for d in digests]).encode("ascii") + b"}")
+                self._plan_memory = (key, result, self._job_digests)
             except Uncacheable:
                 pass
         return result
