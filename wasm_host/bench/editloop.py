@@ -75,7 +75,7 @@ def _round(port: int, path: str, post: Path, marker: str) -> float:
         try:
             if marker.encode() in _get(port, path):
                 return time.perf_counter() - started
-        except OSError:
+        except (OSError, http.client.HTTPException):  # (a connection cut while the server reloads)
             pass
         time.sleep(POLL)
     raise LoopError(f"{path} did not show the edit within {ROUND_TIMEOUT:g} s")
