@@ -10,7 +10,7 @@ import json
 import re
 from typing import Any
 
-from . import dates, search, slugs, urls
+from . import dates, search, slugs, uri, urls
 from .config import SiteConfig
 from .diagnostics import Diagnostic, SourceError, describe_exception, error, megabytes, warning
 from .front_matter import FrontMatter, split_front_matter
@@ -123,7 +123,7 @@ def _safe_url(url: str) -> bool:
     ``data:`` or other schemes, however spelled."""
     plain = re.sub(r"[\x00-\x20\x7f]+", "", url).lower()
     if plain.startswith(_SAFE_SCHEMES) or plain.startswith(("/", "#", "?", ".")):
-        return not plain.startswith("/\\")
+        return not uri.backslash_host(url)
     return ":" not in plain.split("/", 1)[0] and not any(slugs.is_control(ch) for ch in url)
 
 
