@@ -34,6 +34,7 @@ class Limits:
     max_file_mb: float = 8.0  # a post larger than this is refused
     max_output_mb: float = 32.0  # one output file larger than this is refused
     max_nesting: int = 32  # blockquote/list nesting depth in Markdown
+    max_elements: int = 10_000  # HTML tags and emphasis marks in one post (see renderer.content.ELEMENTS)
 
 
 DEFAULT_TAXONOMIES = (Taxonomy("tag", "tags"), Taxonomy("category", "categories"))
@@ -129,6 +130,7 @@ LIMIT_RANGES: dict[str, tuple[float, float]] = {
     "max_file_mb": (0.001, 1024.0),
     "max_output_mb": (0.001, 4096.0),
     "max_nesting": (1, 100),
+    "max_elements": (1, 10_000_000),
 }
 
 
