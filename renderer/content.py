@@ -14,7 +14,7 @@ from . import dates, search, slugs, uri, urls
 from .config import SiteConfig
 from .diagnostics import Diagnostic, SourceError, describe_exception, error, megabytes, warning
 from .front_matter import FrontMatter, split_front_matter
-from .markdown import MarkdownOptions, convert
+from .markdown import MarkdownOptions, TooManyMarks, convert
 from .model import INTRO, PAGE, POST, Post, RefUse, SourceLink, TermList
 from .shortcodes import Context
 from .shortcodes.site import SiteShortcodes
@@ -37,9 +37,15 @@ MAX_PARAM_CHARS = 1_000_000  # characters the unknown keys may expand to beyond 
 # letter, "/", "!" or "?") and each run of emphasis marks ("*", "_", "~"), wherever they stand in the
 # body. Both engines count the same source the same way, so a post over the limit is refused with the
 # same error at the same line on both, before any parsing; what the parsers and the sanitizer then
-# spend is bounded by it (the wasm engine's worst case, nested <div>s, is about 76 us per tag, so
-# the default 10,000 costs at most 0.8 s of the default 2 s deadline).
+# spend is bounded by it (the wasm engine's worst cases, <div>s on one line or one a line, took 0.4-0.6 s
+# for 5,000 on an idle machine, twice that on a busy one: within the default 2 s deadline).
 ELEMENTS = re.compile(r"<[A-Za-z/!?]|\*+|_+|~+")
+# One run of inline text (a paragraph, a heading, a table cell) may hold two fifths of them as
+# emphasis marks: mistune resolves emphasis in time that grows faster than the marks in one run (see
+# renderer.markdown.TooManyMarks): 2,000 nested ones take 0.15 s natively, 0.4 s in wasm.
+def max_marks(max_elements: int) -> int:
+    """Runs of emphasis marks one paragraph, heading or table cell may hold."""
+    return max(1, max_elements * 2 // 5)
 
 
 def check_elements(body: str, first_line: int, limit: int) -> None:
@@ -184,6 +190,14 @@ def parse_post(path: str, data: bytes, config: SiteConfig, zone: Any, resources:
         post = _build_post(path, where, fm, body_line, config, zone, resources, shortcodes, diags)
     except SourceError as exc:
         diags.append(error(path, exc.line, exc.message))
+        return None, diags
+    except TooManyMarks as exc:
+        first = exc.text.split("\n", 1)[0].strip()[:200]
+        at = text.find(first) if first else -1
+        diags.append(error(path, text.count("\n", 0, at) + 1 if at >= 0 else 0,
+                           f"more than {exc.limit:,} runs of emphasis marks (*, _) in one paragraph, heading or "
+                           "table cell, two fifths of limits.max_elements (raise it in site.toml, with "
+                           "limits.render_timeout, if this is intended)"))
         return None, diags
     except RecursionError:
         diags.append(error(path, 0, "nested too deeply to render; flatten the lists or quotes"))
@@ -546,4 +560,5 @@ def markdown_options(config: SiteConfig) -> MarkdownOptions:
         toc_min_level=config.toc_min_level,
         toc_max_level=config.toc_max_level,
         max_nesting=config.limits.max_nesting,
+        max_marks=max_marks(config.limits.max_elements),
     )

@@ -103,6 +103,17 @@ def resolve(base: str, ref: str) -> str:
     return unsplit(b_scheme, b_auth, path, r_query, r_frag)
 
 
+_IP_LITERAL = re.compile(r"(?:[^@\[\]]*@)?\[[0-9A-Fa-f:.]+\](?::[0-9]*)?")
+
+
+def plain_authority(authority: str) -> bool:
+    """Whether ``authority`` (``host``, ``user@host:port``, ``[::1]:8080``) has no character a
+    URL's host part may not: brackets (but around an IPv6 address), spaces, controls, ``<>"`\\``."""
+    if "[" in authority or "]" in authority:
+        return bool(_IP_LITERAL.fullmatch(authority))
+    return not any(ch in '<>"`\\ ' or ord(ch) < 0x21 or ch == "\x7f" for ch in authority)
+
+
 def escape_attribute(value: str) -> str:
     """An attribute value as the core writes one: ``& < > "`` escaped (as Markdown's renderer does)."""
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")

@@ -35,7 +35,7 @@ def limit_options(command: Any) -> Any:
         "max_file_mb": ("MB", "Largest post file accepted (default: site.toml, else 8)."),
         "max_output_mb": ("MB", "Largest output file accepted (default: site.toml, else 32)."),
         "max_nesting": ("LEVELS", "Deepest Markdown nesting rendered (default: site.toml, else 32)."),
-        "max_elements": ("COUNT", "Most HTML tags and emphasis marks in one post (default: site.toml, else 10000)."),
+        "max_elements": ("COUNT", "Most HTML tags and emphasis marks in one post (default: site.toml, else 5000)."),
     }
     for name in reversed(list(LIMIT_RANGES)):
         low, high = LIMIT_RANGES[name]

@@ -103,3 +103,18 @@ def test_a_url_or_alias_the_site_cannot_have_is_an_error_at_its_line(engine, fro
     assert len(site.errors) == 1 and site.errors[0].startswith("posts/bad.md:5: error: " + message), site.errors
     assert "posts/good/index.html" in site
     assert "/bad" not in site["index.html"]  # no list links to a page that is not there
+
+
+@pytest.mark.parametrize("base_url", ["https://[x/", "https://a b/", "https:/x/", "javascript:alert(1)"])
+def test_a_base_url_that_is_not_one_is_an_error_line_not_a_traceback(engine, base_url):
+    site = render(engine, [post("ok", "x")], config=f'title = "T"\nbase_url = "{base_url}"\n')
+    assert any(e.startswith("site.toml:2: error: 'base_url' must be an http(s) URL or a path") for e in site.errors)
+
+
+@pytest.mark.parametrize("base_url, root, path", [("https://example.org/blog/", "https://example.org", "/blog/"),
+                                                  ("HTTPS://Example.org:8080/b/", "https://Example.org:8080", "/b/"),
+                                                  ("http://[::1]:8080/", "http://[::1]:8080", "/")])
+def test_base_url_parts_are_the_core_s_own(base_url, root, path):
+    from renderer import load_config
+    config, diagnostics = load_config(f'title = "T"\nbase_url = "{base_url}"\n')
+    assert (config.site_root, config.base_path, list(diagnostics)) == (root, path, [])

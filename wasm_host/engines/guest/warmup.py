@@ -284,13 +284,13 @@ SHORTCODES = {
 
 MARKDOWN_OPTIONS = [
     {"extensions": True, "raw_html": "escape", "highlight": True, "heading_ids": True, "base_path": "/",
-     "toc_min_level": 2, "toc_max_level": 4, "max_nesting": 32},
+     "toc_min_level": 2, "toc_max_level": 4, "max_nesting": 32, "max_marks": 2000},
     {"extensions": False, "raw_html": "allow", "highlight": False, "heading_ids": False, "base_path": "/",
-     "toc_min_level": 2, "toc_max_level": 4, "max_nesting": 6},
+     "toc_min_level": 2, "toc_max_level": 4, "max_nesting": 6, "max_marks": 2000},
     {"extensions": True, "raw_html": "sanitize", "highlight": True, "heading_ids": True, "base_path": "/",
-     "toc_min_level": 2, "toc_max_level": 4, "max_nesting": 32},
+     "toc_min_level": 2, "toc_max_level": 4, "max_nesting": 32, "max_marks": 2000},
     {"extensions": True, "raw_html": "omit", "highlight": True, "heading_ids": True, "base_path": "/",
-     "toc_min_level": 2, "toc_max_level": 4, "max_nesting": 32},
+     "toc_min_level": 2, "toc_max_level": 4, "max_nesting": 32, "max_marks": 2000},
 ]
 
 
