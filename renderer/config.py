@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
-from urllib.parse import urlsplit
 
 import tomli
 
+from . import uri
 from .diagnostics import Diagnostic, error, warning
 from .goldmark.heading_ids import HEADING_ID_TYPES
 from .model import Link, Taxonomy
@@ -35,6 +35,7 @@ class Limits:
     max_file_mb: float = 8.0  # a post larger than this is refused
     max_output_mb: float = 32.0  # one output file larger than this is refused
     max_nesting: int = 32  # blockquote/list nesting depth in Markdown
+    max_elements: int = 5_000  # HTML tags and emphasis marks in one post (see renderer.content.ELEMENTS)
 
 
 DEFAULT_TAXONOMIES = (Taxonomy("tag", "tags"), Taxonomy("category", "categories"))
@@ -85,7 +86,7 @@ class SiteConfig:
     @property
     def base_path(self) -> str:
         """The path part of ``base_url``, with leading and trailing slashes."""
-        path = urlsplit(self.base_url).path or "/"
+        path = uri.split(self.base_url)[2] or "/"
         if not path.endswith("/"):
             path += "/"
         return path
@@ -93,9 +94,9 @@ class SiteConfig:
     @property
     def site_root(self) -> str:
         """``scheme://host`` of ``base_url``, or ``""`` when it is relative."""
-        parts = urlsplit(self.base_url)
-        if parts.scheme and parts.netloc:
-            return f"{parts.scheme}://{parts.netloc}"
+        scheme, authority, _, _, _ = uri.split(self.base_url)
+        if scheme and authority:
+            return f"{scheme.lower()}://{authority}"
         return ""
 
     @property
@@ -148,6 +149,7 @@ LIMIT_RANGES: dict[str, tuple[float, float]] = {
     "max_file_mb": (0.001, 1024.0),
     "max_output_mb": (0.001, 4096.0),
     "max_nesting": (1, 100),
+    "max_elements": (1, 10_000_000),
 }
 
 
@@ -423,8 +425,9 @@ def _validate(config: SiteConfig, text: str, diags: list[Diagnostic]) -> SiteCon
         diags.append(error(CONFIG_PATH, toml_key_line(text, "timezone"),
                            f"'timezone' must be an IANA name such as 'Europe/Paris', not {config.timezone!r}"))
         fixes["timezone"] = "UTC"
-    parts = urlsplit(config.base_url)
-    if parts.scheme and parts.scheme not in ("http", "https"):
+    scheme, authority, _, _, _ = uri.split(config.base_url)
+    if (scheme is not None and (scheme.lower() not in ("http", "https") or not authority)) or (
+            authority is not None and not uri.plain_authority(authority)):
         diags.append(error(CONFIG_PATH, toml_key_line(text, "base_url"),
                            f"'base_url' must be an http(s) URL or a path, not {config.base_url!r}"))
         fixes["base_url"] = "/"

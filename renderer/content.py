@@ -11,11 +11,11 @@ import json
 import re
 from typing import Any
 
-from . import dates, search, slugs, urls
+from . import dates, search, slugs, uri, urls
 from .config import SiteConfig
 from .diagnostics import Diagnostic, SourceError, describe_exception, error, megabytes, warning
 from .front_matter import FrontMatter, split_front_matter
-from .markdown import MarkdownOptions, Rendered, convert
+from .markdown import MarkdownOptions, Rendered, TooManyMarks, convert
 from .removed_html import PREFIX as REMOVED_PREFIX
 from .sanitize import sanitize_html
 from .model import INTRO, PAGE, POST, Post, RefUse, SourceLink, TermList
@@ -35,6 +35,31 @@ HUGO_KEYS = ("url", "weight", "author", "authors", "publishdate", "pubdate", "ex
              "images", "image", "headless", "keywords", "linktitle")
 MAX_PARAM_NODES = 20_000
 MAX_PARAM_CHARS = 1_000_000  # characters the unknown keys may expand to beyond the text itself
+
+
+# What limits.max_elements counts: each possible HTML tag, comment or declaration (a "<" before a
+# letter, "/", "!" or "?") and each run of emphasis marks ("*", "_", "~"), wherever they stand in the
+# body. Both engines count the same source the same way, so a post over the limit is refused with the
+# same error at the same line on both, before any parsing; what the parsers and the sanitizer then
+# spend is bounded by it (the wasm engine's worst cases, <div>s on one line or one a line, took 0.4-0.6 s
+# for 5,000 on an idle machine, twice that on a busy one: within the default 2 s deadline).
+ELEMENTS = re.compile(r"<[A-Za-z/!?]|\*+|_+|~+")
+# One run of inline text (a paragraph, a heading, a table cell) may hold two fifths of them as
+# emphasis marks: mistune resolves emphasis in time that grows faster than the marks in one run (see
+# renderer.markdown.TooManyMarks): 2,000 nested ones take 0.15 s natively, 0.4 s in wasm.
+def max_marks(max_elements: int) -> int:
+    """Runs of emphasis marks one paragraph, heading or table cell may hold."""
+    return max(1, max_elements * 2 // 5)
+
+
+def check_elements(body: str, first_line: int, limit: int) -> None:
+    """Refuse a body with more than ``limit`` elements (``ELEMENTS``), naming the line where it goes over."""
+    for count, m in enumerate(ELEMENTS.finditer(body), 1):
+        if count > limit:
+            raise SourceError(f"more than {limit:,} HTML tags and emphasis marks (runs of *, _ or ~), the "
+                              "limits.max_elements of a post (raise it in site.toml, with limits.render_timeout, "
+                              "if this is intended)",
+                              first_line + body.count("\n", 0, m.start()))
 
 
 def decode_source(data: bytes, max_bytes: int) -> str:
@@ -127,7 +152,7 @@ def _safe_url(url: str) -> bool:
     ``data:`` or other schemes, however spelled."""
     plain = re.sub(r"[\x00-\x20\x7f]+", "", url).lower()
     if plain.startswith(_SAFE_SCHEMES) or plain.startswith(("/", "#", "?", ".")):
-        return not plain.startswith("/\\")
+        return not uri.backslash_host(url)
     return ":" not in plain.split("/", 1)[0] and not any(slugs.is_control(ch) for ch in url)
 
 
@@ -172,6 +197,14 @@ def parse_post(path: str, data: bytes, config: SiteConfig, zone: Any, resources:
         post = _build_post(path, where, fm, body_line, config, zone, resources, shortcodes, diags)
     except SourceError as exc:
         diags.append(error(path, exc.line, exc.message))
+        return None, diags
+    except TooManyMarks as exc:
+        first = exc.text.split("\n", 1)[0].strip()[:200]
+        at = text.find(first) if first else -1
+        diags.append(error(path, text.count("\n", 0, at) + 1 if at >= 0 else 0,
+                           f"more than {exc.limit:,} runs of emphasis marks (*, _) in one paragraph, heading or "
+                           "table cell, two fifths of limits.max_elements (raise it in site.toml, with "
+                           "limits.render_timeout, if this is intended)"))
         return None, diags
     except RecursionError:
         diags.append(error(path, 0, "nested too deeply to render; flatten the lists or quotes"))
@@ -481,6 +514,7 @@ def _build_post(path: str, where: urls.Place, fm: FrontMatter, body_line: int, c
 
     body = fm.body
     is_html = config.layout == "hugo" and path.endswith((".html", ".htm"))  # Hugo's HTML content file
+    check_elements(body, body_line, config.limits.max_elements)
     more = None if is_html else MORE_RE.search(body)
     if more:
         head = body[:more.start()]
@@ -627,4 +661,5 @@ def markdown_options(config: SiteConfig) -> MarkdownOptions:
         heading_id_type=config.heading_id_type,
         hard_wraps=config.hard_wraps,
         markup=config.markup,
+        max_marks=max_marks(config.limits.max_elements),
     )

@@ -24,6 +24,8 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from . import uri
+
 RAW_HTML_MODES = ("sanitize", "escape", "omit", "allow")
 DEFAULT_MODE = "sanitize"
 OMITTED = "<!-- raw HTML omitted -->"
@@ -142,7 +144,17 @@ def sanitize_html(fragment: str) -> str:
     """``fragment`` (a post body) with only allow-listed elements, attributes and URLs left."""
     from justhtml import JustHTML
 
-    return JustHTML(fragment, fragment=True, policy=_policy()).to_html(pretty=False)
+    doc = JustHTML(fragment, fragment=True, policy=_policy())
+    # An <input> stays only as what Markdown's task lists make: a checkbox, disabled. One whose
+    # type the policy dropped would be a text box (a fake form field on the author's page).
+    for node in doc.root.query("input"):
+        attrs = node.attrs if node.attrs is not None else {}
+        if (attrs.get("type") or "").lower() != "checkbox":
+            if node.parent is not None:
+                node.parent.remove_child(node)
+        elif node.attrs is not None:
+            node.attrs["disabled"] = None
+    return doc.to_html(pretty=False)
 
 
 def safe_url(url: str, schemes: tuple[str, ...] = LINK_SCHEMES) -> bool:
@@ -152,5 +164,5 @@ def safe_url(url: str, schemes: tuple[str, ...] = LINK_SCHEMES) -> bool:
     plain = "".join(ch for ch in url if ch > " " and ch != "\x7f").lower()
     head = plain.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
     if ":" not in head:
-        return not plain.startswith("/\\")
+        return not uri.backslash_host(url)
     return head.split(":", 1)[0] in schemes

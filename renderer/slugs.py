@@ -95,6 +95,9 @@ def alias_path(value: str) -> str:
         raise SourceError(f"alias {value!r} must be a path on this site, not a URL")
     path = path.split("#", 1)[0].split("?", 1)[0]
     decoded = unquote(path, errors="replace") if "%" in path else path
+    if any(ch in ':<>"' for ch in path + decoded):
+        raise SourceError(f"alias {value!r} must be a path on this site: no ':', '<', '>', '\"', NUL or "
+                          "control characters")
     if any(is_control(ch) for ch in decoded) or ("\ufffd" in decoded and "\ufffd" not in path):
         raise SourceError(f"alias {value!r} is not a URL path (control characters, or %-escapes that are not UTF-8)")
     segments = decoded.strip("/").split("/") if decoded.strip("/") else []

@@ -135,11 +135,24 @@ def tokens(slug: str, title: str, name: str, section: str, folder: str, date: st
     }
 
 
+# What a `url` or alias may not hold, checked by the core so that the error names the post and line
+# (the host would refuse the output path later, naming neither): a scheme's colon, markup characters,
+# NUL and other control characters.
+PATH_CHARS_RULE = "no ':', '<', '>', '\"', NUL or control characters"
+
+
+def bad_path_chars(value: str) -> bool:
+    """Whether ``value`` (a ``url`` or alias) holds a character no URL path of the site may have."""
+    return any(ch in ':<>"' or is_control(ch) for ch in value)
+
+
 def url_from_front_matter(value: str) -> str:
     """``url: /about-us/`` as a site-relative URL path (a folder, or a file ending in .html)."""
     path = value.strip().split("#", 1)[0].split("?", 1)[0]
     if "://" in path or path.startswith("//"):
         raise SourceError(f"'url' {value!r} must be a path on this site, not a URL")
+    if bad_path_chars(value):
+        raise SourceError(f"'url' {value!r} must be a path on this site: {PATH_CHARS_RULE}")
     segments = [s for s in path.split("/") if s]
     if not segments:
         raise SourceError(f"'url' {value!r} is the home page's URL; give the page its own")

@@ -35,10 +35,11 @@ def limit_options(command: Any) -> Any:
         "max_file_mb": ("MB", "Largest post file accepted (default: site.toml, else 8)."),
         "max_output_mb": ("MB", "Largest output file accepted (default: site.toml, else 32)."),
         "max_nesting": ("LEVELS", "Deepest Markdown nesting rendered (default: site.toml, else 32)."),
+        "max_elements": ("COUNT", "Most HTML tags and emphasis marks in one post (default: site.toml, else 5000)."),
     }
     for name in reversed(list(LIMIT_RANGES)):
         low, high = LIMIT_RANGES[name]
-        kind = click.IntRange(int(low), int(high)) if name in ("memory_mb", "max_nesting") else \
+        kind = click.IntRange(int(low), int(high)) if name in ("memory_mb", "max_nesting", "max_elements") else \
             click.FloatRange(low, high)
         metavar, text = helps[name]
         command = click.option("--" + name.replace("_", "-"), name, type=kind, default=None, metavar=metavar,

@@ -23,6 +23,7 @@ import jinja2.debug  # imported lazily by jinja2 on errors; the sandbox needs it
 from jinja2 import nodes
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
 
 from .jinja2_internals import template_line
 
@@ -132,6 +133,15 @@ def plain_data(*classes: type) -> None:
         PLAIN_DATA[cls] = frozenset(f.name for f in dataclasses.fields(cls))
 
 
+def feed_text(value: Any) -> Markup:
+    """``|feedtext``: plain text for an RSS element that is not HTML (a title, a category, the
+    channel's description), escaped as the RSS Best Practices Profile advises: ``&``, ``<`` and
+    ``>`` as hexadecimal character references, so that a reader which treats the element as HTML
+    still shows the text and never markup."""
+    text = str(_without_address(value))
+    return Markup(text.replace("&", "&#x26;").replace("<", "&#x3C;").replace(">", "&#x3E;"))
+
+
 class ThemeSandbox(ImmutableSandboxedEnvironment):
     """Jinja2's sandbox, plus bounds on ``*`` and ``**`` (string and number bombs)."""
 
@@ -146,6 +156,7 @@ class ThemeSandbox(ImmutableSandboxedEnvironment):
         # A page must be the same on every build and engine: no randomness.
         self.filters["random"] = _not_deterministic("the 'random' filter")
         self.globals["lipsum"] = _not_deterministic("lipsum()")
+        self.filters["feedtext"] = feed_text
         # |tojson (JSON-LD, JSON Feed) keeps text as UTF-8 rather than \u
         # escapes; it still escapes <, >, & and ', so JSON in a <script> can
         # neither close it nor open a comment.

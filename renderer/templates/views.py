@@ -11,11 +11,10 @@ import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin
 
 from markupsafe import Markup
 
-from .. import slugs
+from .. import slugs, uri
 from ..config import SiteConfig
 from ..dates import DateInfo
 from ..model import Link, PageJob, Post, SitemapLink
@@ -220,7 +219,7 @@ def _rebased(m: re.Match[str], url: str) -> str:
     if value.startswith("#"):
         value = url + value
     elif value and not value.startswith("/") and not _SCHEME.match(value):
-        value = urljoin(url, value)
+        value = uri.resolve_in_html(url, value)  # the core's own rule: the same on every CPython
     return f'{m.group(1)}{value}"'
 
 

@@ -157,3 +157,25 @@ def test_anchor_links_in_feeds_point_into_the_post(engine):
     assert 'href="https://example.org/posts/anchors/#below"' in content
     assert 'href="/posts/anchors/#below"' in site["index.html"]  # the summary on the home page too
     assert 'href="#below"' in site["posts/anchors/index.html"]  # and on its own page, as written
+
+
+def test_rss_text_elements_are_escaped_as_the_rss_profile_advises(engine):
+    # A reader that treats an RSS title as HTML must still show text: "&", "<" and ">" are
+    # hexadecimal character references (RSS Best Practices Profile, "Character Data").
+    config = ('title = "Tom & <b>Jerry</b>"\nbase_url = "https://example.org/"\n'
+              'description = "Cats <img src=x onerror=alert(1)> & mice"\n')
+    post = ("---\ntitle: '<img src=x onerror=alert(1)> & more'\ndate: 2023-01-01\n"
+            "categories: ['<i>cat</i> & dog']\n---\nBody.\n")
+    site = render(engine, [Source("posts/p.md", post.encode())], config=config)
+    rss = site["index.xml"]
+    assert "<title>Tom &#x26; &#x3C;b&#x3E;Jerry&#x3C;/b&#x3E;</title>" in rss
+    assert "<description>Cats &#x3C;img src=x onerror=alert(1)&#x3E; &#x26; mice</description>" in rss
+    assert "<title>&#x3C;img src=x onerror=alert(1)&#x3E; &#x26; more</title>" in rss
+    assert "<category>&#x3C;i&#x3E;cat&#x3C;/i&#x3E; &#x26; dog</category>" in rss
+    # An XML parser still reads the text as written.
+    item = ET.fromstring(rss.encode()).find("channel/item")
+    assert item is not None and item.findtext("title") == "<img src=x onerror=alert(1)> & more"
+    assert item.findtext("category") == "<i>cat</i> & dog"
+    term = site["categories/i-cat-i-dog/index.xml"].split("<item>", 1)[0]
+    assert "<title>Tom &#x26; &#x3C;b&#x3E;Jerry&#x3C;/b&#x3E; · &#x3C;i&#x3E;cat&#x3C;/i&#x3E; &#x26; dog</title>" in term
+    assert "&lt;" not in term

@@ -116,6 +116,26 @@ def test_data_and_script_images_are_dropped(engine):
     assert [img.get("src") for img in doc.iter("img")] == [None, None]
 
 
+@pytest.mark.parametrize("written", ['<input>', '<input type="text" value="Password">', '<input type="password">',
+                                     '<input type="submit">', '<input type="image" src="x.png">',
+                                     '<input type="hidden" name="t">', '<input type="search">'])
+def test_an_input_that_is_not_a_checkbox_is_dropped(engine, written):
+    html_text = engine.render_markdown(f"Log in: {written} and <b>go</b>")
+    assert "<input" not in html_text and "<b>go</b>" in html_text
+
+
+def test_a_raw_checkbox_is_kept_only_disabled(engine):
+    doc = parse_html(engine.render_markdown('<input type="checkbox" checked name="x"> <input type=CHECKBOX>'))
+    assert [sorted(i.attrib.items()) for i in doc.iter("input")] == [
+        [("checked", ""), ("disabled", ""), ("type", "checkbox")], [("disabled", ""), ("type", "CHECKBOX")]]
+
+
+def test_task_list_checkboxes_stay_disabled_next_to_raw_html(engine):
+    doc = parse_html(engine.render_markdown("- [x] done <b>now</b>\n- [ ] later\n"))
+    assert [(i.get("type"), i.get("disabled"), i.get("checked")) for i in doc.iter("input")] == [
+        ("checkbox", "", ""), ("checkbox", "", None)]
+
+
 # --- what the sanitizer leaves alone ------------------------------------------------------------
 
 

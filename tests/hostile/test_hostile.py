@@ -295,6 +295,11 @@ def _big_post(size: int) -> bytes:
 
 
 N = 100_000  # nesting depth of the deep cases
+TOO_MANY_ELEMENTS = ("more than 5,000 HTML tags and emphasis marks (runs of *, _ or ~), the limits.max_elements "
+                     "of a post (raise it in site.toml, with limits.render_timeout, if this is intended)")
+MANY_ELEMENTS = "[limits]\nmax_elements = 1000000\n"
+TOO_MANY_MARKS = ("more than 2,000 runs of emphasis marks (*, _) in one paragraph, heading or table cell, two fifths "
+                  "of limits.max_elements (raise it in site.toml, with limits.render_timeout, if this is intended)")
 
 GENERATED: dict[str, Case] = {
     # Encodings: UTF-8 (BOM allowed) or UTF-16 with a BOM; anything else is named.
@@ -345,28 +350,33 @@ GENERATED: dict[str, Case] = {
     "nested-parens-100k.md": Case(generate=body("nested-parens-100k.md", lambda: "[a](" + "(" * N + ")" * N + ")\n")),
     "nested-emphasis-100k.md": Case(generate=body("nested-emphasis-100k.md", lambda: "*" * N + "a" + "*" * N + "\n")),
     "nested-images-20k.md": Case(generate=body("nested-images-20k.md", lambda: "![" * 20_000 + "a" + "](x)" * 20_000 + "\n")),
-    "nested-html-20k.md": Case(generate=body("nested-html-20k.md", lambda: "<div>" * 20_000 + "\n")),
+    "nested-html-20k.md": Case(config=MANY_ELEMENTS, generate=body("nested-html-20k.md", lambda: "<div>" * 20_000 + "\n")),
     "nested-quote-list-50k.md": Case(generate=body("nested-quote-list-50k.md", lambda: "> - " * 50_000 + "a\n")),
     "nested-indented-lists-2000.md": Case(generate=body("nested-indented-lists-2000.md",
                                                         lambda: "".join(" " * (2 * i) + "- a\n" for i in range(2000)))),
     # Inputs that make backtracking Markdown parsers quadratic (after cmark's pathological
-    # tests), at 50,000 repetitions: rendered, in time.
-    "emphasis-closers-50k.md": Case(generate=body("emphasis-closers-50k.md", lambda: "a_ " * 50_000)),
-    "emphasis-openers-50k.md": Case(generate=body("emphasis-openers-50k.md", lambda: "_a " * 50_000)),
-    "emphasis-mismatched-50k.md": Case(generate=body("emphasis-mismatched-50k.md", lambda: "*a_ " * 50_000)),
-    "emphasis-multiple-of-3-50k.md": Case(generate=body("emphasis-multiple-of-3-50k.md", lambda: "a**b" + "c* " * 50_000)),
+    # tests), at 50,000 repetitions: rendered, in time (those with more than limits.max_elements
+    # tags or emphasis marks with the limit raised: what is checked here is the parser).
+    "emphasis-closers-50k.md": Case(config=MANY_ELEMENTS, generate=body("emphasis-closers-50k.md", lambda: "a_ " * 50_000)),
+    "emphasis-openers-50k.md": Case(config=MANY_ELEMENTS, generate=body("emphasis-openers-50k.md", lambda: "_a " * 50_000)),
+    "emphasis-mismatched-50k.md": Case(config=MANY_ELEMENTS,
+                                       generate=body("emphasis-mismatched-50k.md", lambda: "*a_ " * 50_000)),
+    "emphasis-multiple-of-3-50k.md": Case(config=MANY_ELEMENTS,
+                                          generate=body("emphasis-multiple-of-3-50k.md", lambda: "a**b" + "c* " * 50_000)),
     "link-openers-50k.md": Case(generate=body("link-openers-50k.md", lambda: "[a" * 50_000)),
     "link-closers-50k.md": Case(generate=body("link-closers-50k.md", lambda: "a]" * 50_000)),
-    "link-openers-emphasis-closers-50k.md": Case(generate=body("link-openers-emphasis-closers-50k.md",
+    "link-openers-emphasis-closers-50k.md": Case(config=MANY_ELEMENTS, generate=body("link-openers-emphasis-closers-50k.md",
                                                                lambda: "[ a_" * 50_000)),
     "link-pattern-50k.md": Case(generate=body("link-pattern-50k.md", lambda: "[ (](" * 50_000)),
-    "unclosed-links-20k.md": Case(generate=body("unclosed-links-20k.md", lambda: "[a](<b" * 10_000 + "[a](b" * 10_000)),
+    "unclosed-links-20k.md": Case(config=MANY_ELEMENTS,
+                                  generate=body("unclosed-links-20k.md", lambda: "[a](<b" * 10_000 + "[a](b" * 10_000)),
     "backtick-runs-3000.md": Case(generate=body("backtick-runs-3000.md",
                                                 lambda: "".join("e" + "`" * i for i in range(1, 3000)))),
-    "html-comment-openers-20k.md": Case(generate=body("html-comment-openers-20k.md", lambda: "</" + "<!--" * 20_000)),
-    "autolink-openers-50k.md": Case(generate=body("autolink-openers-50k.md", lambda: "<a" * 50_000)),
+    "html-comment-openers-20k.md": Case(config=MANY_ELEMENTS,
+                                        generate=body("html-comment-openers-20k.md", lambda: "</" + "<!--" * 20_000)),
+    "autolink-openers-50k.md": Case(config=MANY_ELEMENTS, generate=body("autolink-openers-50k.md", lambda: "<a" * 50_000)),
     "entity-openers-50k.md": Case(generate=body("entity-openers-50k.md", lambda: "&#" * 50_000)),
-    "strikethrough-50k.md": Case(generate=body("strikethrough-50k.md", lambda: "~~a " * 50_000)),
+    "strikethrough-50k.md": Case(config=MANY_ELEMENTS, generate=body("strikethrough-50k.md", lambda: "~~a " * 50_000)),
     "table-20k-columns.md": Case(generate=body("table-20k-columns.md", lambda: "|" + "a|" * 20_000 + "\n|"
                                                + "-|" * 20_000 + "\n|" + "b|" * 20_000 + "\n")),
     "references-20k.md": Case(generate=body("references-20k.md",
@@ -375,11 +385,21 @@ GENERATED: dict[str, Case] = {
                                            + "\n\n" + "".join(f"[^{i}]: note {i}\n" for i in range(10_000))),
                              check=lambda out: _assert_eq(page(out, "posts/footnotes-10k/index.html")
                                                           .count('<li id="fn-'), 10_000)),
-    # Emphasis nested 20,000 deep is quadratic in mistune: stopped at the deadline, named.
-    "emphasis-nested-20k.md": Case((error(None, "rendering exceeded 0.5 s (limits.render_timeout)"),),
-                                   config="[limits]\nrender_timeout = 0.5\n",
+    # Emphasis nested 20,000 deep is quadratic in mistune: refused by its count of emphasis marks
+    # (limits.max_elements), at the line where the count goes over, before any parsing; with the
+    # count raised, stopped at the deadline, named.
+    "emphasis-nested-20k.md": Case((error(5, TOO_MANY_ELEMENTS),),
                                    generate=body("emphasis-nested-20k.md",
                                                  lambda: "*a **a " * 20_000 + "b" + " a** a*" * 20_000)),
+    "emphasis-nested-20k-past-the-count.md": Case(
+        (error(None, "rendering exceeded 0.5 s (limits.render_timeout)"),),
+        config="[limits]\nrender_timeout = 0.5\nmax_elements = 1000000\n",
+        generate=body("emphasis-nested-20k-past-the-count.md",
+                      lambda: "*a **a " * 20_000 + "b" + " a** a*" * 20_000)),
+    # Counted over the whole body: the error names the line where the count goes over.
+    "elements-over-on-line-9.md": Case((error(9, TOO_MANY_ELEMENTS),),
+                                       generate=body("elements-over-on-line-9.md",
+                                                     lambda: "Fine *text*.\n\n<b>x</b>\n\n" + "_a_ " * 4_999 + "\n")),
     # File names: a look-alike or unassigned character in a name becomes punctuation in the slug;
     # a name too long for a URL asks for a slug.
     "file-name-unassigned.md": Case(generate=one("f\U00011F04x.md", _post("Kawi file name")),
@@ -786,6 +806,29 @@ LIMITS: dict[str, LimitCase] = {
     # Nesting: Markdown deeper than max_nesting is rendered flat past that depth.
     "max_nesting": LimitCase("max_nesting = 3", posts={"deep.md": FRONT.format(title="Deep") + "> " * 100_000 + "a\n"},
                              check=lambda out: _max_depth(out, "posts/deep/index.html", "blockquote", 3)),
+    # Elements (HTML tags and emphasis marks): counted in the source before any parsing, so the
+    # post past the count is refused at the same line on both engines, whatever the machine's load;
+    # the default count, of the kind the wasm engine is slowest at (nested <div>s), renders within
+    # the default deadline. The 5 MB nested-<div> post and the 1 MB line of "*_" (issue 22) used to
+    # build natively and time out in wasm, and to be "out of memory" natively and a deadline in wasm.
+    "max_elements": LimitCase("max_elements = 100", posts={"tags.md": FRONT.format(title="Tags") + "<b>x</b> " * 51},
+                              diagnostics=("posts/tags.md:5: error: " + TOO_MANY_ELEMENTS.replace("5,000", "100"),)),
+    "max_elements-nested-divs-5mb": LimitCase("", posts={"divs.md": FRONT.format(title="Divs") + "<div>" * 1_000_000},
+                                              diagnostics=("posts/divs.md:5: error: " + TOO_MANY_ELEMENTS,)),
+    "max_elements-emphasis-line-1mb": LimitCase("", posts={"marks.md": FRONT.format(title="Marks") + "*_" * 500_000},
+                                                diagnostics=("posts/marks.md:5: error: " + TOO_MANY_ELEMENTS,)),
+    "max_elements-at-the-count": LimitCase("", posts={"divs.md": FRONT.format(title="Divs") + "<div>" * 5_000,
+                                                      "lines.md": FRONT.format(title="Lines") + "<div>\n" * 5_000},
+                                           check=lambda out: _assert_eq(["posts/divs/index.html" in out,
+                                                                         "posts/lines/index.html" in out], [True, True])),
+    # Emphasis marks in one paragraph (two fifths of max_elements): mistune's emphasis resolution
+    # grows faster than the marks, so they are counted per paragraph, heading or table cell.
+    "max_elements-marks-in-a-paragraph": LimitCase("", posts={"nest.md": FRONT.format(title="Nest") + "Fine.\n\n"
+                                                              + "*a **a " * 600 + "b" + " a** a*" * 600},
+                                                   diagnostics=("posts/nest.md:7: error: " + TOO_MANY_MARKS,)),
+    "max_elements-marks-at-the-count": LimitCase("", posts={"nest.md": FRONT.format(title="Nest")
+                                                            + "*a **a " * 500 + "b" + " a** a*" * 500},
+                                                 check=lambda out: _assert_eq("posts/nest/index.html" in out, True)),
     # Stack (not configurable: Python's recursion limit, and an 8 MiB wasm stack): template
     # recursion is one line on both engines.
     "stack": LimitCase("", templates={"list.html": "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}"},

@@ -290,13 +290,13 @@ _GOLDMARK_ON = {"typographer": True, "definition_lists": True, "heading_attribut
                 "markup": "hugo"}
 MARKDOWN_OPTIONS = [
     {"extensions": True, "raw_html": "escape", "highlight": True, "heading_ids": True, "base_path": "/",
-     "toc_min_level": 2, "toc_max_level": 4, "max_nesting": 32, **_GOLDMARK_OFF},
+     "toc_min_level": 2, "toc_max_level": 4, "max_nesting": 32, "max_marks": 2000, **_GOLDMARK_OFF},
     {"extensions": False, "raw_html": "allow", "highlight": False, "heading_ids": False, "base_path": "/",
-     "toc_min_level": 2, "toc_max_level": 4, "max_nesting": 6, **_GOLDMARK_OFF},
+     "toc_min_level": 2, "toc_max_level": 4, "max_nesting": 6, "max_marks": 2000, **_GOLDMARK_OFF},
     {"extensions": True, "raw_html": "sanitize", "highlight": True, "heading_ids": True, "base_path": "/",
-     "toc_min_level": 2, "toc_max_level": 4, "max_nesting": 32, **_GOLDMARK_OFF},
+     "toc_min_level": 2, "toc_max_level": 4, "max_nesting": 32, "max_marks": 2000, **_GOLDMARK_OFF},
     {"extensions": True, "raw_html": "omit", "highlight": True, "heading_ids": True, "base_path": "/",
-     "toc_min_level": 2, "toc_max_level": 4, "max_nesting": 32, **_GOLDMARK_ON},
+     "toc_min_level": 2, "toc_max_level": 4, "max_nesting": 32, "max_marks": 2000, **_GOLDMARK_ON},
 ]
 
 
