@@ -21,7 +21,7 @@ _DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Su
 # Longest first, as Go's nextStdChunk tries them.
 _TOKENS = re.compile(r"January|Jan|Monday|Mon|MST|2006|06|01|02|_2|__2|002|15|03|04|05|PM|pm|"
                      r"-07:00:00|-0700|-07:00|-07|Z07:00:00|Z0700|Z07:00|Z07|"
-                     r"[.,](?:0+|9+)(?!\d)|1|2|3|4|5")
+                     r"[.,](?:0+|9+)(?![0-9])|1|2|3|4|5")
 
 # Hugo's named layouts (time.Format's ":date_*" and ":time_*" for English).
 NAMED = {":date_full": "Monday, January 2, 2006", ":date_long": "January 2, 2006", ":date_medium": "Jan 2, 2006",
@@ -285,8 +285,8 @@ def parse_time(value: Any, zone: dt.tzinfo | None = None) -> GoTime:
         text = value.strip()
         if text.endswith("Z"):
             text = text[:-1] + "+00:00"
-        text = re.sub(r"([+-]\d\d):(\d\d)$", r"\1\2", text)
-        text = re.sub(r"\.\d+", "", text, count=1)
+        text = re.sub(r"([+-][0-9][0-9]):([0-9][0-9])$", r"\1\2", text)
+        text = re.sub(r"\.[0-9]+", "", text, count=1)
         for fmt in _FORMATS:
             try:
                 moment = dt.datetime.strptime(text, fmt)

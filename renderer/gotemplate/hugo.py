@@ -61,9 +61,9 @@ def typed(value: str, bare: bool) -> Any:
         return value
     if value in ("true", "false"):
         return value == "true"
-    if re.fullmatch(r"[-+]?\d+", value):
+    if re.fullmatch(r"[-+]?[0-9]+", value):
         return int(value)
-    if re.fullmatch(r"[-+]?(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?", value):
+    if re.fullmatch(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)([eE][-+]?[0-9]+)?", value):
         return float(value)
     return value
 

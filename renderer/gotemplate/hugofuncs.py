@@ -160,7 +160,7 @@ def _groups(pattern: str) -> list[tuple[str, str]]:
             stack.append(i)
         elif c == ")" and stack:
             start = stack.pop()
-            m = re.match(r"[*+?]|\{\d*,?\d*\}", pattern[i + 1:])
+            m = re.match(r"[*+?]|\{[0-9]*,?[0-9]*\}", pattern[i + 1:])
             body = re.sub(r"^\?(?::|P<[^>]*>|[a-zA-Z]+:?)", "", pattern[start + 1:i])  # (?: (?P<n> (?i:
             out.append((body, m.group(0) if m else ""))
         i += 1
@@ -171,7 +171,7 @@ def _quantifiers(body: str) -> int:
     """Unbounded quantifiers in ``body`` (outside character classes and escapes)."""
     plain = re.sub(r"\\.", "x", body)
     plain = re.sub(r"\[(?:\\.|[^\]])*\]", "x", plain)
-    return len(re.findall(r"[*+]|\{\d+,\}", plain))
+    return len(re.findall(r"[*+]|\{[0-9]+,\}", plain))
 
 
 def _variable(body: str) -> bool:
@@ -179,7 +179,7 @@ def _variable(body: str) -> bool:
     plain = re.sub(r"\\.", "x", body)
     plain = re.sub(r"\[(?:\\.|[^\]])*\]", "x", plain)
     plain = re.sub(r"\(\?(?::|P<[^>]*>|[a-zA-Z]+:?)", "(", plain)  # (?: and (?P<name> are not quantifiers
-    for m in re.finditer(r"[*+?]|\{(\d*),?(\d*)\}", plain):
+    for m in re.finditer(r"[*+?]|\{([0-9]*),?([0-9]*)\}", plain):
         if m.group(0)[0] != "{" or m.group(0) != "{" + m.group(1) + "}":
             return True
     return False
@@ -270,7 +270,7 @@ def _go_replacement(repl: str) -> Callable[[re.Match[str]], str]:
             elif part.startswith("$") and len(part) > 1:
                 name = part[2:-1] if part.startswith("${") else part[1:]
                 try:
-                    group = m.group(int(name)) if name.isdigit() else m.group(name)
+                    group = m.group(int(name)) if name.isascii() and name.isdigit() else m.group(name)
                 except (IndexError, error_type()):
                     group = ""
                 out.append(group or "")
@@ -335,7 +335,7 @@ def title(v: Any) -> str:
 
 
 def humanize(v: Any) -> str:
-    if isinstance(v, int) and not isinstance(v, bool) or (isinstance(v, str) and re.fullmatch(r"-?\d+", v)):
+    if isinstance(v, int) and not isinstance(v, bool) or (isinstance(v, str) and re.fullmatch(r"-?[0-9]+", v)):
         n = int(v)
         a = abs(n)
         suffix = "th" if 11 <= a % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(a % 10, "th")
@@ -540,7 +540,7 @@ def isset(collection: Any, key: Any) -> bool:
             return key in collection
         return False
     if isinstance(collection, (list, tuple)):
-        n = to_int(key) if not isinstance(key, str) or key.isdigit() else -1
+        n = to_int(key) if not isinstance(key, str) or (key.isascii() and key.isdigit()) else -1
         return 0 <= n < len(collection)
     return False
 
@@ -682,7 +682,7 @@ def _num(v: Any) -> int | float:
         return v
     if isinstance(v, str):
         try:
-            return int(v) if re.fullmatch(r"[+-]?\d+", v) else float(v)
+            return int(v) if re.fullmatch(r"[+-]?[0-9]+", v) else float(v)
         except ValueError:
             pass
     raise GoError(f"can't apply the operator to the values: {sprint_value(v)}")

@@ -17,7 +17,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..ucd import unassigned
 from .values import TemplateError
+
+_DIGITS = "0123456789"  # Go's lexer: ASCII digits (str.isdigit knows more, and more on a newer Python)
 
 MAX_PARSE_DEPTH = 100  # nesting of blocks and parentheses in one template (Go: 10,000 natively)
 MAX_TEMPLATE_CHARS = 1_000_000
@@ -201,7 +204,7 @@ class _Lexer:
                 self.pos = m.end() if m else self.pos
                 self.emit(VARIABLE, start, self.pos, self.line)
             elif c == ".":
-                if self.pos + 1 < len(text) and text[self.pos + 1].isdigit():
+                if self.pos + 1 < len(text) and text[self.pos + 1] in _DIGITS:
                     self.lex_number()
                 else:
                     self.pos += 1
@@ -211,9 +214,9 @@ class _Lexer:
                         self.emit(FIELD, start, self.pos, self.line)
                     else:
                         self.emit(DOT, start, self.pos, self.line)
-            elif c in "+-" or c.isdigit():
+            elif c in "+-" or c in _DIGITS:
                 self.lex_number()
-            elif c.isalpha() or c == "_":
+            elif (c.isalpha() and not unassigned(c)) or c == "_":  # (letters of Unicode 14: the same on every Python)
                 m = _ALNUM.match(text, self.pos)
                 assert m is not None
                 self.pos = m.end()
@@ -248,7 +251,7 @@ class _Lexer:
         end = m.end() if m else self.pos
         if end == start or (end == start + 1 and self.text[start] in "+-."):
             raise self.error(f"bad number syntax: {self.text[start:start + 10]!r}")
-        if end < len(self.text) and (self.text[end].isalnum() or self.text[end] == "_"):
+        if end < len(self.text) and (self.text[end].isalnum() or self.text[end] == "_") and not unassigned(self.text[end]):
             raise self.error(f"bad number syntax: {self.text[start:end + 1]!r}")
         self.pos = end
         self.emit(NUMBER, start, end, self.line)

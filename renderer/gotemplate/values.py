@@ -20,6 +20,8 @@ from __future__ import annotations
 import math
 from typing import Any, ClassVar
 
+from ..ucd import unassigned
+
 
 class HTML(str):
     """template.HTML: known-safe markup, printed as it is in HTML text."""
@@ -280,7 +282,7 @@ def _quote(text: str, ascii_only: bool = False) -> str:
             out.append("\\v")
         elif code < 0x20 or code == 0x7F:
             out.append(f"\\x{code:02x}")
-        elif code > 0x7E and (ascii_only or not ch.isprintable()):
+        elif code > 0x7E and (ascii_only or not ch.isprintable() or unassigned(ch)):  # (printable in Unicode 14)
             out.append(f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
         else:
             out.append(ch)
