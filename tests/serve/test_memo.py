@@ -149,3 +149,34 @@ def test_a_reload_after_one_edit_reads_only_that_post_from_the_render_cache(tmp_
         assert len(cache.asked) == 2  # the edited post's parse key and the plan's; the seven others from memory
     finally:
         host.close()
+
+
+def test_the_server_reads_a_file_again_only_when_its_status_changed(tmp_path):
+    """Posts' bytes are kept between loads (``FileMemo``); a save changes the status (size, times, inode)."""
+    from wasm_host.site.files import FileMemo
+
+    post = tmp_path / "p.md"
+    post.write_bytes(b"first")
+    memo = FileMemo(racy_ns=0)  # (trust even a status of this very moment: see the next test)
+    assert memo.read(post, post.stat()) == b"first" and memo.reads == 1
+    assert memo.read(post, post.stat()) == b"first" and memo.reads == 1  # from memory
+    post.write_bytes(b"second, longer")
+    assert memo.read(post, post.stat()) == b"second, longer" and memo.reads == 2
+
+
+def test_a_file_changed_moments_ago_is_read_again_even_if_its_status_looks_the_same(tmp_path):
+    """Two saves of the same size within one tick of the file clock leave the same status: a file
+    changed less than two seconds before it was read is not trusted from memory."""
+    import os
+
+    from wasm_host.site.files import FileMemo
+
+    post = tmp_path / "p.md"
+    post.write_bytes(b"first")
+    memo = FileMemo()
+    before = post.stat()
+    assert memo.read(post, before) == b"first"
+    post.write_bytes(b"other")
+    os.utime(post, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert memo.read(post, before) == b"other"  # even given the old status: it was racy, so not kept
+    assert memo.reads == 2

@@ -31,6 +31,7 @@ from renderer.routing import body_etag
 
 from ..engines import Renderer, SandboxFault, apply_limits
 from ..site import (RenderCache, SiteInput, build_time_micros, display_prefix, load_site, output_files, render, validate)
+from ..site.files import FileMemo
 from ..site.incremental import Reuse, StageMemo
 from ..site.stages import blame, parse_and_plan
 from .options import ServeOptions
@@ -85,6 +86,7 @@ class SiteHost:
         self.store = PageStore(fallback=self._stored_page)
         self._generation = 0
         self._reported: set[str] = set()
+        self.files = FileMemo()  # the content files' bytes, read again only when their status changes
         self._memo: StageMemo | None = None  # the last load's: what it parsed stays in memory for the next
         self._pool: Executor | None = None
         if engine.name == "wasm" and options.jobs > 1:
@@ -96,7 +98,8 @@ class SiteHost:
     def load(self) -> Snapshot:
         """The first load (raises if the site folder is missing)."""
         with self._lock:
-            site = load_site(self.root, self.options.limits)
+            site = load_site(self.root, self.options.limits, self.files)
+            self.files.loaded()
             self._install(site, first=True)
         assert self.snapshot is not None
         return self.snapshot
@@ -118,7 +121,8 @@ class SiteHost:
                 if not self.watcher.drain():
                     break
                 try:
-                    site = load_site(self.root, self.options.limits)
+                    site = load_site(self.root, self.options.limits, self.files)
+                    self.files.loaded()
                 except Exception as exc:  # the folder went away, or worse: keep serving what we have
                     self.log(f"wasmblog: cannot reload {self.root}: {exc}")
                     break

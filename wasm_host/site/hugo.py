@@ -20,7 +20,7 @@ from renderer.shortcodes.site import GO_PREFIX
 from renderer.site import shortcode_templates
 
 from ..engines.zones import zone_data
-from .files import SiteInput, _walk, read_content, read_static, read_templates, read_text, with_limits
+from .files import FileMemo, SiteInput, _walk, read_content, read_static, read_templates, read_text, with_limits
 
 # Where Hugo looks for shortcodes and partials, most important first (_shortcodes and _partials since Hugo
 # 0.146); a theme's layouts come after the site's own, so the site's file wins.
@@ -69,7 +69,7 @@ def _other_language(path: Path, config: HugoConfig) -> bool:
     return len(parts) >= 3 and parts[-2].lower() in config.languages and parts[-2].lower() != config.language
 
 
-def load_hugo_site(root: Path, limits: dict[str, float] | None = None) -> SiteInput:
+def load_hugo_site(root: Path, limits: dict[str, float] | None = None, memo: FileMemo | None = None) -> SiteInput:
     """Read a Hugo site folder; problems become diagnostics."""
     diags: list[Diagnostic] = []
     hugo = read_hugo_config(root, diags)
@@ -89,7 +89,7 @@ def load_hugo_site(root: Path, limits: dict[str, float] | None = None) -> SiteIn
 
     content = root / hugo.content_dir if _inside(root, hugo.content_dir, diags) else root / ".no-content"
     sources, resources = read_content(root, content, int(config.limits.max_file_mb * 1_000_000), diags, skip,
-                                      branch_bundles=True)
+                                      branch_bundles=True, memo=memo)
     if skipped:
         diags.append(warning(hugo.content_dir, 0, f"{len(skipped)} translation{'s' * (len(skipped) != 1)} "
                                                   f"left out: wasmblog builds one language ({hugo.language!r})"))

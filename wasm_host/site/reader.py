@@ -25,7 +25,7 @@ from renderer.site import shortcode_templates
 from renderer.urls import INTRO_NAMES
 
 from ..engines.zones import zone_data
-from .files import (POST_SUFFIXES, SiteInput, _rel, _walk, build_time_micros, display_prefix, read_content,
+from .files import (POST_SUFFIXES, FileMemo, SiteInput, _rel, _walk, build_time_micros, display_prefix, read_content,
                     read_static, read_templates, read_text, with_limits)
 from .hugo import is_hugo_site, load_hugo_site
 
@@ -52,17 +52,18 @@ def not_a_site(root: Path | str) -> str | None:
     return f"not a site: {SITE_NEEDS}"
 
 
-def load_site(root: Path | str, limits: dict[str, float] | None = None) -> SiteInput:
+def load_site(root: Path | str, limits: dict[str, float] | None = None, memo: FileMemo | None = None) -> SiteInput:
     """Read a site folder. Problems become diagnostics; only a missing folder raises.
 
-    ``limits`` override the site's ``[limits]`` (the command line's ``--render-timeout``...).
+    ``limits`` override the site's ``[limits]`` (the command line's ``--render-timeout``...);
+    ``memo`` keeps the content files' bytes between loads (``serve``).
     A Hugo site folder is read as it is (:func:`.hugo.load_hugo_site`).
     """
     root = Path(root)
     if not root.is_dir():
         raise FileNotFoundError(f"{root}: no such site folder (expected site.toml, posts/, static/)")
     if is_hugo_site(root):
-        return load_hugo_site(root, limits)
+        return load_hugo_site(root, limits, memo)
     diags: list[Diagnostic] = []
 
     config_text = ""
@@ -74,8 +75,8 @@ def load_site(root: Path | str, limits: dict[str, float] | None = None) -> SiteI
 
     if not (root / "posts").is_dir():
         diags.append(warning("posts", 0, "no posts/ folder: the site has no posts"))
-    sources, resources = read_content(root, root / "posts", max_bytes, diags)
-    pages, page_resources = read_content(root, root / "pages", max_bytes, diags)
+    sources, resources = read_content(root, root / "posts", max_bytes, diags, memo=memo)
+    pages, page_resources = read_content(root, root / "pages", max_bytes, diags, memo=memo)
     sources += pages
     resources.update(page_resources)
     intros = [root / name for name in INTRO_NAMES] + [root / "posts" / name for name in INTRO_NAMES]
