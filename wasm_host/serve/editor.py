@@ -141,6 +141,7 @@ class Editor:
                 "templates": [{"name": n, "source": s} for n, s in sorted(snap.site.templates.items())],
                 "shortcodes": [{"name": n, "source": s} for n, s in sorted(snap.site.shortcodes.items())],
                 "resources": list(source.resources) if source is not None else [],
+                "cascade": [js_value(c) for c in source.cascade] if source is not None else [],
                 "tzif": js_value(snap.site.tzif), "options": js_value(snap.options)}
 
     async def _js_file(self, scope: dict[str, Any], send: Send, name: str) -> int:

@@ -37,7 +37,7 @@ function plain(diagnostic) {
 
 function render(text) {
   const post = site.post;
-  const source = { path: post, data: latin1(text), resources: site.resources };
+  const source = { path: post, data: latin1(text), resources: site.resources, cascade: site.cascade };
   const parsed = wasmblog.parsePosts([source], site.config, site.tzif, site.shortcodes);
   const diagnostics = parsed.diagnostics.map(plain);
   if (parsed.posts.length === 0) return { html: null, diagnostics, note: 'the post has errors: no page' };
