@@ -778,7 +778,9 @@ class LimitCase:
 LIMITS: dict[str, LimitCase] = {
     # Time: a post that parses too slowly, a template that loops: each stopped at the
     # deadline and named; every other page is built.
-    "render_timeout-post": LimitCase("render_timeout = 0.5", posts={"slow.md": EMPHASIS_20K}, diagnostics=(
+    # (max_elements raised: the count would refuse these posts first, in no time)
+    "render_timeout-post": LimitCase("render_timeout = 0.5\nmax_elements = 1000000", posts={"slow.md": EMPHASIS_20K},
+                                     diagnostics=(
         "posts/slow.md: error: rendering exceeded 0.5 s (limits.render_timeout)",)),
     "render_timeout-template": LimitCase("render_timeout = 0.5", templates={"list.html": RUNAWAY}, diagnostics=(
         "templates/list.html: error: index.html: rendering exceeded 0.5 s (limits.render_timeout)",)),
@@ -786,7 +788,8 @@ LIMITS: dict[str, LimitCase] = {
     # neither. Natively the same cap holds per call (RLIMIT_DATA).
     # The deadline is set far out: which of two limits fires first must not depend on how
     # busy the machine is (a 3 MB post parsed slowly natively once hit 12 s before 64 MB).
-    "memory_mb-post": LimitCase("memory_mb = 64\nrender_timeout = 120", posts={"big.md": PARAGRAPHS_3MB}, diagnostics=(
+    "memory_mb-post": LimitCase("memory_mb = 64\nrender_timeout = 120\nmax_elements = 1000000",
+                                posts={"big.md": PARAGRAPHS_3MB}, diagnostics=(
         "posts/big.md: error: ran out of memory while rendering (the sandbox's cap is limits.memory_mb)",)),
     "memory_mb-template": LimitCase("memory_mb = 64\nrender_timeout = 120", templates={"list.html": DOUBLING},
                                     diagnostics=(
