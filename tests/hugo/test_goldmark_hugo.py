@@ -238,9 +238,7 @@ def test_wasmblog_renders_goldmarks_fixtures_and_hugos_docs_as_hugo_does(engine,
 
 
 @pytest.mark.wasm
-def test_both_engines_render_every_case_byte_for_byte_alike(corpus, request):
-    if "wasm" not in request.config.getoption("--engines").split(","):
-        pytest.skip("wasm not among --engines")
+def test_both_engines_render_every_case_byte_for_byte_alike(corpus):
     all_cases, _, options = corpus
     native, wasm = get_renderer("native"), get_renderer("wasm")
     differ = [c.title for c in all_cases if native.render_markdown(wasmblog_input(c.text), **options.__dict__)

@@ -26,6 +26,7 @@ from typing import Any
 from collections.abc import Callable
 
 from . import corpus
+from .load import first_post
 
 Progress = Callable[[str], None]
 POLL = 0.002  # seconds between two requests for the page
@@ -91,19 +92,6 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
             proc.wait(10)
 
 
-def _newest_post(site: Path) -> tuple[str, str]:
-    """The newest published post of a wasmblog-format corpus: its file (relative) and URL path."""
-    from renderer import BuildOptions, load_config, plan_site
-    from wasm_host.engines import NativeRenderer
-    from wasm_host.site import build_time_micros, load_site
-
-    data = load_site(site)
-    posts = NativeRenderer().parse_posts(data.sources, data.config_text, data.tzif).posts
-    jobs = plan_site(posts, data.config_text, BuildOptions(build_time_micros())).jobs
-    job = next(j for j in jobs if j.kind == "post")
-    return job.posts[0], load_config(data.config_text)[0].base_path + job.url
-
-
 def measure_edit_loop(workdir: Path, posts: int, rounds: int, say: Progress,
                       hugo_binary: str | None = None) -> dict[str, Any]:
     """Median and every round of the edit loop for ``wasmblog serve`` (memo, wasm) and, given its
@@ -111,7 +99,7 @@ def measure_edit_loop(workdir: Path, posts: int, rounds: int, say: Progress,
     import sys
 
     ours = corpus.write_site(workdir / f"loop-wasmblog-{posts}", posts, 0, "wasmblog")
-    source, url = _newest_post(ours)
+    source, url = first_post(ours)
     servers: dict[str, tuple[list[str], Path, Path]] = {
         "wasmblog": ([sys.executable, "-m", "wasm_host", "serve", str(ours), "--engine", "wasm", "--workers", "1"],
                      ours / source, ours)}

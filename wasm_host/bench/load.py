@@ -157,6 +157,11 @@ def _wrk(url: str, concurrency: int, duration: float, threads: int, script: Path
 
 def _first_post_url(site: Path) -> str:
     """A post page of the site: the newest post's URL as the build plans it."""
+    return first_post(site)[1]
+
+
+def first_post(site: Path) -> tuple[str, str]:
+    """The newest post of the site as the build plans it: its source (site-relative) and its URL path."""
     from renderer import BuildOptions, load_config, plan_site
     from wasm_host.engines import NativeRenderer
     from wasm_host.site import build_time_micros, load_site
@@ -166,7 +171,7 @@ def _first_post_url(site: Path) -> str:
     jobs = plan_site(posts, data.config_text, BuildOptions(build_time_micros())).jobs
     base = load_config(data.config_text)[0].base_path
     post = next((j for j in jobs if j.kind == "post"), None)
-    return base + (post.url if post else "")
+    return (post.posts[0] if post else ""), base + (post.url if post else "")
 
 
 def _static_url(site: Path) -> str:
