@@ -9,6 +9,8 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from . import dates, search, slugs, uri, urls
@@ -452,59 +454,155 @@ def _param_scope(fm: FrontMatter, title: str, params: dict[str, Any]) -> dict[st
     return plain
 
 
-def _build_post(path: str, where: urls.Place, fm: FrontMatter, body_line: int, config: SiteConfig, zone: Any,
-                resources: tuple[str, ...], shortcodes: SiteShortcodes | None, diags: list[Diagnostic]) -> Post:
-    title = _title(path, where, fm, config, diags)
-    date_key, _ = _get(fm, "date")
-    publish_key, _ = _get(fm, "publishdate", "pubdate")
-    date_key = date_key or publish_key
-    kind = where.kind
-    if not date_key and kind == POST:
-        if config.layout != "hugo":
-            raise SourceError("missing 'date': add a line such as 'date: 2023-11-15T17:04:04Z' "
-                              "to the front matter", fm.lines.get("date", 1))
-        kind = PAGE  # Hugo: a section's dateless file is a page of that section, not in lists or feeds
-    moment = _date(fm, date_key, zone) if date_key else None
-    publish = _date(fm, publish_key, zone) if publish_key else None
-    lastmod_moment = _date(fm, "lastmod", zone) if fm.data.get("lastmod") not in (None, "") else moment
-    expiry_key, _ = _get(fm, "expirydate")
-    expiry = _date(fm, expiry_key, zone) if expiry_key else None
+@dataclass(frozen=True)
+class _Input:
+    """What the front-matter processors read: one file's front matter and where it sits."""
 
-    draft = fm.data.get("draft", False)
+    path: str
+    where: urls.Place
+    fm: FrontMatter
+    config: SiteConfig
+    zone: Any
+    diags: list[Diagnostic]  # where a processor says what it changed or could not use
+
+
+@dataclass(frozen=True)
+class _Header:
+    """A post's fields taken from its front matter (the body's come after)."""
+
+    title: str
+    date_key: str
+    publish: Any  # a datetime, or None
+    moment: Any
+    kind: str
+    lastmod: Any
+    expiry: Any
+    draft: bool
+    slug: str
+    date_iso: str
+    url: str
+    aliases: list[str]
+    description: str
+    preview: str
+    summary_text: str
+    params: dict[str, Any]
+    params_json: str
+    unknown: list[str]
+    tags: list[str]
+    categories: list[str]
+    terms: list[TermList]
+    weight: int
+    author: str
+
+
+def _date_key(i: _Input, v: dict[str, Any]) -> str:
+    date_key, _ = _get(i.fm, "date")
+    return date_key or _get(i.fm, "publishdate", "pubdate")[0]
+
+
+def _publish(i: _Input, v: dict[str, Any]) -> Any:
+    publish_key, _ = _get(i.fm, "publishdate", "pubdate")
+    return _date(i.fm, publish_key, i.zone) if publish_key else None
+
+
+def _kind(i: _Input, v: dict[str, Any]) -> str:
+    if v["date_key"] or i.where.kind != POST:
+        return i.where.kind
+    if i.config.layout != "hugo":
+        raise SourceError("missing 'date': add a line such as 'date: 2023-11-15T17:04:04Z' "
+                          "to the front matter", i.fm.lines.get("date", 1))
+    return PAGE  # Hugo: a section's dateless file is a page of that section, not in lists or feeds
+
+
+def _lastmod(i: _Input, v: dict[str, Any]) -> Any:
+    return _date(i.fm, "lastmod", i.zone) if i.fm.data.get("lastmod") not in (None, "") else v["moment"]
+
+
+def _expiry(i: _Input, v: dict[str, Any]) -> Any:
+    expiry_key, _ = _get(i.fm, "expirydate")
+    return _date(i.fm, expiry_key, i.zone) if expiry_key else None
+
+
+def _draft(i: _Input, v: dict[str, Any]) -> bool:
+    draft = i.fm.data.get("draft", False)
     if draft is None:
-        draft = False
+        return False
     if not isinstance(draft, bool):
-        raise SourceError(f"'draft' must be true or false, not {type_name(draft)}", fm.lines.get("draft", 1))
+        raise SourceError(f"'draft' must be true or false, not {type_name(draft)}", i.fm.lines.get("draft", 1))
+    return draft
 
-    slug = _slug(path, where, fm, diags)
-    date_iso = dates.to_iso(moment) if moment else ""
-    url = _url(where, kind, slug, title, date_iso, fm, config)
-    aliases = _aliases(path, fm, url, config, diags)
-    description = _string(fm, "description").strip()
-    preview = _preview(path, fm, url, config, diags)
-    summary_text = _string(fm, "summary").strip()
 
-    params = {k: v for k, v in fm.data.items() if k not in KNOWN_KEYS}
-    block = params.pop("params", None) if config.layout == "hugo" else None
+def _page_params(i: _Input, v: dict[str, Any]) -> dict[str, Any]:
+    params = {k: val for k, val in i.fm.data.items() if k not in KNOWN_KEYS}
+    block = params.pop("params", None) if i.config.layout == "hugo" else None
     if isinstance(block, dict):  # Hugo's `params:` block: its keys are the page's params
         params.update(block)
     elif block is not None:
         params["params"] = block
-    params_json = json.dumps(_params(params, fm.raw_chars), ensure_ascii=False)
-    understood = {*HUGO_KEYS, *(t.plural for t in config.taxonomies)}
-    unknown = [k for k in fm.data if k not in KNOWN_KEYS and k.lower() not in understood and
-               k.lower() not in ("params", "cascade")] if config.layout == "hugo" else []
+    return params
 
+
+def _unknown(i: _Input, v: dict[str, Any]) -> list[str]:
+    if i.config.layout != "hugo":
+        return []
+    understood = {*HUGO_KEYS, *(t.plural for t in i.config.taxonomies)}
+    return [k for k in i.fm.data if k not in KNOWN_KEYS and k.lower() not in understood and
+            k.lower() not in ("params", "cascade")]
+
+
+Processor = Callable[[_Input, dict[str, Any]], Any]
+
+# Each of a post's front-matter fields and how it is made (as Pelican's
+# METADATA_PROCESSORS): a processor reads the front matter and the fields made
+# above it, so a new key is one line here and one function. In this order: the
+# diagnostics come out in it, and url needs kind, slug, title and date.
+HEADER_PROCESSORS: tuple[tuple[str, Processor], ...] = (
+    ("title", lambda i, v: _title(i.path, i.where, i.fm, i.config, i.diags)),
+    ("date_key", _date_key),
+    ("kind", _kind),
+    ("moment", lambda i, v: _date(i.fm, v["date_key"], i.zone) if v["date_key"] else None),
+    ("publish", _publish),
+    ("lastmod", _lastmod),
+    ("expiry", _expiry),
+    ("draft", _draft),
+    ("slug", lambda i, v: _slug(i.path, i.where, i.fm, i.diags)),
+    ("date_iso", lambda i, v: dates.to_iso(v["moment"]) if v["moment"] else ""),
+    ("url", lambda i, v: _url(i.where, v["kind"], v["slug"], v["title"], v["date_iso"], i.fm, i.config)),
+    ("aliases", lambda i, v: _aliases(i.path, i.fm, v["url"], i.config, i.diags)),
+    ("description", lambda i, v: _string(i.fm, "description").strip()),
+    ("preview", lambda i, v: _preview(i.path, i.fm, v["url"], i.config, i.diags)),
+    ("summary_text", lambda i, v: _string(i.fm, "summary").strip()),
+    ("params", _page_params),
+    ("params_json", lambda i, v: json.dumps(_params(v["params"], i.fm.raw_chars), ensure_ascii=False)),
+    ("unknown", _unknown),
+    ("tags", lambda i, v: _string_list(i.fm, "tags")),
+    ("categories", lambda i, v: _string_list(i.fm, "categories")),
+    ("terms", lambda i, v: _terms(i.fm, i.config)),
+    ("weight", lambda i, v: _weight(i.fm)),
+    ("author", lambda i, v: _author(i.fm)),
+)
+
+
+def _header(source: _Input) -> _Header:
+    values: dict[str, Any] = {}
+    for name, process in HEADER_PROCESSORS:
+        values[name] = process(source, values)
+    return _Header(**values)
+
+
+def _build_post(path: str, where: urls.Place, fm: FrontMatter, body_line: int, config: SiteConfig, zone: Any,
+                resources: tuple[str, ...], shortcodes: SiteShortcodes | None, diags: list[Diagnostic]) -> Post:
+    h = _header(_Input(path, where, fm, config, zone, diags))
     options = markdown_options(config)
-    page = {"title": title, "params": json.loads(params_json), "url": url, "section": where.section,
-            "source": path, "kind": kind, "param_scope": _param_scope(fm, title, json.loads(params_json))}
+    page = {"title": h.title, "params": json.loads(h.params_json), "url": h.url, "section": where.section,
+            "source": path, "kind": h.kind, "param_scope": _param_scope(fm, h.title, json.loads(h.params_json))}
     if shortcodes is not None and shortcodes.go is not None:  # what Go shortcodes' .Page has besides
-        rel = config.base_path + url.lstrip("/")
+        rel = config.base_path + h.url.lstrip("/")
         prefix = config.content_dir + "/" if config.content_dir else ""
-        page.update(file=path[len(prefix):] if prefix and path.startswith(prefix) else path, date=date_iso,
-                    lastmod=dates.to_iso(lastmod_moment) if lastmod_moment else "",
-                    publish_date=dates.to_iso(publish) if publish else "", draft=draft, slug=slug,
-                    description=description, resources=_bundle_names(path, resources), rel_permalink=rel,
+        page.update(file=path[len(prefix):] if prefix and path.startswith(prefix) else path, date=h.date_iso,
+                    lastmod=dates.to_iso(h.lastmod) if h.lastmod else "",
+                    publish_date=dates.to_iso(h.publish) if h.publish else "", draft=h.draft, slug=h.slug,
+                    description=h.description, resources=_bundle_names(path, resources), rel_permalink=rel,
                     permalink=config.site_root + rel)
     site = {"title": config.title, "base_url": config.base_url, "params": config.params,
             "language": config.language}
@@ -525,8 +623,8 @@ def _build_post(path: str, where: urls.Place, fm: FrontMatter, body_line: int, c
     else:
         rendered = _html_body(body, config) if is_html else convert(body, options, context(body_line))
         summary = None
-        if summary_text:
-            summary = convert(summary_text, options, context(fm.lines.get("summary", 1)))
+        if h.summary_text:
+            summary = convert(h.summary_text, options, context(fm.lines.get("summary", 1)))
             summary_html = summary.html.strip()
             truncated = True
         else:
@@ -539,32 +637,31 @@ def _build_post(path: str, where: urls.Place, fm: FrontMatter, body_line: int, c
     refs = list(dict.fromkeys(RefUse(t, line) for t, line in (*rendered.refs, *(summary.refs if summary else ()))))
     content_html = rendered.html
     if resources:
-        prefix = config.base_path + url
+        prefix = config.base_path + h.url
         content_html, summary_html = bundle_urls(content_html, prefix), bundle_urls(summary_html, prefix)
     words = word_count(rendered.html)
-    tags, categories, terms = _string_list(fm, "tags"), _string_list(fm, "categories"), _terms(fm, config)
     links = link_lines(rendered.links, body, body_line)
     if summary is not None and not more:  # from the front matter's summary: its line
         line = fm.lines.get("summary", 1)
         links += [link for link in dict.fromkeys(SourceLink(url, line) for _, url in summary.links)
                   if link not in links]
     search_terms = ""
-    if config.search_enabled and kind == POST:
-        names = [*tags, *categories, *(name for t in terms for name in t.terms)]
-        search_terms = search.post_terms(title, description, content_html, names)
+    if config.search_enabled and h.kind == POST:
+        names = [*h.tags, *h.categories, *(name for t in h.terms for name in t.terms)]
+        search_terms = search.post_terms(h.title, h.description, content_html, names)
     return Post(
         source=path,
-        slug=slug,
-        title=title,
-        description=description,
-        date=date_iso,
-        timestamp=dates.to_micros(moment) if moment else 0,
-        lastmod=dates.to_iso(lastmod_moment) if lastmod_moment else "",
-        draft=draft,
-        tags=tags,
-        categories=categories,
-        aliases=aliases,
-        preview=preview,
+        slug=h.slug,
+        title=h.title,
+        description=h.description,
+        date=h.date_iso,
+        timestamp=dates.to_micros(h.moment) if h.moment else 0,
+        lastmod=dates.to_iso(h.lastmod) if h.lastmod else "",
+        draft=h.draft,
+        tags=h.tags,
+        categories=h.categories,
+        aliases=h.aliases,
+        preview=h.preview,
         summary_html=summary_html,
         content_html=content_html,
         toc_html=rendered.toc_html,
@@ -572,18 +669,18 @@ def _build_post(path: str, where: urls.Place, fm: FrontMatter, body_line: int, c
         truncated=truncated,
         word_count=words,
         reading_time=reading_minutes(words, config.words_per_minute),
-        params_json=params_json,
-        kind=kind,
+        params_json=h.params_json,
+        kind=h.kind,
         section=where.section,
-        url=url,
-        terms=terms,
-        weight=_weight(fm),
-        author=_author(fm),
-        expiry=dates.to_micros(expiry) if expiry else 0,
-        publish=dates.to_micros(publish) if publish else 0,
+        url=h.url,
+        terms=h.terms,
+        weight=h.weight,
+        author=h.author,
+        expiry=dates.to_micros(h.expiry) if h.expiry else 0,
+        publish=dates.to_micros(h.publish) if h.publish else 0,
         resources=list(resources),
         refs=refs,
-        unknown_keys=unknown,
+        unknown_keys=h.unknown,
         search_terms=search_terms,
         links=links,
     )

@@ -11,9 +11,9 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from renderer import BuildOptions, PageJob, ParseResult, Plan, Post, SiteResult, Source
-from renderer.config import SiteConfig
+from renderer.config import Limits, SiteConfig
 
-from .base import (BATCH_DEADLINE_ITEMS, Renderer, SandboxFault, apply_limits, engine_limits, parse_items,
+from .base import (BATCH_DEADLINE_ITEMS, Renderer, SandboxFault, parse_items,
                    render_items)
 from .native import NativeRenderer
 
@@ -28,7 +28,8 @@ class _LazyWasm:
 
     A rebuild the render cache answers whole calls no engine at all; it should
     not pay ~0.1 s for importing wasmtime and loading the component either.
-    The time and memory caps set on it apply to every call.
+    Its time and memory caps apply to every call; :meth:`limited` gives a
+    copy with other caps that shares the component once it is loaded.
     """
 
     name = "wasm"
@@ -44,8 +45,13 @@ class _LazyWasm:
             from .wasm import WasmRenderer
 
             self._engine = WasmRenderer(timeout=self.timeout, memory_mb=self.memory_mb, cache_dir=self.cache_dir)
-        self._engine.timeout, self._engine.memory_mb = self.timeout, self.memory_mb
         return self._engine
+
+    def limited(self, limits: Limits) -> _LazyWasm:
+        limited = _LazyWasm(limits.render_timeout, limits.memory_mb, self.cache_dir)
+        if self._engine is not None:
+            limited._engine = self._engine.limited(limits)
+        return limited
 
     def parse_posts(self, sources: Sequence[Source], config: str | SiteConfig, tzif: bytes = b"",
                     shortcodes: Mapping[str, str] | None = None) -> ParseResult:
@@ -101,4 +107,4 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = ["BATCH_DEADLINE_ITEMS", "ENGINES", "NativeRenderer", "Renderer", "SandboxFault", "WasmRenderer",
-           "apply_limits", "engine_limits", "make_renderer", "parse_items", "render_items"]
+           "make_renderer", "parse_items", "render_items"]

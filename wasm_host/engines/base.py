@@ -9,9 +9,8 @@ raises :class:`SandboxFault`; the caller decides what input to blame.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from typing import Any, Protocol
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from renderer import BuildOptions, PageJob, ParseResult, Plan, Post, SiteResult, Source
 from renderer.config import Limits, SiteConfig
@@ -50,6 +49,10 @@ class Renderer(Protocol):
 
     def render_markdown(self, text: str, **options: Any) -> str: ...
 
+    def limited(self, limits: Limits) -> Renderer:
+        """This engine with the caps of a site's ``[limits]``: a new engine; this one is left as it was."""
+        ...
+
 
 # How long one call may take: render_timeout per item, but a batch gets at
 # most BATCH_DEADLINE_ITEMS items' worth (plus one per BYTES_PER_DEADLINE of
@@ -86,21 +89,3 @@ def render_items(jobs: Sequence[PageJob], posts: Sequence[Post]) -> int:
     """Deadline units for rendering ``jobs`` in one call: never fewer than any of them would get alone."""
     size = sum(len(p.content_html) + len(p.summary_html) + len(p.search_terms) for p in posts)
     return min(len(jobs), BATCH_DEADLINE_ITEMS) + sum(page_items(job) for job in jobs) + size // BYTES_PER_DEADLINE
-
-
-def apply_limits(engine: Renderer, limits: Limits) -> dict[str, Any]:
-    """Set the engine's time and memory caps from a site's ``[limits]``; returns the previous values."""
-    saved: dict[str, Any] = {"timeout": engine.timeout, "memory_mb": engine.memory_mb}
-    engine.timeout, engine.memory_mb = limits.render_timeout, limits.memory_mb
-    return saved
-
-
-@contextmanager
-def engine_limits(engine: Renderer, limits: Limits) -> Iterator[None]:
-    """Run with the engine's caps set from ``limits``, then restore them."""
-    saved = apply_limits(engine, limits)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            setattr(engine, name, value)

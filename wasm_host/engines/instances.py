@@ -18,6 +18,8 @@ import queue
 import threading
 from typing import Any
 
+from renderer.config import Limits
+
 from .wasm import Sandbox, WasmRenderer
 
 
@@ -53,6 +55,13 @@ class PrewarmedWasmRenderer(WasmRenderer):
                          threading.Thread(target=self._drop_used, name="wasmblog-dropper", daemon=True)]
         for thread in self._threads:
             thread.start()
+
+    def limited(self, limits: Limits) -> WasmRenderer:
+        """With the same memory cap, a view sharing the spares (a new timeout applies per call);
+        with another, the plain engine: the spares were made with the old cap."""
+        if limits.memory_mb == self.memory_mb:
+            return super().limited(limits)
+        return WasmRenderer(limits.render_timeout, limits.memory_mb, self.cache_dir, self.pooling, self.resident_mb)
 
     # -- background work ----------------------------------------------------------------
 

@@ -21,7 +21,7 @@ except ImportError:  # not on every platform
 
 import renderer
 from renderer import BuildOptions, PageJob, ParseResult, Plan, Post, SiteResult, Source
-from renderer.config import SiteConfig
+from renderer.config import Limits, SiteConfig
 
 from .base import SandboxFault, parse_items, render_items
 
@@ -132,6 +132,9 @@ class NativeRenderer:
     def __init__(self, timeout: float = 2.0, memory_mb: int = 512) -> None:
         self.timeout = timeout
         self.memory_mb = memory_mb
+
+    def limited(self, limits: Limits) -> NativeRenderer:
+        return NativeRenderer(limits.render_timeout, limits.memory_mb)
 
     def _limit(self, items: int) -> float:
         return self.timeout * max(1, items)

@@ -16,6 +16,7 @@ the isolation that implies (see :class:`Session`).
 
 from __future__ import annotations
 
+import copy
 import atexit
 import dataclasses
 import hashlib
@@ -32,6 +33,7 @@ import wasmtime
 from wasmtime.component import Component, Func, Linker, Variant
 
 from renderer import BuildOptions, ParseResult, Plan, PageJob, Post, SiteConfig, SiteResult, Source
+from renderer.config import Limits
 from renderer.markdown import MarkdownOptions, normalize_options
 from renderer.site import site_config
 
@@ -335,6 +337,11 @@ class WasmRenderer(_CoreAPI):
         if self._runtime is None:
             self._runtime = runtime(self.cache_dir, self.pooling, self.resident_mb)
         return self._runtime
+
+    def limited(self, limits: Limits) -> WasmRenderer:
+        limited = copy.copy(self)  # the same component (loaded or not yet)
+        limited.timeout, limited.memory_mb = limits.render_timeout, limits.memory_mb
+        return limited
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Sent to a worker process, it rebuilds itself there from the (cached) component."""

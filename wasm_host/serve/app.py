@@ -225,7 +225,7 @@ class ServeApp:
                 await self._not_modified(send, out, [(b"etag", entry.etag.encode())])
                 return
             # The native engine cannot be stopped: stop waiting for it instead (wasm stops itself).
-            soft_timeout = self.host.engine.timeout if self.host.engine.name == "native" else None
+            soft_timeout = snap.engine.timeout if snap.engine.name == "native" else None
             try:
                 result: Rendered = await self.queue.run(self.host.render, snap, entry.job, soft_timeout=soft_timeout)
             except Overloaded as exc:

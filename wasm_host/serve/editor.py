@@ -134,7 +134,7 @@ class Editor:
         if isinstance(snap, PlannedSnapshot):
             posts = list(snap.posts.values())
         else:
-            posts = self.host.engine.parse_posts(snap.site.sources, snap.config, snap.site.tzif,
+            posts = snap.engine.parse_posts(snap.site.sources, snap.config, snap.site.tzif,
                                                  snap.site.shortcodes).posts
         source = next((s for s in snap.site.sources if s.path == post), None)
         return {"post": post, "posts": js_value(posts), "config": js_value(snap.config),

@@ -29,7 +29,7 @@ from renderer.config import SiteConfig
 from renderer.diagnostics import error
 from renderer.routing import body_etag
 
-from ..engines import Renderer, SandboxFault, apply_limits
+from ..engines import Renderer, SandboxFault
 from ..site import (RenderCache, SiteInput, build_time_micros, display_prefix, load_site, output_files, render, validate)
 from ..site.files import FileMemo
 from ..site.incremental import Reuse, StageMemo
@@ -141,7 +141,6 @@ class SiteHost:
             self.log(f"wasmblog: reloading {self.root} failed: {type(exc).__name__}: {exc}")
             return False
         snapshot.seconds = time.perf_counter() - started
-        apply_limits(self.engine, snapshot.config.limits)  # [limits] edited while serving apply to the next render
         previous = self.snapshot
         self.snapshot = snapshot
         self._fingerprint = fingerprint
@@ -155,21 +154,22 @@ class SiteHost:
         config = site.config
         options = BuildOptions(build_time=build_time_micros(), drafts=self.options.drafts, future=self.options.future)
         base = unquote(config.base_path)
+        engine = self.engine.limited(config.limits)  # [limits] edited while serving apply from this version on
         self._generation += 1
         if self.options.mode == "static":
-            built = BuiltSnapshot(self._generation, self.root, site, options, base)
+            built = BuiltSnapshot(self._generation, self.root, site, options, base, engine)
             self._build_static(built)
             return built
         snap_type = MemoSnapshot if self.options.mode == "memo" else PlannedSnapshot
-        planned = snap_type(self._generation, self.root, site, options, base)
+        planned = snap_type(self._generation, self.root, site, options, base, engine)
         self._build_plan(planned)
         return planned
 
     def _build_static(self, snap: BuiltSnapshot) -> None:
         site = snap.site
-        jobs = self.options.jobs if self.engine.name == "wasm" else 1  # no process pool inside a server
+        jobs = self.options.jobs if snap.engine.name == "wasm" else 1  # no process pool inside a server
         reuse = Reuse()
-        result, snap.post_count = render(site, self.engine, snap.options, jobs, cache=self.cache, reuse=reuse)
+        result, snap.post_count = render(site, snap.engine, snap.options, jobs, cache=self.cache, reuse=reuse)
         self.cache.flush()
         files, static, diags = output_files(site, result)
         snap.files = {f.path: _bytes(f.content) for f in files}
@@ -179,10 +179,10 @@ class SiteHost:
 
     def _build_plan(self, snap: PlannedSnapshot) -> None:
         site = snap.site
-        memo = StageMemo(self.cache, self.engine, site.config, site.templates, site.tzif, site.shortcodes,
+        memo = StageMemo(self.cache, snap.engine, site.config, site.templates, site.tzif, site.shortcodes,
                          previous=self._memo)
         self._memo = memo
-        planned = parse_and_plan(site, self.engine, snap.options, memo, self.options.jobs, self._pool)
+        planned = parse_and_plan(site, snap.engine, snap.options, memo, self.options.jobs, self._pool)
         snap.reparsed = memo.reuse.parsed - memo.reuse.parse_reused
         snap.posts = {p.source: p for p in planned.posts}
         jobs, copies, diags = planned.jobs, planned.copies, planned.diagnostics
@@ -225,7 +225,7 @@ class SiteHost:
         started = time.perf_counter()
         posts = job_posts([job], snap.posts)  # as the build passes them: neighbours without bodies
         try:
-            result = self.engine.render_pages([job], posts, snap.config, snap.site.templates)
+            result = snap.engine.render_pages([job], posts, snap.config, snap.site.templates)
         except SandboxFault as fault:  # said as a build says it: the template, the page, what stopped it
             return Rendered(None, fault.kind, error(blame(job, snap.site.templates), 0,
                                                     f"{job.path}: {fault.message}").format(),

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from renderer import BuildOptions, Diagnostic, PageJob, Post
 from renderer.config import SiteConfig
 
+from ..engines import Renderer
 from ..site import SiteInput
 
 
@@ -84,6 +85,7 @@ class Snapshot(ABC):
     site: SiteInput
     options: BuildOptions
     base_path: str  # decoded path prefix of base_url, with slashes: "/" or "/blog/"
+    engine: Renderer  # the server's engine with this version's [limits]: edited limits apply from the reload on
     static: dict[str, Path] = field(default_factory=dict)  # output path -> file under SITE/static
     diagnostics: list[Diagnostic] = field(default_factory=list)
     post_count: int = 0

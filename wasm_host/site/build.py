@@ -23,7 +23,7 @@ from renderer.config import CONFIG_PATH
 from renderer.hugo import DEFAULT_DIR, ROOT_FILES
 from renderer.shortcodes import is_shortcode_warning
 
-from ..engines import Renderer, engine_limits
+from ..engines import Renderer
 from .cache import Outputs, RenderCache
 from .incremental import RenderedJob, Reuse, StageMemo, StoredFile
 from .output import check_copies, check_place, claim, merge_static, spare_path, validate, write_site
@@ -235,9 +235,8 @@ def build(site_dir: Path | str, out_dir: Path | str, engine: Renderer, *, drafts
     out = Path(os.path.abspath(out_dir))
     previous = cache.outputs(out) if cache is not None else Outputs()
     claim(Path(out_dir), previous, force)  # (again when writing, under the lock) refused now rather than after rendering
-    with engine_limits(engine, site.config.limits):
-        rendering = render_traced(site, engine, options, jobs, progress, cache, _linkable(out, previous),
-                                report.reuse, all_or_nothing=True)
+    rendering = render_traced(site, engine.limited(site.config.limits), options, jobs, progress, cache,
+                              _linkable(out, previous), report.reuse, all_or_nothing=True)
     result, report.posts = rendering.result, rendering.published
     files, static, output_diags = output_files(site, result)
     report.diagnostics = finalize([*result.diagnostics, *output_diags])

@@ -29,7 +29,7 @@ from renderer.slugs import url_quote
 from renderer.templates import TEMPLATE_FOR_KIND
 from renderer.templates.views import Urls
 
-from ..engines import Renderer, engine_limits
+from ..engines import Renderer
 from .build import Counted, Progress, output_files, render_traced
 from .reader import SiteInput, build_time_micros, load_site
 
@@ -267,8 +267,7 @@ def check(site_dir: Path | str, engine: Renderer, *, drafts: bool = False, futur
     site = load_site(site_dir, limits)
     options = BuildOptions(build_time=build_time if build_time is not None else build_time_micros(),
                            drafts=drafts, future=future)
-    with engine_limits(engine, site.config.limits):
-        rendering = render_traced(site, engine, options, jobs, progress)
+    rendering = render_traced(site, engine.limited(site.config.limits), options, jobs, progress)
     files, static, output_diags = output_files(site, rendering.result)
     link_diags = check_links(site, files, static, rendering.posts, rendering.jobs, report)
     built = [error(d.path, d.line, d.message) if d.message.startswith(UNRESOLVED_REF) else d
