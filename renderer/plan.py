@@ -163,7 +163,7 @@ def _claim_urls(items: list[Post], diags: list[Diagnostic]) -> list[Post]:
     return [p for p in items if owner.get(p.url_path.casefold()) is p]
 
 
-def plan_site(posts: Sequence[Post], config: SiteConfig, options: BuildOptions) -> Plan:
+def make_plan(posts: Sequence[Post], config: SiteConfig, options: BuildOptions) -> Plan:
     """Every output file of the site as a :class:`PageJob`, in path order: one planner per family of
     pages (posts and pages, the home page's list, section lists, taxonomies, the site's own files,
     aliases), as Zola's ``render_*``."""

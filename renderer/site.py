@@ -109,7 +109,7 @@ def parse_posts(sources: Sequence[Source], config: str | SiteConfig, tzif: bytes
 def plan_site(posts: Sequence[Post], config: str | SiteConfig, options: BuildOptions) -> Plan:
     """Stage 2: every output file as a job. Also reports the config text's diagnostics."""
     site, config_diags = site_config(config)
-    result = plan.plan_site(posts, site, options)
+    result = plan.make_plan(posts, site, options)
     return Plan(result.jobs, list(config_diags) + result.diagnostics, result.copies)
 
 

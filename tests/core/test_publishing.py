@@ -88,7 +88,7 @@ def test_any_build_time_in_the_publication_window_gives_the_same_plan(stamps, dr
     """The render cache reuses a plan for every build time in plan.publication_window: it must be the same plan."""
     from renderer import BuildOptions, SiteConfig
     from renderer.model import Post
-    from renderer.plan import plan_site, publication_window
+    from renderer.plan import make_plan, publication_window
 
     posts = [Post(source=f"posts/p{i}.md", slug=f"p{i}", title=f"P{i}", description="", date="", timestamp=ts,
                   lastmod="", draft=drafts[i], tags=["t"] if i % 2 else [], categories=[], aliases=[], preview="",
@@ -100,4 +100,4 @@ def test_any_build_time_in_the_publication_window_gives_the_same_plan(stamps, dr
     assert lo <= build < hi
     inside = BuildOptions(min(max(other, lo), hi - 1), drafts=with_drafts, future=future)
     assert publication_window(posts, inside) == (lo, hi)
-    assert plan_site(posts, SiteConfig(), inside) == plan_site(posts, SiteConfig(), options)
+    assert make_plan(posts, SiteConfig(), inside) == make_plan(posts, SiteConfig(), options)
