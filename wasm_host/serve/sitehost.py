@@ -13,7 +13,6 @@ writes; in memo mode ``remember`` keeps them under the page's input hash.
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from concurrent.futures import Executor, ThreadPoolExecutor
@@ -83,7 +82,7 @@ class SiteHost:
         self._lock = threading.Lock()
         self._fingerprint: tuple[Any, ...] | None = None
         self.cache = cache if cache is not None else RenderCache.in_memory()
-        self.store = PageStore(fallback=self._stored_page)
+        self.store = PageStore(self.cache)
         self._generation = 0
         self._reported: set[str] = set()
         self.files = FileMemo()  # the content files' bytes, read again only when their status changes
@@ -188,13 +187,7 @@ class SiteHost:
         jobs, copies, diags = planned.jobs, planned.copies, planned.diagnostics
         self.cache.flush()
         if isinstance(snap, MemoSnapshot):
-            snap.store = self.store
-            posts = snap.posts
-
-            def key_of(job: PageJob) -> bytes | None:
-                return memo.render_key(job, posts)
-
-            snap.key_of = key_of
+            snap.store, snap.memo = self.store, memo
         # The files a build would write: validated paths, a static file replacing a page.
         placeholders = SiteResult([OutputFile(job.path, "") for job in jobs], [], copies)
         files, static, out_diags = output_files(site, placeholders)
@@ -251,36 +244,15 @@ class SiteHost:
     # -- memo mode ------------------------------------------------------------------------------
 
     def remember(self, entry: Job, result: Rendered) -> Bytes | None:
-        """Keep a page rendered in memo mode under its input hash: in memory, and in the render
-        cache (as a build stores it) when it rendered without diagnostics. A failure is kept in
-        memory too, so that asking again costs no sandbox until an input of the page changes."""
+        """Keep a page rendered in memo mode under its input hash (see :meth:`PageStore.keep`).
+        A failure is kept in memory too, so that asking again costs no sandbox until an input of
+        the page changes."""
         if entry.key is None:
             return None
         if result.body is None:
             self.store.put(entry.key, Failed(result.kind, result.message))
             return None
-        page = Bytes(result.body, body_etag(result.body))
-        self.store.put(entry.key, page)
-        if result.clean:
-            sha = self.cache.put_blob(result.body)
-            self.cache.put(entry.key, "render", json.dumps(
-                {"files": [[entry.job.path, sha.hex(), len(result.body)]], "diags": []}).encode("ascii"))
-            self.cache.flush()
-        return page
-
-    def _stored_page(self, key: bytes) -> Bytes | None:
-        """A page the render cache holds (rendered by a build or another server process), if intact."""
-        payload = self.cache.get(key)
-        if payload is None:
-            return None
-        try:
-            files = json.loads(payload)["files"]
-            if len(files) != 1:
-                return None
-            data = self.cache.blob(bytes.fromhex(files[0][1]))
-        except (ValueError, KeyError, TypeError, IndexError):
-            return None
-        return None if data is None else Bytes(data, body_etag(data))
+        return self.store.keep(entry.key, entry.job.path, result.body, result.clean)
 
     def warm_up(self, rounds: int = 16, budget: float = 1.0) -> int:
         """Render one page ``rounds`` times and throw the results away.

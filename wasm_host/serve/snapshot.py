@@ -16,18 +16,20 @@ way whatever the mode.
 
 from __future__ import annotations
 
+import json
 import threading
 from abc import ABC, abstractmethod
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Callable
 
 from renderer import BuildOptions, Diagnostic, PageJob, Post
 from renderer.config import SiteConfig
+from renderer.routing import body_etag
 
 from ..engines import Renderer
-from ..site import SiteInput
+from ..site import RenderCache, SiteInput
+from ..site.incremental import StageMemo
 
 
 @dataclass(frozen=True)
@@ -172,16 +174,14 @@ class PlannedSnapshot(Snapshot):
 
 
 class PageStore:
-    """Rendered pages by input hash (render-cache key), in memory, least recently used dropped first.
+    """Rendered pages by input hash (render-cache key): in memory, least recently used dropped
+    first, over the site's render cache on disk (pages a build or another server process
+    rendered; what is found there is kept in memory too). The one place memo mode looks a
+    page up and keeps it."""
 
-    ``fallback(key)`` is asked on a miss (the site's render cache on disk: pages
-    a build or another server process rendered); what it finds is kept here too.
-    """
-
-    def __init__(self, max_bytes: int = 256_000_000,
-                 fallback: Callable[[bytes], Bytes | None] | None = None) -> None:
+    def __init__(self, cache: RenderCache | None = None, max_bytes: int = 256_000_000) -> None:
         self.max_bytes = max_bytes
-        self.fallback = fallback
+        self.cache = cache
         self._pages: OrderedDict[bytes, Bytes | Failed] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
@@ -192,12 +192,36 @@ class PageStore:
             if page is not None:
                 self._pages.move_to_end(key)
                 return page
-        if self.fallback is None:
-            return None
-        page = self.fallback(key)
+        page = self._stored(key)
         if page is not None:
             self.put(key, page)
         return page
+
+    def keep(self, key: bytes, path: str, body: bytes, clean: bool) -> Bytes:
+        """Keep a page just rendered: in memory, and in the render cache (as a build stores it)
+        when it rendered without diagnostics."""
+        page = Bytes(body, body_etag(body))
+        self.put(key, page)
+        if clean and self.cache is not None:
+            sha = self.cache.put_blob(body)
+            self.cache.put(key, "render", json.dumps(
+                {"files": [[path, sha.hex(), len(body)]], "diags": []}).encode("ascii"))
+            self.cache.flush()
+        return page
+
+    def _stored(self, key: bytes) -> Bytes | None:
+        """A page the render cache holds, if intact."""
+        payload = self.cache.get(key) if self.cache is not None else None
+        if payload is None:
+            return None
+        try:
+            files = json.loads(payload)["files"]
+            if len(files) != 1:
+                return None
+            data = self.cache.blob(bytes.fromhex(files[0][1])) if self.cache is not None else None
+        except (ValueError, KeyError, TypeError, IndexError):
+            return None
+        return None if data is None else Bytes(data, body_etag(data))
 
     def put(self, key: bytes, page: Bytes | Failed) -> None:
         with self._lock:
@@ -221,12 +245,12 @@ class MemoSnapshot(PlannedSnapshot):
     that depend on it."""
 
     store: PageStore = field(default_factory=PageStore)
-    key_of: Callable[[PageJob], bytes | None] = lambda job: None
+    memo: StageMemo | None = None  # the stages' memo this version was planned with: it keys the pages
     keys: dict[str, bytes | None] = field(default_factory=dict)  # output path -> key, computed on first use
 
     def key(self, path: str) -> bytes | None:
         if path not in self.keys:
-            self.keys[path] = self.key_of(self.pages[path])
+            self.keys[path] = self.memo.render_key(self.pages[path], self.posts) if self.memo is not None else None
         return self.keys[path]
 
     def lookup(self, path: str) -> Entry | None:
