@@ -303,6 +303,16 @@ class Translator:
         """Whether ``key`` has a translation (in this language or the default)."""
         return self._catalog.find(str(key), self.lang) is not None
 
+    def strings(self, *keys: Any) -> str:
+        """``keys`` with their plural forms in this language, as JSON, for a script (the search page's
+        ``data-strings``); ``""`` when every one is the theme's English (which the script has)."""
+        out = {}
+        for key in map(str, keys):
+            found = self._catalog.find(key, self.lang)
+            if found is not None and found[0] != THEME_TABLES["en"].get(key):
+                out[key] = found[0]
+        return json.dumps(out, ensure_ascii=False, sort_keys=True, separators=(",", ":")) if out else ""
+
     def date(self, value: Any, layout: Any = None) -> str:
         """``value`` (a post's date, an RFC 3339 text, a datetime) in ``layout``: Go's reference time
         (``"2 January 2006"``) with this language's month and weekday names, or Hugo's ``:date_long``,
