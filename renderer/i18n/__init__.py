@@ -44,8 +44,8 @@ import yaml
 from ..dates import UTC, DateInfo, parse_date
 from ..diagnostics import Diagnostic, SourceError, error
 from ..values import toml_error
-from .golayout import NAMED, go_format
-from .locales import NAMED_DATES, candidates, locale, named_date
+from .golayout import DAYS, MONTHS, NAMED, go_format
+from .locales import LOCALES, NAMED_DATES, candidates, locale, named_date
 from .plural import category
 
 I18N_PREFIX = "i18n/"  # a site's table among the templates passed to the core: i18n/fr.toml
@@ -342,11 +342,26 @@ def to_moment(value: Any) -> dt.datetime | None:
 
 def format_time(moment: dt.datetime, layout: str, lang: str) -> str:
     """Hugo's ``time.Format layout`` for a page in language ``lang``: named date layouts as CLDR has
-    them for the language, ``January`` and ``Monday`` in its words, the rest as Go prints it."""
+    them for the language; otherwise Go's English, then, as Hugo's ``htime.TimeFormatter`` does, the
+    month's English name replaced by the language's wherever it occurs (its long name when the layout
+    has ``January``, else its short one when it has ``Jan``), and the weekday's likewise (``Monday``,
+    ``Mon``)."""
     if layout in NAMED_DATES:
         return named_date(moment, layout, lang)
+    text = go_format(moment, NAMED.get(layout, layout))
     loc = locale(lang)
-    return go_format(moment, NAMED.get(layout, layout), loc.months, loc.weekdays)
+    if loc is LOCALES["en"]:
+        return text
+    month, day = moment.month - 1, moment.weekday()
+    if "January" in layout:
+        text = text.replace(MONTHS[month], loc.months[month])
+    elif "Jan" in layout:
+        text = text.replace(MONTHS[month][:3], loc.short_months[month])
+    if "Monday" in layout:
+        text = text.replace(DAYS[day], loc.weekdays[day])
+    elif "Mon" in layout:
+        text = text.replace(DAYS[day][:3], loc.short_weekdays[day])
+    return text
 
 
 __all__ = ["I18N_PREFIX", "Catalog", "Translator", "catalog", "format_time", "parse_table", "site_tables",

@@ -3,15 +3,13 @@
 Moved here from :mod:`renderer.gotemplate.gotime` so that the default theme's
 dates (:mod:`renderer.i18n`) and Hugo's ``time.Format`` in Go templates are
 formatted by one function, without importing the Go interpreter. Nothing
-here reads a clock or the host's locale: names come from
-:mod:`renderer.i18n.locales`.
+here reads a clock or the host's locale.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Sequence
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December"]
@@ -59,11 +57,9 @@ def _offset(t: dt.datetime, colon: bool, seconds: bool, z: bool, hours_only: boo
     return out
 
 
-def go_format(t: dt.datetime, layout: str, months: Sequence[str] | None = None,
-              weekdays: Sequence[str] | None = None) -> str:
-    """``t`` formatted with Go's ``layout`` (time.Time.Format); ``months`` and ``weekdays`` (Monday
-    first) replace the English names of ``January`` and ``Monday``, as Hugo's ``time.Format`` does for
-    a page's language (its ``Jan`` and ``Mon`` stay English, as Hugo 0.168 prints them)."""
+def go_format(t: dt.datetime, layout: str) -> str:
+    """``t`` formatted with Go's ``layout`` (time.Time.Format), in English as Go has it (a language's
+    names are put in by :func:`renderer.i18n.format_time`, as Hugo does)."""
     out: list[str] = []
     pos = 0
     for m in _TOKENS.finditer(layout):
@@ -71,11 +67,11 @@ def go_format(t: dt.datetime, layout: str, months: Sequence[str] | None = None,
         tok = m.group(0)
         pos = m.end()
         if tok == "January":
-            out.append((months or MONTHS)[t.month - 1])
+            out.append(MONTHS[t.month - 1])
         elif tok == "Jan":
             out.append(MONTHS[t.month - 1][:3])
         elif tok == "Monday":
-            out.append((weekdays or DAYS)[t.weekday()])
+            out.append(DAYS[t.weekday()])
         elif tok == "Mon":
             out.append(DAYS[t.weekday()][:3])
         elif tok == "MST":

@@ -56,7 +56,7 @@ def _context(job: PageJob, posts: Mapping[str, Post], config: SiteConfig, views:
     urls = views.urls
     kind = PageKind(job.kind).value  # a plain string, as templates always saw it
     views.refs.update((link.name, link.url) for link in job.refs)
-    # The page's language: its words (t("key"), t.date(...)) and dates. A site of one language has
+    # The page's language: its words (t, t.date) and dates. A site of one language has
     # one, the default (config.language); a page of another language passes its own code here.
     t = views.t
     ctx: dict[str, Any] = {
