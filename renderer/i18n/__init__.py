@@ -177,18 +177,27 @@ class Catalog:
     default: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
+    def chain(self, lang: str) -> list[tuple[str, Table]]:
+        """The tables ``lang`` looks a key up in, in order: itself, its base, the default language's."""
+        codes = dict.fromkeys((*candidates(lang), *candidates(self.default)))
+        return [(code, self.tables[code]) for code in codes if code in self.tables]
+
     def find(self, key: str, lang: str) -> tuple[Entry, str] | None:
         """The forms of ``key`` for ``lang`` and the language they were found in, by Hugo's fallback."""
-        for code in (*candidates(lang), *candidates(self.default)):
-            table = self.tables.get(code)
-            if table is not None and key in table:
-                return table[key], code
-        own = THEME_TABLES["en"].get(key)
-        return (own, "en") if own is not None else None
+        return _find(self.chain(lang), key)
 
     def translator(self, lang: str = "") -> Translator:
         """The view of language ``lang`` (the default language's when empty)."""
         return Translator(lang or self.default, self)
+
+
+def _find(chain: list[tuple[str, Table]], key: str) -> tuple[Entry, str] | None:
+    for code, table in chain:
+        entry = table.get(key)
+        if entry is not None:
+            return entry, code
+    own = THEME_TABLES["en"].get(key)
+    return (own, "en") if own is not None else None
 
 
 _CATALOGS: dict[str, Catalog] = {}
@@ -227,30 +236,47 @@ def _print(value: Any) -> str:
     return NO_VALUE if value is None else str(value)
 
 
+_PARTS: dict[str, tuple[tuple[str, str | None], ...]] = {}
+
+
+def _parts(text: str) -> tuple[tuple[str, str | None], ...]:
+    """``text`` as (literal, field) pairs: the field printed after the literal ("" for ``.``, None: none)."""
+    found = _PARTS.get(text)
+    if found is None:
+        out: list[tuple[str, str | None]] = []
+        pos = 0
+        for m in _ACTION.finditer(text):
+            out.append((text[pos:m.start()], m.group(1) or ""))
+            pos = m.end()
+        out.append((text[pos:], None))
+        found = tuple(out)
+        if len(_PARTS) < 10_000:
+            _PARTS[text] = found
+    return found
+
+
 def fill(text: str, data: Any) -> str | None:
     """``text`` with ``{{ . }}``, ``{{ .Count }}`` and ``{{ .Name }}`` filled in from ``data`` (a number,
     text or a mapping); ``None`` when it asks a field of a value that has none (Hugo prints nothing).
     Any other action is left as written."""
     if "{{" not in text:
         return text
-    failed = False
-
-    def one(m: re.Match[str]) -> str:
-        nonlocal failed
-        name = m.group(1)
+    out = []
+    for literal, name in _parts(text):
+        out.append(literal)
         if name is None:
-            return _print(data)
-        if isinstance(data, Mapping):
-            return _print(data.get(name))
-        if data is None:
-            return NO_VALUE
-        if name == "Count" and isinstance(data, (int, float)) and not isinstance(data, bool):
-            return _print(data)
-        failed = True
-        return ""
-
-    out = _ACTION.sub(one, text)
-    return None if failed else out
+            continue
+        if not name:
+            out.append(_print(data))
+        elif isinstance(data, Mapping):
+            out.append(_print(data.get(name)))
+        elif data is None:
+            out.append(NO_VALUE)
+        elif name == "Count" and isinstance(data, (int, float)) and not isinstance(data, bool):
+            out.append(_print(data))
+        else:
+            return None
+    return "".join(out)
 
 
 def _count(data: Any) -> int | None:
@@ -277,9 +303,18 @@ def translate(entry: Entry, lang: str, data: Any) -> str:
 class Translator:
     """One language's words and dates: ``t`` in templates."""
 
+    # What Jinja2's sandbox and context look up on every call: present, so each lookup is a hit
+    # (a missing attribute costs an exception; a page makes about thirty calls).
+    unsafe_callable = False
+    alters_data = False
+    jinja_pass_arg = None
+
     def __init__(self, lang: str, catalog: Catalog) -> None:
         self.lang = lang
         self._catalog = catalog
+        self._chain = catalog.chain(lang)
+        self._plain: dict[tuple[str, int | None], str] = {}  # (key, count) -> its text (most of a page's words)
+        self._dates: dict[tuple[str, str], str] = {}  # (RFC 3339 text, layout) -> the date shown
 
     def __call__(self, key: Any, count: Any = None, **values: Any) -> str:
         """``t("key")``, ``t("key", count=n)``, ``t("key", Name=value)`` (``{{ .Name }}`` in the text)."""
@@ -293,22 +328,27 @@ class Translator:
 
     def text(self, key: str, data: Any = None) -> str:
         """Hugo's ``i18n key data``: ``data`` is a count, text, or a mapping of the values the text prints."""
-        found = self._catalog.find(key, self.lang)
-        if found is None:
-            return ""
-        entry, where = found
-        return translate(entry, where, data)
+        memo = data is None or type(data) is int  # a key alone, or with a count: kept
+        if memo:
+            known = self._plain.get((key, data))
+            if known is not None:
+                return known
+        found = _find(self._chain, key)
+        text = translate(found[0], found[1], data) if found is not None else ""
+        if memo and len(self._plain) < 10_000:
+            self._plain[key, data] = text
+        return text
 
     def has(self, key: Any) -> bool:
         """Whether ``key`` has a translation (in this language or the default)."""
-        return self._catalog.find(str(key), self.lang) is not None
+        return _find(self._chain, str(key)) is not None
 
     def strings(self, *keys: Any) -> str:
         """``keys`` with their plural forms in this language, as JSON, for a script (the search page's
         ``data-strings``); ``""`` when every one is the theme's English (which the script has)."""
         out = {}
         for key in map(str, keys):
-            found = self._catalog.find(key, self.lang)
+            found = _find(self._chain, key)
             if found is not None and found[0] != THEME_TABLES["en"].get(key):
                 out[key] = found[0]
         return json.dumps(out, ensure_ascii=False, sort_keys=True, separators=(",", ":")) if out else ""
@@ -317,11 +357,15 @@ class Translator:
         """``value`` (a post's date, an RFC 3339 text, a datetime) in ``layout``: Go's reference time
         (``"2 January 2006"``) with this language's month and weekday names, or Hugo's ``:date_long``,
         ``:date_full``, ``:date_medium``, ``:date_short``; by default the table's ``dateFormat``."""
-        moment = to_moment(value)
-        if moment is None:
-            return ""
         chosen = str(layout) if layout else (self.text(DATE_FORMAT_KEY) or DEFAULT_DATE_FORMAT)
-        return format_time(moment, chosen, self.lang)
+        iso = value.iso if isinstance(value, DateInfo) else value if isinstance(value, str) else None
+        if iso is not None and (iso, chosen) in self._dates:
+            return self._dates[iso, chosen]
+        moment = to_moment(value)
+        shown = format_time(moment, chosen, self.lang) if moment is not None else ""
+        if iso is not None and len(self._dates) < 100_000:
+            self._dates[iso, chosen] = shown
+        return shown
 
 
 def to_moment(value: Any) -> dt.datetime | None:

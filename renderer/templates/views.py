@@ -21,7 +21,7 @@ from ..i18n import Catalog, Translator
 from ..model import Link, PageJob, Post, SitemapLink
 from ..plan import post_terms
 from ..refs import UNRESOLVED, ref_key, resolve_refs
-from .sandbox import plain_data
+from .sandbox import PLAIN_DATA, plain_data
 
 TAXONOMY_TITLES = {"tags": "Tags", "categories": "Categories"}
 TAXONOMY_SINGULAR = {"tags": "Tag", "categories": "Category"}
@@ -326,3 +326,5 @@ def pager(job: PageJob, prefix: str, urls: Urls) -> Pager:
 
 # Everything above is plain data: templates read its fields without the sandbox's per-read checks.
 plain_data(SiteView, TermView, PostView, PostLink, PageView, Pager, Link, DateInfo, SitemapLink)
+# t's methods and language, read on every listed post: no per-read checks either (it has no others to reach).
+PLAIN_DATA[Translator] = frozenset(("date", "strings", "has", "text", "lang"))
