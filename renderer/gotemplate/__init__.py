@@ -25,7 +25,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from ..i18n import Catalog, catalog
+from ..i18n import Translator, catalog
 from .exec import Budget, Templates, Unknown
 from .hugo import STATEFUL, Call, run, typed
 from .hugofuncs import library
@@ -56,10 +56,14 @@ class GoShortcodes:
     files: dict[str, str] = field(default_factory=dict)  # name -> the file it came from, for messages
     problems: dict[str, tuple[int, str]] = field(default_factory=dict)
     tables: dict[str, str] = field(default_factory=dict)  # the site's translation tables (i18n/LANG.toml)
+    translators: dict[tuple[str, str], Translator] = field(default_factory=dict)  # (default, page's language)
 
-    def catalog(self, default: str) -> Catalog:
-        """The theme's and the site's translations for a site whose default language is ``default``."""
-        return catalog(self.tables, default)
+    def translator(self, default: str, lang: str) -> Translator:
+        """The words of language ``lang`` ("" for the default) in a site whose default language is ``default``."""
+        found = self.translators.get((default, lang))
+        if found is None:
+            found = self.translators[default, lang] = catalog(self.tables, default).translator(lang)
+        return found
 
     def filename(self, name: str) -> str:
         return self.files.get(name, f"layouts/_shortcodes/{name}.html")
@@ -71,7 +75,7 @@ class GoShortcodes:
             raise ShortcodeFailure(f"no shortcode template {call.name!r}")
         # The page's language (``lang`` in its data, else the site's), for i18n/T and time.Format.
         default = str(call.site.get("language") or "en")
-        translator = self.catalog(default).translator(str(call.page.get("lang") or ""))
+        translator = self.translator(default, str(call.page.get("lang") or ""))
         try:
             return run(self.templates, SHORTCODES + call.name + ".html", call, now, Budget(), translator)
         except Unknown as exc:

@@ -71,6 +71,8 @@ def table_language(name: str) -> str:
 
 
 def _forms(key: str, value: Any, out: Table, depth: int = 0) -> None:
+    if len(out) > MAX_KEYS:  # (YAML aliases can nest a table into itself many times over)
+        raise SourceError(f"more than {MAX_KEYS:,} keys")
     if isinstance(value, str):
         out[key] = {"other": value}
         return

@@ -58,7 +58,7 @@ def _context(job: PageJob, posts: Mapping[str, Post], config: SiteConfig, views:
     views.refs.update((link.name, link.url) for link in job.refs)
     # The page's language: its words (t, t.date) and dates. A site of one language has
     # one, the default (config.language); a page of another language passes its own code here.
-    t = views.t
+    t = views.translator("")
     ctx: dict[str, Any] = {
         "site": views.site,
         "relurl": urls.rel,

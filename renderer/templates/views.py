@@ -251,10 +251,18 @@ class Views:
         self.catalog = catalog
         # The default language's words (what a site of one language shows everywhere).
         self.t = catalog.translator()
+        self._translators: dict[str, Translator] = {"": self.t}
         self.site = _site_view(config, urls, self.t)
         self._posts: dict[str, PostView] = {}
         self._dates: dict[str, DateInfo] = {}
         self.refs: dict[str, str] = {}  # ref/relref target -> site-relative URL (from the jobs)
+
+    def translator(self, lang: str = "") -> Translator:
+        """The words and dates of language ``lang`` ("" for the site's default), made once per render call."""
+        found = self._translators.get(lang)
+        if found is None:
+            found = self._translators[lang] = self.catalog.translator(lang)
+        return found
 
     def _ref_url(self, source: str, target: str, absolute: bool) -> str:
         url = self.refs.get(ref_key(source, target), UNRESOLVED)

@@ -206,3 +206,10 @@ def test_a_broken_site_table_is_one_error_and_the_site_still_builds(engine, tmp_
     assert [d.format() for d in out.diagnostics if d.path.startswith("i18n/")] == \
         ["i18n/de.toml:1: error: invalid TOML: Invalid value; the file is ignored"]
     assert "Weiterlesen" in out["index.html"]  # the theme's own words
+
+
+def test_yaml_aliases_cannot_multiply_a_table_past_its_bound():
+    nested = "a0: &a0 {x: y}\n" + "".join(
+        f"a{i}: &a{i} {{{', '.join(f'k{j}: *a{i - 1}' for j in range(10))}}}\n" for i in range(1, 8))
+    table, diags = parse_table("i18n/fr.yaml", nested)
+    assert table == {} and [d.message for d in diags] == ["more than 10,000 keys; the file is ignored"]
