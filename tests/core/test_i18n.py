@@ -213,3 +213,16 @@ def test_yaml_aliases_cannot_multiply_a_table_past_its_bound():
         f"a{i}: &a{i} {{{', '.join(f'k{j}: *a{i - 1}' for j in range(10))}}}\n" for i in range(1, 8))
     table, diags = parse_table("i18n/fr.yaml", nested)
     assert table == {} and [d.message for d in diags] == ["more than 10,000 keys; the file is ignored"]
+
+
+def test_the_search_scripts_own_english_words_are_the_english_tables():
+    """The script speaks English unless the page gives it other words (data-strings, written only
+    when they differ from the English table): the two must say the same."""
+    import json
+
+    script = (THEME / "templates" / "search.js").read_text(encoding="utf-8")
+    block = script[script.index("var STRINGS = {"):script.index("};", script.index("var STRINGS = {"))]
+    strings = {key: {form: json.loads(f'"{text}"') for form, text in re.findall(r'(\w+): "((?:[^"\\]|\\.)*)"', body)}
+               for key, body in re.findall(r'(\w+): \{\s*(.*?")\s*\}', block, flags=re.DOTALL)}
+    assert len(strings) == 6
+    assert strings == {key: THEME_TABLES["en"][key] for key in strings}

@@ -145,17 +145,17 @@
   /* The page's words: English here, the page's language from the form's data-strings (the
      theme's translation tables, renderer/i18n, written only when they differ from these), with
      plural forms chosen by the browser's CLDR rules for the page's language. */
-  // (raw for Jinja2: this file is a template of the theme, and the placeholders are Go's)
-  {% raw %}var STRINGS = {
-    searchNoMatch: { other: "No posts match \u201c{{ .Query }}\u201d." },
-    searchMatches: { one: "{{ .Count }} post matches \u201c{{ .Query }}\u201d",
-                     other: "{{ .Count }} posts match \u201c{{ .Query }}\u201d" },
+  // (\u007b{ is two opening braces, written so: this file is a template of the theme, served as it is;
+  // placeholders are Go's, as in the translation tables)
+  var STRINGS = {
+    searchNoMatch: { other: "No posts match \u201c\u007b{ .Query }}\u201d." },
+    searchMatches: { one: "\u007b{ .Count }} post matches \u201c\u007b{ .Query }}\u201d",
+                     other: "\u007b{ .Count }} posts match \u201c\u007b{ .Query }}\u201d" },
     searchAllShown: { other: "." },
-    searchFirstShown: { other: "; the first {{ .Count }} are listed." },
+    searchFirstShown: { other: "; the first \u007b{ .Count }} are listed." },
     searchLoading: { other: "Loading the search index\u2026" },
     searchUnavailable: { other: "Search is unavailable: the index could not be loaded. Every post is listed below." }
   };
-  {% endraw %}
   var ACTION = /\{\{-?\s*\.([A-Za-z_][A-Za-z0-9_]*)\s*-?\}\}/g;
   var plurals = null;
 
