@@ -483,6 +483,9 @@ def hugo_config(files: list[tuple[str, str]], layout: str = "hugo") -> HugoConfi
             _params(m, value, originals.get("params", {}))
         elif key not in NOT_APPLICABLE and key not in ("weight", "label", "languagename", "title", "contentdir"):
             m.note(key, f"Hugo setting '{key}' is not used by wasmblog")
+    if merged.get("defaultcontentlanguage") and "language" not in m.out:
+        # Without a languageCode, Hugo's pages are in the default content language: <html lang>, i18n, dates.
+        m.out["language"] = language
     if languages and len(languages) > 1:
         others = sorted(k for k in languages if k != language)
         m.note("languages", f"wasmblog builds one language: {language!r}; {', '.join(others)} are left out")

@@ -9,9 +9,15 @@ and the host 3.11 (Unicode 14.0), so code points unassigned in 14.0 are
 separators on both (:mod:`renderer.ucd`); everything else is the same on
 both: compatibility decomposition (NFKD: fullwidth letters, ligatures,
 accents split off), combining marks dropped ("café" is "cafe"), lower case,
-then runs of letters and digits, with each Han, Hiragana or Katakana
-character a token of its own (those scripts do not put spaces between
-words). The script does the same steps with the browser's Unicode tables
+then runs of letters and digits. Han, Hiragana and Katakana (Chinese and
+Japanese, written without spaces between words) are cut into overlapping
+character bigrams instead: "日本語の" is 日本, 本語, 語の, and a run of one
+character is itself; a query is cut the same way, so a word of two or more
+characters matches where its bigrams all occur, and a single character as
+the prefix of its bigrams (as Lucene's CJK analyzer and Pagefind do: no
+dictionary to carry). Text in other scripts gives exactly the terms it
+gave before, so the index of a site without CJK text is unchanged. The
+script does the same steps with the browser's Unicode tables
 (``String.normalize``, ``\\p{M}``, ``toLowerCase``, ``\\p{L}\\p{N}``); a
 browser test checks that the two agree.
 
@@ -48,15 +54,17 @@ from .ucd import mask_unassigned
 
 MAX_TOKEN = 32  # characters of a term kept; longer words are cut (a query is cut the same way)
 MAX_TERMS = 300  # distinct terms kept per post, the heaviest
+MAX_CJK_TERMS = 1_500  # and CJK bigrams, apart (a page of Japanese has about as many distinct bigrams as characters)
 MAX_TEXT = 50_000  # characters of a post's HTML that are indexed (about 7,000 words of text)
 MAX_SUMMARY = 180  # characters of the summary shown in results
 TITLE_BOOST = 10
 TAG_BOOST = 5
 INDEX_VERSION = 2  # 2: postings as VLQ strings
 
-# Han (with the compatibility block), Hiragana and Katakana: one token per character.
+# Han (with the compatibility block), Hiragana and Katakana: runs cut into bigrams.
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_TOKEN = re.compile(f"[{_CJK}]|[^\\W_{_CJK}]+")
+_TOKEN = re.compile(f"[{_CJK}]+|[^\\W_{_CJK}]+")
+_CJK_START = re.compile(f"[{_CJK}]")
 _NON_ASCII = re.compile("[^\x00-\x7f]+")
 _TAG = re.compile(r"<[^>]*>")
 # Tags that do not separate words (as in renderer.summary): "**two**," is one word.
@@ -84,9 +92,24 @@ def normalise(text: str) -> str:
     return text.lower()
 
 
+def _bigrams(run: str) -> list[str]:
+    return [run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)]
+
+
 def tokenize(text: str) -> list[str]:
     """The terms of ``text``, in order (a query is split the same way by the script)."""
-    return [token[:MAX_TOKEN] for token in _TOKEN.findall(normalise(text))]
+    out: list[str] = []
+    for token in _TOKEN.findall(normalise(text)):
+        if _CJK_START.match(token):
+            out.extend(_bigrams(token))
+        else:
+            out.append(token[:MAX_TOKEN])
+    return out
+
+
+def is_cjk(term: str) -> bool:
+    """Whether ``term`` is a CJK bigram (or a lone CJK character)."""
+    return _CJK_START.match(term) is not None
 
 
 def plain_text(html_text: str) -> str:
@@ -108,8 +131,14 @@ def post_terms(title: str, description: str, html_text: str, terms: Iterable[str
         for token in dict.fromkeys(tokenize(name)):  # each once, in order (a set's order is the hash seed's)
             counts[token] += TAG_BOOST
     # Heaviest first; among equals, the first seen (sorted() is stable and a
-    # Counter keeps insertion order): the same terms on every engine.
-    kept = sorted(counts.items(), key=lambda item: -item[1])[:MAX_TERMS]
+    # Counter keeps insertion order): the same terms on every engine. CJK bigrams are
+    # kept apart, with their own bound, so that they crowd out no word (nor words them).
+    ranked = sorted(counts.items(), key=lambda item: -item[1])
+    kept = [item for item in ranked if not is_cjk(item[0])][:MAX_TERMS]
+    if len(kept) < len(ranked):
+        cjk = [item for item in ranked if is_cjk(item[0])][:MAX_CJK_TERMS]
+        if cjk:  # merged back in weight order (stable: words before bigrams of the same weight)
+            kept = sorted(kept + cjk, key=lambda item: -item[1])
     return " ".join(f"{term} {weight}" for term, weight in kept)
 
 

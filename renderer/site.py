@@ -18,6 +18,8 @@ from .config import CONFIG_PATH, SiteConfig, parse_config
 from .diagnostics import Diagnostic, SourceError, error, sort_key, warning
 from .model import BuildOptions, PageJob, ParseResult, Plan, Post, SiteResult
 from .shortcodes import site as site_shortcodes
+from .i18n import I18N_PREFIX, site_tables
+from .i18n import catalog as i18n_catalog
 from .shortcodes.site import GO_PREFIX
 from .templates import render_pages as _render_with_theme
 
@@ -43,17 +45,20 @@ class Source:
 
 def shortcode_templates(templates: Mapping[str, str]) -> dict[str, str]:
     """The site's shortcodes (``{NAME: source}``) among its templates (``shortcodes/NAME.html``), and a
-    Hugo site's Go templates as they are (``go:shortcodes/NAME.html``, ``go:partials/PATH``)."""
+    Hugo site's Go templates as they are (``go:shortcodes/NAME.html``, ``go:partials/PATH``), with the
+    site's translation tables (``i18n/LANG.toml``) when it has Go templates (their ``i18n``/``T``)."""
     found = {name[len(SHORTCODE_PREFIX):-len(".html")]: text for name, text in templates.items()
              if name.startswith(SHORTCODE_PREFIX) and name.endswith(".html")}
     found.update((name, text) for name, text in templates.items() if name.startswith(GO_PREFIX))
+    if any(name.startswith(GO_PREFIX) for name in found):
+        found.update(site_tables(templates))
     return found
 
 
 def theme_templates(templates: Mapping[str, str]) -> dict[str, str]:
     """The theme overrides among a site's templates (the shortcodes are not theme templates)."""
     return {name: text for name, text in templates.items()
-            if not name.startswith(SHORTCODE_PREFIX) and not name.startswith(GO_PREFIX)}
+            if not name.startswith((SHORTCODE_PREFIX, GO_PREFIX, I18N_PREFIX))}
 
 
 @lru_cache(maxsize=8)
@@ -123,11 +128,15 @@ def render_pages(jobs: Sequence[PageJob], posts: Sequence[Post], config: str | S
     all it does, which is how a host checks what every page depends on.
     """
     site, _ = site_config(config)
-    result = _render_with_theme(jobs, posts, site, theme_templates(templates))
+    tables = site_tables(templates)
+    result = _render_with_theme(jobs, posts, site, theme_templates(templates), tables)
     # (the Jinja2 ones: a Hugo site's Go templates say what they cannot do where they are called)
-    shortcodes = {name: text for name, text in shortcode_templates(templates).items() if not name.startswith(GO_PREFIX)}
+    shortcodes = {name: text for name, text in shortcode_templates(templates).items()
+                  if not name.startswith((GO_PREFIX, I18N_PREFIX))}
     if shortcodes:
         result.diagnostics[:0] = site_shortcodes.problems(shortcodes)
+    if tables:  # what is wrong with the site's translation tables, once per render call, as for templates
+        result.diagnostics[:0] = i18n_catalog(tables, site.language).diagnostics
     return result
 
 

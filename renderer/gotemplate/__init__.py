@@ -25,6 +25,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from ..i18n import Translator, catalog
 from .exec import Budget, Templates, Unknown
 from .hugo import STATEFUL, Call, run, typed
 from .hugofuncs import library
@@ -54,6 +55,15 @@ class GoShortcodes:
     names: frozenset[str]
     files: dict[str, str] = field(default_factory=dict)  # name -> the file it came from, for messages
     problems: dict[str, tuple[int, str]] = field(default_factory=dict)
+    tables: dict[str, str] = field(default_factory=dict)  # the site's translation tables (i18n/LANG.toml)
+    translators: dict[tuple[str, str], Translator] = field(default_factory=dict)  # (default, page's language)
+
+    def translator(self, default: str, lang: str) -> Translator:
+        """The words of language ``lang`` ("" for the default) in a site whose default language is ``default``."""
+        found = self.translators.get((default, lang))
+        if found is None:
+            found = self.translators[default, lang] = catalog(self.tables, default).translator(lang)
+        return found
 
     def filename(self, name: str) -> str:
         return self.files.get(name, f"layouts/_shortcodes/{name}.html")
@@ -63,8 +73,11 @@ class GoShortcodes:
         tree = self.templates.trees.get(SHORTCODES + call.name + ".html")
         if tree is None:
             raise ShortcodeFailure(f"no shortcode template {call.name!r}")
+        # The page's language (``lang`` in its data, else the site's), for i18n/T and time.Format.
+        default = str(call.site.get("language") or "en")
+        translator = self.translator(default, str(call.page.get("lang") or ""))
         try:
-            return run(self.templates, SHORTCODES + call.name + ".html", call, now, Budget())
+            return run(self.templates, SHORTCODES + call.name + ".html", call, now, Budget(), translator)
         except Unknown as exc:
             raise ShortcodeFailure(f"uses {exc.name!r}, which wasmblog's Go templates do not support "
                                    f"({exc})", True) from None
@@ -79,9 +92,13 @@ class GoShortcodes:
 _CACHE: dict[str, GoShortcodes] = {}
 
 
-def compiled(files: Mapping[str, str], origins: Mapping[str, str] | None = None) -> GoShortcodes:
-    """``{"shortcodes/NAME.html" | "partials/PATH": source}`` parsed once per set (cached)."""
+def compiled(files: Mapping[str, str], origins: Mapping[str, str] | None = None,
+             tables: Mapping[str, str] | None = None) -> GoShortcodes:
+    """``{"shortcodes/NAME.html" | "partials/PATH": source}`` parsed once per set (cached), with the
+    site's translation ``tables`` (``{"i18n/fr.toml": text}``) for their ``i18n``/``T``."""
     digest = hashlib.sha256()
+    for name in sorted(tables or {}):
+        digest.update(b"i18n\0" + name.encode() + b"\0" + (tables or {})[name].encode("utf-8", "surrogatepass"))
     for name in sorted(files):
         digest.update(name.encode() + b"\0" + files[name].encode("utf-8", "surrogatepass") + b"\0")
     key = digest.hexdigest()
@@ -110,7 +127,8 @@ def compiled(files: Mapping[str, str], origins: Mapping[str, str] | None = None)
             continue
         for tree_name, tree in parsed.items():
             trees.setdefault(tree_name, tree)
-    result = GoShortcodes(Templates(trees, FUNCS, html=True), frozenset(names), file_names, problems)
+    result = GoShortcodes(Templates(trees, FUNCS, html=True), frozenset(names), file_names, problems,
+                          dict(tables or {}))
     if len(_CACHE) >= 8:
         _CACHE.clear()
     _CACHE[key] = result

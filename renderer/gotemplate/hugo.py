@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 from urllib.parse import quote
 
+from ..i18n import Translator, format_time
 from .exec import Budget, Func, State, Templates, execute
-from .gotime import GoTime
+from ..i18n.golayout import NAMED
+from .gotime import GoTime, parse_time
 from .hugofuncs import Params, Scratch, params, to_string
 from .values import HTML, URL, GoError, GoObject, TemplateError, Unsupported, sprintf
 
@@ -794,6 +796,7 @@ class Env:
     page: Page
     build_time: GoTime  # Hugo's now: given by the host, never read here (zero: not given)
     partial_cache: dict[Any, Any] = field(default_factory=dict)
+    translator: Translator | None = None  # the page's language: i18n/T, time.Format's names
 
 
 class _Return(Exception):
@@ -911,6 +914,21 @@ def _now(state: State) -> GoTime:
     return _env(state).build_time
 
 
+def _translate(state: State, key: Any, data: Any = None) -> str:
+    """Hugo's ``i18n``/``T``/``lang.Translate``: ``key`` in the page's language (see :mod:`renderer.i18n`)."""
+    t = _env(state).translator
+    return t.text(to_string(key), data) if t is not None else ""
+
+
+def _time_format(state: State, layout: Any, value: Any) -> str:
+    """Hugo's ``time.Format``/``dateFormat``: month and weekday names and ``:date_*`` layouts in the
+    page's language (the ``.Format`` method stays English, as in Hugo)."""
+    t = _env(state).translator
+    text = to_string(layout)
+    moment = parse_time(value).t
+    return format_time(moment, text, t.lang) if t is not None else format_time(moment, NAMED.get(text, text), "en")
+
+
 def _site(state: State) -> Site:
     return _env(state).page.site
 
@@ -939,6 +957,8 @@ _STATEFUL_FNS: dict[str, Callable[..., Any]] = {
     "urls.AbsURL": _abs_url, "relLangURL": _rel_url, "absLangURL": _abs_url, "urls.RelLangURL": _rel_url,
     "urls.AbsLangURL": _abs_url, "now": _now, "time.Now": _now, "site": _site, "page": _page,
     "templates.Exists": _exists,
+    "i18n": _translate, "T": _translate, "lang.Translate": _translate,
+    "time.Format": _time_format, "dateFormat": lambda s, layout, v: _time_format(s, layout, v),
 }
 for _name, _fn in _STATEFUL_FNS.items():
     STATEFUL[_name] = Func(_name, _fn, wants_state=True)
@@ -952,12 +972,13 @@ def shortcode_for(call: Call, page: Page) -> Shortcode:
     return call.shortcode  # type: ignore[no-any-return]  # the Call's field is Any to avoid an import cycle
 
 
-def run(templates: Templates, template: str, call: Call, now: dt.datetime | None, budget: Budget) -> str:
-    """Shortcode ``template`` for ``call``: its output."""
+def run(templates: Templates, template: str, call: Call, now: dt.datetime | None, budget: Budget,
+        translator: Translator | None = None) -> str:
+    """Shortcode ``template`` for ``call``, on a page in ``translator``'s language: its output."""
     page = call.shared.get("page")
     if page is None:
         page = call.shared["page"] = Page(call.page, Site(call.site), call.render)
     page.render = call.render  # the current call's line, for messages from its Markdown
     shortcode = shortcode_for(call, page)
-    env = Env(call, page, GoTime(now) if now is not None else GoTime(None))
+    env = Env(call, page, GoTime(now) if now is not None else GoTime(None), translator=translator)
     return execute(templates, template, shortcode, budget, env)

@@ -27,7 +27,8 @@ from ..ucd import mask_unassigned
 from .builtins import GO_BUILTINS, eq, index, length, make_slice
 from .escape import go_json, html_escape, strip_tags
 from .exec import Func, is_true
-from .gotime import NAMED, GoTime, go_format, parse_time
+from ..i18n.golayout import NAMED, go_format
+from .gotime import GoTime, parse_time
 from .values import (CSS, HTML, JS, URL, GoError, GoObject, HTMLAttr, Unsupported, sprint, sprint_value,
                      sorted_keys)
 
@@ -1069,10 +1070,10 @@ def library() -> dict[str, Func]:
         "base64Encode": lambda v: b64encode(to_string(v).encode()).decode(),
         "base64Decode": lambda v: b64decode(to_string(v).encode()).decode("utf-8", "replace"),
         "time": lambda v, *z: parse_time(v),
+        # (i18n/T/lang.Translate, and time.Format/dateFormat in the page's language: hugo.STATEFUL)
         "dateFormat": lambda layout, v: go_format(parse_time(v).t, NAMED.get(to_string(layout), to_string(layout))),
         "readFile": _no_io("readFile"), "readDir": _no_io("readDir"), "getJSON": _no_io("getJSON"),
         "getCSV": _no_io("getCSV"), "fileExists": _no_io("fileExists"), "imageConfig": _no_io("imageConfig"),
-        "i18n": lambda key, *a: "", "T": lambda key, *a: "",
     }
     namespaced: dict[str, Callable[..., Any]] = {
         "strings.ToLower": f["lower"], "strings.ToUpper": f["upper"], "strings.Title": title,
@@ -1129,7 +1130,7 @@ def library() -> dict[str, Func]:
         "resources.ExecuteAsTemplate": _no_io("resources.ExecuteAsTemplate"),
         "data.GetJSON": _no_io("data.GetJSON"), "data.GetCSV": _no_io("data.GetCSV"),
         "images.Config": _no_io("images.Config"),
-        "lang.Translate": f["i18n"], "fmt.Print": lambda *a: sprint(list(a)),
+        "fmt.Print": lambda *a: sprint(list(a)),
         "querify": querify, "collections.Querify": querify, "urls.Parse": url_parse, "urls.JoinPath": join_path,
     }
     out = dict(GO_BUILTINS)

@@ -19,6 +19,8 @@ import jinja2
 from markupsafe import Markup
 
 from ..diagnostics import Diagnostic, describe_exception, error
+from ..i18n import I18N_PREFIX, site_tables
+
 if TYPE_CHECKING:
     from ..gotemplate import GoShortcodes
 from ..templates.sandbox import ThemeSandbox
@@ -65,11 +67,14 @@ def compiled(templates: Mapping[str, str]) -> SiteShortcodes:
     Keys starting ``go:`` are Go templates of a Hugo site (``go:shortcodes/NAME.html``,
     ``go:partials/PATH``): :mod:`renderer.gotemplate` runs those."""
     go_files = go_templates(templates)
-    if go_files:
-        templates = {k: v for k, v in templates.items() if not k.startswith(GO_PREFIX)}
+    tables = site_tables(templates)  # the site's translation tables, for the Go templates' i18n/T
+    if go_files or tables:
+        templates = {k: v for k, v in templates.items() if not k.startswith((GO_PREFIX, I18N_PREFIX))}
     digest = hashlib.sha256()
     for name in sorted(templates):
         digest.update(name.encode() + b"\0" + templates[name].encode("utf-8", "surrogatepass") + b"\0")
+    for name in sorted(tables):
+        digest.update(b"i18n\0" + name.encode() + b"\0" + tables[name].encode("utf-8", "surrogatepass") + b"\0")
     for name in sorted(go_files):
         digest.update(b"go\0" + name.encode() + b"\0" + go_files[name].encode("utf-8", "surrogatepass") + b"\0")
     key = digest.hexdigest()
@@ -85,7 +90,7 @@ def compiled(templates: Mapping[str, str]) -> SiteShortcodes:
         # Imported here: sites without Go templates do not pay for the interpreter (about 40 ms of the
         # core's import natively); the guests import it while their snapshot is taken (warmup.py).
         from ..gotemplate import compiled as go_compiled
-        go = go_compiled(go_files)
+        go = go_compiled(go_files, tables=tables)
     site = SiteShortcodes(env, frozenset(templates), go=go)
     for name in sorted(templates):
         try:

@@ -20,6 +20,7 @@ from markupsafe import Markup
 from .. import highlight, search
 from ..config import SiteConfig
 from ..diagnostics import Diagnostic, describe_exception, error, megabytes
+from ..i18n import catalog
 from ..model import Link, OutputFile, PageJob, PageKind, Post, SiteResult, SitemapLink
 from ..values import SURROGATE
 from .theme import TEMPLATE_FOR_KIND, Theme, compiled_theme
@@ -55,11 +56,16 @@ def _context(job: PageJob, posts: Mapping[str, Post], config: SiteConfig, views:
     urls = views.urls
     kind = PageKind(job.kind).value  # a plain string, as templates always saw it
     views.refs.update((link.name, link.url) for link in job.refs)
+    # The page's language: its words (t, t.date) and dates. A site of one language has
+    # one, the default (config.language); a page of another language passes its own code here.
+    t = views.translator("")
     ctx: dict[str, Any] = {
         "site": views.site,
         "relurl": urls.rel,
         "absurl": urls.abs,
         "kind": kind,
+        "lang": t.lang,
+        "t": t,
     }
     if job.kind in (PageKind.POST, PageKind.PAGE):
         post = posts[job.posts[0]]
@@ -72,18 +78,18 @@ def _context(job: PageJob, posts: Mapping[str, Post], config: SiteConfig, views:
     title = config.title
     prefix = ""
     if (job.kind == PageKind.TERM or job.kind in FEED_KINDS) and job.term:
-        term = term_view(job.taxonomy, job.term, job.term_slug, len(job.posts), urls, config)
+        term = term_view(job.taxonomy, job.term, job.term_slug, len(job.posts), urls, config, t)
         ctx["term"] = term
         title = f"{term.taxonomy_singular}: {job.term}"
         prefix = f"{job.taxonomy}/{job.term_slug}/"
     elif job.kind == PageKind.TAXONOMY:
-        title = taxonomy_title(job.taxonomy)
-        ctx["terms"] = [term_view(job.taxonomy, t.name, t.slug, t.count, urls, config) for t in job.terms]
+        title = taxonomy_title(job.taxonomy, t)
+        ctx["terms"] = [term_view(job.taxonomy, x.name, x.slug, x.count, urls, config, t) for x in job.terms]
         ctx["taxonomy"] = job.taxonomy
     elif job.kind == PageKind.NOTFOUND:
-        title = "Page not found"
+        title = t("pageNotFound")
     elif job.kind == PageKind.SEARCH:
-        title = "Search"
+        title = t("search")
     elif job.kind == PageKind.LIST and job.section:
         title = section_title(job.section.rsplit("/", 1)[-1])
         prefix = job.url[:-len(f"page/{job.number}/")] if job.number > 1 else job.url  # as the plan made it
@@ -93,7 +99,7 @@ def _context(job: PageJob, posts: Mapping[str, Post], config: SiteConfig, views:
     if job.kind in (PageKind.LIST, PageKind.TERM):
         ctx["pager"] = pager(job, prefix, urls)
         if job.number > 1:
-            title = f"{title} (page {job.number})"
+            title = t("pageNumber", Title=title, Number=job.number)
     ctx["posts"] = listed
     show_intro = intro is not None and job.kind not in FEED_KINDS and job.number == 1
     ctx["page"] = PageView(kind=kind, title=title, url=urls.rel(job.url), permalink=urls.abs(job.url),
@@ -117,7 +123,7 @@ def _context(job: PageJob, posts: Mapping[str, Post], config: SiteConfig, views:
         ctx["canonical"] = urls.abs(job.target)
     if job.kind == PageKind.SEARCH_INDEX:
         ctx["index"] = Markup(search.index_json(
-            [{"url": v.url, "title": v.title, "date": v.date.iso, "day": v.date.human,  # type: ignore[union-attr]  # posts are dated
+            [{"url": v.url, "title": v.title, "date": v.date.iso, "day": t.date(v.date),  # type: ignore[union-attr]  # posts are dated
               "tags": [t.name for t in v.tags], "summary": search.short_summary(v.description, v.summary_html)}
              for v in listed],
             [posts[s].search_terms for s in job.posts if s in posts]))
@@ -195,11 +201,12 @@ def render_job(job: PageJob, posts: Mapping[str, Post], config: SiteConfig,
 
 
 def render_pages(jobs: Sequence[PageJob], posts: Sequence[Post], config: SiteConfig,
-                 templates: Mapping[str, str]) -> SiteResult:
-    """Render ``jobs`` with the default theme and the ``templates`` overriding it;
+                 templates: Mapping[str, str], tables: Mapping[str, str] | None = None) -> SiteResult:
+    """Render ``jobs`` with the default theme and the ``templates`` overriding it, in the words of the
+    theme's translation tables and the site's ``tables`` (``{"i18n/fr.toml": text}``);
     ``posts`` must include every post the jobs name."""
     theme = compiled_theme(templates)
-    views = Views(config, Urls(config))
+    views = Views(config, Urls(config), catalog(tables or {}, config.language))
     by_source = {p.source: p for p in posts}
     files: list[OutputFile] = []
     diags: list[Diagnostic] = list(theme.diagnostics)

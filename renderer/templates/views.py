@@ -17,10 +17,11 @@ from markupsafe import Markup
 from .. import slugs, uri
 from ..config import SiteConfig
 from ..dates import DateInfo
+from ..i18n import Catalog, Translator
 from ..model import Link, PageJob, Post, SitemapLink
 from ..plan import post_terms
 from ..refs import UNRESOLVED, ref_key, resolve_refs
-from .sandbox import plain_data
+from .sandbox import PLAIN_DATA, plain_data
 
 TAXONOMY_TITLES = {"tags": "Tags", "categories": "Categories"}
 TAXONOMY_SINGULAR = {"tags": "Tag", "categories": "Category"}
@@ -41,15 +42,18 @@ class Feed:
     permalink: str
 
 
-def taxonomy_title(plural: str) -> str:
-    """How a taxonomy is named on its pages: "Tags", "Series"."""
-    return TAXONOMY_TITLES.get(plural) or plural[:1].upper() + plural[1:]
+def taxonomy_title(plural: str, t: Translator | None = None) -> str:
+    """How a taxonomy is named on its pages: "Tags", "Series" (the built-in ones in ``t``'s language)."""
+    if plural in TAXONOMY_TITLES:
+        return (t(plural) if t is not None else "") or TAXONOMY_TITLES[plural]
+    return plural[:1].upper() + plural[1:]
 
 
-def taxonomy_singular(config: SiteConfig, plural: str) -> str:
+def taxonomy_singular(config: SiteConfig, plural: str, t: Translator | None = None) -> str:
     """One term's kind: "Tag", "Series"."""
     if plural in TAXONOMY_SINGULAR:
-        return TAXONOMY_SINGULAR[plural]
+        word = TAXONOMY_SINGULAR[plural]
+        return (t(word.lower()) if t is not None else "") or word
     singular = next((t.singular for t in config.taxonomies if t.plural == plural), plural)
     return singular[:1].upper() + singular[1:]
 
@@ -196,7 +200,7 @@ def feeds(config: SiteConfig, prefix: str, urls: Urls) -> list[Feed]:
     return out
 
 
-def _site_view(config: SiteConfig, urls: Urls) -> SiteView:
+def _site_view(config: SiteConfig, urls: Urls, t: Translator) -> SiteView:
     site_feeds = feeds(config, "", urls)
     return SiteView(
         title=config.title, description=config.description, author=config.author,
@@ -204,7 +208,7 @@ def _site_view(config: SiteConfig, urls: Urls) -> SiteView:
         root=urls.abs(""), menu=[Link(m.name, urls.rel(m.url)) for m in config.menu],
         params=config.params, feed_url=site_feeds[0].url if site_feeds else "",
         feed_full_content=config.feed_full_content,
-        taxonomies=[Link(taxonomy_title(t.plural), urls.rel(f"{t.plural}/")) for t in config.taxonomies],
+        taxonomies=[Link(taxonomy_title(x.plural, t), urls.rel(f"{x.plural}/")) for x in config.taxonomies],
         copyright=config.copyright, feeds=site_feeds,
         search_url=urls.rel("search/") if config.search_enabled else "",
     )
@@ -241,13 +245,24 @@ def _terms_links(names: list[str], taxonomy: str, urls: Urls) -> list[Link]:
 class Views:
     """Template views of posts, made once per post per render call."""
 
-    def __init__(self, config: SiteConfig, urls: Urls) -> None:
+    def __init__(self, config: SiteConfig, urls: Urls, catalog: Catalog) -> None:
         self.urls = urls
         self.config = config
-        self.site = _site_view(config, urls)
+        self.catalog = catalog
+        # The default language's words (what a site of one language shows everywhere).
+        self.t = catalog.translator()
+        self._translators: dict[str, Translator] = {"": self.t}
+        self.site = _site_view(config, urls, self.t)
         self._posts: dict[str, PostView] = {}
         self._dates: dict[str, DateInfo] = {}
         self.refs: dict[str, str] = {}  # ref/relref target -> site-relative URL (from the jobs)
+
+    def translator(self, lang: str = "") -> Translator:
+        """The words and dates of language ``lang`` ("" for the site's default), made once per render call."""
+        found = self._translators.get(lang)
+        if found is None:
+            found = self._translators[lang] = self.catalog.translator(lang)
+        return found
 
     def _ref_url(self, source: str, target: str, absolute: bool) -> str:
         url = self.refs.get(ref_key(source, target), UNRESOLVED)
@@ -298,11 +313,11 @@ class Views:
 
 
 def term_view(taxonomy: str, name: str, slug: str, count: int, urls: Urls,
-              config: SiteConfig | None = None) -> TermView:
-    singular = taxonomy_singular(config, taxonomy) if config is not None else \
+              config: SiteConfig | None = None, t: Translator | None = None) -> TermView:
+    singular = taxonomy_singular(config, taxonomy, t) if config is not None else \
         TAXONOMY_SINGULAR.get(taxonomy, taxonomy)
     term_feeds = feeds(config if config is not None else SiteConfig(), f"{taxonomy}/{slug}/", urls)
-    return TermView(name=name, slug=slug, taxonomy=taxonomy, taxonomy_title=taxonomy_title(taxonomy),
+    return TermView(name=name, slug=slug, taxonomy=taxonomy, taxonomy_title=taxonomy_title(taxonomy, t),
                     taxonomy_singular=singular,
                     url=urls.rel(f"{taxonomy}/{slug}/"), feed_url=term_feeds[0].url if term_feeds else "",
                     count=count, feeds=term_feeds)
@@ -319,3 +334,5 @@ def pager(job: PageJob, prefix: str, urls: Urls) -> Pager:
 
 # Everything above is plain data: templates read its fields without the sandbox's per-read checks.
 plain_data(SiteView, TermView, PostView, PostLink, PageView, Pager, Link, DateInfo, SitemapLink)
+# t's methods and language, read on every listed post: no per-read checks either (it has no others to reach).
+PLAIN_DATA[Translator] = frozenset(("date", "strings", "has", "text", "lang"))

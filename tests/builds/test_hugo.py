@@ -9,6 +9,7 @@ translations, templates wasmblog cannot run), with content of our own.
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -164,6 +165,26 @@ def test_import_writes_the_same_site_in_wasmblogs_layout(tmp_path):
     assert kept <= files(tmp_path / "a") and kept <= files(tmp_path / "b")
     assert "posts/index.html" in files(tmp_path / "b")  # the post list: /posts/ in wasmblog's layout
     assert original.posts == again.posts
+
+
+def test_import_brings_the_translation_tables_the_themes_merged_under_the_sites(tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(BASIC, src)
+    assert 'theme = "ananke"' in (src / "config.toml").read_text()
+    (src / "i18n").mkdir()
+    (src / "i18n" / "en.toml").write_text('readMore = "Keep reading"\n')
+    (src / "themes" / "ananke" / "i18n").mkdir(parents=True)
+    (src / "themes" / "ananke" / "i18n" / "en.yaml").write_text('readMore: "Theme\'s"\nolderPosts: "Earlier"\n')
+    (src / "themes" / "ananke" / "i18n" / "fr.json").write_text('{"readMore": "La suite"}')
+    import_hugo(src, tmp_path / "moved")
+    moved = tmp_path / "moved"
+    assert sorted(p.name for p in (moved / "i18n").iterdir()) == ["en.toml", "fr.json"]
+    assert not (moved / "templates" / "i18n").exists()
+    out = tmp_path / "out"
+    report = build(moved, out, get_renderer("native"), build_time=BUILD_TIME)
+    assert report.errors == 0, [d.format() for d in report.diagnostics]
+    home = (out / "index.html").read_text()
+    assert "Keep reading" in home and "Earlier" in home
 
 
 def test_import_refuses_a_folder_that_is_not_empty(tmp_path):

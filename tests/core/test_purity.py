@@ -25,7 +25,9 @@ from sitekit import BUILD_TIME, ROOT, SAMPLE_SITE
 
 RENDERER = ROOT / "renderer"
 THEME_FILES = RENDERER / "themes" / "default" / "templates"
-THEME_READER = "renderer/templates/theme.py"  # the one module that reads files: the theme's, at import
+THEME_TABLES = RENDERER / "themes" / "default" / "i18n"  # its translation tables
+# The modules that read files, at import only: the theme's templates, and its translation tables.
+THEME_READERS = {"renderer/templates/theme.py": THEME_FILES, "renderer/i18n/__init__.py": THEME_TABLES}
 
 # Audit events that mean the outside world was touched.
 FORBIDDEN_EVENTS = (
@@ -90,14 +92,15 @@ def audit() -> dict:
 
 def test_importing_the_core_reads_the_default_theme_and_nothing_else(audit):
     events = audit["events"]["import"]
-    theme = sorted(str(p) for p in THEME_FILES.iterdir())
-    assert len(theme) >= 13
-    # Listing the theme's folder (os.listdir or os.scandir, by Python version), then each file once, for reading.
-    listings = [e for e in events if e[0].startswith("os.") and e[0].endswith(("listdir", "scandir"))]
-    assert [e[1] for e in listings] == [str(THEME_FILES)]
-    assert sorted(e[1] for e in events if e[0] == "open") == theme
-    assert {e[2] for e in events} == {str(ROOT / THEME_READER)}
-    assert [e for e in events if e not in listings and e[0] != "open"] == []
+    assert len(list(THEME_FILES.iterdir())) >= 13 and len(list(THEME_TABLES.iterdir())) >= 7
+    for reader, folder in THEME_READERS.items():
+        own = [e for e in events if e[2] == str(ROOT / reader)]
+        # Listing its folder (os.listdir or os.scandir, by Python version), then each file once, for reading.
+        listings = [e for e in own if e[0].startswith("os.") and e[0].endswith(("listdir", "scandir"))]
+        assert [e[1] for e in listings] == [str(folder)]
+        assert sorted(e[1] for e in own if e[0] == "open") == sorted(str(p) for p in folder.iterdir())
+        assert [e for e in own if e not in listings and e[0] != "open"] == []
+    assert {e[2] for e in events} == {str(ROOT / reader) for reader in THEME_READERS}
 
 
 def test_after_import_rendering_the_sample_site_touches_no_file_socket_process_or_clock(audit):
@@ -136,8 +139,9 @@ def test_the_core_imports_nothing_that_reaches_outside():
                 parts = name.split(".")
                 if any(".".join(parts[:i]) in FORBIDDEN_MODULES for i in range(1, len(parts) + 1)):
                     found.append((path.relative_to(ROOT).as_posix(), node.lineno, f"import {name}"))
-    assert [what for path, _, what in found if path == THEME_READER] == ["import importlib.resources"]
-    assert [f"{path}:{line}: {what}" for path, line, what in found if path != THEME_READER] == []
+    for reader in THEME_READERS:
+        assert [what for path, _, what in found if path == reader] == ["import importlib.resources"]
+    assert [f"{path}:{line}: {what}" for path, line, what in found if path not in THEME_READERS] == []
 
 
 def test_the_core_calls_nothing_that_reads_files_clocks_or_the_environment():
@@ -149,9 +153,10 @@ def test_the_core_calls_nothing_that_reads_files_clocks_or_the_environment():
                 found.append((rel, node.lineno, f"{node.func.id}()"))
             if isinstance(node, ast.Attribute) and node.attr in FORBIDDEN_ATTRIBUTES:
                 found.append((rel, node.lineno, f".{node.attr}"))
-    reads = [what for path, _, what in found if path == THEME_READER]
-    assert sorted(reads) == [".iterdir", ".read_text"], "the theme is read once: one listing, one read per file"
-    assert [f"{path}:{line}: {what}" for path, line, what in found if path != THEME_READER] == []
+    for reader in THEME_READERS:
+        reads = [what for path, _, what in found if path == reader]
+        assert sorted(reads) == [".iterdir", ".read_text"], "the theme is read once: one listing, one read per file"
+    assert [f"{path}:{line}: {what}" for path, line, what in found if path not in THEME_READERS] == []
 
 
 def test_time_zone_data_comes_from_the_host_not_the_system():

@@ -55,8 +55,31 @@ def test_greek_cyrillic_and_dotted_capital_i_fold_as_the_script_does():
     assert tokenize("ΟΔΟΣ Москва İstanbul") == ["οδος", "москва", "istanbul"]
 
 
-def test_han_and_kana_are_one_token_per_character():
-    assert tokenize("日本語のテキスト abc") == ["日", "本", "語", "の", "テ", "キ", "ス", "ト", "abc"]
+def test_han_and_kana_runs_are_cut_into_overlapping_bigrams():
+    assert tokenize("日本語のテキスト abc") == ["日本", "本語", "語の", "のテ", "テキ", "キス", "スト", "abc"]
+
+
+def test_a_lone_han_character_is_its_own_term():
+    assert tokenize("第 1 章 日") == ["第", "1", "章", "日"]
+
+
+def test_chinese_text_is_cut_into_bigrams_between_its_punctuation():
+    assert tokenize("全文搜索，简体字") == ["全文", "文搜", "搜索", "简体", "体字"]
+
+
+def test_latin_text_beside_cjk_text_is_words_as_before():
+    # (ブ decomposes to フ and a combining voicing mark, dropped as accents are: both sides fold alike)
+    assert tokenize("WebAssembly（ウェブ）2026年") == ["webassembly", "ウェ", "ェフ", "2026", "年"]
+
+
+def test_cjk_bigrams_are_bounded_apart_from_words():
+    """A long Japanese post keeps up to MAX_CJK_TERMS bigrams besides its MAX_TERMS words: the
+    bigrams of a rare word are not crowded out by the words (nor the words by the bigrams)."""
+    words = " ".join(f"w{i:03d}x" for i in range(MAX_TERMS + 50))
+    cjk = "".join(chr(0x4E00 + i) for i in range(400))  # 399 distinct bigrams, each once
+    terms = terms_of(post_terms("", "", f"<p>{words} {words} {cjk}</p>", []))
+    assert sum(1 for t in terms if t.isascii()) == MAX_TERMS
+    assert sum(1 for t in terms if not t.isascii()) == 399
 
 
 def test_characters_unassigned_in_unicode_14_separate_words_on_every_python():

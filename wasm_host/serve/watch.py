@@ -12,7 +12,7 @@ the old site. An inotify descriptor polled on the request's own thread
 cannot miss an edit that finished before the request arrived.
 
 Only what ``load_site`` reads is watched: ``site.toml``, ``posts/``,
-``templates/`` and ``static/`` (recursively, without following symlinked
+``templates/``, ``static/`` and ``i18n/`` (recursively, without following symlinked
 folders).
 """
 
@@ -28,7 +28,7 @@ from typing import Protocol
 
 from inotify_simple import INotify, Event, flags
 
-WATCHED_FOLDERS = ("posts", "templates", "static")
+WATCHED_FOLDERS = ("posts", "templates", "static", "i18n")
 WATCHED_FILES = ("site.toml",)
 
 # What changes a site: content, metadata (a chmod can hide a file), renames and deletions.

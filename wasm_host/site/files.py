@@ -16,6 +16,8 @@ from collections.abc import Callable
 from renderer import Diagnostic, SiteConfig, Source, load_config
 from renderer.config import LIMIT_RANGES
 from renderer.diagnostics import error, megabytes, warning
+from renderer.i18n import I18N_PREFIX
+from renderer.i18n import SUFFIXES as I18N_SUFFIXES
 from renderer.urls import INDEX_NAMES, INTRO_NAMES
 
 
@@ -264,6 +266,33 @@ def read_templates(root: Path, diags: list[Diagnostic]) -> dict[str, str]:
         if text is not None:
             templates[name] = text
     return templates
+
+
+def read_i18n(root: Path, diags: list[Diagnostic], folder: str = "i18n", prefix: str = I18N_PREFIX,
+              max_bytes: int = 2_000_000) -> dict[str, str]:
+    """The translation tables in ``root/folder`` (``fr.toml``, ``pt-br.yaml``, ``ja.json``), keyed as the
+    core takes them with the templates: ``i18n/fr.toml`` (``prefix`` + the file's name)."""
+    tables: dict[str, str] = {}
+    base = root / folder
+    if not base.is_dir():
+        return tables
+    for path in sorted(base.iterdir()):
+        rel = _rel(path, root)
+        if path.name.startswith(".") or not path.is_file():
+            continue
+        if not path.name.endswith(I18N_SUFFIXES):
+            diags.append(warning(rel, 0, "not a translation table (LANG.toml, .yaml, .yml or .json); ignored"))
+            continue
+        if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+            diags.append(error(rel, 0, "symlink to a file outside the site; ignored"))
+            continue
+        if path.stat().st_size > max_bytes:
+            diags.append(error(rel, 0, f"over {max_bytes // 1_000_000} MB; ignored"))
+            continue
+        text = read_text(path, rel, diags, "ignored")
+        if text is not None:
+            tables[prefix + path.name] = text
+    return tables
 
 
 def read_static(root: Path, diags: list[Diagnostic], folder: str = "static") -> list[tuple[str, Path]]:

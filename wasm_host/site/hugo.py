@@ -17,10 +17,12 @@ from renderer import Diagnostic, load_config
 from renderer.diagnostics import warning
 from renderer.hugo import DEFAULT_DIR, ROOT_FILES, HugoConfig, hugo_config
 from renderer.shortcodes.site import GO_PREFIX
+from renderer.i18n import I18N_PREFIX, site_tables
 from renderer.site import shortcode_templates
 
 from ..engines.zones import zone_data
-from .files import FileMemo, SiteInput, _walk, read_content, read_static, read_templates, read_text, with_limits
+from .files import (FileMemo, SiteInput, _walk, read_content, read_i18n, read_static, read_templates, read_text,
+                    with_limits)
 
 # Where Hugo looks for shortcodes and partials, most important first (_shortcodes and _partials since Hugo
 # 0.146); a theme's layouts come after the site's own, so the site's file wins.
@@ -104,11 +106,16 @@ def load_hugo_site(root: Path, limits: dict[str, float] | None = None, memo: Fil
                                             "partials they call); the pages use wasmblog's theme (override it "
                                             "in templates/)"))
     templates = read_templates(root, diags)
+    # Translation tables: the themes' (the first theme's win), then the site's i18n/ over them, key by key
+    # (the core loads deeper names first: i18n/themes/NAME/fr.toml, then i18n/fr.toml).
+    for order, theme in enumerate(reversed(hugo.themes)):
+        templates.update(read_i18n(root, diags, f"themes/{theme}/i18n", f"{I18N_PREFIX}themes/{order}-{theme}/"))
+    templates.update(read_i18n(root, diags))
     static = [(f"{target}/{rel}" if target else rel, path) for source, target in hugo.static
               if _inside(root, source, diags) for rel, path in read_static(root, diags, source)]  # mounts, or static/
     return SiteInput(root, hugo.site_toml, sorted(sources, key=lambda s: s.path), templates, static,
                      zone_data(config.timezone), diags, dict(limits or {}), resources,
-                     {**shortcode_templates(templates), **go})
+                     {**shortcode_templates(templates), **go, **(site_tables(templates) if go else {})})
 
 
 def _inside(root: Path, folder: str, diags: list[Diagnostic]) -> bool:

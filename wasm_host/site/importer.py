@@ -4,7 +4,8 @@ Nothing is changed in SRC. Where each file goes is decided by the core, the
 same way a build of SRC decides it (the files are parsed natively with the
 Hugo layout): dated content becomes ``posts/``, dateless and top-level content
 ``pages/`` (at the same URL), ``_index.md`` files intros, bundles keep their
-files, ``static/`` and ``templates/`` are copied, and the configuration
+files, ``static/``, ``templates/`` and the translation tables (``i18n/``, the
+themes' merged under the site's) are copied, and the configuration
 becomes ``site.toml``. Post URLs are kept when the site has one section of
 posts (a ``permalinks`` pattern for ``posts``); otherwise the report says
 which URLs change.
@@ -21,6 +22,7 @@ import tomli_w
 
 from renderer import Diagnostic, load_config, parse_posts
 from renderer.diagnostics import warning
+from renderer.i18n import parse_table, site_tables, table_language
 from renderer.model import INTRO, PAGE, POST
 from renderer.urls import INDEX_NAMES
 
@@ -123,8 +125,30 @@ def import_hugo(src: Path, dest: Path) -> ImportReport:
         copy.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, copy)
         report.files += 1
+    tables = site_tables(site.templates)
     for name, text in site.templates.items():
+        if name in tables:
+            continue
         copy = dest / "templates" / name
         copy.parent.mkdir(parents=True, exist_ok=True)
         copy.write_text(text, encoding="utf-8")
+    _import_tables(tables, dest / "i18n")
     return report
+
+
+def _import_tables(tables: dict[str, str], folder: Path) -> None:
+    """The site's and its themes' translation tables as ``i18n/LANG.EXT``: a language that only one of
+    them has keeps its file as it is; one that several have gets one TOML table of every key, the
+    site's winning (wasmblog reads one folder)."""
+    by_language: dict[str, list[str]] = {}
+    for name in sorted(tables, key=lambda n: (-n.count("/"), n)):  # themes first, then the site's
+        by_language.setdefault(table_language(name), []).append(name)
+    for lang, names in sorted(by_language.items()):
+        folder.mkdir(parents=True, exist_ok=True)
+        if len(names) == 1:
+            (folder / names[0].rsplit("/", 1)[-1]).write_text(tables[names[0]], encoding="utf-8")
+            continue
+        merged: dict[str, dict[str, str]] = {}
+        for name in names:
+            merged.update(parse_table(name, tables[name])[0])
+        (folder / f"{lang}.toml").write_text(tomli_w.dumps(merged), encoding="utf-8")

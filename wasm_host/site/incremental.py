@@ -35,6 +35,7 @@ from renderer.model import FileCopy
 from renderer.config import SiteConfig
 from renderer.plan import publication_window
 from renderer.shortcodes.builtins import BUILTINS
+from renderer.i18n import I18N_PREFIX, site_tables
 from renderer.shortcodes.site import GO_PREFIX, go_templates
 from renderer.shortcodes.syntax import find_tags
 
@@ -116,11 +117,12 @@ class ShortcodeDeps:
     posts that call it."""
 
     def __init__(self, shortcodes: Mapping[str, str]) -> None:
-        self.jinja = {k: v for k, v in shortcodes.items() if not k.startswith(GO_PREFIX)}
+        self.jinja = {k: v for k, v in shortcodes.items() if not k.startswith((GO_PREFIX, I18N_PREFIX))}
         go = go_templates(shortcodes)
         self.go = {k[len("shortcodes/"):-len(".html")]: v for k, v in go.items()
                    if k.startswith("shortcodes/") and k.endswith(".html")}
         shared = {k: v for k, v in go.items() if not k.startswith("shortcodes/") or "define" in v or "block" in v}
+        shared.update(site_tables(shortcodes))  # the translations any Go shortcode's i18n/T may print
         self.go_shared = value_digest(shared).hex() if shared else ""
         self.none = digest(b"no-site-shortcodes")
 

@@ -9,6 +9,7 @@ Layout::
     SITE/templates/NAME       overrides of the default theme's templates
     SITE/templates/shortcodes/NAME.html   the site's own shortcodes
     SITE/static/**            copied to the output as they are
+    SITE/i18n/LANG.toml       translation tables in Hugo's format (.yaml, .yml, .json too): the theme's words
 
 A Hugo site folder (``hugo.toml``, ``config.toml``, ``config/_default/``...,
 ``content/``, ``static/``) is read by :mod:`.hugo` instead, as it is.
@@ -26,7 +27,7 @@ from renderer.urls import INTRO_NAMES
 
 from ..engines.zones import zone_data
 from .files import (POST_SUFFIXES, FileMemo, SiteInput, _rel, _walk, build_time_micros, display_prefix, read_content,
-                    read_static, read_templates, read_text, with_limits)
+                    read_i18n, read_static, read_templates, read_text, with_limits)
 from .hugo import is_hugo_site, load_hugo_site
 
 __all__ = ["SiteInput", "build_time_micros", "display_prefix", "load_site", "not_a_site", "with_limits"]
@@ -94,6 +95,7 @@ def load_site(root: Path | str, limits: dict[str, float] | None = None, memo: Fi
     sources.sort(key=lambda s: s.path)
 
     templates = read_templates(root, diags)
+    templates.update(read_i18n(root, diags))  # i18n/LANG.toml: the site's translation tables
     static = read_static(root, diags)
     return SiteInput(root, config_text, sources, templates, static, zone_data(config.timezone), diags,
                      dict(limits or {}), resources, shortcode_templates(templates))

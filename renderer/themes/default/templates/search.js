@@ -20,21 +20,28 @@
 
   if (window.performance && performance.mark) { performance.mark("wasmblog:search-start"); }
 
-  // Han, Hiragana and Katakana: one token per character (no spaces between words).
+  // Han, Hiragana and Katakana (no spaces between words): runs cut into overlapping bigrams.
   var CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";
-  var TOKEN = new RegExp("[" + CJK + "]|(?:(?![" + CJK + "])[\\p{L}\\p{N}])+", "gu");
+  var TOKEN = new RegExp("[" + CJK + "]+|(?:(?![" + CJK + "])[\\p{L}\\p{N}])+", "gu");
+  var CJK_START = new RegExp("^[" + CJK + "]");
   var MARKS = /\p{M}+/gu;
   var SHOWN = 100;  // results listed at most
   var maxToken = 32;  // the index says; this is its default
 
   /* The terms of a text: NFKD, combining marks dropped, lower case, runs of
-     letters and digits (renderer.search.tokenize, step for step). */
+     letters and digits, CJK runs as bigrams (renderer.search.tokenize, step for step). */
   function tokenize(text) {
     var norm = String(text).normalize("NFKD").replace(MARKS, "").toLowerCase();
-    var found = norm.match(TOKEN) || [];
-    return found.map(function (t) {
-      return t.length > maxToken ? Array.from(t).slice(0, maxToken).join("") : t;
+    var found = norm.match(TOKEN) || [], out = [];
+    found.forEach(function (t) {
+      if (CJK_START.test(t)) {  // CJK characters are all in the BMP: one code unit each
+        if (t.length === 1) { out.push(t); }
+        for (var i = 0; i + 1 < t.length; i++) { out.push(t.slice(i, i + 2)); }
+      } else {
+        out.push(t.length > maxToken ? Array.from(t).slice(0, maxToken).join("") : t);
+      }
     });
+    return out;
   }
 
   /* Base-64 VLQ (renderer.search.vlq): five bits a character, low bits
@@ -135,12 +142,51 @@
     list.hidden = !results.length;
   }
 
+  /* The page's words: English here, the page's language from the form's data-strings (the
+     theme's translation tables, renderer/i18n, written only when they differ from these), with
+     plural forms chosen by the browser's CLDR rules for the page's language. */
+  // (\u007b{ is two opening braces, written so: this file is a template of the theme, served as it is;
+  // placeholders are Go's, as in the translation tables)
+  var STRINGS = {
+    searchNoMatch: { other: "No posts match \u201c\u007b{ .Query }}\u201d." },
+    searchMatches: { one: "\u007b{ .Count }} post matches \u201c\u007b{ .Query }}\u201d",
+                     other: "\u007b{ .Count }} posts match \u201c\u007b{ .Query }}\u201d" },
+    searchAllShown: { other: "." },
+    searchFirstShown: { other: "; the first \u007b{ .Count }} are listed." },
+    searchLoading: { other: "Loading the search index\u2026" },
+    searchUnavailable: { other: "Search is unavailable: the index could not be loaded. Every post is listed below." }
+  };
+  var ACTION = /\{\{-?\s*\.([A-Za-z_][A-Za-z0-9_]*)\s*-?\}\}/g;
+  var plurals = null;
+
+  function say(key, values) {
+    var forms = STRINGS[key] || {}, count = values && values.Count;
+    var form = "other";
+    if (typeof count === "number" && plurals) { form = plurals.select(count); }
+    else if (count === 1) { form = "one"; }
+    var text = forms[form] !== undefined ? forms[form] : (forms.other || "");
+    return text.replace(ACTION, function (all, name) {
+      return values && values[name] !== undefined ? String(values[name]) : "<no value>";
+    });
+  }
+
+  function useStrings(form) {
+    var own = form.getAttribute("data-strings");
+    if (own) {
+      try {
+        var parsed = JSON.parse(own);
+        Object.keys(STRINGS).forEach(function (key) { if (parsed[key]) { STRINGS[key] = parsed[key]; } });
+        plurals = new Intl.PluralRules(document.documentElement.lang || "en");
+      } catch (e) { /* the English ones stay */ }
+    }
+  }
+
   function describe(count, query) {
     if (!query.trim()) { return ""; }
-    var shown = "\u201c" + query.trim() + "\u201d";
-    if (!count) { return "No posts match " + shown + "."; }
-    var text = count + (count === 1 ? " post matches " : " posts match ") + shown;
-    return text + (count > SHOWN ? "; the first " + SHOWN + " are listed." : ".");
+    var shown = query.trim();
+    if (!count) { return say("searchNoMatch", { Query: shown }); }
+    var text = say("searchMatches", { Count: count, Query: shown });
+    return text + (count > SHOWN ? say("searchFirstShown", { Count: SHOWN }) : say("searchAllShown"));
   }
 
   function setQueryInUrl(query) {
@@ -158,6 +204,7 @@
         if (!response.ok) { throw new Error("HTTP " + response.status); }
         return response.json();
       });
+    useStrings(form);
     var input = form.querySelector("input[name=q]");
     var list = document.getElementById("search-results");
     var status = document.getElementById("search-status");
@@ -181,7 +228,7 @@
 
     input.value = new URLSearchParams(window.location.search).get("q") || "";
     if (!input.value) { input.focus(); }  // ready to type; what is typed is searched once the index is in
-    status.textContent = "Loading the search index\u2026";
+    status.textContent = say("searchLoading");
     form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
     input.addEventListener("input", run);
     input.addEventListener("keydown", function (event) {
@@ -205,7 +252,7 @@
         run();
       })
       .catch(function () {
-        status.textContent = "Search is unavailable: the index could not be loaded. Every post is listed below.";
+        status.textContent = say("searchUnavailable");
         if (everything && parent) { parent.insertBefore(everything, anchor); }
       });
   }
