@@ -58,6 +58,7 @@ class HugoConfig:
     # folders of layouts; Hugo's defaults when the config mounts nothing there.
     static: list[tuple[str, str]] = field(default_factory=lambda: [("static", "")])
     layouts: list[str] = field(default_factory=lambda: ["layouts"])
+    content_dirs: list[str] = field(default_factory=list)  # the other languages' own content folders
 
 
 def _load(name: str, text: str) -> tuple[dict[str, Any], Diagnostic | None]:
@@ -483,9 +484,7 @@ def hugo_config(files: list[tuple[str, str]], layout: str = "hugo") -> HugoConfi
             _params(m, value, originals.get("params", {}))
         elif key not in NOT_APPLICABLE and key not in ("weight", "label", "languagename", "title", "contentdir"):
             m.note(key, f"Hugo setting '{key}' is not used by wasmblog")
-    if languages and len(languages) > 1:
-        others = sorted(k for k in languages if k != language)
-        m.note("languages", f"wasmblog builds one language: {language!r}; {', '.join(others)} are left out")
+    dirs = _languages(m, languages, language, merged, mounts.get("lang_content", []), content_dir)
     if layout == "hugo":
         m.out["layout"] = "hugo"
         m.out["content_dir"] = content_dir
@@ -498,7 +497,72 @@ def hugo_config(files: list[tuple[str, str]], layout: str = "hugo") -> HugoConfi
               if isinstance(t, str) and t and "/" not in t and "\\" not in t and not t.startswith(".")]
     return HugoConfig(_write(m.out), content_dir, language, sorted(languages), m.diags, themes,
                       mounts.get("static", [("static", "")]), [src for src, _ in mounts.get("layouts", [])] or
-                      ["layouts"])
+                      ["layouts"], dirs)
+
+
+def _languages(m: _Mapper, languages: dict[str, Any], default: str, merged: dict[str, Any],
+               mounted: list[tuple[str, str]], content_dir: str) -> list[str]:
+    """Hugo's ``languages`` as site.toml's ``[languages.KEY]`` tables (with ``default_language`` and
+    ``default_language_in_subdir``) when the site has more than one; the other languages' content folders."""
+    in_subdir = merged.get("defaultcontentlanguageinsubdir") is True
+    enabled = {k: v if isinstance(v, dict) else {} for k, v in languages.items()
+               if not (isinstance(v, dict) and v.get("disabled") is True)}
+    if len(enabled) < 2 and not in_subdir:
+        return []
+    from_mounts = {lang: source for source, lang in mounted}
+    out: dict[str, dict[str, Any]] = {}
+    dirs: list[str] = []
+    for key, entry in sorted(languages.items()):
+        key = str(key).lower()
+        if not isinstance(entry, dict):
+            m.key = "languages"
+            m.wrong(entry, "a table of a language's settings", key)
+            continue
+        lang: dict[str, Any] = {}
+        for target, names in (("name", ("languagename", "label")), ("code", ("languagecode", "locale")),
+                              ("title", ("title",))):
+            value = next((_text(entry[n]) for n in names if _text(entry.get(n))), None)
+            if value:
+                lang[target] = value
+        direction = entry.get("languagedirection", entry.get("direction"))
+        if direction in ("ltr", "rtl"):
+            lang["direction"] = direction
+        if isinstance(entry.get("weight"), int) and not isinstance(entry.get("weight"), bool):
+            lang["weight"] = entry["weight"]
+        if entry.get("disabled") is True:
+            lang["disabled"] = True
+        own_dir = entry.get("contentdir") if isinstance(entry.get("contentdir"), str) else from_mounts.get(key, "")
+        own_dir = str(own_dir).strip("/")
+        if key == default:
+            own_dir = own_dir or content_dir
+        if own_dir:
+            lang["content_dir"] = own_dir
+            if key != default and not lang.get("disabled"):
+                dirs.append(own_dir)
+        params = entry.get("params")
+        if isinstance(params, dict):
+            try:
+                lang["params"] = jsonable(params, Budget(PARAMS_NODES, PARAMS_CHARS))
+            except (TooLarge, ContainsItself, RecursionError):
+                pass
+            description = _text(params.get("description"))
+            if description:
+                lang["description"] = description
+        menus = entry.get("menus", entry.get("menu"))
+        if isinstance(menus, dict):
+            sub = _Mapper()
+            sub.key = "menus"
+            _menu(sub, menus)
+            if sub.out.get("menu"):
+                lang["menu"] = sub.out["menu"]
+        out[key] = lang
+    if default in out and "code" not in out[default] and isinstance(m.out.get("language"), str):
+        out[default]["code"] = m.out["language"]
+    m.out["default_language"] = default
+    if in_subdir:
+        m.out["default_language_in_subdir"] = True
+    m.out["languages"] = out
+    return dirs
 
 
 # The components module.mounts may mount into, and what wasmblog does with each.
@@ -522,6 +586,8 @@ def _mounts(m: _Mapper, module: Any, language: str) -> dict[str, list[tuple[str,
             continue
         lang = mount.get("lang")
         if isinstance(lang, str) and lang and lang.lower() != language:
+            if target.strip("/") == "content" and source.strip("/"):  # another language's content folder
+                out.setdefault("lang_content", []).append((source.strip("/"), lang.lower()))
             continue
         target = target.strip("/")
         component, _, below = target.partition("/")

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from markupsafe import Markup
 
-from .. import slugs, uri
+from .. import languages, slugs, uri
 from ..config import SiteConfig
 from ..dates import DateInfo
 from ..model import Link, PageJob, Post, SitemapLink
@@ -79,6 +79,25 @@ class SiteView:
     copyright: str = ""
     feeds: list[Feed] = field(default_factory=list)
     search_url: str = ""  # "" when [search] enabled = false
+    # Multilingual sites (renderer.languages); empty for a site in one language:
+    languages: list[LanguageView] = field(default_factory=list)  # every language, its home page
+    lang: str = ""  # the key of this page's language ("fr")
+    direction: str = "ltr"
+    locale: str = ""  # Open Graph's form of the language's code: fr_FR
+
+
+@dataclass(frozen=True)
+class LanguageView:
+    """A language of the site (``site.languages``), or a page in one (``page.translations``)."""
+
+    key: str  # "fr"
+    code: str  # the page's lang attribute and hreflang: "fr-FR"
+    name: str  # "Français"
+    direction: str  # ltr | rtl
+    url: str  # its home page, or the page in this language
+    permalink: str
+    current: bool  # the language of the page being rendered
+    locale: str = ""  # fr_FR
 
 
 @dataclass(frozen=True)
@@ -130,6 +149,8 @@ class PostView:
     weight: int = 0
     taxonomies: dict[str, list[Link]] = field(default_factory=dict)  # every taxonomy's terms, tags included
     image: str = ""  # the social card's image, absolute (``preview``, else Hugo's images), or ""
+    translations: list[LanguageView] = field(default_factory=list)  # this page in every language it is in
+    lang: str = ""  # multilingual sites: the key of its language
 
 
 @dataclass(frozen=True)
@@ -153,6 +174,8 @@ class PageView:
     content: Markup = Markup("")  # a list's intro, from its _index.md
     section: str = ""
     params: dict[str, Any] = field(default_factory=dict)  # the intro's front matter
+    translations: list[LanguageView] = field(default_factory=list)  # this page in every language it is in
+    lang: str = ""  # multilingual sites: the key of its language
 
 
 @dataclass(frozen=True)
@@ -196,6 +219,40 @@ def feeds(config: SiteConfig, prefix: str, urls: Urls) -> list[Feed]:
     return out
 
 
+def locale(code: str) -> str:
+    """Open Graph's spelling of a language tag: ``fr-fr`` -> ``fr_FR``."""
+    lang, _, region = code.partition("-")
+    return f"{lang.lower()}_{region.upper()}" if region else lang.lower()
+
+
+def _languages(config: SiteConfig) -> dict[str, Any]:
+    """``site``'s language fields: none for a site in one language."""
+    langs = languages.languages(config)
+    if langs is None:
+        return {}
+    root = Urls(replace(config, base_url=languages.site_base_url(config)))
+    views = [LanguageView(lang.key, lang.code, lang.name, lang.direction, root.rel(lang.prefix), root.abs(lang.prefix),
+                          lang.key == langs.current, locale(lang.code)) for lang in langs.languages]
+    own = langs.get(langs.current)
+    return {"languages": views, "lang": langs.current, "direction": own.direction if own else "ltr",
+            "locale": locale(config.language)}
+
+
+def translations(config: SiteConfig, links: list[Link]) -> list[LanguageView]:
+    """A page's ``translations`` (key, URL from the site's root) as views, in the site's order of languages."""
+    langs = languages.languages(config)
+    if langs is None or not links:
+        return []
+    root = Urls(replace(config, base_url=languages.site_base_url(config)))
+    out = []
+    for link in links:
+        lang = langs.get(link.name)
+        if lang is not None:
+            out.append(LanguageView(lang.key, lang.code, lang.name, lang.direction, root.rel(link.url),
+                                    root.abs(link.url), lang.key == langs.current, locale(lang.code)))
+    return out
+
+
 def _site_view(config: SiteConfig, urls: Urls) -> SiteView:
     site_feeds = feeds(config, "", urls)
     return SiteView(
@@ -207,6 +264,7 @@ def _site_view(config: SiteConfig, urls: Urls) -> SiteView:
         taxonomies=[Link(taxonomy_title(t.plural), urls.rel(f"{t.plural}/")) for t in config.taxonomies],
         copyright=config.copyright, feeds=site_feeds,
         search_url=urls.rel("search/") if config.search_enabled else "",
+        **_languages(config),
     )
 
 
@@ -318,4 +376,4 @@ def pager(job: PageJob, prefix: str, urls: Urls) -> Pager:
 
 
 # Everything above is plain data: templates read its fields without the sandbox's per-read checks.
-plain_data(SiteView, TermView, PostView, PostLink, PageView, Pager, Link, DateInfo, SitemapLink)
+plain_data(SiteView, TermView, PostView, PostLink, PageView, Pager, Link, DateInfo, SitemapLink, LanguageView)

@@ -128,10 +128,14 @@ def test_settings_in_a_config_folder_with_permalinks_and_translations(tmp_path):
     assert report.errors == 0, [d.format() for d in report.diagnostics]
     assert {"p/markdown-syntax-guide/index.html", "p/markdown-syntax-guide/pixel.png", "p/second/index.html",
             "about/index.html", "categories/notes/index.html", "post/index.html"} <= files(out)
-    assert not [f for f in files(out) if "guide-de-syntaxe" in f]
+    assert "fr/p/markdown-syntax/index.html" in files(out)  # index.fr.md: the French page, under /fr/
+    french = parse_html((out / "fr/p/markdown-syntax/index.html").read_bytes())
+    assert [(link.get("hreflang"), link.get("href")) for link in french.iter("link")
+            if link.get("rel") == "alternate" and link.get("hreflang")] == [
+        ("en", "https://example.org/blog/p/markdown-syntax-guide/"),
+        ("fr", "https://example.org/blog/fr/p/markdown-syntax/"),
+        ("x-default", "https://example.org/blog/p/markdown-syntax-guide/")]
     warnings = [d.format() for d in report.diagnostics]
-    assert ("config/_default/languages.yaml:1: warning: wasmblog builds one language: 'en'; fr are left out"
-            in warnings)
     assert "config/_default/menu.toml:1: warning: Hugo menus social: only menu.main is used" in warnings
     second = parse_html((out / "p/second/index.html").read_bytes())
     assert [a.get("href") for a in second.iter("a") if text_of(a) == "the guide"] == ["/blog/p/markdown-syntax-guide/"]
