@@ -469,6 +469,9 @@ def _languages(given: dict[str, Any], text: str, values: dict[str, Any], diags: 
     if not default:
         default = values.get("language", "en").lower() if any(o["key"] == values.get("language", "en").lower()
                                                              for o in out) else min(out, key=_order)["key"]
+    for lang in out:  # the default language's tag is the site's 'language' unless it has its own
+        if lang["key"] == default and "code" not in table.get(default, {}) and isinstance(values.get("language"), str):
+            lang["code"] = values["language"]
     if not any(o["key"] == default for o in out):
         out.append({"key": default, "code": values.get("language", default), "name": default, "direction": "ltr",
                     "weight": 0, "title": "", "description": "", "content_dir": "", "params": {}, "menu": []})

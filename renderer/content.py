@@ -509,7 +509,7 @@ def _build_post(path: str, where: urls.Place, fm: FrontMatter, body_line: int, c
                     description=description, resources=_bundle_names(path, resources), rel_permalink=rel,
                     permalink=config.site_root + rel)
     site = {"title": config.title, "base_url": config.base_url, "params": config.params,
-            "language": config.language}
+            "language": config.language, **languages.go_site(config)}
 
     def context(line: int) -> Context:
         return Context(source=path, line=line, page=page, site=site, templates=shortcodes)

@@ -447,7 +447,13 @@ def hugo_config(files: list[tuple[str, str]], layout: str = "hugo") -> HugoConfi
             m.diags.append(problem)
         stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
         if name.startswith(DEFAULT_DIR + "/") and stem not in ("hugo", "config"):
-            data = {stem: data}  # config/_default/params.toml holds [params]
+            key, _, lang = stem.partition(".")
+            if lang and key == "languages":
+                data = {"languages": {lang: data}}  # config/_default/languages.fr.toml: [languages.fr]
+            elif lang:
+                data = {"languages": {lang: {key: data}}}  # menus.fr.toml, params.fr.toml: the language's own
+            else:
+                data = {stem: data}  # config/_default/params.toml holds [params]
         for key in data:
             line = toml_key_line(text, str(key)) or _header_line(text, str(key)) or \
                 _key_line(name, text, (str(key),)) or (1 if name.startswith(DEFAULT_DIR) else 0)

@@ -176,3 +176,18 @@ def _path_key(config: SiteConfig, source: str) -> str:
     if stem in ("index", "_index"):
         return "path:" + folder + ("/_index" if stem == "_index" else "")
     return "path:" + (f"{folder}/{stem}" if folder else stem)
+
+
+def _go_language(lang: Language) -> dict[str, Any]:
+    return {"language": lang.key, "language_code": lang.code, "language_name": lang.name,
+            "direction": lang.direction, "weight": lang.weight, "language_title": lang.title}
+
+
+def go_site(config: SiteConfig) -> dict[str, Any]:
+    """What a Go template's ``site`` knows of the languages (``.Lang``, ``.Language``, ``site.Languages``);
+    nothing for a site in one language."""
+    langs = languages(config)
+    own = langs.get(langs.current) if langs is not None else None
+    if langs is None or own is None:
+        return {}
+    return {**_go_language(own), "languages": [_go_language(lang) for lang in langs.languages]}

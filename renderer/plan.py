@@ -192,11 +192,13 @@ def _plan_languages(posts: Sequence[Post], config: SiteConfig, options: BuildOpt
     for lang in langs.languages:
         own = by_lang.get(lang.key, [])
         lconf = languages.for_language(config, lang.key)
-        plan = _plan_one(own, lconf, options)
+        plan = _plan_one(own, lconf, options, unknown=False)
         diags += plan.diagnostics
         by_source = {p.source: p for p in own}
         for job in plan.jobs:
-            if job.kind == PageKind.ROBOTS and lang.prefix:
+            if job.kind == PageKind.ROBOTS:
+                if lang.key == langs.default:  # one robots.txt, at the top, as Hugo writes it
+                    jobs.append(replace(job, lang=""))  # rendered for the whole site: its sitemap is the index
                 continue
             if job.kind == PageKind.SITEMAP:
                 sitemaps.append(SitemapLink(f"{lang.key}/sitemap.xml", max((link.lastmod for link in job.links),
@@ -216,9 +218,6 @@ def _plan_languages(posts: Sequence[Post], config: SiteConfig, options: BuildOpt
     if langs.in_subdir:
         home = (langs.get(langs.default) or langs.languages[0]).prefix
         jobs.append(PageJob(kind=PageKind.ALIAS, path="index.html", url="", target=home))
-        jobs += [replace(j, path=j.path[len(home):]) for j in jobs if j.kind == PageKind.ROBOTS
-                 and j.path == home + "robots.txt"]
-        jobs = [j for j in jobs if not (j.kind == PageKind.ROBOTS and j.path == home + "robots.txt")]
     order = {key: i for i, key in enumerate(langs.keys)}
     for index, found in job_keys:
         seen: dict[str, str] = {}
@@ -229,7 +228,7 @@ def _plan_languages(posts: Sequence[Post], config: SiteConfig, options: BuildOpt
             links = [Link(k, seen[k]) for k in sorted(seen, key=lambda k: order.get(k, len(order)))]
             jobs[index] = replace(jobs[index], translations=links)
     jobs.sort(key=lambda j: j.path)
-    return Plan(jobs, diags, copies)
+    return Plan(jobs, diags + _unknown_keys(posts), copies)
 
 
 def _job_keys(job: PageJob, posts: dict[str, Post], config: SiteConfig) -> list[str]:
@@ -251,8 +250,8 @@ def _job_keys(job: PageJob, posts: dict[str, Post], config: SiteConfig) -> list[
     return []
 
 
-def _plan_one(posts: Sequence[Post], config: SiteConfig, options: BuildOptions) -> Plan:
-    """The plan of a site in one language."""
+def _plan_one(posts: Sequence[Post], config: SiteConfig, options: BuildOptions, unknown: bool = True) -> Plan:
+    """The plan of a site in one language (``unknown``: with the warnings about front-matter keys)."""
     diags: list[Diagnostic] = []
     live, pages, intros = _published_content(posts, options, diags)
     refs = RefIndex([*live, *pages, *intros.values()], config)
@@ -273,7 +272,8 @@ def _plan_one(posts: Sequence[Post], config: SiteConfig, options: BuildOptions) 
     listed_intros = [p for p in intros.values() if any(j.intro == p.source for j in jobs)]
     jobs += _alias_jobs(jobs, [*live, *pages, *listed_intros], config, diags)
     copies = _copies([*live, *pages, *listed_intros])
-    diags += _unknown_keys(posts)
+    if unknown:
+        diags += _unknown_keys(posts)
     jobs.sort(key=lambda j: j.path)
     return Plan(jobs, diags, copies)
 

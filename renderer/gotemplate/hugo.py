@@ -71,7 +71,7 @@ def typed(value: str, bare: bool) -> Any:
 class Site(GoObject):
     go_name = "page.Site"
     go_fields = frozenset(["Title", "Params", "BaseURL", "Home", "Language", "LanguageCode", "Copyright", "IsServer",
-                           "Param", "Lang", "Store", "Config"])
+                           "Param", "Lang", "Store", "Config", "Languages"])
 
     def __init__(self, data: dict[str, Any]) -> None:
         self.data = data
@@ -104,6 +104,11 @@ class Site(GoObject):
 
     def Lang(self) -> str:
         return self.Language().Lang()
+
+    def Languages(self) -> list[Any]:
+        """Every language of a multilingual site, in Hugo's order; a site in one language has its own."""
+        given = self.data.get("languages")
+        return [Language(d) for d in given] if isinstance(given, list) else [self.Language()]
 
     def Copyright(self) -> str:
         return str(self.data.get("copyright", ""))
@@ -197,13 +202,14 @@ class Language(GoObject):
         return str(self.data.get("language_code", self.Lang()))
 
     def LanguageDirection(self) -> str:
-        return ""
+        return str(self.data.get("direction", ""))
 
     def Weight(self) -> int:
-        return 0
+        weight = self.data.get("weight", 0)
+        return weight if isinstance(weight, int) else 0
 
     def Title(self) -> str:
-        return ""
+        return str(self.data.get("language_title", ""))
 
 
 _MEDIA = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".gif": "image/gif",
