@@ -185,3 +185,23 @@ def test_the_cli_builds_a_hugo_folder_in_one_command(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "Built" in proc.stderr.splitlines()[-1]
     assert (tmp_path / "out" / "post/trip/cover.png").is_file()
+
+
+def test_import_keeps_every_language_with_translations_beside_their_originals(tmp_path):
+    real = SITES.parent / "hugo" / "sites"
+    report = import_hugo(real / "otel", tmp_path / "otel")  # a content folder per language
+    assert not [d for d in report.diagnostics if d.is_error]
+    for name in ("how-to-name-your-spans.md", "how-to-name-your-spans.es.md", "how-to-name-your-spans.pt.md"):
+        assert (tmp_path / "otel/posts/blog/2025" / name).is_file()
+    assert "content_dir" not in (tmp_path / "otel/site.toml").read_text()
+    import_hugo(real / "justindesio", tmp_path / "blog")  # index.fr.md beside index.md
+    out = tmp_path / "out"
+    built = build(tmp_path / "blog", out, get_renderer("native"), build_time=BUILD_TIME)
+    assert [d.format() for d in built.diagnostics if d.is_error] == [
+        "pages/posts/linkding/index.md:1: error: no front matter: start the file with a '---' "
+        "line, then 'title:' and 'date:' lines, then another '---' line"]  # as it is in the blog (Hugo allows it)
+    assert {"posts/arch/index.html", "fr/posts/arch/index.html", "fr/about/index.html"} <= files(out)
+    page = parse_html((out / "fr/posts/arch/index.html").read_bytes())
+    assert [(link.get("hreflang"), link.get("href")) for link in page.iter("link") if link.get("hreflang")] == [
+        ("en", "https://blog.justindesio.com/posts/arch/"), ("fr", "https://blog.justindesio.com/fr/posts/arch/"),
+        ("x-default", "https://blog.justindesio.com/posts/arch/")]

@@ -8,7 +8,7 @@ import json
 from renderer import Source
 from renderer.config import parse_config
 from renderer.languages import for_language, language_of, languages
-from sitekit import parse_html, render
+from sitekit import parse_html, render, render_folder
 
 TWO = """\
 title = "A blog"
@@ -155,3 +155,17 @@ def test_go_shortcodes_see_the_page_language_and_the_site_languages(engine):
     assert not site.errors, site.errors
     assert "fr|Français|fr|en:1 fr:2" in site["fr/posts/hello/index.html"]
     assert "en|English|en-GB|en:1 fr:2" in site["posts/hello/index.html"]
+
+
+def test_a_wasmblog_folder_with_a_content_folder_per_language(engine, tmp_path):
+    (tmp_path / "site.toml").write_text(TWO + '[languages.ja]\nname = "日本語"\nweight = 3\ncontent_dir = "ja"\n',
+                                        encoding="utf-8")
+    for path, title in (("posts/hello.md", "Hello"), ("posts/hello/index.fr.md", "Bonjour"),
+                        ("ja/posts/hello.md", "こんにちは"), ("ja/pages/about.md", "概要")):
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_bytes(post(path, title).data)
+    site = render_folder(engine, tmp_path)
+    assert not site.errors, site.errors
+    assert {"posts/hello/index.html", "fr/posts/hello/index.html", "ja/posts/hello/index.html",
+            "ja/about/index.html"} <= set(site.files)
+    assert [code for code, _ in alternates(site["ja/posts/hello/index.html"])] == ["en-GB", "fr", "ja", "x-default"]
