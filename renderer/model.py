@@ -184,6 +184,7 @@ class TermRef:
 class SitemapLink:
     url: str  # site-relative URL path
     lastmod: str  # RFC 3339, or ""
+    alternates: list[Link] = field(default_factory=list)  # multilingual sites: the page in each language
 
 
 @dataclass(frozen=True)

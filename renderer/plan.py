@@ -219,6 +219,7 @@ def _plan_languages(posts: Sequence[Post], config: SiteConfig, options: BuildOpt
         home = (langs.get(langs.default) or langs.languages[0]).prefix
         jobs.append(PageJob(kind=PageKind.ALIAS, path="index.html", url="", target=home))
     order = {key: i for i, key in enumerate(langs.keys)}
+    by_url: dict[tuple[str, str], list[Link]] = {}  # (language, its URL) -> the page in each language
     for index, found in job_keys:
         seen: dict[str, str] = {}
         for key in found:
@@ -227,6 +228,11 @@ def _plan_languages(posts: Sequence[Post], config: SiteConfig, options: BuildOpt
         if len(seen) > 1:
             links = [Link(k, seen[k]) for k in sorted(seen, key=lambda k: order.get(k, len(order)))]
             jobs[index] = replace(jobs[index], translations=links)
+            by_url[(jobs[index].lang, jobs[index].url)] = links
+    for index, job in enumerate(jobs):  # each sitemap entry with its alternates, as Hugo's sitemaps have them
+        if job.kind == PageKind.SITEMAP and by_url:
+            jobs[index] = replace(job, links=[replace(link, alternates=by_url.get((job.lang, link.url), []))
+                                              for link in job.links])
     jobs.sort(key=lambda j: j.path)
     return Plan(jobs, diags + _unknown_keys(posts), copies)
 

@@ -116,7 +116,10 @@ def _context(job: PageJob, posts: Mapping[str, Post], config: SiteConfig, views:
                                           content_html=_absolute(v.content_html, urls.root)) for v in listed]
         ctx["posts"] = listed
     if job.kind == PageKind.SITEMAP:
-        ctx["links"] = [SitemapLink(urls.abs(link.url), link.lastmod) for link in job.links]
+        ctx["links"] = [SitemapLink(urls.abs(link.url), link.lastmod,
+                                    [Link(t.code, t.permalink) for t in translations(config, link.alternates)])
+                        for link in job.links]
+        ctx["alternates"] = any(link.alternates for link in job.links)
     if job.kind == PageKind.SITEMAP_INDEX:
         ctx["sitemaps"] = [SitemapLink(urls.abs(link.url), link.lastmod) for link in job.links]
     if job.kind == PageKind.ALIAS:

@@ -4,12 +4,14 @@ folder, each language under its prefix, and every page linked to its translation
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 
 from renderer import Source
 from renderer.config import parse_config
 from renderer.languages import for_language, language_of, languages
 from sitekit import parse_html, render, render_folder
 
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 TWO = """\
 title = "A blog"
 base_url = "https://example.org/"
@@ -130,6 +132,10 @@ def test_the_sitemap_index_lists_each_language_sitemap(engine):
         ["https://example.org/en/sitemap.xml", "https://example.org/fr/sitemap.xml"]
     assert "https://example.org/fr/posts/hello/" in site["fr/sitemap.xml"]
     assert "https://example.org/posts/hello/" in site["en/sitemap.xml"]
+    sitemap = ET.fromstring(site["fr/sitemap.xml"].encode())
+    entry = next(u for u in sitemap if u.findtext(SITEMAP + "loc") == "https://example.org/fr/posts/hello/")
+    assert [(x.get("hreflang"), x.get("href")) for x in entry.iter("{http://www.w3.org/1999/xhtml}link")] == [
+        ("en-GB", "https://example.org/posts/hello/"), ("fr", "https://example.org/fr/posts/hello/")]
 
 
 def test_the_default_language_in_a_subfolder_and_the_root_redirects_to_it(engine):

@@ -244,6 +244,9 @@ def test_every_language_of_a_hugo_site_is_served_and_a_translation_edit_is_picke
         french.write_text(re.sub(r"(?m)^title: .*$", 'title: "Titre revu"', text, count=1), encoding="utf-8")
         assert "<title>Titre revu" in request(server.port, "/fr/posts/arch/").text  # the very next request
         assert "Titre revu" in request(server.port, "/fr/").text
+        missing = request(server.port, "/fr/no/such/page/")  # the 404 page of the path's language
+        assert missing.status == 404 and '<html lang="fr"' in missing.text
+        assert '<html lang="en"' in request(server.port, "/no/such/page/").text
 
 
 @pytest.mark.slow
