@@ -461,6 +461,12 @@ def hugo_config(files: list[tuple[str, str]], layout: str = "hugo") -> HugoConfi
             if str(key).lower() == "params" and isinstance(data[key], dict):
                 originals.setdefault("params", {})
                 _merge(originals["params"], data[key])
+            if str(key).lower() == "languages" and isinstance(data[key], dict):  # each language's params, as written
+                for lang, entry in data[key].items():
+                    own_params = next((v for k, v in entry.items() if str(k).lower() == "params"), None) \
+                        if isinstance(entry, dict) else None
+                    if isinstance(own_params, dict):
+                        _merge(originals.setdefault("languages", {}).setdefault(str(lang).lower(), {}), own_params)
         _merge(merged, _lower(data))
 
     for key in ("defaultcontentlanguage", "contentdir"):
@@ -490,7 +496,8 @@ def hugo_config(files: list[tuple[str, str]], layout: str = "hugo") -> HugoConfi
             _params(m, value, originals.get("params", {}))
         elif key not in NOT_APPLICABLE and key not in ("weight", "label", "languagename", "title", "contentdir"):
             m.note(key, f"Hugo setting '{key}' is not used by wasmblog")
-    dirs = _languages(m, languages, language, merged, mounts.get("lang_content", []), content_dir)
+    dirs = _languages(m, languages, language, merged, mounts.get("lang_content", []), content_dir,
+                      originals.get("languages", {}))
     if layout == "hugo":
         m.out["layout"] = "hugo"
         m.out["content_dir"] = content_dir
@@ -507,13 +514,11 @@ def hugo_config(files: list[tuple[str, str]], layout: str = "hugo") -> HugoConfi
 
 
 def _languages(m: _Mapper, languages: dict[str, Any], default: str, merged: dict[str, Any],
-               mounted: list[tuple[str, str]], content_dir: str) -> list[str]:
+               mounted: list[tuple[str, str]], content_dir: str, written: dict[str, Any]) -> list[str]:
     """Hugo's ``languages`` as site.toml's ``[languages.KEY]`` tables (with ``default_language`` and
     ``default_language_in_subdir``) when the site has more than one; the other languages' content folders."""
     in_subdir = merged.get("defaultcontentlanguageinsubdir") is True
-    enabled = {k: v if isinstance(v, dict) else {} for k, v in languages.items()
-               if not (isinstance(v, dict) and v.get("disabled") is True)}
-    if len(enabled) < 2 and not in_subdir:
+    if len(languages) < 2 and not in_subdir:
         return []
     from_mounts = {lang: source for source, lang in mounted}
     out: dict[str, dict[str, Any]] = {}
@@ -547,8 +552,8 @@ def _languages(m: _Mapper, languages: dict[str, Any], default: str, merged: dict
                 dirs.append(own_dir)
         params = entry.get("params")
         if isinstance(params, dict):
-            try:
-                lang["params"] = jsonable(params, Budget(PARAMS_NODES, PARAMS_CHARS))
+            try:  # with its keys as written (templates read site.params.homeInfoParams)
+                lang["params"] = jsonable(written.get(key, params), Budget(PARAMS_NODES, PARAMS_CHARS))
             except (TooLarge, ContainsItself, RecursionError):
                 pass
             description = _text(params.get("description"))

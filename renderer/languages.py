@@ -129,6 +129,13 @@ def _content_root(config: SiteConfig) -> str:
     return config.content_dir + "/" if config.content_dir else ""
 
 
+def disabled_file(config: SiteConfig, path: str) -> bool:
+    """A content file of a disabled language (``post.de.md``) on a site otherwise in one language."""
+    langs = _parse(config.languages_json)
+    parts = path.rpartition("/")[2].split(".")
+    return langs is not None and len(parts) >= 3 and parts[-2].lower() in langs.disabled
+
+
 def language_of(config: SiteConfig, path: str) -> tuple[str, str]:
     """The language of the content file at site-relative ``path`` and its path without the language
     (``content/posts/a.fr.md`` -> ``("fr", "content/posts/a.md")``). A language is "" when the file's is

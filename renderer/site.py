@@ -105,6 +105,8 @@ def parse_posts(sources: Sequence[Source], config: str | SiteConfig, tzif: bytes
             if not key:
                 continue  # a disabled language's file: not built, as in Hugo
             own = languages.for_language(site, key)
+        elif site.languages_json and languages.disabled_file(site, source.path):
+            continue  # a disabled language's file: not built, as in Hugo
         post, post_diags = content.parse_post(source.path, source.data, own, zone, tuple(source.resources),
                                               compiled, tuple(source.cascade), logical)
         diags.extend(post_diags)

@@ -175,3 +175,11 @@ def test_a_wasmblog_folder_with_a_content_folder_per_language(engine, tmp_path):
     assert {"posts/hello/index.html", "fr/posts/hello/index.html", "ja/posts/hello/index.html",
             "ja/about/index.html"} <= set(site.files)
     assert [code for code, _ in alternates(site["ja/posts/hello/index.html"])] == ["en-GB", "fr", "ja", "x-default"]
+
+
+def test_a_disabled_language_leaves_its_files_out_of_a_site_in_one_language(engine):
+    config = 'base_url = "https://example.org/"\n[languages.en]\nweight = 1\n[languages.de]\ndisabled = true\n'
+    site = render(engine, [post("posts/hello.md", "Hello"), post("posts/hello.de.md", "Hallo")], config)
+    assert "posts/hello/index.html" in site.files and "de/posts/hello/index.html" not in site.files
+    assert not [p for p in site.files if "hello.de" in p or "hello-de" in p]
+    assert "Hallo" not in site["index.html"] and "hreflang" not in site["posts/hello/index.html"]
