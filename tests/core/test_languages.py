@@ -183,3 +183,11 @@ def test_a_disabled_language_leaves_its_files_out_of_a_site_in_one_language(engi
     assert "posts/hello/index.html" in site.files and "de/posts/hello/index.html" not in site.files
     assert not [p for p in site.files if "hello.de" in p or "hello-de" in p]
     assert "Hallo" not in site["index.html"] and "hreflang" not in site["posts/hello/index.html"]
+
+
+def test_a_right_to_left_language_has_dir_rtl_on_its_pages(engine):
+    config = TWO + '[languages.ar]\nname = "العربية"\ndirection = "rtl"\nweight = 3\n'
+    site = render(engine, [post("posts/hello.md", "Hello"), post("posts/hello.ar.md", "مرحبا")], config)
+    assert parse_html(site["ar/posts/hello/index.html"]).get("dir") == "rtl"
+    assert parse_html(site["ar/index.html"]).get("lang") == "ar"
+    assert parse_html(site["posts/hello/index.html"]).get("dir") == "ltr"
