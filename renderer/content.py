@@ -508,7 +508,7 @@ def _build_post(path: str, where: urls.Place, fm: FrontMatter, body_line: int, c
                     publish_date=dates.to_iso(publish) if publish else "", draft=draft, slug=slug,
                     description=description, resources=_bundle_names(path, resources), rel_permalink=rel,
                     permalink=config.site_root + rel)
-    site = {"title": config.title, "base_url": config.base_url, "params": config.params,
+    site = {"title": config.title, "base_url": languages.site_base_url(config), "params": config.params,
             "language": config.language, **languages.go_site(config)}
 
     def context(line: int) -> Context:

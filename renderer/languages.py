@@ -197,4 +197,5 @@ def go_site(config: SiteConfig) -> dict[str, Any]:
     own = langs.get(langs.current) if langs is not None else None
     if langs is None or own is None:
         return {}
-    return {**_go_language(own), "languages": [_go_language(lang) for lang in langs.languages]}
+    return {**_go_language(own), "languages": [_go_language(lang) for lang in langs.languages],
+            "lang_base_url": config.base_url}  # relLangURL, absLangURL: under the language's prefix

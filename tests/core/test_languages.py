@@ -191,3 +191,11 @@ def test_a_right_to_left_language_has_dir_rtl_on_its_pages(engine):
     assert parse_html(site["ar/posts/hello/index.html"]).get("dir") == "rtl"
     assert parse_html(site["ar/index.html"]).get("lang") == "ar"
     assert parse_html(site["posts/hello/index.html"]).get("dir") == "ltr"
+
+
+def test_go_shortcodes_lang_urls_are_under_the_language_and_other_urls_are_not(engine):
+    shortcode = "{{ relURL \"x/\" }}|{{ relLangURL \"x/\" }}|{{ absLangURL \"x/\" }}|{{ site.BaseURL }}|" \
+                "{{ site.Home.RelPermalink }}|{{ .Page.RelPermalink }}"
+    site = render(engine, [post("posts/hello.fr.md", "Bonjour", body="{{< u >}}")], TWO, {"go:shortcodes/u.html": shortcode})
+    assert ("/x/|/fr/x/|https://example.org/fr/x/|https://example.org/|/fr/|/fr/posts/hello/"
+            in site["fr/posts/hello/index.html"])
