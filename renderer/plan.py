@@ -251,9 +251,9 @@ def _job_keys(job: PageJob, posts: dict[str, Post], config: SiteConfig) -> list[
         return ["taxonomy:" + job.taxonomy]
     if job.kind == PageKind.TERM:
         return [f"term:{job.taxonomy}/{job.term_slug}"]
-    if job.kind in (PageKind.SEARCH, PageKind.NOTFOUND):
+    if job.kind == PageKind.SEARCH:
         return ["own:" + job.kind]
-    return []
+    return []  # a 404 page declares no alternates: it is no page of the site
 
 
 def _plan_one(posts: Sequence[Post], config: SiteConfig, options: BuildOptions, unknown: bool = True) -> Plan:
