@@ -213,6 +213,7 @@ def _plan_languages(posts: Sequence[Post], config: SiteConfig, options: BuildOpt
                     keys.setdefault(key, []).append((lang.key, lang.prefix + job.url))
             jobs.append(job)
         copies += [FileCopy(c.source, lang.prefix + c.path) for c in plan.copies]
+    jobs, job_keys = _one_per_path(jobs, job_keys, diags)
     if "sitemap" not in config.disable_kinds:
         jobs.append(PageJob(kind=PageKind.SITEMAP_INDEX, path="sitemap.xml", url="sitemap.xml", links=sitemaps))
     if langs.in_subdir:
@@ -235,6 +236,27 @@ def _plan_languages(posts: Sequence[Post], config: SiteConfig, options: BuildOpt
                                               for link in job.links])
     jobs.sort(key=lambda j: j.path)
     return Plan(jobs, diags + _unknown_keys(posts), copies)
+
+
+def _one_per_path(jobs: list[PageJob], job_keys: list[tuple[int, list[str]]],
+                  diags: list[Diagnostic]) -> tuple[list[PageJob], list[tuple[int, list[str]]]]:
+    """One job per output path (case-folded) across the languages: a page of one language at another's
+    prefix (``url: /fr/`` in English) would take the other's page; the first language's is kept."""
+    owner: dict[str, PageJob] = {}
+    kept: list[PageJob] = []
+    index: dict[int, int] = {}
+    for i, job in enumerate(jobs):
+        first = owner.get(job.path.casefold())
+        if first is not None:
+            blame = job.posts[0] if job.kind in (PageKind.POST, PageKind.PAGE) and job.posts else \
+                first.posts[0] if first.kind in (PageKind.POST, PageKind.PAGE) and first.posts else "site.toml"
+            diags.append(error(blame, 0, f"/{job.path} is a page of both {first.lang!r} and {job.lang!r}; "
+                                         "give one of them another URL"))
+            continue
+        owner[job.path.casefold()] = job
+        index[i] = len(kept)
+        kept.append(job)
+    return kept, [(index[i], found) for i, found in job_keys if i in index]
 
 
 def _job_keys(job: PageJob, posts: dict[str, Post], config: SiteConfig) -> list[str]:

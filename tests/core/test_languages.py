@@ -199,3 +199,10 @@ def test_go_shortcodes_lang_urls_are_under_the_language_and_other_urls_are_not(e
     site = render(engine, [post("posts/hello.fr.md", "Bonjour", body="{{< u >}}")], TWO, {"go:shortcodes/u.html": shortcode})
     assert ("/x/|/fr/x/|https://example.org/fr/x/|https://example.org/|/fr/|/fr/posts/hello/"
             in site["fr/posts/hello/index.html"])
+
+
+def test_a_page_at_another_languages_url_is_an_error_not_a_file_written_twice(engine):
+    site = render(engine, [post("posts/a.md", "A", "url: /fr/\n"), post("posts/b.fr.md", "B")], TWO)
+    assert site.errors == ["posts/a.md: error: /fr/index.html is a page of both 'en' and 'fr'; "
+                           "give one of them another URL"]
+    assert [f.path for f in site.result.files].count("fr/index.html") == 1
