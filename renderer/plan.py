@@ -196,9 +196,9 @@ def _plan_languages(posts: Sequence[Post], config: SiteConfig, options: BuildOpt
         diags += plan.diagnostics
         by_source = {p.source: p for p in own}
         for job in plan.jobs:
-            if job.kind == PageKind.ROBOTS:
-                if lang.key == langs.default:  # one robots.txt, at the top, as Hugo writes it
-                    jobs.append(replace(job, lang=""))  # rendered for the whole site: its sitemap is the index
+            if job.kind in (PageKind.ROBOTS, PageKind.CSS, PageKind.SEARCH_SCRIPT):
+                if lang.key == langs.default:  # once for the whole site, at the top (robots.txt, as Hugo)
+                    jobs.append(replace(job, lang=""))  # robots.txt names the sitemap index
                 continue
             if job.kind == PageKind.SITEMAP:
                 sitemaps.append(SitemapLink(f"{lang.key}/sitemap.xml", max((link.lastmod for link in job.links),

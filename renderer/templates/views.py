@@ -190,17 +190,24 @@ class Pager:
     next_url: str
 
 
+# The files the core writes once for the whole site, whatever the language of the page linking them.
+SITE_FILES = frozenset(("css/style.css", "js/search.js"))
+
+
 class Urls:
     """Site-relative paths to links that honour base_url's path prefix."""
 
     def __init__(self, config: SiteConfig) -> None:
         self.base = config.base_path
         self.root = config.site_root
+        self.site_base = languages.site_base_path(config)  # a language's base path without its prefix
 
     def rel(self, path: str = "") -> str:
         path = str(path)
         if "://" in path or path.startswith(("//", "#", "mailto:")):
             return path
+        if path.lstrip("/") in SITE_FILES and self.site_base != self.base:
+            return self.site_base + path.lstrip("/")  # written once for every language, at the top
         if self.base != "/" and path.startswith(self.base):
             return path  # already has the base path (a view's .url): adding it again would double it
         return self.base + slugs.url_quote(path.lstrip("/"))

@@ -95,8 +95,10 @@ def test_each_language_is_built_under_its_prefix_and_untranslated_posts_stay_in_
         assert {f"{prefix}index.html", f"{prefix}index.xml", f"{prefix}atom.xml", f"{prefix}feed.json",
                 f"{prefix}tags/wasm/index.html", f"{prefix}search/index.html", f"{prefix}search-index.json",
                 f"{prefix}404.html"} <= set(site.files)
-    assert {"en/sitemap.xml", "fr/sitemap.xml", "sitemap.xml", "robots.txt"} <= set(site.files)
-    assert "fr/robots.txt" not in site.files
+    assert {"en/sitemap.xml", "fr/sitemap.xml", "sitemap.xml", "robots.txt", "css/style.css",
+            "js/search.js"} <= set(site.files)
+    assert not {"fr/robots.txt", "fr/css/style.css", "fr/js/search.js"} & set(site.files)  # once, for all
+    assert 'href="/css/style.css"' in site["fr/index.html"] and 'src="/js/search.js"' in site["fr/search/index.html"]
     french = parse_html(site["fr/posts/hello/index.html"])
     assert french.get("lang") == "fr" and french.get("dir") == "ltr"
     assert "Un blog" in site["fr/index.html"] and "Bonjour" in site["fr/index.html"]
