@@ -8,6 +8,7 @@ default, so one bad key never stops a build.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
@@ -82,6 +83,9 @@ class SiteConfig:
     search_enabled: bool = True  # [search] enabled: the search page and its index
     disable_aliases: bool = False  # [hugo] disable_aliases: no redirect pages (Hugo's disableAliases)
     disable_kinds: tuple[str, ...] = ()  # [hugo] disable_kinds: kinds of pages not written (Hugo's disableKinds)
+    # [languages.KEY] tables, default_language and default_language_in_subdir as one JSON value (renderer.languages
+    # reads it); "" for a site in one language, which builds as it always did.
+    languages_json: str = ""
 
     @property
     def base_path(self) -> str:
@@ -196,6 +200,7 @@ def parse_config(text: str) -> tuple[SiteConfig, list[Diagnostic]]:
             )
 
     limits: dict[str, Any] = {}
+    languages: dict[str, Any] = {}
     for key, value in data.items():
         if key in _TOP:
             take(key, value, key, _TOP[key], key)
@@ -220,6 +225,8 @@ def parse_config(text: str) -> tuple[SiteConfig, list[Diagnostic]]:
                                        f"from {low:g} to {high:g}; using the default, {getattr(Limits, sub):g}"))
                 else:
                     limits[sub] = float(subvalue) if limit_type is float else subvalue
+        elif key in ("languages", "default_language", "default_language_in_subdir"):
+            languages[key] = value
         elif key == "menu":
             items = _parse_menu(value, text, diags)
             if items is not None:
@@ -232,9 +239,11 @@ def parse_config(text: str) -> tuple[SiteConfig, list[Diagnostic]]:
             else:
                 diags.append(error(CONFIG_PATH, toml_key_line(text, key), "'params' must be a table"))
         else:
-            known = ", ".join([*_TOP, *_SECTIONS, *_TABLES, "limits", "menu", "params"])
+            known = ", ".join([*_TOP, *_SECTIONS, *_TABLES, "limits", "menu", "params", "languages"])
             diags.append(warning(CONFIG_PATH, toml_key_line(text, key), f"unknown key '{key}' (known: {known})"))
 
+    if languages:
+        values["languages_json"] = _languages(languages, text, values, diags)
     config = replace(SiteConfig(), **values)
     if limits:
         config = replace(config, limits=replace(Limits(), **limits))
@@ -390,6 +399,90 @@ _TABLES = {
     "layout": _choice("layout", LAYOUTS),
     "content_dir": _content_dir,
 }
+
+
+# [languages.KEY]: key -> (JSON field, expected type)
+LANGUAGE_KEYS: dict[str, type] = {"name": str, "code": str, "direction": str, "weight": int, "title": str,
+                                  "description": str, "content_dir": str, "disabled": bool, "params": dict,
+                                  "menu": list}
+LANGUAGE_KEY = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$")
+
+
+def _languages(given: dict[str, Any], text: str, values: dict[str, Any], diags: list[Diagnostic]) -> str:
+    """``[languages.KEY]``, ``default_language`` and ``default_language_in_subdir`` as the one JSON value
+    ``languages_json`` (read by :mod:`renderer.languages`); "" when they name no language."""
+    table = given.get("languages", {})
+    line = _table_line(text, "languages") or toml_key_line(text, "languages")
+    if not isinstance(table, dict):
+        diags.append(error(CONFIG_PATH, line, "'languages' must be a table of languages ([languages.fr] ...)"))
+        table = {}
+    default = given.get("default_language", "")
+    if not isinstance(default, str):
+        diags.append(error(CONFIG_PATH, toml_key_line(text, "default_language"), "'default_language' must be a string"))
+        default = ""
+    in_subdir = given.get("default_language_in_subdir", False)
+    if not isinstance(in_subdir, bool):
+        diags.append(error(CONFIG_PATH, toml_key_line(text, "default_language_in_subdir"),
+                           "'default_language_in_subdir' must be true or false"))
+        in_subdir = False
+    out: list[dict[str, Any]] = []
+    disabled: list[str] = []
+    for key, entry in table.items():
+        where = _table_line(text, f"languages.{key}") or line
+        if not LANGUAGE_KEY.match(key):
+            diags.append(error(CONFIG_PATH, where, f"language {key!r} must be a language code in lower case "
+                                                   "such as 'fr' or 'pt-br'; ignored"))
+            continue
+        if not isinstance(entry, dict):
+            diags.append(error(CONFIG_PATH, where, f"'languages.{key}' must be a table; ignored"))
+            continue
+        lang: dict[str, Any] = {"key": key, "code": key, "name": key, "direction": "ltr", "weight": 0, "title": "",
+                                "description": "", "content_dir": "", "params": {}, "menu": []}
+        for sub, value in entry.items():
+            expected = LANGUAGE_KEYS.get(sub)
+            if expected is None:
+                diags.append(warning(CONFIG_PATH, where, f"unknown key 'languages.{key}.{sub}' "
+                                                         f"(known: {', '.join(LANGUAGE_KEYS)})"))
+            elif not _type_ok(value, expected):
+                shown = _TYPE_NAMES.get(expected) or ("a table" if expected is dict else "an array of tables")
+                diags.append(error(CONFIG_PATH, where, f"'languages.{key}.{sub}' must be {shown}, "
+                                                       f"not {type_name(value)}"))
+            elif sub == "direction" and value not in ("ltr", "rtl"):
+                diags.append(error(CONFIG_PATH, where, f"'languages.{key}.direction' must be 'ltr' or 'rtl'"))
+            elif sub == "menu":
+                items = _parse_menu(value, text, diags)
+                lang["menu"] = [[m.name, m.url] for m in items or ()]
+            elif sub == "params":
+                lang["params"] = jsonable(value)
+            elif sub == "content_dir":
+                fixed: dict[str, Any] = {}
+                _content_dir(value, where, fixed, diags)
+                lang["content_dir"] = fixed.get("content_dir", "")
+            else:
+                lang[sub] = value
+        if lang.pop("disabled", False):
+            disabled.append(key)
+        else:
+            out.append(lang)
+    if not out and not default:
+        return ""
+    if not default:
+        default = values.get("language", "en").lower() if any(o["key"] == values.get("language", "en").lower()
+                                                             for o in out) else min(out, key=_order)["key"]
+    for lang in out:  # the default language's tag is the site's 'language' unless it has its own
+        if lang["key"] == default and "code" not in table.get(default, {}) and isinstance(values.get("language"), str):
+            lang["code"] = values["language"]
+    if not any(o["key"] == default for o in out):
+        out.append({"key": default, "code": values.get("language", default), "name": default, "direction": "ltr",
+                    "weight": 0, "title": "", "description": "", "content_dir": "", "params": {}, "menu": []})
+    out.sort(key=_order)
+    return json.dumps({"default": default, "in_subdir": in_subdir, "current": default, "languages": out,
+                       "disabled": sorted(disabled)}, ensure_ascii=False, sort_keys=True)
+
+
+def _order(lang: dict[str, Any]) -> tuple[bool, int, str]:
+    """Hugo's order of languages: by weight (0 last), then key."""
+    return (lang["weight"] == 0, lang["weight"], lang["key"])
 
 
 def _parse_menu(value: Any, text: str, diags: list[Diagnostic]) -> tuple[Link, ...] | None:

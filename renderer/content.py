@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import dates, search, slugs, uri, urls
+from . import dates, languages, search, slugs, uri, urls
 from .config import SiteConfig
 from .diagnostics import Diagnostic, SourceError, describe_exception, error, megabytes, warning
 from .front_matter import FrontMatter, split_front_matter
@@ -34,7 +34,7 @@ KNOWN_KEYS = ("title", "description", "date", "lastmod", "draft", "tags", "categ
 # Keys wasmblog also understands (Hugo's, case-insensitive as in Hugo); they stay
 # in page.params too, for templates written for them.
 HUGO_KEYS = ("url", "weight", "author", "authors", "publishdate", "pubdate", "expirydate", "featured_image",
-             "images", "image", "headless", "keywords", "linktitle")
+             "images", "image", "headless", "keywords", "linktitle", "translationkey")
 MAX_PARAM_NODES = 20_000
 MAX_PARAM_CHARS = 1_000_000  # characters the unknown keys may expand to beyond the text itself
 
@@ -180,11 +180,13 @@ def default_slug(path: str) -> str:
 
 def parse_post(path: str, data: bytes, config: SiteConfig, zone: Any, resources: tuple[str, ...] = (),
                shortcodes: SiteShortcodes | None = None,
-               cascade: tuple[bytes, ...] = ()) -> tuple[Post | None, list[Diagnostic]]:
+               cascade: tuple[bytes, ...] = (), logical: str = "") -> tuple[Post | None, list[Diagnostic]]:
     """Parse one content file. Returns ``(post, diagnostics)``; ``post`` is None on
-    error, and for files that publish nothing (a headless bundle, a file out of place)."""
+    error, and for files that publish nothing (a headless bundle, a file out of place).
+    ``logical`` is its path without its language (``posts/a.fr.md`` -> ``posts/a.md``), which places it."""
     diags: list[Diagnostic] = []
-    where = urls.place(path, config.layout, config.content_dir, tuple(t.plural for t in config.taxonomies))
+    logical = logical or path
+    where = urls.place(logical, config.layout, config.content_dir, tuple(t.plural for t in config.taxonomies))
     if where.kind == "skip":
         diags.append(warning(path, 0, f"not used: {where.note}"))
         return None, diags
@@ -192,8 +194,8 @@ def parse_post(path: str, data: bytes, config: SiteConfig, zone: Any, resources:
         text = decode_source(data, int(config.limits.max_file_mb * 1_000_000))
         fm = split_front_matter(text, optional=config.layout == "hugo")
         if cascade and config.layout == "hugo":
-            _cascade(fm, path, cascade, config, diags)
-        if fm.data.get("headless") is True and path.rsplit("/", 1)[-1] in urls.INDEX_NAMES:
+            _cascade(fm, logical, cascade, config, diags)
+        if fm.data.get("headless") is True and logical.rsplit("/", 1)[-1] in urls.INDEX_NAMES:
             return None, diags  # a headless bundle publishes nothing of its own
         body_line = text.count("\n", 0, len(text) - len(fm.body)) + 1
         post = _build_post(path, where, fm, body_line, config, zone, resources, shortcodes, diags)
@@ -604,8 +606,8 @@ def _build_post(path: str, where: urls.Place, fm: FrontMatter, body_line: int, c
                     publish_date=dates.to_iso(h.publish) if h.publish else "", draft=h.draft, slug=h.slug,
                     description=h.description, resources=_bundle_names(path, resources), rel_permalink=rel,
                     permalink=config.site_root + rel)
-    site = {"title": config.title, "base_url": config.base_url, "params": config.params,
-            "language": config.language}
+    site = {"title": config.title, "base_url": languages.site_base_url(config), "params": config.params,
+            "language": config.language, **languages.go_site(config)}
 
     def context(line: int) -> Context:
         return Context(source=path, line=line, page=page, site=site, templates=shortcodes)
@@ -747,7 +749,7 @@ def markdown_options(config: SiteConfig) -> MarkdownOptions:
         raw_html=config.raw_html,
         highlight=config.highlight,
         heading_ids=True,
-        base_path=config.base_path,
+        base_path=languages.site_base_path(config),
         toc_min_level=config.toc_min_level,
         toc_max_level=config.toc_max_level,
         max_nesting=config.limits.max_nesting,

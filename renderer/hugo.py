@@ -58,6 +58,7 @@ class HugoConfig:
     # folders of layouts; Hugo's defaults when the config mounts nothing there.
     static: list[tuple[str, str]] = field(default_factory=lambda: [("static", "")])
     layouts: list[str] = field(default_factory=lambda: ["layouts"])
+    content_dirs: list[str] = field(default_factory=list)  # the other languages' own content folders
 
 
 def _load(name: str, text: str) -> tuple[dict[str, Any], Diagnostic | None]:
@@ -446,7 +447,13 @@ def hugo_config(files: list[tuple[str, str]], layout: str = "hugo") -> HugoConfi
             m.diags.append(problem)
         stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
         if name.startswith(DEFAULT_DIR + "/") and stem not in ("hugo", "config"):
-            data = {stem: data}  # config/_default/params.toml holds [params]
+            key, _, lang = stem.partition(".")
+            if lang and key == "languages":
+                data = {"languages": {lang: data}}  # config/_default/languages.fr.toml: [languages.fr]
+            elif lang:
+                data = {"languages": {lang: {key: data}}}  # menus.fr.toml, params.fr.toml: the language's own
+            else:
+                data = {stem: data}  # config/_default/params.toml holds [params]
         for key in data:
             line = toml_key_line(text, str(key)) or _header_line(text, str(key)) or \
                 _key_line(name, text, (str(key),)) or (1 if name.startswith(DEFAULT_DIR) else 0)
@@ -454,6 +461,12 @@ def hugo_config(files: list[tuple[str, str]], layout: str = "hugo") -> HugoConfi
             if str(key).lower() == "params" and isinstance(data[key], dict):
                 originals.setdefault("params", {})
                 _merge(originals["params"], data[key])
+            if str(key).lower() == "languages" and isinstance(data[key], dict):  # each language's params, as written
+                for lang, entry in data[key].items():
+                    own_params = next((v for k, v in entry.items() if str(k).lower() == "params"), None) \
+                        if isinstance(entry, dict) else None
+                    if isinstance(own_params, dict):
+                        _merge(originals.setdefault("languages", {}).setdefault(str(lang).lower(), {}), own_params)
         _merge(merged, _lower(data))
 
     for key in ("defaultcontentlanguage", "contentdir"):
@@ -486,9 +499,8 @@ def hugo_config(files: list[tuple[str, str]], layout: str = "hugo") -> HugoConfi
     if merged.get("defaultcontentlanguage") and "language" not in m.out:
         # Without a languageCode, Hugo's pages are in the default content language: <html lang>, i18n, dates.
         m.out["language"] = language
-    if languages and len(languages) > 1:
-        others = sorted(k for k in languages if k != language)
-        m.note("languages", f"wasmblog builds one language: {language!r}; {', '.join(others)} are left out")
+    dirs = _languages(m, languages, language, merged, mounts.get("lang_content", []), content_dir,
+                      originals.get("languages", {}))
     if layout == "hugo":
         m.out["layout"] = "hugo"
         m.out["content_dir"] = content_dir
@@ -501,7 +513,70 @@ def hugo_config(files: list[tuple[str, str]], layout: str = "hugo") -> HugoConfi
               if isinstance(t, str) and t and "/" not in t and "\\" not in t and not t.startswith(".")]
     return HugoConfig(_write(m.out), content_dir, language, sorted(languages), m.diags, themes,
                       mounts.get("static", [("static", "")]), [src for src, _ in mounts.get("layouts", [])] or
-                      ["layouts"])
+                      ["layouts"], dirs)
+
+
+def _languages(m: _Mapper, languages: dict[str, Any], default: str, merged: dict[str, Any],
+               mounted: list[tuple[str, str]], content_dir: str, written: dict[str, Any]) -> list[str]:
+    """Hugo's ``languages`` as site.toml's ``[languages.KEY]`` tables (with ``default_language`` and
+    ``default_language_in_subdir``) when the site has more than one; the other languages' content folders."""
+    in_subdir = merged.get("defaultcontentlanguageinsubdir") is True
+    if len(languages) < 2 and not in_subdir:
+        return []
+    from_mounts = {lang: source for source, lang in mounted}
+    out: dict[str, dict[str, Any]] = {}
+    dirs: list[str] = []
+    for key, entry in sorted(languages.items()):
+        key = str(key).lower()
+        if not isinstance(entry, dict):
+            m.key = "languages"
+            m.wrong(entry, "a table of a language's settings", key)
+            continue
+        lang: dict[str, Any] = {}
+        for target, names in (("name", ("languagename", "label")), ("code", ("languagecode", "locale")),
+                              ("title", ("title",))):
+            value = next((_text(entry[n]) for n in names if _text(entry.get(n))), None)
+            if value:
+                lang[target] = value
+        direction = entry.get("languagedirection", entry.get("direction"))
+        if direction in ("ltr", "rtl"):
+            lang["direction"] = direction
+        if isinstance(entry.get("weight"), int) and not isinstance(entry.get("weight"), bool):
+            lang["weight"] = entry["weight"]
+        if entry.get("disabled") is True:
+            lang["disabled"] = True
+        own_dir = entry.get("contentdir") if isinstance(entry.get("contentdir"), str) else from_mounts.get(key, "")
+        own_dir = str(own_dir).strip("/")
+        if key == default:
+            own_dir = own_dir or content_dir
+        if own_dir:
+            lang["content_dir"] = own_dir
+            if key != default and not lang.get("disabled"):
+                dirs.append(own_dir)
+        params = entry.get("params")
+        if isinstance(params, dict):
+            try:  # with its keys as written (templates read site.params.homeInfoParams)
+                lang["params"] = jsonable(written.get(key, params), Budget(PARAMS_NODES, PARAMS_CHARS))
+            except (TooLarge, ContainsItself, RecursionError):
+                pass
+            description = _text(params.get("description"))
+            if description:
+                lang["description"] = description
+        menus = entry.get("menus", entry.get("menu"))
+        if isinstance(menus, dict):
+            sub = _Mapper()
+            sub.key = "menus"
+            _menu(sub, menus)
+            if sub.out.get("menu"):
+                lang["menu"] = sub.out["menu"]
+        out[key] = lang
+    if default in out and "code" not in out[default] and isinstance(m.out.get("language"), str):
+        out[default]["code"] = m.out["language"]
+    m.out["default_language"] = default
+    if in_subdir:
+        m.out["default_language_in_subdir"] = True
+    m.out["languages"] = out
+    return dirs
 
 
 # The components module.mounts may mount into, and what wasmblog does with each.
@@ -525,6 +600,8 @@ def _mounts(m: _Mapper, module: Any, language: str) -> dict[str, list[tuple[str,
             continue
         lang = mount.get("lang")
         if isinstance(lang, str) and lang and lang.lower() != language:
+            if target.strip("/") == "content" and source.strip("/"):  # another language's content folder
+                out.setdefault("lang_content", []).append((source.strip("/"), lang.lower()))
             continue
         target = target.strip("/")
         component, _, below = target.partition("/")

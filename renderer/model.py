@@ -38,6 +38,7 @@ class PageKind(enum.StrEnum):
     SEARCH = "search"
     SEARCH_INDEX = "search-index"
     SEARCH_SCRIPT = "search-script"
+    SITEMAP_INDEX = "sitemap-index"  # a multilingual site's /sitemap.xml: each language's sitemap
 
 
 @dataclass(frozen=True)
@@ -183,6 +184,7 @@ class TermRef:
 class SitemapLink:
     url: str  # site-relative URL path
     lastmod: str  # RFC 3339, or ""
+    alternates: list[Link] = field(default_factory=list)  # multilingual sites: the page in each language
 
 
 @dataclass(frozen=True)
@@ -214,6 +216,9 @@ class PageJob:
     intro: str = ""  # list, term and taxonomy pages: source of the _index.md shown at the top
     refs: list[Link] = field(default_factory=list)  # ref/relref targets (name) the posts use, and their URLs
     children: list[Link] = field(default_factory=list)  # section lists: sub-sections and undated pages
+    lang: str = ""  # multilingual sites: the language of the page ("" for a site in one language)
+    translations: list[Link] = field(default_factory=list)  # the same page in other languages: (key, URL from the
+    # site's root, e.g. fr/posts/a/), the page's own language included, in the site's order of languages
 
     @property
     def neighbours(self) -> tuple[str, ...]:

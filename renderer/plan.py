@@ -7,10 +7,10 @@ needs nothing but the job and the few posts it names.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
-from . import slugs, urls
+from . import languages, slugs, urls
 from .config import SiteConfig
 from .diagnostics import Diagnostic, error, warning
 from .model import INTRO, PAGE, POST, BuildOptions, FileCopy, Link, PageJob, PageKind, Plan, Post, SitemapLink, TermRef
@@ -166,7 +166,120 @@ def _claim_urls(items: list[Post], diags: list[Diagnostic]) -> list[Post]:
 def make_plan(posts: Sequence[Post], config: SiteConfig, options: BuildOptions) -> Plan:
     """Every output file of the site as a :class:`PageJob`, in path order: one planner per family of
     pages (posts and pages, the home page's list, section lists, taxonomies, the site's own files,
-    aliases), as Zola's ``render_*``."""
+    aliases), as Zola's ``render_*``. A multilingual site is planned language by language
+    (:func:`_plan_languages`)."""
+    if languages.is_multilingual(config):
+        return _plan_languages(posts, config, options)
+    return _plan_one(posts, config, options)
+
+
+def _plan_languages(posts: Sequence[Post], config: SiteConfig, options: BuildOptions) -> Plan:
+    """Each language planned as a site of its own, its pages under its prefix (``fr/``), as Hugo writes
+    them: each has its lists, taxonomies, feeds, search, 404 page and sitemap (``fr/sitemap.xml``, the
+    default language's too: ``/sitemap.xml`` is their index); robots.txt once, at the top. Each page
+    that exists in several languages lists them all (``translations``)."""
+    langs = languages.languages(config)
+    assert langs is not None
+    by_lang: dict[str, list[Post]] = {}
+    for post in posts:
+        by_lang.setdefault(languages.language_of(config, post.source)[0], []).append(post)
+    jobs: list[PageJob] = []
+    diags: list[Diagnostic] = []
+    copies: list[FileCopy] = []
+    sitemaps: list[SitemapLink] = []
+    keys: dict[str, list[tuple[str, str]]] = {}  # translation key -> (language, URL from the site's root)
+    job_keys: list[tuple[int, list[str]]] = []
+    for lang in langs.languages:
+        own = by_lang.get(lang.key, [])
+        lconf = languages.for_language(config, lang.key)
+        plan = _plan_one(own, lconf, options, unknown=False)
+        diags += plan.diagnostics
+        by_source = {p.source: p for p in own}
+        for job in plan.jobs:
+            if job.kind in (PageKind.ROBOTS, PageKind.CSS, PageKind.SEARCH_SCRIPT):
+                if lang.key == langs.default:  # once for the whole site, at the top (robots.txt, as Hugo)
+                    jobs.append(replace(job, lang=""))  # robots.txt names the sitemap index
+                continue
+            if job.kind == PageKind.SITEMAP:
+                sitemaps.append(SitemapLink(f"{lang.key}/sitemap.xml", max((link.lastmod for link in job.links),
+                                                                           default="")))
+                job = replace(job, path=f"{lang.key}/sitemap.xml", lang=lang.key)
+            else:
+                job = replace(job, path=lang.prefix + job.path, lang=lang.key)
+            found = _job_keys(job, by_source, lconf)
+            if found:
+                job_keys.append((len(jobs), found))
+                for key in found:
+                    keys.setdefault(key, []).append((lang.key, lang.prefix + job.url))
+            jobs.append(job)
+        copies += [FileCopy(c.source, lang.prefix + c.path) for c in plan.copies]
+    jobs, job_keys = _one_per_path(jobs, job_keys, diags)
+    if "sitemap" not in config.disable_kinds:
+        jobs.append(PageJob(kind=PageKind.SITEMAP_INDEX, path="sitemap.xml", url="sitemap.xml", links=sitemaps))
+    if langs.in_subdir:
+        home = (langs.get(langs.default) or langs.languages[0]).prefix
+        jobs.append(PageJob(kind=PageKind.ALIAS, path="index.html", url="", target=home))
+    order = {key: i for i, key in enumerate(langs.keys)}
+    by_url: dict[tuple[str, str], list[Link]] = {}  # (language, its URL) -> the page in each language
+    for index, found in job_keys:
+        seen: dict[str, str] = {}
+        for key in found:
+            for lang_key, url in keys.get(key, []):
+                seen.setdefault(lang_key, url)
+        if len(seen) > 1:
+            links = [Link(k, seen[k]) for k in sorted(seen, key=lambda k: order.get(k, len(order)))]
+            jobs[index] = replace(jobs[index], translations=links)
+            by_url[(jobs[index].lang, jobs[index].url)] = links
+    for index, job in enumerate(jobs):  # each sitemap entry with its alternates, as Hugo's sitemaps have them
+        if job.kind == PageKind.SITEMAP and by_url:
+            jobs[index] = replace(job, links=[replace(link, alternates=by_url.get((job.lang, link.url), []))
+                                              for link in job.links])
+    jobs.sort(key=lambda j: j.path)
+    return Plan(jobs, diags + _unknown_keys(posts), copies)
+
+
+def _one_per_path(jobs: list[PageJob], job_keys: list[tuple[int, list[str]]],
+                  diags: list[Diagnostic]) -> tuple[list[PageJob], list[tuple[int, list[str]]]]:
+    """One job per output path (case-folded) across the languages: a page of one language at another's
+    prefix (``url: /fr/`` in English) would take the other's page; the first language's is kept."""
+    owner: dict[str, PageJob] = {}
+    kept: list[PageJob] = []
+    index: dict[int, int] = {}
+    for i, job in enumerate(jobs):
+        first = owner.get(job.path.casefold())
+        if first is not None:
+            blame = job.posts[0] if job.kind in (PageKind.POST, PageKind.PAGE) and job.posts else \
+                first.posts[0] if first.kind in (PageKind.POST, PageKind.PAGE) and first.posts else "site.toml"
+            diags.append(error(blame, 0, f"/{job.path} is a page of both {first.lang!r} and {job.lang!r}; "
+                                         "give one of them another URL"))
+            continue
+        owner[job.path.casefold()] = job
+        index[i] = len(kept)
+        kept.append(job)
+    return kept, [(index[i], found) for i, found in job_keys if i in index]
+
+
+def _job_keys(job: PageJob, posts: dict[str, Post], config: SiteConfig) -> list[str]:
+    """What links ``job`` to the same page in other languages: its content file's keys (path, and
+    ``translationKey``), or the list it is (the home page, a section, a taxonomy, a term); first pages only."""
+    if job.number != 1:
+        return []
+    if job.kind in (PageKind.POST, PageKind.PAGE):
+        post = posts.get(job.posts[0]) if job.posts else None
+        return languages.translation_keys(config, post.source, post.params_json) if post else []
+    if job.kind == PageKind.LIST:
+        return ["list:" + job.section]
+    if job.kind == PageKind.TAXONOMY:
+        return ["taxonomy:" + job.taxonomy]
+    if job.kind == PageKind.TERM:
+        return [f"term:{job.taxonomy}/{job.term_slug}"]
+    if job.kind == PageKind.SEARCH:
+        return ["own:" + job.kind]
+    return []  # a 404 page declares no alternates: it is no page of the site
+
+
+def _plan_one(posts: Sequence[Post], config: SiteConfig, options: BuildOptions, unknown: bool = True) -> Plan:
+    """The plan of a site in one language (``unknown``: with the warnings about front-matter keys)."""
     diags: list[Diagnostic] = []
     live, pages, intros = _published_content(posts, options, diags)
     refs = RefIndex([*live, *pages, *intros.values()], config)
@@ -187,7 +300,8 @@ def make_plan(posts: Sequence[Post], config: SiteConfig, options: BuildOptions) 
     listed_intros = [p for p in intros.values() if any(j.intro == p.source for j in jobs)]
     jobs += _alias_jobs(jobs, [*live, *pages, *listed_intros], config, diags)
     copies = _copies([*live, *pages, *listed_intros])
-    diags += _unknown_keys(posts)
+    if unknown:
+        diags += _unknown_keys(posts)
     jobs.sort(key=lambda j: j.path)
     return Plan(jobs, diags, copies)
 

@@ -102,7 +102,10 @@ class Redirect:
 
 @dataclass(frozen=True)
 class NotFound:
-    """Answer with the site's 404 page."""
+    """Answer with the site's 404 page: ``page``, the 404 page of the language the path is in
+    (``fr/404.html`` for ``/fr/...`` on a multilingual site), else ``404.html``."""
+
+    page: str = "404.html"
 
 
 Route = Serve | Redirect | NotFound
@@ -123,7 +126,9 @@ def route(path: str, base_path: str, exists: Callable[[str], bool]) -> Route:
         return Serve(target)
     if rel and not rel.endswith("/") and exists(rel + "/index.html"):
         return Redirect(301, path + "/")
-    return NotFound()
+    first, slash, _ = rel.partition("/")
+    own = f"{first}/404.html"
+    return NotFound(own) if slash and first and exists(own) else NotFound()
 
 
 def redirect_answer(location: str, query: bytes) -> tuple[str, bytes]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 
-from . import content, dates, plan
+from . import content, dates, languages, plan
 from .config import CONFIG_PATH, SiteConfig, parse_config
 from .diagnostics import Diagnostic, SourceError, error, sort_key, warning
 from .model import BuildOptions, PageJob, ParseResult, Plan, Post, SiteResult
@@ -102,9 +102,18 @@ def parse_posts(sources: Sequence[Source], config: str | SiteConfig, tzif: bytes
         diags.append(error(CONFIG_PATH, 0, exc.message + "; dates without an offset are read as UTC"))
         zone = dates.UTC
     posts: list[Post] = []
+    multilingual = languages.is_multilingual(site)
     for source in sources:
-        post, post_diags = content.parse_post(source.path, source.data, site, zone, tuple(source.resources),
-                                              compiled, tuple(source.cascade))
+        own, logical = site, ""
+        if multilingual:
+            key, logical = languages.language_of(site, source.path)
+            if not key:
+                continue  # a disabled language's file: not built, as in Hugo
+            own = languages.for_language(site, key)
+        elif site.languages_json and languages.disabled_file(site, source.path):
+            continue  # a disabled language's file: not built, as in Hugo
+        post, post_diags = content.parse_post(source.path, source.data, own, zone, tuple(source.resources),
+                                              compiled, tuple(source.cascade), logical)
         diags.extend(post_diags)
         if post is not None:
             posts.append(post)

@@ -42,7 +42,7 @@ DUMP_TEMPLATE = (
     '{{- range site.Pages -}}'
     '{{- $p := "" -}}{{- with .File -}}{{- $p = .Path -}}{{- end -}}'
     '{{- $out = $out | append (dict "path" $p "kind" .Kind "url" .RelPermalink "title" .Title '
-    '"content" (string .Content)) -}}'
+    '"content" (string .Content) "lang" .Lang) -}}'
     '{{- end -}}'
     '{{- $out | jsonify -}}'
 )
@@ -57,6 +57,7 @@ class HugoPage:
     url: str  # RelPermalink
     title: str
     content: str  # .Content: the rendered Markdown, shortcodes included
+    lang: str = ""  # .Lang: its language ("en" on a site in one language)
 
 
 def hugo_binary() -> Path | None:
@@ -82,6 +83,19 @@ def _site_config(site: Path) -> list[str]:
     return []
 
 
+def _without_outputs(folder: Path) -> None:
+    """The ``outputs`` of a config folder's TOML files (in the copy) left out: Hugo lets them win over the
+    oracle's ``--config``, and the oracle's home page output would be lost."""
+    import tomli
+    import tomli_w
+
+    for path in sorted(folder.glob("*.toml")) if folder.is_dir() else []:
+        data = tomli.loads(path.read_text(encoding="utf-8"))
+        if "outputs" in data:
+            del data["outputs"]
+            path.write_text(tomli_w.dumps(data), encoding="utf-8")
+
+
 def hugo_build(site: Path, binary: Path, dest: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """``hugo`` on ``site`` into ``dest`` with the oracle's output format added; the layouts folder gets
     the dump template in a copy of the site, so the site itself is never written to."""
@@ -92,6 +106,7 @@ def hugo_build(site: Path, binary: Path, dest: Path, *args: str) -> subprocess.C
         layouts = copy / "layouts"
         layouts.mkdir(exist_ok=True)
         (layouts / "index.wbdump.json").write_text(DUMP_TEMPLATE)
+        _without_outputs(copy / "config" / "_default")
         extra = work / "oracle.toml"
         extra.write_text(ORACLE_CONFIG)
         configs = [*_site_config(copy), str(extra)]

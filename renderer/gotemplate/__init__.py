@@ -73,9 +73,10 @@ class GoShortcodes:
         tree = self.templates.trees.get(SHORTCODES + call.name + ".html")
         if tree is None:
             raise ShortcodeFailure(f"no shortcode template {call.name!r}")
-        # The page's language (``lang`` in its data, else the site's), for i18n/T and time.Format.
-        default = str(call.site.get("language") or "en")
-        translator = self.translator(default, str(call.page.get("lang") or ""))
+        # The page's language (``lang`` in its data, else the site's: a language's own on a multilingual
+        # site), for i18n/T and time.Format; a key it lacks falls back to the default language's, as Hugo's.
+        default = str(call.site.get("default_language") or call.site.get("language") or "en")
+        translator = self.translator(default, str(call.page.get("lang") or call.site.get("language") or ""))
         try:
             return run(self.templates, SHORTCODES + call.name + ".html", call, now, Budget(), translator)
         except Unknown as exc:

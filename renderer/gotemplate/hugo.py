@@ -73,7 +73,7 @@ def typed(value: str, bare: bool) -> Any:
 class Site(GoObject):
     go_name = "page.Site"
     go_fields = frozenset(["Title", "Params", "BaseURL", "Home", "Language", "LanguageCode", "Copyright", "IsServer",
-                           "Param", "Lang", "Store", "Config"])
+                           "Param", "Lang", "Store", "Config", "Languages"])
 
     def __init__(self, data: dict[str, Any]) -> None:
         self.data = data
@@ -96,7 +96,9 @@ class Site(GoObject):
         return str(self.data.get("base_url", ""))
 
     def Home(self) -> Page:
-        return Page({"title": self.Title(), "kind": "home", "url": "/", "section": "", "params": {}}, self)
+        home = re.sub(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^/]*", "", str(self.data["lang_base_url"])) or "/" \
+            if self.data.get("lang_base_url") else "/"  # a language's home page is under its prefix
+        return Page({"title": self.Title(), "kind": "home", "url": home, "section": "", "params": {}}, self)
 
     def Language(self) -> Language:
         return Language(self.data)
@@ -106,6 +108,11 @@ class Site(GoObject):
 
     def Lang(self) -> str:
         return self.Language().Lang()
+
+    def Languages(self) -> list[Any]:
+        """Every language of a multilingual site, in Hugo's order; a site in one language has its own."""
+        given = self.data.get("languages")
+        return [Language(d) for d in given] if isinstance(given, list) else [self.Language()]
 
     def Copyright(self) -> str:
         return str(self.data.get("copyright", ""))
@@ -199,13 +206,14 @@ class Language(GoObject):
         return str(self.data.get("language_code", self.Lang()))
 
     def LanguageDirection(self) -> str:
-        return ""
+        return str(self.data.get("direction", ""))
 
     def Weight(self) -> int:
-        return 0
+        weight = self.data.get("weight", 0)
+        return weight if isinstance(weight, int) else 0
 
     def Title(self) -> str:
-        return ""
+        return str(self.data.get("language_title", ""))
 
 
 _MEDIA = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".gif": "image/gif",
@@ -865,8 +873,10 @@ def _relref(state: State, page: Any, target: Any) -> RefMarker:
     return ref_marker(state.env.call, target, False)
 
 
-def _base(state: State) -> tuple[str, str]:
-    base = state.env.page.site.BaseURL()
+def _base(state: State, lang: bool = False) -> tuple[str, str]:
+    """The host and path of the site's base URL (``lang``: of its language's, ``/fr/`` added)."""
+    site = state.env.page.site
+    base = str(site.data.get("lang_base_url") or site.BaseURL()) if lang else site.BaseURL()
     m = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*://[^/]*)(/.*)?$", base)
     if not m:
         return "", "/" + base.strip("/") + "/" if base.strip("/") else "/"
@@ -877,14 +887,14 @@ def _is_absolute(url: str) -> bool:
     return re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", url) is not None or url.startswith("//")
 
 
-def _rel_url(state: State, value: Any) -> str:
+def _rel_url(state: State, value: Any, lang: bool = False) -> str:
     url = to_string(value)
     if _is_absolute(url):
-        host, path = _base(state)
+        host, path = _base(state, lang)
         if host and url.startswith(host):
             return (url[len(host):] or "/")
         return (url)
-    _, path = _base(state)
+    _, path = _base(state, lang)
     if url.startswith("/") and url.startswith(path) and path != "/":
         return (url)
     joined = path + url.lstrip("/")
@@ -893,13 +903,21 @@ def _rel_url(state: State, value: Any) -> str:
     return (joined if url else path)
 
 
-def _abs_url(state: State, value: Any) -> str:
+def _abs_url(state: State, value: Any, lang: bool = False) -> str:
     url = to_string(value)
     if _is_absolute(url):
         return (url)
-    host, path = _base(state)
-    rel = _rel_url(state, url)
+    host, path = _base(state, lang)
+    rel = _rel_url(state, url, lang)
     return (host + str.__str__(rel))
+
+
+def _rel_lang_url(state: State, value: Any) -> str:
+    return _rel_url(state, value, lang=True)
+
+
+def _abs_lang_url(state: State, value: Any) -> str:
+    return _abs_url(state, value, lang=True)
 
 
 def _env(state: State) -> Env:
@@ -954,8 +972,9 @@ _STATEFUL_FNS: dict[str, Callable[..., Any]] = {
     "warnidf": lambda s, i, f, *a: _warnf(s, f, *a),
     "markdownify": _markdownify, "transform.Markdownify": _markdownify, "ref": _ref, "relref": _relref,
     "urls.Ref": _ref, "urls.RelRef": _relref, "relURL": _rel_url, "absURL": _abs_url, "urls.RelURL": _rel_url,
-    "urls.AbsURL": _abs_url, "relLangURL": _rel_url, "absLangURL": _abs_url, "urls.RelLangURL": _rel_url,
-    "urls.AbsLangURL": _abs_url, "now": _now, "time.Now": _now, "site": _site, "page": _page,
+    "urls.AbsURL": _abs_url, "relLangURL": _rel_lang_url, "absLangURL": _abs_lang_url,
+    "urls.RelLangURL": _rel_lang_url, "urls.AbsLangURL": _abs_lang_url, "now": _now, "time.Now": _now,
+    "site": _site, "page": _page,
     "templates.Exists": _exists,
     "i18n": _translate, "T": _translate, "lang.Translate": _translate,
     "time.Format": _time_format, "dateFormat": lambda s, layout, v: _time_format(s, layout, v),

@@ -17,14 +17,15 @@ from typing import Any, Mapping, Sequence
 import jinja2
 from markupsafe import Markup
 
-from .. import highlight, search
+from .. import highlight, languages, search
 from ..config import SiteConfig
 from ..diagnostics import Diagnostic, describe_exception, error, megabytes
 from ..i18n import catalog
 from ..model import Link, OutputFile, PageJob, PageKind, Post, SiteResult, SitemapLink
 from ..values import SURROGATE
 from .theme import TEMPLATE_FOR_KIND, Theme, compiled_theme
-from .views import PageView, Urls, Views, pager, rebase_links, section_title, taxonomy_title, term_view
+from .views import (LanguageView, PageView, Urls, Views, pager, rebase_links, section_title, taxonomy_title, term_view,
+                    translations)
 
 FEED_KINDS = frozenset((PageKind.FEED, PageKind.ATOM, PageKind.JSON_FEED))
 
@@ -56,8 +57,8 @@ def _context(job: PageJob, posts: Mapping[str, Post], config: SiteConfig, views:
     urls = views.urls
     kind = PageKind(job.kind).value  # a plain string, as templates always saw it
     views.refs.update((link.name, link.url) for link in job.refs)
-    # The page's language: its words (t, t.date) and dates. A site of one language has
-    # one, the default (config.language); a page of another language passes its own code here.
+    # The page's language: its words (t, t.date) and dates. A site of one language has one, the
+    # default (config.language); a language of a multilingual site has its own views, in its words.
     t = views.translator("")
     ctx: dict[str, Any] = {
         "site": views.site,
@@ -67,11 +68,15 @@ def _context(job: PageJob, posts: Mapping[str, Post], config: SiteConfig, views:
         "lang": t.lang,
         "t": t,
     }
+    own = translations(config, job.translations) if job.translations else []
+    if job.lang:
+        ctx["language_links"] = _language_links(views.site.languages, own)
+        ctx["x_default"] = next((t for t in own if t.key == _default_key(config)), own[0] if own else None)
     if job.kind in (PageKind.POST, PageKind.PAGE):
         post = posts[job.posts[0]]
         older = views.link(posts[job.prev]) if job.prev in posts else None
         newer = views.link(posts[job.next]) if job.next in posts else None
-        ctx["page"] = dataclasses.replace(views.post(post), older=older, newer=newer)
+        ctx["page"] = dataclasses.replace(views.post(post), older=older, newer=newer, translations=own, lang=job.lang)
         return ctx
     listed = [views.post(posts[s]) for s in job.posts if s in posts]
     intro = views.post(posts[job.intro]) if job.intro in posts else None
@@ -106,7 +111,7 @@ def _context(job: PageJob, posts: Mapping[str, Post], config: SiteConfig, views:
                            description=(intro.description if intro is not None and intro.description
                                         else config.description),
                            content=intro.content if show_intro and intro is not None else Markup(""), section=job.section,
-                           params=intro.params if intro is not None else {})
+                           params=intro.params if intro is not None else {}, translations=own, lang=job.lang)
     if job.kind in FEED_KINDS:
         ctx["lastmod"] = views.date(job.lastmod) if job.lastmod else None
         # Feed readers resolve links against the feed: relative links and #anchors are made
@@ -117,7 +122,12 @@ def _context(job: PageJob, posts: Mapping[str, Post], config: SiteConfig, views:
                                           content_html=_absolute(v.content_html, urls.root)) for v in listed]
         ctx["posts"] = listed
     if job.kind == PageKind.SITEMAP:
-        ctx["links"] = [SitemapLink(urls.abs(link.url), link.lastmod) for link in job.links]
+        ctx["links"] = [SitemapLink(urls.abs(link.url), link.lastmod,
+                                    [Link(t.code, t.permalink) for t in translations(config, link.alternates)])
+                        for link in job.links]
+        ctx["alternates"] = any(link.alternates for link in job.links)
+    if job.kind == PageKind.SITEMAP_INDEX:
+        ctx["sitemaps"] = [SitemapLink(urls.abs(link.url), link.lastmod) for link in job.links]
     if job.kind == PageKind.ALIAS:
         ctx["target"] = urls.rel(job.target)  # relative, so redirects work on a local preview too
         ctx["canonical"] = urls.abs(job.target)
@@ -160,6 +170,17 @@ def _template_line(tb: TracebackType | None, filenames: set[str], recursion: boo
             if frame in repeated:
                 return frame
     return frames[-1] if frames else ("", 0)
+
+
+def _default_key(config: SiteConfig) -> str:
+    langs = languages.languages(config)
+    return langs.default if langs is not None else ""
+
+
+def _language_links(site_languages: list[LanguageView], own: list[LanguageView]) -> list[LanguageView]:
+    """The language switcher's links: each language's version of the page, else its home page."""
+    by_key = {t.key: t for t in own}
+    return [by_key.get(lang.key, lang) for lang in site_languages]
 
 
 def render_job(job: PageJob, posts: Mapping[str, Post], config: SiteConfig,
@@ -206,12 +227,18 @@ def render_pages(jobs: Sequence[PageJob], posts: Sequence[Post], config: SiteCon
     theme's translation tables and the site's ``tables`` (``{"i18n/fr.toml": text}``);
     ``posts`` must include every post the jobs name."""
     theme = compiled_theme(templates)
-    views = Views(config, Urls(config), catalog(tables or {}, config.language))
+    words = catalog(tables or {}, config.language)
+    views = Views(config, Urls(config), words)
+    by_lang: dict[str, tuple[SiteConfig, Views]] = {"": (config, views)}
     by_source = {p.source: p for p in posts}
     files: list[OutputFile] = []
     diags: list[Diagnostic] = list(theme.diagnostics)
     for job in jobs:
-        out, diag = render_job(job, by_source, config, theme, views)
+        if job.lang not in by_lang:
+            lconf = languages.for_language(config, job.lang)
+            by_lang[job.lang] = (lconf, Views(lconf, Urls(lconf), words, lconf.language))
+        own_config, own_views = by_lang[job.lang]
+        out, diag = render_job(job, by_source, own_config, theme, own_views)
         if out is not None:
             files.append(out)
         if diag is not None:

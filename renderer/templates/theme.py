@@ -12,7 +12,9 @@ template sees ``site``, ``page``, ``kind``, ``relurl(path)`` and
 ``absurl(path)``; list pages add ``posts`` and ``pager``; term pages
 ``term``; taxonomy pages ``terms``; feeds (RSS, Atom, JSON Feed) ``posts``,
 ``lastmod`` and maybe ``term``; the search page ``posts`` (every one); the
-search index ``index``; the sitemap ``links``; alias pages ``target``. See
+search index ``index``; the sitemap ``links``; a multilingual site's sitemap index ``sitemaps``; alias pages
+``target``. On a multilingual site, every page adds ``language_links`` (the language switcher's) and
+``x_default``, ``page.translations`` and ``page.lang``, ``site.languages``. See
 :mod:`renderer.templates.views` for the fields of each object.
 
 Compiled templates are cached per distinct set of overrides, so the default
@@ -50,6 +52,7 @@ TEMPLATE_FOR_KIND: dict[PageKind, str] = {
     PageKind.SEARCH: "search.html",
     PageKind.SEARCH_INDEX: "search-index.json",
     PageKind.SEARCH_SCRIPT: "search.js",
+    PageKind.SITEMAP_INDEX: "sitemapindex.xml",
 }
 
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from markupsafe import Markup
 
-from .. import slugs, uri
+from .. import languages, slugs, uri
 from ..config import SiteConfig
 from ..dates import DateInfo
 from ..i18n import Catalog, Translator
@@ -83,6 +83,25 @@ class SiteView:
     copyright: str = ""
     feeds: list[Feed] = field(default_factory=list)
     search_url: str = ""  # "" when [search] enabled = false
+    # Multilingual sites (renderer.languages); empty for a site in one language:
+    languages: list[LanguageView] = field(default_factory=list)  # every language, its home page
+    lang: str = ""  # the key of this page's language ("fr")
+    direction: str = "ltr"
+    locale: str = ""  # Open Graph's form of the language's code: fr_FR
+
+
+@dataclass(frozen=True)
+class LanguageView:
+    """A language of the site (``site.languages``), or a page in one (``page.translations``)."""
+
+    key: str  # "fr"
+    code: str  # the page's lang attribute and hreflang: "fr-FR"
+    name: str  # "Français"
+    direction: str  # ltr | rtl
+    url: str  # its home page, or the page in this language
+    permalink: str
+    current: bool  # the language of the page being rendered
+    locale: str = ""  # fr_FR
 
 
 @dataclass(frozen=True)
@@ -134,6 +153,8 @@ class PostView:
     weight: int = 0
     taxonomies: dict[str, list[Link]] = field(default_factory=dict)  # every taxonomy's terms, tags included
     image: str = ""  # the social card's image, absolute (``preview``, else Hugo's images), or ""
+    translations: list[LanguageView] = field(default_factory=list)  # this page in every language it is in
+    lang: str = ""  # multilingual sites: the key of its language
 
 
 @dataclass(frozen=True)
@@ -157,6 +178,8 @@ class PageView:
     content: Markup = Markup("")  # a list's intro, from its _index.md
     section: str = ""
     params: dict[str, Any] = field(default_factory=dict)  # the intro's front matter
+    translations: list[LanguageView] = field(default_factory=list)  # this page in every language it is in
+    lang: str = ""  # multilingual sites: the key of its language
 
 
 @dataclass(frozen=True)
@@ -171,17 +194,24 @@ class Pager:
     next_url: str
 
 
+# The files the core writes once for the whole site, whatever the language of the page linking them.
+SITE_FILES = frozenset(("css/style.css", "js/search.js"))
+
+
 class Urls:
     """Site-relative paths to links that honour base_url's path prefix."""
 
     def __init__(self, config: SiteConfig) -> None:
         self.base = config.base_path
         self.root = config.site_root
+        self.site_base = languages.site_base_path(config)  # a language's base path without its prefix
 
     def rel(self, path: str = "") -> str:
         path = str(path)
         if "://" in path or path.startswith(("//", "#", "mailto:")):
             return path
+        if path.lstrip("/") in SITE_FILES and self.site_base != self.base:
+            return self.site_base + path.lstrip("/")  # written once for every language, at the top
         if self.base != "/" and path.startswith(self.base):
             return path  # already has the base path (a view's .url): adding it again would double it
         return self.base + slugs.url_quote(path.lstrip("/"))
@@ -200,6 +230,40 @@ def feeds(config: SiteConfig, prefix: str, urls: Urls) -> list[Feed]:
     return out
 
 
+def locale(code: str) -> str:
+    """Open Graph's spelling of a language tag: ``fr-fr`` -> ``fr_FR``."""
+    lang, _, region = code.partition("-")
+    return f"{lang.lower()}_{region.upper()}" if region else lang.lower()
+
+
+def _languages(config: SiteConfig) -> dict[str, Any]:
+    """``site``'s language fields: none for a site in one language."""
+    langs = languages.languages(config)
+    if langs is None:
+        return {}
+    root = Urls(replace(config, base_url=languages.site_base_url(config)))
+    views = [LanguageView(lang.key, lang.code, lang.name, lang.direction, root.rel(lang.prefix), root.abs(lang.prefix),
+                          lang.key == langs.current, locale(lang.code)) for lang in langs.languages]
+    own = langs.get(langs.current)
+    return {"languages": views, "lang": langs.current, "direction": own.direction if own else "ltr",
+            "locale": locale(config.language)}
+
+
+def translations(config: SiteConfig, links: list[Link]) -> list[LanguageView]:
+    """A page's ``translations`` (key, URL from the site's root) as views, in the site's order of languages."""
+    langs = languages.languages(config)
+    if langs is None or not links:
+        return []
+    root = Urls(replace(config, base_url=languages.site_base_url(config)))
+    out = []
+    for link in links:
+        lang = langs.get(link.name)
+        if lang is not None:
+            out.append(LanguageView(lang.key, lang.code, lang.name, lang.direction, root.rel(link.url),
+                                    root.abs(link.url), lang.key == langs.current, locale(lang.code)))
+    return out
+
+
 def _site_view(config: SiteConfig, urls: Urls, t: Translator) -> SiteView:
     site_feeds = feeds(config, "", urls)
     return SiteView(
@@ -211,6 +275,7 @@ def _site_view(config: SiteConfig, urls: Urls, t: Translator) -> SiteView:
         taxonomies=[Link(taxonomy_title(x.plural, t), urls.rel(f"{x.plural}/")) for x in config.taxonomies],
         copyright=config.copyright, feeds=site_feeds,
         search_url=urls.rel("search/") if config.search_enabled else "",
+        **_languages(config),
     )
 
 
@@ -245,12 +310,13 @@ def _terms_links(names: list[str], taxonomy: str, urls: Urls) -> list[Link]:
 class Views:
     """Template views of posts, made once per post per render call."""
 
-    def __init__(self, config: SiteConfig, urls: Urls, catalog: Catalog) -> None:
+    def __init__(self, config: SiteConfig, urls: Urls, catalog: Catalog, lang: str = "") -> None:
         self.urls = urls
         self.config = config
         self.catalog = catalog
-        # The default language's words (what a site of one language shows everywhere).
-        self.t = catalog.translator()
+        # The words of these views' language: ``lang``, a language of a multilingual site, or
+        # the default language's (what a site of one language shows everywhere).
+        self.t = catalog.translator(lang)
         self._translators: dict[str, Translator] = {"": self.t}
         self.site = _site_view(config, urls, self.t)
         self._posts: dict[str, PostView] = {}
@@ -333,6 +399,6 @@ def pager(job: PageJob, prefix: str, urls: Urls) -> Pager:
 
 
 # Everything above is plain data: templates read its fields without the sandbox's per-read checks.
-plain_data(SiteView, TermView, PostView, PostLink, PageView, Pager, Link, DateInfo, SitemapLink)
+plain_data(SiteView, TermView, PostView, PostLink, PageView, Pager, Link, DateInfo, SitemapLink, LanguageView)
 # t's methods and language, read on every listed post: no per-read checks either (it has no others to reach).
 PLAIN_DATA[Translator] = frozenset(("date", "strings", "has", "text", "lang"))

@@ -129,10 +129,14 @@ def test_settings_in_a_config_folder_with_permalinks_and_translations(tmp_path):
     assert report.errors == 0, [d.format() for d in report.diagnostics]
     assert {"p/markdown-syntax-guide/index.html", "p/markdown-syntax-guide/pixel.png", "p/second/index.html",
             "about/index.html", "categories/notes/index.html", "post/index.html"} <= files(out)
-    assert not [f for f in files(out) if "guide-de-syntaxe" in f]
+    assert "fr/p/markdown-syntax/index.html" in files(out)  # index.fr.md: the French page, under /fr/
+    french = parse_html((out / "fr/p/markdown-syntax/index.html").read_bytes())
+    assert [(link.get("hreflang"), link.get("href")) for link in french.iter("link")
+            if link.get("rel") == "alternate" and link.get("hreflang")] == [
+        ("en", "https://example.org/blog/p/markdown-syntax-guide/"),
+        ("fr", "https://example.org/blog/fr/p/markdown-syntax/"),
+        ("x-default", "https://example.org/blog/p/markdown-syntax-guide/")]
     warnings = [d.format() for d in report.diagnostics]
-    assert ("config/_default/languages.yaml:1: warning: wasmblog builds one language: 'en'; fr are left out"
-            in warnings)
     assert "config/_default/menu.toml:1: warning: Hugo menus social: only menu.main is used" in warnings
     second = parse_html((out / "p/second/index.html").read_bytes())
     assert [a.get("href") for a in second.iter("a") if text_of(a) == "the guide"] == ["/blog/p/markdown-syntax-guide/"]
@@ -202,3 +206,23 @@ def test_the_cli_builds_a_hugo_folder_in_one_command(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "Built" in proc.stderr.splitlines()[-1]
     assert (tmp_path / "out" / "post/trip/cover.png").is_file()
+
+
+def test_import_keeps_every_language_with_translations_beside_their_originals(tmp_path):
+    real = SITES.parent / "hugo" / "sites"
+    report = import_hugo(real / "otel", tmp_path / "otel")  # a content folder per language
+    assert not [d for d in report.diagnostics if d.is_error]
+    for name in ("how-to-name-your-spans.md", "how-to-name-your-spans.es.md", "how-to-name-your-spans.pt.md"):
+        assert (tmp_path / "otel/posts/blog/2025" / name).is_file()
+    assert "content_dir" not in (tmp_path / "otel/site.toml").read_text()
+    import_hugo(real / "justindesio", tmp_path / "blog")  # index.fr.md beside index.md
+    out = tmp_path / "out"
+    built = build(tmp_path / "blog", out, get_renderer("native"), build_time=BUILD_TIME)
+    assert [d.format() for d in built.diagnostics if d.is_error] == [
+        "pages/posts/linkding/index.md:1: error: no front matter: start the file with a '---' "
+        "line, then 'title:' and 'date:' lines, then another '---' line"]  # as it is in the blog (Hugo allows it)
+    assert {"posts/arch/index.html", "fr/posts/arch/index.html", "fr/about/index.html"} <= files(out)
+    page = parse_html((out / "fr/posts/arch/index.html").read_bytes())
+    assert [(link.get("hreflang"), link.get("href")) for link in page.iter("link") if link.get("hreflang")] == [
+        ("en", "https://blog.justindesio.com/posts/arch/"), ("fr", "https://blog.justindesio.com/fr/posts/arch/"),
+        ("x-default", "https://blog.justindesio.com/posts/arch/")]

@@ -568,3 +568,17 @@ def test_random_edit_sequences_build_what_a_clean_build_builds_in_wasm(steps):
     from sitekit import get_renderer
 
     _random_edits(get_renderer("wasm"), steps)
+
+
+def test_an_edited_translation_rebuilds_its_pages_in_every_language_as_a_clean_build(engine, tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(ROOT / "tests" / "hugo" / "sites" / "justindesio", site)
+    first, _ = cached_build(site, tmp_path / "out", engine, tmp_path / "c.sqlite")
+    french = site / "content" / "posts" / "arch" / "index.fr.md"
+    french.write_text(re.sub(r"(?m)^title: .*$", 'title: "Un titre revu"', french.read_text(encoding="utf-8"),
+                             count=1), encoding="utf-8")
+    again, _ = cached_build(site, tmp_path / "out", engine, tmp_path / "c.sqlite")
+    assert 0 < again.reused < again.pages == first.pages
+    assert again.reuse.parse_reused == again.reuse.parsed - 1
+    assert "Un titre revu" in (tmp_path / "out" / "fr/posts/arch/index.html").read_text(encoding="utf-8")
+    same_as_clean(site, tmp_path / "out", engine, tmp_path)

@@ -251,3 +251,15 @@ def test_static_files_over_the_embedding_limit_are_listed_not_embedded(sample):
     assert {d.path for d in plan.diagnostics} >= {f"static/{p}" for p in plan.not_embedded
                                                   if not p.startswith("posts/")}
     assert "posts/2023/ling-remembered/ling-boot.png" in {d.path for d in plan.diagnostics}
+
+
+def test_the_guest_answers_every_language_of_a_multilingual_site_with_the_build_bytes(tmp_path):
+    site_dir = ROOT / "tests" / "hugo" / "sites" / "justindesio"
+    out = tmp_path / "out"
+    build(site_dir, out, make_renderer("native"), build_time=BUILD_TIME)
+    built = site_files(out)
+    respond, site = _guest_site(site_dir, tmp_path)
+    assert {"fr/posts/arch/index.html", "fr/index.xml", "en/sitemap.xml", "sitemap.xml"} <= set(built)
+    for path, expected in built.items():
+        got = respond.answer(site, "GET", url_of(path), {})
+        assert (got.status, got.body) == (200, expected), path

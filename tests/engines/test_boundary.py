@@ -54,7 +54,10 @@ def test_both_engines_plan_pages_with_page_kinds(engine):
     parsed = engine.parse_posts([post, page], config)
     plan = engine.plan_site(parsed.posts, config, BuildOptions(BUILD_TIME))
     assert {type(job.kind) for job in plan.jobs} == {PageKind}
-    assert {job.kind for job in plan.jobs} == set(PageKind)
+    assert {job.kind for job in plan.jobs} == set(PageKind) - {PageKind.SITEMAP_INDEX}  # a site in one language
+    several = config + '[languages.en]\nweight = 1\n[languages.fr]\nweight = 2\n'
+    plan_fr = engine.plan_site(engine.parse_posts([post], several).posts, several, BuildOptions(BUILD_TIME))
+    assert PageKind.SITEMAP_INDEX in {job.kind for job in plan_fr.jobs}
     site, _ = load_config(config)
     assert site.menu == (Link("About", "/about/"),)
     result = engine.render_pages(plan.jobs, parsed.posts, site, {})

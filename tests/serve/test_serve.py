@@ -230,6 +230,25 @@ def test_a_changed_post_is_served_changed_on_the_next_request(tmp_path, engine):
             assert request(server.port, url_of(path)).body == expected, path
 
 
+def test_every_language_of_a_hugo_site_is_served_and_a_translation_edit_is_picked_up(tmp_path):
+    import shutil
+
+    site = tmp_path / "site"
+    shutil.copytree(Path(__file__).parents[1] / "hugo" / "sites" / "justindesio", site)
+    with ServerThread(site, ServeOptions(engine="native")) as server:
+        for path in ("/", "/fr/", "/posts/arch/", "/fr/posts/arch/", "/fr/index.xml", "/sitemap.xml",
+                     "/fr/sitemap.xml", "/en/sitemap.xml"):
+            assert request(server.port, path).status == 200, path
+        french = site / "content" / "posts" / "arch" / "index.fr.md"
+        text = french.read_text(encoding="utf-8")
+        french.write_text(re.sub(r"(?m)^title: .*$", 'title: "Titre revu"', text, count=1), encoding="utf-8")
+        assert "<title>Titre revu" in request(server.port, "/fr/posts/arch/").text  # the very next request
+        assert "Titre revu" in request(server.port, "/fr/").text
+        missing = request(server.port, "/fr/no/such/page/")  # the 404 page of the path's language
+        assert missing.status == 404 and '<html lang="fr"' in missing.text
+        assert '<html lang="en"' in request(server.port, "/no/such/page/").text
+
+
 @pytest.mark.slow
 def test_static_mode_rebuilds_on_change(tmp_path):
     site = small_site(tmp_path)

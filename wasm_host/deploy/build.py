@@ -27,6 +27,7 @@ from pathlib import Path
 from collections.abc import Callable
 from urllib.parse import unquote
 
+from renderer.shortcodes.site import GO_PREFIX
 from renderer import BuildOptions, Diagnostic, OutputFile, SiteResult, finalize, routing
 from renderer.diagnostics import error, megabytes, warning
 
@@ -119,7 +120,8 @@ def plan_site_files(site_dir: Path, options: BuildOptions, max_embed: int) -> Si
             continue
         embedded[rel] = (content_type(rel), routing.file_etag(st.st_mtime_ns, st.st_size), st.st_mtime, data)
     return SitePlan(site.config_text, [(s.path, s.data, s.resources, s.cascade)
-                                        for s in site.sources], dict(site.templates),
+                                        for s in site.sources],
+                    {**site.templates, **{k: v for k, v in site.shortcodes.items() if k.startswith(GO_PREFIX)}},
                     site.tzif,
                     options, unquote(config.base_path), {f.path: content_type(f.path) for f in files}, embedded,
                     skipped, sum(1 for j in plan.jobs if j.kind == "post"), diagnostics)

@@ -196,7 +196,7 @@ class ServeApp:
         elif isinstance(where, routing.Redirect):
             await self._redirect(send, out, where.status, where.location, query, head)
         else:
-            await self._not_found(snap, send, out, head)
+            await self._not_found(snap, send, out, head, where.page)
 
     # -- answers ---------------------------------------------------------------------------
 
@@ -290,8 +290,11 @@ class ServeApp:
         finally:
             opened.close()
 
-    async def _not_found(self, snap: Snapshot, send: Send, out: _Outcome, head: bool) -> None:
-        if "404.html" in snap:
+    async def _not_found(self, snap: Snapshot, send: Send, out: _Outcome, head: bool,
+                         page: str = "404.html") -> None:
+        if page in snap:  # the 404 page of the path's language (routing.NotFound), else the site's
+            await self._serve(snap, page, {}, send, out, head, 404)
+        elif "404.html" in snap:
             await self._serve(snap, "404.html", {}, send, out, head, 404)
         else:
             await self._plain(send, out, 404, "not found", head)

@@ -11,9 +11,10 @@ a debounce, so a request made right after a save could be answered from
 the old site. An inotify descriptor polled on the request's own thread
 cannot miss an edit that finished before the request arrived.
 
-Only what ``load_site`` reads is watched: ``site.toml``, ``posts/``,
-``templates/``, ``static/`` and ``i18n/`` (recursively, without following symlinked
-folders).
+Only what ``load_site`` reads is watched (:func:`watched`): ``site.toml``, the ``_index.md`` intros at
+the top, ``posts/``, ``pages/``, ``templates/``, ``static/``, ``i18n/`` and each language's own content folder; for a
+Hugo site, its config files and folder, its content folders (every language's), static mounts, layouts
+and themes (recursively, without following symlinked folders).
 """
 
 from __future__ import annotations
@@ -28,8 +29,35 @@ from typing import Protocol
 
 from inotify_simple import INotify, Event, flags
 
-WATCHED_FOLDERS = ("posts", "templates", "static", "i18n")
-WATCHED_FILES = ("site.toml",)
+from renderer import load_config
+from renderer.hugo import ROOT_FILES
+from renderer.languages import languages
+from renderer.urls import INTRO_NAMES
+
+from ..site.hugo import is_hugo_site, read_hugo_config
+
+WATCHED_FOLDERS = ("posts", "pages", "templates", "static", "i18n")
+WATCHED_FILES = ("site.toml", *INTRO_NAMES)
+
+
+def watched(root: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The folders (site-relative, top-level) and files at the top of ``root`` that its site is read from."""
+    folders = list(WATCHED_FOLDERS)
+    files = list(WATCHED_FILES)
+    if is_hugo_site(root):
+        hugo = read_hugo_config(root, [])
+        files += ROOT_FILES
+        folders += ["config", "layouts", "themes", *hugo.layouts, hugo.content_dir, *hugo.content_dirs,
+                    *(source for source, _ in hugo.static)]
+    else:
+        try:
+            text = (root / "site.toml").read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            text = ""
+        langs = languages(load_config(text)[0])
+        folders += [lang.content_dir for lang in langs.languages if lang.content_dir] if langs else []
+    tops = dict.fromkeys(f.strip("/").split("/", 1)[0] for f in folders if f.strip("/"))
+    return tuple(t for t in tops if not _ignored(t)), tuple(files)
 
 # What changes a site: content, metadata (a chmod can hide a file), renames and deletions.
 _MASK = (flags.MODIFY | flags.ATTRIB | flags.CLOSE_WRITE | flags.MOVED_FROM | flags.MOVED_TO | flags.CREATE
@@ -65,9 +93,10 @@ class InotifyWatcher:
         self._dirs: dict[int, Path] = {}  # watch descriptor -> folder
         self._lock = threading.Lock()
         self._closed = False
+        self.folders, self.files = watched(self.root)
         try:
             self._add_tree(self.root, recursive=False)
-            for name in WATCHED_FOLDERS:
+            for name in self.folders:
                 self._add_tree(self.root / name)
         except OSError:
             self.close()
@@ -112,7 +141,7 @@ class InotifyWatcher:
     def _handle(self, event: Event) -> bool:
         mask, name = event.mask, event.name
         if mask & flags.Q_OVERFLOW:  # events were lost: assume everything changed
-            for name in WATCHED_FOLDERS:
+            for name in self.folders:
                 self._add_tree(self.root / name)
             return True
         if mask & flags.IGNORED:
@@ -126,9 +155,9 @@ class InotifyWatcher:
         if not name or _ignored(name):
             return False
         if folder == self.root:
-            if name in WATCHED_FOLDERS and mask & (flags.CREATE | flags.MOVED_TO):
+            if name in self.folders and mask & (flags.CREATE | flags.MOVED_TO):
                 self._add_tree(self.root / name)
-            return name in WATCHED_FILES or name in WATCHED_FOLDERS
+            return name in self.files or name in self.folders
         if mask & flags.ISDIR and mask & (flags.CREATE | flags.MOVED_TO):
             self._add_tree(folder / name)
         return True
@@ -143,13 +172,14 @@ class InotifyWatcher:
 def signature(root: Path) -> list[tuple[str, int, int]]:
     """(path, mtime_ns, size) of everything ``load_site`` would read."""
     out: list[tuple[str, int, int]] = []
-    for name in WATCHED_FILES:
+    folders, files = watched(root)
+    for name in files:
         try:
             st = os.stat(root / name)
             out.append((name, st.st_mtime_ns, st.st_size))
         except OSError:
             pass
-    for folder in WATCHED_FOLDERS:
+    for folder in folders:
         base = root / folder
         for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
             dirnames[:] = sorted(d for d in dirnames if not _ignored(d))

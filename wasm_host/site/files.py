@@ -163,9 +163,18 @@ def _is_index(name: str) -> bool:
     return name in INDEX_NAMES
 
 
+def _unlanguaged(name: str, languages: tuple[str, ...]) -> str:
+    """A file name without its language (``index.fr.md`` -> ``index.md``) when ``languages`` has it."""
+    parts = name.split(".")
+    if languages and len(parts) >= 3 and parts[-2].lower() in languages:
+        return ".".join(parts[:-2] + parts[-1:])
+    return name
+
+
 def read_content(root: Path, folder: Path, max_bytes: int, diags: list[Diagnostic],
                  skip: Callable[[Path], bool] = lambda path: False,
-                 branch_bundles: bool = False, memo: FileMemo | None = None) -> tuple[list[Source], dict[str, Path]]:
+                 branch_bundles: bool = False, memo: FileMemo | None = None,
+                 languages: tuple[str, ...] = ()) -> tuple[list[Source], dict[str, Path]]:
     """The Markdown files under ``folder`` as sources, and their bundles' other files.
 
     A folder holding an ``index.md`` is a bundle: its other files (not its
@@ -175,14 +184,19 @@ def read_content(root: Path, folder: Path, max_bytes: int, diags: list[Diagnosti
     sub-folders and not Markdown (those are its pages), are its section page's.
     Any other non-Markdown file is left where it is (only bundles and static/
     are published). With ``memo``, a file unchanged since the memo read it is not read again.
+    ``languages`` (a multilingual site's) make ``index.fr.md`` and ``_index.fr.md`` such pages too.
     """
     files = _walk(folder) if folder.is_dir() else []
 
     def is_index(name: str) -> bool:  # Hugo sites: an index.html is a bundle's page too
+        name = _unlanguaged(name, languages)
         return _is_index(name) or (branch_bundles and name in HTML_INDEX_NAMES)
 
+    def is_intro(name: str) -> bool:
+        return _unlanguaged(name, languages) in INTRO_NAMES
+
     bundles = sorted({p.parent for p in files if is_index(p.name)}, key=lambda p: len(p.parts))
-    branches = {p.parent for p in files if p.name in INTRO_NAMES} if branch_bundles else set()
+    branches = {p.parent for p in files if is_intro(p.name)} if branch_bundles else set()
     by_bundle: dict[Path, list[str]] = {}
     resources: dict[str, Path] = {}
     sources: list[Source] = []
@@ -214,8 +228,7 @@ def read_content(root: Path, folder: Path, max_bytes: int, diags: list[Diagnosti
                 diags.append(error(rel, 0, f"file is {megabytes(size)} MB, over the {max_bytes / 1e6:g} MB "
                                            "limit (raise limits.max_file_mb in site.toml if this is intended)"))
                 continue
-            owned = tuple(by_bundle.get(path.parent, ())) if is_index(path.name) or path.name in INTRO_NAMES \
-                else ()
+            owned = tuple(by_bundle.get(path.parent, ())) if is_index(path.name) or is_intro(path.name) else ()
             sources.append(Source(rel, memo.read(path, st) if memo is not None else path.read_bytes(), owned))
         except OSError as exc:
             diags.append(error(rel, 0, f"cannot read: {exc.strerror}"))

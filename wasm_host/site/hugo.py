@@ -65,12 +65,6 @@ def read_hugo_config(root: Path, diags: list[Diagnostic], layout: str = "hugo") 
     return config
 
 
-def _other_language(path: Path, config: HugoConfig) -> bool:
-    """``post.fr.md`` when French is configured but is not the default language."""
-    parts = path.name.split(".")
-    return len(parts) >= 3 and parts[-2].lower() in config.languages and parts[-2].lower() != config.language
-
-
 def load_hugo_site(root: Path, limits: dict[str, float] | None = None, memo: FileMemo | None = None) -> SiteInput:
     """Read a Hugo site folder; problems become diagnostics."""
     diags: list[Diagnostic] = []
@@ -81,20 +75,16 @@ def load_hugo_site(root: Path, limits: dict[str, float] | None = None, memo: Fil
             diags.append(warning(ROOT_FILES[0] if not (root / DEFAULT_DIR).is_dir() else DEFAULT_DIR, 0,
                                  f"a Hugo setting could not be used: {d.message}"))
     config = with_limits(parsed, limits or {})
-    skipped: list[Path] = []
-
-    def skip(path: Path) -> bool:
-        if _other_language(path, hugo):
-            skipped.append(path)
-            return True
-        return False
-
-    content = root / hugo.content_dir if _inside(root, hugo.content_dir, diags) else root / ".no-content"
-    sources, resources = read_content(root, content, int(config.limits.max_file_mb * 1_000_000), diags, skip,
-                                      branch_bundles=True, memo=memo)
-    if skipped:
-        diags.append(warning(hugo.content_dir, 0, f"{len(skipped)} translation{'s' * (len(skipped) != 1)} "
-                                                  f"left out: wasmblog builds one language ({hugo.language!r})"))
+    sources, resources = [], {}
+    max_bytes = int(config.limits.max_file_mb * 1_000_000)
+    folders = [hugo.content_dir] + [d for d in hugo.content_dirs
+                                    if not (d + "/").startswith(hugo.content_dir + "/")]
+    for folder in folders:  # the site's content, and the other languages' own folders (contentDir)
+        content = root / folder if _inside(root, folder, diags) else root / ".no-content"
+        found, found_resources = read_content(root, content, max_bytes, diags, branch_bundles=True, memo=memo,
+                                                 languages=tuple(hugo.languages))
+        sources += found
+        resources.update(found_resources)
     go = read_go_templates(root, hugo.themes, diags, hugo.layouts)
     ignored = [name for name in ("layouts", "themes") if (root / name).is_dir()
                and any(not p.name.startswith(".") and "shortcodes" not in p.parts and "_shortcodes" not in p.parts

@@ -21,9 +21,11 @@ import tomli
 import tomli_w
 
 from renderer import Diagnostic, load_config, parse_posts
+from renderer.config import SiteConfig
 from renderer.diagnostics import warning
 from renderer.i18n import parse_table, site_tables, table_language
-from renderer.model import INTRO, PAGE, POST
+from renderer.languages import for_language, language_of, languages
+from renderer.model import INTRO, PAGE, POST, Post
 from renderer.urls import INDEX_NAMES
 
 from .hugo import is_hugo_site, load_hugo_site, read_hugo_config
@@ -69,6 +71,22 @@ def _target(kind: str, source: str, url: str, section: str, content_dir: str, ma
     return f"pages/{path}/{name}" if bundle else f"pages/{path}.md"
 
 
+def _translated_target(config: SiteConfig, source: str, post: Post, content_dir: str, main: list[str]) -> str:
+    """Where a content file goes, in any language: a translation keeps its language in its name
+    (``posts/a.fr.md``, ``index.fr.md`` in a bundle), wherever Hugo had it (its name, or its language's
+    content folder), so that the default language's files and their translations sit side by side."""
+    key, logical = language_of(config, source)
+    langs = languages(config)
+    if langs is None or not key:
+        return _target(post.kind, source, post.url, post.section, content_dir, main)
+    folder = for_language(config, key).content_dir
+    target = _target(post.kind, logical, post.url, post.section, folder, main)
+    if key == langs.default:
+        return target
+    stem, dot, ext = target.rpartition(".")
+    return f"{stem}.{key}.{ext}" if dot else f"{target}.{key}"
+
+
 def import_hugo(src: Path, dest: Path) -> ImportReport:
     """Write ``src`` (a Hugo site) into ``dest`` (new or empty) in wasmblog's layout."""
     if not is_hugo_site(src):
@@ -99,6 +117,8 @@ def import_hugo(src: Path, dest: Path) -> ImportReport:
         report.diagnostics.append(warning(hugo.content_dir, 0, f"posts of {', '.join(post_sections)} all go to "
                                                                "posts/: their URLs become /posts/SLUG/"))
     settings["main_sections"] = ["posts"]
+    for lang in settings.get("languages", {}).values():  # each language's files go beside the default's
+        lang.pop("content_dir", None)
 
     dest.mkdir(parents=True, exist_ok=True)
     (dest / "site.toml").write_text("# Imported from a Hugo site by wasmblog import hugo.\n"
@@ -108,7 +128,7 @@ def import_hugo(src: Path, dest: Path) -> ImportReport:
         post = by_source.get(source.path)
         if post is None:
             continue
-        target = dest / _target(post.kind, source.path, post.url, post.section, hugo.content_dir, main)
+        target = dest / _translated_target(config, source.path, post, hugo.content_dir, main)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(source.data)
         report.posts += post.kind == POST

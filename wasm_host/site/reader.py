@@ -22,6 +22,7 @@ from pathlib import Path
 from renderer import Diagnostic, Source, load_config
 from renderer.diagnostics import error, warning
 from renderer.hugo import DEFAULT_DIR, ROOT_FILES
+from renderer.languages import languages
 from renderer.site import shortcode_templates
 from renderer.urls import INTRO_NAMES
 
@@ -53,6 +54,14 @@ def not_a_site(root: Path | str) -> str | None:
     return f"not a site: {SITE_NEEDS}"
 
 
+def _intro_name(name: str, key: str) -> str:
+    """``_index.md`` in language ``key``: ``_index.fr.md`` ("" for the name as it is)."""
+    if not key:
+        return name
+    stem, _, ext = name.rpartition(".")
+    return f"{stem}.{key}.{ext}"
+
+
 def load_site(root: Path | str, limits: dict[str, float] | None = None, memo: FileMemo | None = None) -> SiteInput:
     """Read a site folder. Problems become diagnostics; only a missing folder raises.
 
@@ -76,16 +85,23 @@ def load_site(root: Path | str, limits: dict[str, float] | None = None, memo: Fi
 
     if not (root / "posts").is_dir():
         diags.append(warning("posts", 0, "no posts/ folder: the site has no posts"))
-    sources, resources = read_content(root, root / "posts", max_bytes, diags, memo=memo)
-    pages, page_resources = read_content(root, root / "pages", max_bytes, diags, memo=memo)
-    sources += pages
-    resources.update(page_resources)
-    intros = [root / name for name in INTRO_NAMES] + [root / "posts" / name for name in INTRO_NAMES]
+    langs = languages(config)
+    keys = (*langs.keys, *langs.disabled) if langs is not None else ()
+    tops = [root] + [root / lang.content_dir for lang in langs.languages if lang.content_dir] if langs else [root]
+    sources, resources = [], {}
+    for top in tops:  # the site's posts/ and pages/, and those of each language's own folder
+        for folder in ("posts", "pages"):
+            found, found_resources = read_content(root, top / folder, max_bytes, diags, memo=memo, languages=keys)
+            sources += found
+            resources.update(found_resources)
+    names = [_intro_name(n, k) for n in INTRO_NAMES for k in ("", *keys)]
+    intros = [top / name for top in tops for name in names] + [top / "posts" / name for top in tops for name in names]
     for taxonomy in config.taxonomies:
-        tax = root / taxonomy.plural
-        intros += [tax / name for name in INTRO_NAMES]
-        if tax.is_dir():
-            intros += sorted(p / name for p in tax.iterdir() if p.is_dir() for name in INTRO_NAMES)
+        for top in tops:
+            tax = top / taxonomy.plural
+            intros += [tax / name for name in names]
+            if tax.is_dir():
+                intros += sorted(p / name for p in tax.iterdir() if p.is_dir() for name in names)
     for path in intros:
         if path.is_file() and not any(s.path == _rel(path, root) for s in sources):
             try:

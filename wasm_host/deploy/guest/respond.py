@@ -118,7 +118,7 @@ def answer(site: DeployedSite, method: str, target: str, headers: dict[str, str]
     if isinstance(where, routing.Redirect):
         url, body = routing.redirect_answer(where.location, query.encode("latin-1"))
         return _send(where.status, HTML, body, head, [(b"location", url.encode("latin-1"))])
-    return _not_found(site, head)
+    return _not_found(site, head, where.page)
 
 
 def _serve(site: DeployedSite, target: str, headers: dict[str, str], head: bool, status: int) -> Answer:
@@ -146,7 +146,9 @@ def _serve(site: DeployedSite, target: str, headers: dict[str, str], head: bool,
     return done
 
 
-def _not_found(site: DeployedSite, head: bool) -> Answer:
+def _not_found(site: DeployedSite, head: bool, page: str = "404.html") -> Answer:
+    if page in site:  # the 404 page of the path's language (routing.NotFound), else the site's
+        return _serve(site, page, {}, head, 404)
     if "404.html" in site:
         return _serve(site, "404.html", {}, head, 404)
     return _plain(404, "not found", head)
