@@ -498,7 +498,7 @@ def _build_post(path: str, where: urls.Place, fm: FrontMatter, body_line: int, c
     options = markdown_options(config)
     page = {"title": title, "params": json.loads(params_json), "url": url, "section": where.section,
             "source": path, "kind": kind, "param_scope": _param_scope(fm, title, json.loads(params_json))}
-    if shortcodes is not None and shortcodes.go is not None:  # what Go shortcodes' .Page has besides
+    if shortcodes is not None and shortcodes.go is not None or options.link_hook:  # Go templates' .Page
         rel = config.base_path + url.lstrip("/")
         prefix = config.content_dir + "/" if config.content_dir else ""
         page.update(file=path[len(prefix):] if prefix and path.startswith(prefix) else path, date=date_iso,
@@ -661,5 +661,6 @@ def markdown_options(config: SiteConfig) -> MarkdownOptions:
         heading_id_type=config.heading_id_type,
         hard_wraps=config.hard_wraps,
         markup=config.markup,
+        link_hook=config.link_hook,
         max_marks=max_marks(config.limits.max_elements),
     )

@@ -483,6 +483,8 @@ def hugo_config(files: list[tuple[str, str]], layout: str = "hugo") -> HugoConfi
             _params(m, value, originals.get("params", {}))
         elif key not in NOT_APPLICABLE and key not in ("weight", "label", "languagename", "title", "contentdir"):
             m.note(key, f"Hugo setting '{key}' is not used by wasmblog")
+    if languages and _embedded_link_hook(merged):  # Hugo's useEmbedded "auto": a site with [languages]
+        m.out.setdefault("markdown", {})["link_hook"] = "embedded"
     if languages and len(languages) > 1:
         others = sorted(k for k in languages if k != language)
         m.note("languages", f"wasmblog builds one language: {language!r}; {', '.join(others)} are left out")
@@ -499,6 +501,16 @@ def hugo_config(files: list[tuple[str, str]], layout: str = "hugo") -> HugoConfi
     return HugoConfig(_write(m.out), content_dir, language, sorted(languages), m.diags, themes,
                       mounts.get("static", [("static", "")]), [src for src, _ in mounts.get("layouts", [])] or
                       ["layouts"])
+
+
+def _embedded_link_hook(merged: dict[str, Any]) -> bool:
+    """Whether Hugo runs its embedded link render hook on a site with ``languages``:
+    ``markup.goldmark.renderHooks.link.useEmbedded`` "auto" (the default; checked against Hugo 0.168: a site
+    with one ``[languages.en]`` gets it, one without ``languages`` does not), "always" or "fallback"."""
+    node: Any = merged
+    for key in ("markup", "goldmark", "renderhooks", "link", "useembedded"):
+        node = node.get(key) if isinstance(node, dict) else None
+    return node in (None, "auto", "always", "fallback")
 
 
 # The components module.mounts may mount into, and what wasmblog does with each.

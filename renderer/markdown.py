@@ -11,7 +11,7 @@ import html
 import re
 import warnings
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 import mistune
 from mistune.plugins import import_plugin
@@ -20,7 +20,7 @@ from mistune.util import escape as escape_text
 from mistune.util import safe_entity, striptags
 
 from . import highlight as hl
-from . import mistune_internals, removed_html
+from . import hooks, mistune_internals, removed_html
 from .goldmark import attributes, code_blocks, footnotes, linkify, task_lists, typographer
 from .goldmark.heading_ids import Ids, all_headings
 from . import shortcodes
@@ -66,6 +66,7 @@ class MarkdownOptions:
     heading_id_type: str = ""  # "" (wasmblog's slugs), github, github-ascii, blackfriday
     hard_wraps: bool = False
     markup: str = ""  # "" (mistune's) or "hugo": footnotes, task lists and bare links as goldmark makes them
+    link_hook: str = ""  # "embedded": Hugo's embedded link render hook where the site has none (renderer.hooks)
     max_marks: int = 2_000  # emphasis marks in one run of inline text (see TooManyMarks)
 
     def __post_init__(self) -> None:
@@ -148,8 +149,42 @@ class SiteRenderer(mistune.HTMLRenderer):
                 for m in _RAW_URL.finditer(token.get("raw", "")):
                     written = next(g for g in m.groups() if g is not None)
                     state.env.setdefault("links", []).append((written, html.unescape(written)))
+        if kind in _HOOKED and state.env.get("context") is not None:
+            hooked = self._hooked(token, state)
+            if hooked is not None:
+                return hooked
         out = super().render_token(token, state)
         if kind == "block_code" and self._protect_code:  # trusted: kept away from the sanitizer
+            word: str = state.env["placeholders"].add(out)
+            return word
+        return out
+
+    def _hooked(self, token: dict[str, Any], state: Any) -> str | None:
+        """The token rendered by the site's render hook for its kind (renderer.hooks), or None: no hook."""
+        kind = _HOOKED[token["type"]]
+        attrs = token.get("attrs") or {}
+        lang = (hl.language_of(attrs.get("info")) or "") if kind == "codeblock" else ""
+        hook = hooks.find(state, kind, self.options.link_hook, lang)
+        if hook is None:
+            return None
+        default: Callable[[], str] = lambda: mistune.HTMLRenderer.render_token(self, token, state)  # noqa: E731  # the fallback, rendered only when the hook fails
+        if kind == "codeblock":
+            ordinal = state.env["hook_codeblocks"] = state.env.get("hook_codeblocks", -1) + 1
+            values: dict[str, Any] = {"type": lang, "inner": token.get("raw", ""), "ordinal": ordinal}
+            return hooks.render(state, hook, values, False, lambda: self.render_token_default(token, state))
+        text = self.render_tokens(token.get("children", []), state)
+        if kind == "heading":
+            values = {"level": attrs.get("level", 1), "anchor": attrs.get("id", ""), "text": text,
+                      "plain": hooks.plain(text),
+                      "attributes": {k: v for k, v in attrs.items() if k not in ("level", "id")}}
+            return hooks.render(state, hook, values, False, default)
+        values = {"destination": attrs.get("url", ""), "text": text, "plain": hooks.plain(text),
+                  "title": html.unescape(attrs.get("title") or "")}
+        return hooks.render(state, hook, values, True, default)
+
+    def render_token_default(self, token: dict[str, Any], state: Any) -> str:
+        out = mistune.HTMLRenderer.render_token(self, token, state)
+        if self._protect_code:
             word: str = state.env["placeholders"].add(out)
             return word
         return out
@@ -205,6 +240,8 @@ class SiteRenderer(mistune.HTMLRenderer):
 
 
 _RAW_TOKENS = frozenset(("inline_html", "block_html"))
+# Tokens a site's Markdown render hook may render (renderer.hooks): token type -> the hook's kind.
+_HOOKED = {"link": "link", "image": "image", "heading": "heading", "block_code": "codeblock"}
 
 
 def _placeholders_hook(md: mistune.Markdown, state: Any) -> None:

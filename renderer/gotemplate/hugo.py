@@ -961,3 +961,83 @@ def run(templates: Templates, template: str, call: Call, now: dt.datetime | None
     shortcode = shortcode_for(call, page)
     env = Env(call, page, GoTime(now) if now is not None else GoTime(None))
     return execute(templates, template, shortcode, budget, env)
+
+
+_Page = Page
+
+
+class RenderHook(GoObject):
+    """The ``.`` of a Markdown render hook (``layouts/_markup/render-KIND.html``), as Hugo gives it:
+    links and images (``.Destination``, ``.Text``, ``.PlainText``, ``.Title``), headings (``.Level``,
+    ``.Anchor``), code blocks (``.Type``, ``.Inner``, ``.Options``), all with ``.Page``/``.PageInner``,
+    ``.Attributes``, ``.Ordinal``, ``.Position``; images with ``.IsBlock``."""
+
+    go_name = "hooks.RenderContext"
+    go_fields = frozenset(["Destination", "Text", "PlainText", "Title", "Page", "PageInner", "Attributes", "Level",
+                           "Anchor", "Type", "Inner", "Options", "Ordinal", "Position", "IsBlock"])
+
+    def __init__(self, values: dict[str, Any], page: Page, position: Position) -> None:
+        self.values = values
+        self.page = page
+        self.position = position
+
+    def go_string(self) -> str:
+        return "{" + self.go_name + "}"
+
+    def _text(self, key: str) -> str:
+        return str(self.values.get(key, ""))
+
+    def Destination(self) -> str:
+        return self._text("destination")
+
+    def Text(self) -> HTML:
+        return HTML(self._text("text"))
+
+    def PlainText(self) -> str:
+        return self._text("plain")
+
+    def Title(self) -> str:
+        return self._text("title")
+
+    def Page(self) -> _Page:
+        return self.page
+
+    def PageInner(self) -> _Page:
+        return self.page
+
+    def Attributes(self) -> Params:
+        return Params(self.values.get("attributes") or {})
+
+    def Options(self) -> Params:
+        return Params(self.values.get("options") or {})
+
+    def Level(self) -> int:
+        return int(self.values.get("level", 0))
+
+    def Anchor(self) -> str:
+        return self._text("anchor")
+
+    def Type(self) -> str:
+        return self._text("type")
+
+    def Inner(self) -> str:
+        return self._text("inner")
+
+    def Ordinal(self) -> int:
+        return int(self.values.get("ordinal", 0))
+
+    def Position(self) -> Position:
+        return self.position
+
+    def IsBlock(self) -> bool:
+        return bool(self.values.get("block", False))
+
+
+def run_hook(templates: Templates, template: str, values: dict[str, Any], call: Call, budget: Budget) -> str:
+    """Render hook ``template`` with ``values`` (see :class:`RenderHook`), on the page of ``call``."""
+    page = call.shared.get("page")
+    if page is None:
+        page = call.shared["page"] = Page(call.page, Site(call.site), call.render)
+    page.render = call.render
+    env = Env(call, page, GoTime(None))
+    return execute(templates, template, RenderHook(values, page, Position(call.source, call.line)), budget, env)

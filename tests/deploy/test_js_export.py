@@ -129,7 +129,7 @@ def test_a_bad_raw_html_value_names_the_field_and_its_values(exported, tmp_path)
             "const base = { extensions: true, rawHtml: 'sanitize', highlight: true, headingIds: true, basePath: '/',\n"
             "               tocMinLevel: 2, tocMaxLevel: 4, maxNesting: 32, typographer: false,\n"
             "               definitionLists: false, headingAttributes: false, blockAttributes: false,\n"
-            "               headingIdType: '', hardWraps: false, markup: '', maxMarks: 2000 };\n"
+            "               headingIdType: '', hardWraps: false, markup: '', linkHook: '', maxMarks: 2000 };\n"
             "for (const rawHtml of [false, 'foo', undefined]) {\n"
             "  try { renderMarkdown('*x*', { ...base, rawHtml }); console.log('no error'); }\n"
             "  catch (e) { console.log(`${e.constructor.name}: ${e.message}`); }\n"

@@ -27,6 +27,7 @@ import tempfile
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urljoin
 
 from hugokit import HugoPage, hugo_pages
 from wasm_host.engines import Renderer
@@ -50,12 +51,24 @@ TYPOGRAPHER = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201
                              "\u2014": "---", "\u2026": "...", "\u00ab": "<<", "\u00bb": ">>"})
 
 
+def resolved(url: str, base: str) -> str:
+    """A link's destination as the browser reads it on the page at ``base``: a relative one (``index.ts``,
+    ``../x/``) resolved against the page's URL, dot segments taken out. wasmblog writes a bundle's relative
+    links root-relative (renderer.content.bundle_urls: they work on lists and in feeds too), where Hugo keeps
+    them as written; on the page both go to the same place."""
+    if not base or not url or url.startswith(("#", "//")) or re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", url):
+        return url
+    return urljoin("https://h" + base, url)[len("https://h"):]
+
+
 class _Tokens(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, base: str = "") -> None:
         super().__init__(convert_charrefs=True)
         self.out: list[str] = []
+        self.base = base
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attrs = [(k, resolved(v, self.base) if k in ("href", "src") and v else v) for k, v in attrs]
         shown = " ".join(f"{k}={v!r}" for k, v in sorted((k, v or "") for k, v in attrs))
         self.out.append(f"<{tag} {shown}>" if shown else f"<{tag}>")
 
@@ -74,13 +87,14 @@ class _Tokens(HTMLParser):
         self.out.append(f"<!--{data.strip()}-->")
 
 
-def normalise(body: str) -> list[str]:
+def normalise(body: str, base: str = "") -> list[str]:
     """A body as tokens that ignore what HTML does not mean: whitespace between tags and runs of it in text
     (``<p>\\na</p>`` and ``<p>a</p>``), the order of attributes, ``<br>`` against ``<br />``, and how a
     character is written (``&rsquo;``, ``&#8217;`` and ``'`` are one character), spaces in a ``style``;
     a code block is its text alone (Hugo highlights with Chroma, wasmblog with Pygments: their markup
-    differs by design); wasmblog's own additions (:data:`OWN_ANCHOR`, :data:`OWN_LAZY`) are left out."""
-    parser = _Tokens()
+    differs by design); wasmblog's own additions (:data:`OWN_ANCHOR`, :data:`OWN_LAZY`) are left out; with
+    ``base`` (the page's URL), relative links and images resolved against it (:func:`resolved`)."""
+    parser = _Tokens(base)
     parser.feed(body)
     parser.close()
     kept: list[str] = []
@@ -215,7 +229,7 @@ def measure(site: str, engine: str, renderer: Renderer, reference: list[HugoPage
             m.different.append((page.url, "(page)", "(none)"))
             continue
         m.as_text += max(0, len(SHOWN_AS_TEXT.findall(prose(body))) - len(SHOWN_AS_TEXT.findall(prose(page.content))))
-        a, b = normalise(page.content), normalise(body)
+        a, b = normalise(page.content, page.url), normalise(body, page.url)
         if a == b:
             m.bodies += 1
         if untypeset(a) == untypeset(b):

@@ -123,6 +123,10 @@ class ShortcodeDeps:
         shared = {k: v for k, v in go.items() if not k.startswith("shortcodes/") or "define" in v or "block" in v}
         self.go_shared = value_digest(shared).hex() if shared else ""
         self.none = digest(b"no-site-shortcodes")
+        hooks = {k: v for k, v in go.items() if k.startswith("_markup/")}  # render hooks: every post's input
+        self.hooks = value_digest(hooks).hex() if hooks else ""
+        if self.hooks:
+            self.none = digest(b"render-hooks", self.hooks)
 
     def of(self, source: Source) -> bytes:
         if not self.jinja and not self.go:
