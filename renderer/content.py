@@ -176,12 +176,31 @@ def default_slug(path: str) -> str:
     return slugs.slugify(stem)
 
 
+# How the host lists a bundle image's size with its path: "blog/x/a.jpg\x00640x480" (wasm_host/site/images.py).
+SIZE_MARK = "\x00"
+
+
+def image_sizes(resources: tuple[str, ...]) -> tuple[tuple[str, ...], dict[str, tuple[int, int]]]:
+    """A bundle's files as paths, and the sizes the host read of its images (by path)."""
+    if not any(SIZE_MARK in r for r in resources):
+        return resources, {}
+    paths, sizes = [], {}
+    for item in resources:
+        path, _, size = item.partition(SIZE_MARK)
+        paths.append(path)
+        w, _, h = size.partition("x")
+        if w.isdigit() and h.isdigit() and 0 < int(w) < 1 << 20 and 0 < int(h) < 1 << 20:
+            sizes[path] = (int(w), int(h))
+    return tuple(paths), sizes
+
+
 def parse_post(path: str, data: bytes, config: SiteConfig, zone: Any, resources: tuple[str, ...] = (),
                shortcodes: SiteShortcodes | None = None,
                cascade: tuple[bytes, ...] = ()) -> tuple[Post | None, list[Diagnostic]]:
     """Parse one content file. Returns ``(post, diagnostics)``; ``post`` is None on
     error, and for files that publish nothing (a headless bundle, a file out of place)."""
     diags: list[Diagnostic] = []
+    resources, sizes = image_sizes(resources)
     where = urls.place(path, config.layout, config.content_dir, tuple(t.plural for t in config.taxonomies))
     if where.kind == "skip":
         diags.append(warning(path, 0, f"not used: {where.note}"))
@@ -194,7 +213,7 @@ def parse_post(path: str, data: bytes, config: SiteConfig, zone: Any, resources:
         if fm.data.get("headless") is True and path.rsplit("/", 1)[-1] in urls.INDEX_NAMES:
             return None, diags  # a headless bundle publishes nothing of its own
         body_line = text.count("\n", 0, len(text) - len(fm.body)) + 1
-        post = _build_post(path, where, fm, body_line, config, zone, resources, shortcodes, diags)
+        post = _build_post(path, where, fm, body_line, config, zone, resources, shortcodes, diags, sizes)
     except SourceError as exc:
         diags.append(error(path, exc.line, exc.message))
         return None, diags
@@ -421,6 +440,12 @@ def _bundle_names(path: str, resources: tuple[str, ...]) -> list[str]:
     return [r[len(folder):] for r in resources if r.startswith(folder)]
 
 
+def _bundle_sizes(path: str, sizes: dict[str, tuple[int, int]]) -> dict[str, list[int]]:
+    """The sizes of a bundle's images by their names inside the bundle."""
+    folder = path.rsplit("/", 1)[0] + "/" if "/" in path else ""
+    return {r[len(folder):]: list(size) for r, size in sorted(sizes.items()) if r.startswith(folder)}
+
+
 def bundle_urls(html_text: str, prefix: str) -> str:
     """Relative links and images of a bundle's page made root-relative: they then work
     on lists and in feeds too, not only on the page beside its files."""
@@ -453,7 +478,8 @@ def _param_scope(fm: FrontMatter, title: str, params: dict[str, Any]) -> dict[st
 
 
 def _build_post(path: str, where: urls.Place, fm: FrontMatter, body_line: int, config: SiteConfig, zone: Any,
-                resources: tuple[str, ...], shortcodes: SiteShortcodes | None, diags: list[Diagnostic]) -> Post:
+                resources: tuple[str, ...], shortcodes: SiteShortcodes | None, diags: list[Diagnostic],
+                sizes: dict[str, tuple[int, int]] | None = None) -> Post:
     title = _title(path, where, fm, config, diags)
     date_key, _ = _get(fm, "date")
     publish_key, _ = _get(fm, "publishdate", "pubdate")
@@ -505,6 +531,7 @@ def _build_post(path: str, where: urls.Place, fm: FrontMatter, body_line: int, c
                     lastmod=dates.to_iso(lastmod_moment) if lastmod_moment else "",
                     publish_date=dates.to_iso(publish) if publish else "", draft=draft, slug=slug,
                     description=description, resources=_bundle_names(path, resources), rel_permalink=rel,
+                    image_sizes=_bundle_sizes(path, sizes or {}),
                     permalink=config.site_root + rel)
     site = {"title": config.title, "base_url": config.base_url, "params": config.params,
             "language": config.language}

@@ -46,6 +46,10 @@ SHOWN_AS_TEXT = re.compile(r"\{\{[<%]")
 # loading of images. The normalisation takes them out.
 OWN_ANCHOR = re.compile(r"<a aria-hidden='true' class='anchor' href='#[^']*' tabindex='-1'>")
 OWN_LAZY = re.compile(r" loading='lazy'")
+# Hugo's processed image (.Resize, .Fit, .Fill) is a new file named NAME_hu_HASH.EXT beside the original;
+# wasmblog does not resample, and prints the original's URL with the processed size (the width and height
+# must still be equal). The normalisation reads Hugo's processed URL as the original's.
+PROCESSED = re.compile(r"_hu_[0-9a-f]{1,16}(\.[A-Za-z]+)(?=['\"])")
 STYLE = re.compile(r"style='([^']*)'")
 TYPOGRAPHER = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "--",
                              "\u2014": "---", "\u2026": "...", "\u00ab": "<<", "\u00bb": ">>"})
@@ -118,7 +122,7 @@ def normalise(body: str, base: str = "") -> list[str]:
         elif token == "</div>" and divs and divs.pop():
             continue
         if token.startswith("<img "):
-            token = OWN_LAZY.sub("", token)
+            token = PROCESSED.sub(r"\1", OWN_LAZY.sub("", token))
         token = STYLE.sub(lambda m: "style=" + repr(re.sub(r"\s*([:;])\s*", r"\1", m.group(1)).rstrip(";")), token)
         if token == "</a>" and len(kept) >= 2 and kept[-1] == TEXT + "#" and OWN_ANCHOR.fullmatch(kept[-2]):
             del kept[-2:]  # wasmblog's own heading anchor
