@@ -21,7 +21,7 @@ from mistune.util import safe_entity, striptags
 
 from . import highlight as hl
 from . import hooks, mistune_internals, removed_html
-from .goldmark import attributes, code_blocks, footnotes, linkify, task_lists, typographer
+from .goldmark import attributes, code_blocks, footnotes, linkify, tables, task_lists, typographer
 from .goldmark.heading_ids import Ids, all_headings
 from . import shortcodes
 from .placeholders import Placeholders
@@ -369,6 +369,7 @@ def goldmark_plugins(options: MarkdownOptions) -> list[Any]:
               (options.extensions and options.markup == "hugo", footnotes.hugo_footnotes),
               (options.extensions and options.markup == "hugo", linkify.linkify),
               (options.extensions and options.markup == "hugo", task_lists.hugo_task_lists),
+              (options.extensions and options.markup == "hugo", tables.gfm_tables),
               (options.typographer, typographer.typographer)]  # the typographer last: the last inline rule
     return [code_blocks.indented_code_newline] + [plugin for on, plugin in wanted if on]
 

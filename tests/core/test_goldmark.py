@@ -116,6 +116,26 @@ def test_tables_inside_blockquotes_and_list_items(engine):
     assert quoted.startswith("<blockquote>\n<table>") and listed.startswith("<ul>\n<li><table>")
 
 
+def test_table_rows_in_hugos_markup_need_no_end_pipes_and_get_the_headers_width(engine):
+    out = md(engine, "| a | b |\n|---|:-:|\n|1|2|\n|3|4\n5|6|7\n8\n\nafter", markup="hugo")
+    rows = out.split("<tbody>")[1].split("</tbody>")[0].replace("\n", "").replace("  ", "")
+    assert rows == ('<tr><td>1</td><td style="text-align:center">2</td></tr>'
+                    '<tr><td>3</td><td style="text-align:center">4</td></tr>'
+                    '<tr><td>5</td><td style="text-align:center">6</td></tr>'
+                    '<tr><td>8</td><td style="text-align:center"></td></tr>')
+    assert out.endswith("</table>\n<p>after</p>\n")
+
+
+def test_a_table_in_hugos_markup_may_start_under_a_paragraph_line_and_unescapes_pipes(engine):
+    out = md(engine, "Intro\n| `a\\|b` |\n| --- |", markup="hugo")
+    assert out.startswith("<p>Intro</p>\n<table>") and "<th><code>a|b</code></th>" in out
+    assert "<tbody>\n</tbody>" in out  # as Hugo's table hook writes it, even without rows
+
+
+def test_a_setext_underline_under_a_row_of_other_width_is_no_table(engine):
+    assert md(engine, "a | b\n---", markup="hugo").startswith("<h2")
+
+
 def test_footnotes_in_hugos_markup_number_repeated_references_apart(engine):
     out = md(engine, "A[^n] and again[^n].\n\n[^n]: The *note*.", markup="hugo")
     assert out == (
