@@ -86,7 +86,7 @@ def parse_table(block: Any, m: re.Match[str], state: Any) -> int | None:
         {"type": "table_cell", "text": text, "attrs": {"align": aligns[i], "head": True}}
         for i, text in enumerate(heads)]}
     state.append_token({"type": "table", "children": [head, {"type": "table_body", "children": rows}]})
-    return pos  # type: ignore[no-any-return]  # mistune's state positions are ints
+    return pos
 
 
 def gfm_tables(md: Any) -> None:
