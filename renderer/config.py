@@ -69,6 +69,7 @@ class SiteConfig:
     heading_id_type: str = ""  # [markdown] heading_ids: "" (wasmblog's), github, github-ascii, blackfriday
     hard_wraps: bool = False  # a line break in a paragraph is a <br>
     markup: str = ""  # [markdown] markup: "" (wasmblog's) or "hugo": footnotes, task lists, bare links as goldmark
+    linkify: bool = True  # [markdown] linkify: bare URLs become links
     link_hook: str = ""  # [markdown] link_hook: "" or "embedded" (Hugo's embedded link render hook, renderer.hooks)
     menu: tuple[Link, ...] = ()
     params_json: str = "{}"
@@ -139,6 +140,7 @@ _SECTIONS: dict[str, dict[str, tuple[str, type]]] = {
         "hard_wraps": ("hard_wraps", bool),
         "markup": ("markup", str),
         "link_hook": ("link_hook", str),
+        "linkify": ("linkify", bool),
     },
 }
 _LIMITS = {f.name: f.type for f in fields(Limits)}

@@ -689,5 +689,6 @@ def markdown_options(config: SiteConfig) -> MarkdownOptions:
         hard_wraps=config.hard_wraps,
         markup=config.markup,
         link_hook=config.link_hook,
+        linkify=config.linkify,
         max_marks=max_marks(config.limits.max_elements),
     )

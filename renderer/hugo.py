@@ -342,7 +342,8 @@ GOLDMARK_DEFAULTS = {"typographer": True, "definition_lists": True, "heading_att
 _GOLDMARK_FLAGS = ((("extensions", "definitionlist"), "definition_lists"),
                    (("parser", "attribute", "title"), "heading_attributes"),
                    (("parser", "attribute", "block"), "block_attributes"),
-                   (("renderer", "hardwraps"), "hard_wraps"))
+                   (("renderer", "hardwraps"), "hard_wraps"),
+                   (("extensions", "linkify"), "linkify"))
 
 
 def _goldmark(m: _Mapper, goldmark: dict[str, Any]) -> None:

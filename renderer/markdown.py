@@ -36,6 +36,7 @@ EXTENSIONS = ("table", "footnotes", "strikethrough", "task_lists", "url", "mistu
 # what was imported while it was taken.
 _PLUGINS = tuple(import_plugin(name) for name in EXTENSIONS)
 _DEF_LIST = import_plugin("def_list")
+_URL_PLUGIN = _PLUGINS[EXTENSIONS.index("url")]
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class MarkdownOptions:
     heading_id_type: str = ""  # "" (wasmblog's slugs), github, github-ascii, blackfriday
     hard_wraps: bool = False
     markup: str = ""  # "" (mistune's) or "hugo": footnotes, task lists and bare links as goldmark makes them
+    linkify: bool = True  # bare URLs become links (goldmark's extensions.linkify; mistune's url plugin)
     link_hook: str = ""  # "embedded": Hugo's embedded link render hook where the site has none (renderer.hooks)
     max_marks: int = 2_000  # emphasis marks in one run of inline text (see TooManyMarks)
 
@@ -367,7 +369,7 @@ def goldmark_plugins(options: MarkdownOptions) -> list[Any]:
     wanted = [(options.definition_lists, _DEF_LIST), (options.heading_attributes, attributes.heading),
               (options.block_attributes, attributes.block),
               (options.extensions and options.markup == "hugo", footnotes.hugo_footnotes),
-              (options.extensions and options.markup == "hugo", linkify.linkify),
+              (options.extensions and options.markup == "hugo" and options.linkify, linkify.linkify),
               (options.extensions and options.markup == "hugo", task_lists.hugo_task_lists),
               (options.extensions and options.markup == "hugo", tables.gfm_tables),
               (options.typographer, typographer.typographer)]  # the typographer last: the last inline rule
@@ -384,7 +386,7 @@ def _markdown(options: MarkdownOptions) -> mistune.Markdown:
         block.specification["list"] = mistune_internals.ASCII_LIST_PATTERN
         inline = _InlineParser(max_nested_level=options.max_nesting)
         inline.max_marks = options.max_marks
-        plugins = list(_PLUGINS) if options.extensions else []
+        plugins = [p for p in _PLUGINS if options.linkify or p is not _URL_PLUGIN] if options.extensions else []
         plugins += goldmark_plugins(options)
         md = mistune.Markdown(renderer=SiteRenderer(options), block=block, inline=inline, plugins=plugins)
         md.before_parse_hooks.insert(0, _placeholders_hook)

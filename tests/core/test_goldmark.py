@@ -169,6 +169,21 @@ def test_hard_wraps_make_every_line_break_a_br(engine):
     assert md(engine, "one\ntwo", hard_wraps=True) == "<p>one<br>\ntwo</p>\n"
 
 
+def test_with_linkify_off_a_bare_url_stays_text(engine):
+    for markup in ("hugo", ""):
+        assert md(engine, "See https://example.org/x and www.example.org.", markup=markup, linkify=False) == \
+            "<p>See https://example.org/x and www.example.org.</p>\n"
+    assert "<a href" in md(engine, "See https://example.org/x", markup="hugo")
+
+
+def test_a_hugo_sites_linkify_setting_and_languages_are_read():
+    plain = parse_config(hugo_config([("hugo.toml", 'title = "T"\n')]).site_toml)[0]
+    config, diags = parse_config(hugo_config([("hugo.toml", 'title = "T"\n[languages.en]\nweight = 1\n'
+                                                            "[markup.goldmark.extensions]\nlinkify = false\n")]).site_toml)
+    assert diags == []
+    assert (plain.linkify, plain.link_hook, config.linkify, config.link_hook) == (True, "", False, "embedded")
+
+
 # --- settings -----------------------------------------------------------------------------------
 
 
