@@ -22,6 +22,7 @@ import tomli_w
 from renderer import Diagnostic, load_config, parse_posts
 from renderer.diagnostics import warning
 from renderer.model import INTRO, PAGE, POST
+from renderer.site import SIZE_MARK
 from renderer.urls import INDEX_NAMES
 
 from .hugo import is_hugo_site, load_hugo_site, read_hugo_config
@@ -113,7 +114,8 @@ def import_hugo(src: Path, dest: Path) -> ImportReport:
         report.pages += post.kind == PAGE
         report.intros += post.kind == INTRO
         folder = source.path.rsplit("/", 1)[0] + "/"
-        for resource in source.resources:
+        for listed in source.resources:
+            resource = listed.partition(SIZE_MARK)[0]  # an image's size, listed with it for the core
             copy = target.parent / resource[len(folder):]
             copy.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(site.resources[resource], copy)
