@@ -28,6 +28,10 @@ if TYPE_CHECKING:
     from .gotemplate import GoShortcodes
 
 KINDS = ("link", "image", "heading", "codeblock")
+# A code block's {...} settings that are highlighting options (Hugo's .Options); the others are .Attributes.
+HIGHLIGHT_OPTIONS = frozenset(("anchorlinenos", "codefences", "guesssyntax", "hl_lines", "hl_inline", "lineanchors",
+                               "linenostart", "linenos", "linenumbersintable", "noclasses", "style", "tabwidth",
+                               "wrapperclass"))
 PREFIX = "render hook"
 
 EMBEDDED_LINK = """{{- $u := urls.Parse .Destination -}}

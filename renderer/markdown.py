@@ -155,6 +155,14 @@ class SiteRenderer(mistune.HTMLRenderer):
             hooked = self._hooked(token, state)
             if hooked is not None:
                 return hooked
+        if kind == "goldmark_attributed" and state.env.get("context") is not None:  # {.class} on a block
+            child = token["children"][0]
+            if child["type"] in ("heading", "block_code"):  # a hook gets them as .Attributes, not in its markup
+                child.setdefault("attrs", {})[_HOOK_ATTRIBUTES] = token["attrs"]["attributes"]
+                hooked = self._hooked(child, state)
+                del child["attrs"][_HOOK_ATTRIBUTES]
+                if hooked is not None:
+                    return hooked
         out = super().render_token(token, state)
         if kind == "block_code" and self._protect_code:  # trusted: kept away from the sanitizer
             word: str = state.env["placeholders"].add(out)
@@ -170,15 +178,24 @@ class SiteRenderer(mistune.HTMLRenderer):
         if hook is None:
             return None
         default: Callable[[], str] = lambda: mistune.HTMLRenderer.render_token(self, token, state)  # noqa: E731  # the fallback, rendered only when the hook fails
+        given = dict(attrs.get(_HOOK_ATTRIBUTES) or ())
         if kind == "codeblock":
             ordinal = state.env["hook_codeblocks"] = state.env.get("hook_codeblocks", -1) + 1
-            values: dict[str, Any] = {"type": lang, "inner": token.get("raw", ""), "ordinal": ordinal}
+            raw = token.get("raw", "")
+            info = attrs.get("info") or ""
+            found = attributes.parse(info, info.find("{")) if "{" in info else None
+            written = [*(found[0] if found else ()), *given.items()]
+            kept = dict(attributes.allowed([(k, v) for k, v in written if k.lower() not in hooks.HIGHLIGHT_OPTIONS],
+                                           self.options.raw_html))  # those the sanitizer keeps, as for {.class}
+            values: dict[str, Any] = {
+                "type": lang, "inner": raw[:-1] if raw.endswith("\n") else raw, "ordinal": ordinal,
+                "attributes": kept,
+                "options": {k.lower(): v for k, v in written if k.lower() in hooks.HIGHLIGHT_OPTIONS}}
             return hooks.render(state, hook, values, False, lambda: self.render_token_default(token, state))
         text = self.render_tokens(token.get("children", []), state)
         if kind == "heading":
             values = {"level": attrs.get("level", 1), "anchor": attrs.get("id", ""), "text": text,
-                      "plain": hooks.plain(text),
-                      "attributes": {k: v for k, v in attrs.items() if k not in ("level", "id")}}
+                      "plain": hooks.plain(text), "attributes": {k: v for k, v in given.items() if k != "id"}}
             return hooks.render(state, hook, values, False, default)
         values = {"destination": attrs.get("url", ""), "text": text, "plain": hooks.plain(text),
                   "title": html.unescape(attrs.get("title") or "")}
@@ -244,6 +261,7 @@ class SiteRenderer(mistune.HTMLRenderer):
 _RAW_TOKENS = frozenset(("inline_html", "block_html"))
 # Tokens a site's Markdown render hook may render (renderer.hooks): token type -> the hook's kind.
 _HOOKED = {"link": "link", "image": "image", "heading": "heading", "block_code": "codeblock"}
+_HOOK_ATTRIBUTES = "hook_attributes"  # a block's {...} attributes, handed to its render hook
 
 
 def _placeholders_hook(md: mistune.Markdown, state: Any) -> None:

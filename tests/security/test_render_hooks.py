@@ -20,7 +20,9 @@ CARELESS = {
                                     '{{ with .Title }} {{ . | safeHTMLAttr }}{{ end }}>',
     "go:_markup/render-heading.html": '<h{{ .Level }} id="{{ .Anchor | safeHTMLAttr }}">{{ .Text | safeHTML }}'
                                       '</h{{ .Level }}>',
-    "go:_markup/render-codeblock.html": '<pre>{{ .Inner | safeHTML }}</pre>{{ .Type | safeHTML }}',
+    "go:_markup/render-codeblock.html": ('<pre {{ range $k, $v := .Attributes }}{{ printf "%s=%q " $k $v | safeHTMLAttr }}'
+                                         '{{ end }}{{ range $k, $v := .Options }}{{ printf "%s=%s " $k $v | safeHTMLAttr }}'
+                                         '{{ end }}>{{ .Inner | safeHTML }}</pre>{{ .Type | safeHTML }}'),
 }
 HOSTILE = [
     "[click](javascript:alert(1))",
@@ -33,6 +35,8 @@ HOSTILE = [
     "# <script>alert(1)</script> {#x onclick=alert(1)}",
     "```<script>alert(1)</script>\n<script>alert(2)</script>\n```",
     "<https://example.org/\"onmouseover=alert(1)>",
+    '```js {.c onclick="alert(1)" style="x" hl_lines="1 onmouseover=alert(1)"}\nx\n```',
+    "## H {.c onmouseover=alert(1) style=x}",
 ]
 
 
@@ -71,3 +75,30 @@ def test_a_careless_render_hook_fed_hostile_markdown_makes_no_script(text, raw_h
 
 def test_a_hooks_link_stays_a_link_inside_its_paragraph() -> None:
     assert render("[a](/b)", "sanitize").strip() == '<p><a href="/b" title>a</a></p>'
+
+
+@pytest.mark.wasm
+def test_a_hugo_site_with_careless_hooks_builds_no_script_on_either_engine(engine, tmp_path) -> None:
+    from renderer import BuildOptions
+    from sitekit import BUILD_TIME, tzif_for
+    from wasm_host.site import load_site
+
+    (tmp_path / "hugo.toml").write_text('baseURL = "https://example.org/"\ntitle = "T"\n')
+    for key, text in CARELESS.items():
+        path = tmp_path / "layouts" / key[len("go:"):]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    post = tmp_path / "content" / "posts" / "p.md"
+    post.parent.mkdir(parents=True)
+    post.write_text("---\ntitle: P\ndate: 2024-01-02T03:04:05Z\n---\n\n" + "\n\n".join(HOSTILE) + "\n")
+    site = load_site(tmp_path)
+    templates = {**site.templates, **site.shortcodes, "post.html": "{{ page.content }}"}
+    result = engine.render_site(site.sources, site.config_text, templates, BuildOptions(build_time=BUILD_TIME),
+                                tzif_for(site.config_text))
+    body = next(f.content for f in result.files if f.path == "posts/p/index.html")
+    assert "<pre" in body and "<h1" in body  # the hooks ran
+    for tag, attrs in elements(body):
+        assert tag not in ("script", "iframe", "object", "embed")
+        for name, value in attrs:
+            assert not name.lower().startswith("on"), (tag, name, value)
+            assert "javascript" not in (value or "").lower(), (tag, name, value)
