@@ -140,7 +140,10 @@ class ShortcodeDeps:
         if not used:
             return self.none
         calls_go = any(go is not None for _, _, go in used)
-        return value_digest({"used": [[n, j, g] for n, j, g in used], "go": self.go_shared if calls_go else ""})
+        key = {"used": [[n, j, g] for n, j, g in used], "go": self.go_shared if calls_go else ""}
+        if self.hooks:  # render hooks: an input of every post, whatever it calls
+            key["hooks"] = self.hooks
+        return value_digest(key)
 
 
 class StageMemo:
