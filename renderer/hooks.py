@@ -95,7 +95,7 @@ def render(state: Any, hook: tuple[GoShortcodes, str], values: dict[str, Any], i
         return fallback()
     for message in call.notes:
         context.notes.append(Note(context.line, "warning", f"{PREFIX} '{short}': {message}"))
-    word: str = state.env["placeholders"].add(sanitize_html(out), context.line, short, inline)
+    word: str = state.env["placeholders"].add(sanitize_html(out, hook=True), context.line, short, inline)
     return word
 
 

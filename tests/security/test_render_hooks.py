@@ -102,3 +102,13 @@ def test_a_hugo_site_with_careless_hooks_builds_no_script_on_either_engine(engin
         for name, value in attrs:
             assert not name.lower().startswith("on"), (tag, name, value)
             assert "javascript" not in (value or "").lower(), (tag, name, value)
+
+
+def test_a_hooks_output_may_keep_a_links_target_which_the_authors_html_may_not() -> None:
+    from renderer.sanitize import sanitize_html
+
+    link = '<a href="/x" target="_blank">x</a>'
+    assert sanitize_html(link, hook=True) == link
+    assert sanitize_html(link) == '<a href="/x">x</a>'
+    assert sanitize_html('<a href="/x" target="javascript:alert(1)" data-x="1" style="x">x</a>', hook=True) == \
+        '<a href="/x">x</a>'
