@@ -89,7 +89,8 @@ def render(state: Any, hook: tuple[GoShortcodes, str], values: dict[str, Any], i
     except ShortcodeFailure as exc:
         if short not in warned:
             warned.add(short)
-            where = " (Hugo's embedded hook)" if _EMBEDDED and go is _EMBEDDED[0] else f" (layouts/{name})"
+            where = " (Hugo's embedded hook)" if _EMBEDDED and go is _EMBEDDED[0] else \
+                f" ({name.rsplit('/', 1)[-1]} of the site's layouts)"
             context.notes.append(Note(context.line, "warning", f"{PREFIX} '{short}'{where} {exc}; "
                                                                "the default rendering is used"))
         return fallback()

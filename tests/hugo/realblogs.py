@@ -51,6 +51,10 @@ OWN_LAZY = re.compile(r" loading='lazy'")
 # must still be equal). The normalisation reads Hugo's processed URL as the original's.
 PROCESSED = re.compile(r"_hu_[0-9a-f]{1,16}(\.[A-Za-z]+)(?=['\"])")
 STYLE = re.compile(r"style='([^']*)'")
+# Attributes wasmblog's sanitizer removes on purpose (SECURITY.md, "What the sanitizer changes on a Hugo
+# site"), which the sites' render hooks print: data-* (Bootstrap's data-target is a selector its script
+# runs) and Alpine.js directives (x-data, @click, :class are script). Left out of both sides.
+SCRIPT_DATA = re.compile(r"data-|x-|@|:")
 TYPOGRAPHER = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "--",
                              "\u2014": "---", "\u2026": "...", "\u00ab": "<<", "\u00bb": ">>"})
 
@@ -72,7 +76,8 @@ class _Tokens(HTMLParser):
         self.base = base
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attrs = [(k, resolved(v, self.base) if k in ("href", "src") and v else v) for k, v in attrs]
+        attrs = [(k, resolved(v, self.base) if k in ("href", "src") and v else v) for k, v in attrs
+                 if not SCRIPT_DATA.match(k)]
         shown = " ".join(f"{k}={v!r}" for k, v in sorted((k, v or "") for k, v in attrs))
         self.out.append(f"<{tag} {shown}>" if shown else f"<{tag}>")
 
@@ -91,15 +96,27 @@ class _Tokens(HTMLParser):
         self.out.append(f"<!--{data.strip()}-->")
 
 
+def as_parsed(body: str) -> str:
+    """``body`` as a browser's HTML parser builds it, written out again: an element a template leaves open
+    (``<div>`` before ``</figure>``) is closed where the parser closes it, as a sanitizer's output has it."""
+    import html5lib
+
+    fragment = html5lib.parseFragment(body, namespaceHTMLElements=False)
+    return html5lib.serialize(fragment, tree="etree", quote_attr_values="always", omit_optional_tags=False,
+                              resolve_entities=False, use_trailing_solidus=False, alphabetical_attributes=True)
+
+
 def normalise(body: str, base: str = "") -> list[str]:
     """A body as tokens that ignore what HTML does not mean: whitespace between tags and runs of it in text
     (``<p>\\na</p>`` and ``<p>a</p>``), the order of attributes, ``<br>`` against ``<br />``, and how a
     character is written (``&rsquo;``, ``&#8217;`` and ``'`` are one character), spaces in a ``style``;
     a code block is its text alone (Hugo highlights with Chroma, wasmblog with Pygments: their markup
     differs by design); wasmblog's own additions (:data:`OWN_ANCHOR`, :data:`OWN_LAZY`) are left out; with
-    ``base`` (the page's URL), relative links and images resolved against it (:func:`resolved`)."""
+    ``base`` (the page's URL), relative links and images resolved against it (:func:`resolved`); the body as a
+    browser's parser builds it (:func:`as_parsed`); what the sanitizer removes on purpose from render hooks'
+    output (:data:`SCRIPT_DATA` attributes, ``<button>`` tags) left out."""
     parser = _Tokens(base)
-    parser.feed(body)
+    parser.feed(as_parsed(body))
     parser.close()
     kept: list[str] = []
     divs: list[bool] = []  # open <div>s: whether each is a highlighted block's wrapper
@@ -121,6 +138,8 @@ def normalise(body: str, base: str = "") -> list[str]:
                 continue
         elif token == "</div>" and divs and divs.pop():
             continue
+        if token.startswith("<button") or token == "</button>":
+            continue  # a form control: removed by wasmblog's sanitizer on purpose (its content stays)
         if token.startswith("<img "):
             token = PROCESSED.sub(r"\1", OWN_LAZY.sub("", token))
         token = STYLE.sub(lambda m: "style=" + repr(re.sub(r"\s*([:;])\s*", r"\1", m.group(1)).rstrip(";")), token)
