@@ -70,6 +70,8 @@ class SiteConfig:
     heading_id_type: str = ""  # [markdown] heading_ids: "" (wasmblog's), github, github-ascii, blackfriday
     hard_wraps: bool = False  # a line break in a paragraph is a <br>
     markup: str = ""  # [markdown] markup: "" (wasmblog's) or "hugo": footnotes, task lists, bare links as goldmark
+    linkify: bool = True  # [markdown] linkify: bare URLs become links
+    link_hook: str = ""  # [markdown] link_hook: "" or "embedded" (Hugo's embedded link render hook, renderer.hooks)
     menu: tuple[Link, ...] = ()
     params_json: str = "{}"
     limits: Limits = field(default_factory=Limits)
@@ -141,6 +143,8 @@ _SECTIONS: dict[str, dict[str, tuple[str, type]]] = {
         "heading_ids": ("heading_id_type", str),
         "hard_wraps": ("hard_wraps", bool),
         "markup": ("markup", str),
+        "link_hook": ("link_hook", str),
+        "linkify": ("linkify", bool),
     },
 }
 _LIMITS = {f.name: f.type for f in fields(Limits)}
@@ -383,8 +387,17 @@ def _markup(value: Any, line: int, values: dict[str, Any], diags: list[Diagnosti
     values["markup"] = "" if value == "wasmblog" else value
 
 
+def _link_hook(value: Any, line: int, values: dict[str, Any], diags: list[Diagnostic]) -> None:
+    """``[markdown] link_hook``: "embedded" runs Hugo's embedded link render hook (renderer.hooks), "none" not."""
+    if value not in ("embedded", "none"):
+        diags.append(error(CONFIG_PATH, line, f"'markdown.link_hook' must be 'embedded' or 'none', not {value!r}"))
+        return
+    values["link_hook"] = "" if value == "none" else value
+
+
 # Keys whose value needs more than a type check: key as shown -> processor.
 _PROCESSORS = {
+    "markdown.link_hook": _link_hook,
     "markdown.raw_html": _raw_html,
     "markdown.heading_ids": _heading_ids,
     "markdown.markup": _markup,

@@ -178,6 +178,24 @@ def default_slug(path: str) -> str:
     return slugs.slugify(stem)
 
 
+# How the host lists a bundle image's size with its path: "blog/x/a.jpg\x00640x480" (wasm_host/site/images.py).
+SIZE_MARK = "\x00"
+
+
+def image_sizes(resources: tuple[str, ...]) -> tuple[tuple[str, ...], dict[str, tuple[int, int]]]:
+    """A bundle's files as paths, and the sizes the host read of its images (by path)."""
+    if not any(SIZE_MARK in r for r in resources):
+        return resources, {}
+    paths, sizes = [], {}
+    for item in resources:
+        path, _, size = item.partition(SIZE_MARK)
+        paths.append(path)
+        w, _, h = size.partition("x")
+        if w.isdigit() and h.isdigit() and 0 < int(w) < 1 << 20 and 0 < int(h) < 1 << 20:
+            sizes[path] = (int(w), int(h))
+    return tuple(paths), sizes
+
+
 def parse_post(path: str, data: bytes, config: SiteConfig, zone: Any, resources: tuple[str, ...] = (),
                shortcodes: SiteShortcodes | None = None,
                cascade: tuple[bytes, ...] = (), logical: str = "") -> tuple[Post | None, list[Diagnostic]]:
@@ -186,6 +204,7 @@ def parse_post(path: str, data: bytes, config: SiteConfig, zone: Any, resources:
     ``logical`` is its path without its language (``posts/a.fr.md`` -> ``posts/a.md``), which places it."""
     diags: list[Diagnostic] = []
     logical = logical or path
+    resources, sizes = image_sizes(resources)
     where = urls.place(logical, config.layout, config.content_dir, tuple(t.plural for t in config.taxonomies))
     if where.kind == "skip":
         diags.append(warning(path, 0, f"not used: {where.note}"))
@@ -198,7 +217,7 @@ def parse_post(path: str, data: bytes, config: SiteConfig, zone: Any, resources:
         if fm.data.get("headless") is True and logical.rsplit("/", 1)[-1] in urls.INDEX_NAMES:
             return None, diags  # a headless bundle publishes nothing of its own
         body_line = text.count("\n", 0, len(text) - len(fm.body)) + 1
-        post = _build_post(path, where, fm, body_line, config, zone, resources, shortcodes, diags)
+        post = _build_post(path, where, fm, body_line, config, zone, resources, shortcodes, diags, sizes)
     except SourceError as exc:
         diags.append(error(path, exc.line, exc.message))
         return None, diags
@@ -425,6 +444,12 @@ def _bundle_names(path: str, resources: tuple[str, ...]) -> list[str]:
     return [r[len(folder):] for r in resources if r.startswith(folder)]
 
 
+def _bundle_sizes(path: str, sizes: dict[str, tuple[int, int]]) -> dict[str, list[int]]:
+    """The sizes of a bundle's images by their names inside the bundle."""
+    folder = path.rsplit("/", 1)[0] + "/" if "/" in path else ""
+    return {r[len(folder):]: list(size) for r, size in sorted(sizes.items()) if r.startswith(folder)}
+
+
 def bundle_urls(html_text: str, prefix: str) -> str:
     """Relative links and images of a bundle's page made root-relative: they then work
     on lists and in feeds too, not only on the page beside its files."""
@@ -593,18 +618,20 @@ def _header(source: _Input) -> _Header:
 
 
 def _build_post(path: str, where: urls.Place, fm: FrontMatter, body_line: int, config: SiteConfig, zone: Any,
-                resources: tuple[str, ...], shortcodes: SiteShortcodes | None, diags: list[Diagnostic]) -> Post:
+                resources: tuple[str, ...], shortcodes: SiteShortcodes | None, diags: list[Diagnostic],
+                sizes: dict[str, tuple[int, int]] | None = None) -> Post:
     h = _header(_Input(path, where, fm, config, zone, diags))
     options = markdown_options(config)
     page = {"title": h.title, "params": json.loads(h.params_json), "url": h.url, "section": where.section,
             "source": path, "kind": h.kind, "param_scope": _param_scope(fm, h.title, json.loads(h.params_json))}
-    if shortcodes is not None and shortcodes.go is not None:  # what Go shortcodes' .Page has besides
+    if shortcodes is not None and shortcodes.go is not None or options.link_hook:  # Go templates' .Page
         rel = config.base_path + h.url.lstrip("/")
         prefix = config.content_dir + "/" if config.content_dir else ""
         page.update(file=path[len(prefix):] if prefix and path.startswith(prefix) else path, date=h.date_iso,
                     lastmod=dates.to_iso(h.lastmod) if h.lastmod else "",
                     publish_date=dates.to_iso(h.publish) if h.publish else "", draft=h.draft, slug=h.slug,
                     description=h.description, resources=_bundle_names(path, resources), rel_permalink=rel,
+                    image_sizes=_bundle_sizes(path, sizes or {}),
                     permalink=config.site_root + rel)
     site = {"title": config.title, "base_url": languages.site_base_url(config), "params": config.params,
             "language": config.language, **languages.go_site(config)}
@@ -760,5 +787,7 @@ def markdown_options(config: SiteConfig) -> MarkdownOptions:
         heading_id_type=config.heading_id_type,
         hard_wraps=config.hard_wraps,
         markup=config.markup,
+        link_hook=config.link_hook,
+        linkify=config.linkify,
         max_marks=max_marks(config.limits.max_elements),
     )

@@ -343,7 +343,8 @@ GOLDMARK_DEFAULTS = {"typographer": True, "definition_lists": True, "heading_att
 _GOLDMARK_FLAGS = ((("extensions", "definitionlist"), "definition_lists"),
                    (("parser", "attribute", "title"), "heading_attributes"),
                    (("parser", "attribute", "block"), "block_attributes"),
-                   (("renderer", "hardwraps"), "hard_wraps"))
+                   (("renderer", "hardwraps"), "hard_wraps"),
+                   (("extensions", "linkify"), "linkify"))
 
 
 def _goldmark(m: _Mapper, goldmark: dict[str, Any]) -> None:
@@ -501,6 +502,8 @@ def hugo_config(files: list[tuple[str, str]], layout: str = "hugo") -> HugoConfi
         m.out["language"] = language
     dirs = _languages(m, languages, language, merged, mounts.get("lang_content", []), content_dir,
                       originals.get("languages", {}))
+    if languages and _embedded_link_hook(merged):  # Hugo's useEmbedded "auto": a site with [languages]
+        m.out.setdefault("markdown", {})["link_hook"] = "embedded"
     if layout == "hugo":
         m.out["layout"] = "hugo"
         m.out["content_dir"] = content_dir
@@ -577,6 +580,16 @@ def _languages(m: _Mapper, languages: dict[str, Any], default: str, merged: dict
         m.out["default_language_in_subdir"] = True
     m.out["languages"] = out
     return dirs
+
+
+def _embedded_link_hook(merged: dict[str, Any]) -> bool:
+    """Whether Hugo runs its embedded link render hook on a site with ``languages``:
+    ``markup.goldmark.renderHooks.link.useEmbedded`` "auto" (the default; checked against Hugo 0.168: a site
+    with one ``[languages.en]`` gets it, one without ``languages`` does not), "always" or "fallback"."""
+    node: Any = merged
+    for key in ("markup", "goldmark", "renderhooks", "link", "useembedded"):
+        node = node.get(key) if isinstance(node, dict) else None
+    return node in (None, "auto", "always", "fallback")
 
 
 # The components module.mounts may mount into, and what wasmblog does with each.

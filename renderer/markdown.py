@@ -11,7 +11,7 @@ import html
 import re
 import warnings
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 import mistune
 from mistune.plugins import import_plugin
@@ -20,8 +20,8 @@ from mistune.util import escape as escape_text
 from mistune.util import safe_entity, striptags
 
 from . import highlight as hl
-from . import mistune_internals, removed_html
-from .goldmark import attributes, code_blocks, footnotes, linkify, task_lists, typographer
+from . import hooks, mistune_internals, removed_html
+from .goldmark import attributes, code_blocks, footnotes, linkify, tables, task_lists, typographer
 from .goldmark.heading_ids import Ids, all_headings
 from . import shortcodes
 from .placeholders import Placeholders
@@ -36,6 +36,7 @@ EXTENSIONS = ("table", "footnotes", "strikethrough", "task_lists", "url", "mistu
 # what was imported while it was taken.
 _PLUGINS = tuple(import_plugin(name) for name in EXTENSIONS)
 _DEF_LIST = import_plugin("def_list")
+_URL_PLUGIN = _PLUGINS[EXTENSIONS.index("url")]
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,8 @@ class MarkdownOptions:
     heading_id_type: str = ""  # "" (wasmblog's slugs), github, github-ascii, blackfriday
     hard_wraps: bool = False
     markup: str = ""  # "" (mistune's) or "hugo": footnotes, task lists and bare links as goldmark makes them
+    linkify: bool = True  # bare URLs become links (goldmark's extensions.linkify; mistune's url plugin)
+    link_hook: str = ""  # "embedded": Hugo's embedded link render hook where the site has none (renderer.hooks)
     max_marks: int = 2_000  # emphasis marks in one run of inline text (see TooManyMarks)
 
     def __post_init__(self) -> None:
@@ -148,8 +151,59 @@ class SiteRenderer(mistune.HTMLRenderer):
                 for m in _RAW_URL.finditer(token.get("raw", "")):
                     written = next(g for g in m.groups() if g is not None)
                     state.env.setdefault("links", []).append((written, html.unescape(written)))
+        if kind in _HOOKED and state.env.get("context") is not None:
+            hooked = self._hooked(token, state)
+            if hooked is not None:
+                return hooked
+        if kind == "goldmark_attributed" and state.env.get("context") is not None:  # {.class} on a block
+            child = token["children"][0]
+            if child["type"] in ("heading", "block_code"):  # a hook gets them as .Attributes, not in its markup
+                child.setdefault("attrs", {})[_HOOK_ATTRIBUTES] = token["attrs"]["attributes"]
+                hooked = self._hooked(child, state)
+                del child["attrs"][_HOOK_ATTRIBUTES]
+                if hooked is not None:
+                    return hooked
         out = super().render_token(token, state)
         if kind == "block_code" and self._protect_code:  # trusted: kept away from the sanitizer
+            word: str = state.env["placeholders"].add(out)
+            return word
+        return out
+
+    def _hooked(self, token: dict[str, Any], state: Any) -> str | None:
+        """The token rendered by the site's render hook for its kind (renderer.hooks), or None: no hook."""
+        kind = _HOOKED[token["type"]]
+        attrs = token.get("attrs") or {}
+        lang = (hl.language_of(attrs.get("info")) or "") if kind == "codeblock" else ""
+        hook = hooks.find(state, kind, self.options.link_hook, lang)
+        if hook is None:
+            return None
+        default: Callable[[], str] = lambda: mistune.HTMLRenderer.render_token(self, token, state)  # noqa: E731  # the fallback, rendered only when the hook fails
+        given = dict(attrs.get(_HOOK_ATTRIBUTES) or ())
+        if kind == "codeblock":
+            ordinal = state.env["hook_codeblocks"] = state.env.get("hook_codeblocks", -1) + 1
+            raw = token.get("raw", "")
+            info = attrs.get("info") or ""
+            found = attributes.parse(info, info.find("{")) if "{" in info else None
+            written = [*(found[0] if found else ()), *given.items()]
+            kept = dict(attributes.allowed([(k, v) for k, v in written if k.lower() not in hooks.HIGHLIGHT_OPTIONS],
+                                           self.options.raw_html))  # those the sanitizer keeps, as for {.class}
+            values: dict[str, Any] = {
+                "type": lang, "inner": raw[:-1] if raw.endswith("\n") else raw, "ordinal": ordinal,
+                "attributes": kept,
+                "options": {k.lower(): v for k, v in written if k.lower() in hooks.HIGHLIGHT_OPTIONS}}
+            return hooks.render(state, hook, values, False, lambda: self.render_token_default(token, state))
+        text = self.render_tokens(token.get("children", []), state)
+        if kind == "heading":
+            values = {"level": attrs.get("level", 1), "anchor": attrs.get("id", ""), "text": text,
+                      "plain": hooks.plain(text), "attributes": {k: v for k, v in given.items() if k != "id"}}
+            return hooks.render(state, hook, values, False, default)
+        values = {"destination": attrs.get("url", ""), "text": text, "plain": hooks.plain(text),
+                  "title": html.unescape(attrs.get("title") or "")}
+        return hooks.render(state, hook, values, True, default)
+
+    def render_token_default(self, token: dict[str, Any], state: Any) -> str:
+        out = mistune.HTMLRenderer.render_token(self, token, state)
+        if self._protect_code:
             word: str = state.env["placeholders"].add(out)
             return word
         return out
@@ -205,6 +259,9 @@ class SiteRenderer(mistune.HTMLRenderer):
 
 
 _RAW_TOKENS = frozenset(("inline_html", "block_html"))
+# Tokens a site's Markdown render hook may render (renderer.hooks): token type -> the hook's kind.
+_HOOKED = {"link": "link", "image": "image", "heading": "heading", "block_code": "codeblock"}
+_HOOK_ATTRIBUTES = "hook_attributes"  # a block's {...} attributes, handed to its render hook
 
 
 def _placeholders_hook(md: mistune.Markdown, state: Any) -> None:
@@ -330,8 +387,9 @@ def goldmark_plugins(options: MarkdownOptions) -> list[Any]:
     wanted = [(options.definition_lists, _DEF_LIST), (options.heading_attributes, attributes.heading),
               (options.block_attributes, attributes.block),
               (options.extensions and options.markup == "hugo", footnotes.hugo_footnotes),
-              (options.extensions and options.markup == "hugo", linkify.linkify),
+              (options.extensions and options.markup == "hugo" and options.linkify, linkify.linkify),
               (options.extensions and options.markup == "hugo", task_lists.hugo_task_lists),
+              (options.extensions and options.markup == "hugo", tables.gfm_tables),
               (options.typographer, typographer.typographer)]  # the typographer last: the last inline rule
     return [code_blocks.indented_code_newline] + [plugin for on, plugin in wanted if on]
 
@@ -346,7 +404,7 @@ def _markdown(options: MarkdownOptions) -> mistune.Markdown:
         block.specification["list"] = mistune_internals.ASCII_LIST_PATTERN
         inline = _InlineParser(max_nested_level=options.max_nesting)
         inline.max_marks = options.max_marks
-        plugins = list(_PLUGINS) if options.extensions else []
+        plugins = [p for p in _PLUGINS if options.linkify or p is not _URL_PLUGIN] if options.extensions else []
         plugins += goldmark_plugins(options)
         md = mistune.Markdown(renderer=SiteRenderer(options), block=block, inline=inline, plugins=plugins)
         md.before_parse_hooks.insert(0, _placeholders_hook)

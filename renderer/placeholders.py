@@ -87,6 +87,7 @@ class _Item:
     html: str
     line: int | None
     name: str
+    inline: bool = False  # a render hook's link or image: alone in a paragraph, it stays in the paragraph
 
 
 @dataclass
@@ -108,10 +109,11 @@ class Placeholders:
             seed = hashlib.sha256(seed).digest()
         self._pattern = re.compile(re.escape(self.prefix) + "([A-P]+)Z")
 
-    def add(self, html: str, line: int | None = None, name: str = "") -> str:
+    def add(self, html: str, line: int | None = None, name: str = "", inline: bool = False) -> str:
         """The placeholder that stands for ``html`` until :meth:`restore`; ``line`` and ``name``
-        (the shortcode's) are for the warning should the word land where markup cannot go."""
-        self.items.append(_Item(html, line, name))
+        (the shortcode's) are for the warning should the word land where markup cannot go. An
+        ``inline`` fragment alone in a paragraph keeps the paragraph."""
+        self.items.append(_Item(html, line, name, inline))
         return f"{self.prefix}{_number(len(self.items) - 1)}Z"
 
     def _index(self, m: re.Match[str]) -> int:
@@ -144,7 +146,8 @@ class Placeholders:
             if piece.kind == TEXT:
                 whole = self._pattern.fullmatch(text)
                 if (whole is not None and out and out[-1] == "<p>" and k + 1 < len(pieces)
-                        and pieces[k + 1].text == "</p>" and self._index(whole) < limit):
+                        and pieces[k + 1].text == "</p>" and self._index(whole) < limit
+                        and not self.items[self._index(whole)].inline):
                     out[-1] = self._fragment(whole, limit) + "\n"  # a block shortcode alone in a paragraph
                     pieces[k + 1] = Piece(TEXT, "")  # (the </p>, and the line's end after it)
                     if k + 2 < len(pieces) and pieces[k + 2].kind == TEXT and pieces[k + 2].text.startswith("\n"):

@@ -81,9 +81,15 @@ LINK_SCHEMES = ("http", "https", "mailto", "tel", "ftp", "ftps", "irc", "ircs")
 # from the cache never needs. The guests call preload(): nothing can be imported after the snapshot.
 
 
+# What a site's render hook may print besides (renderer.hooks): a link's target, as real link hooks write
+# target="_blank" on external links. Nothing that runs code, loads anything or changes a URL.
+HOOK_ATTRIBUTES = {"a": {"target": ["(?i)_(blank|self|parent|top)"]}}
+
+
 @cache
-def _policy() -> Any:
-    """The allow-list as justhtml's policy (built once, on first use)."""
+def _policy(hook: bool = False) -> Any:
+    """The allow-list as justhtml's policy (built once, on first use); with ``hook``, with
+    :data:`HOOK_ATTRIBUTES` too."""
     from justhtml import SanitizationPolicy, UrlPolicy, UrlRule
     from justhtml.sanitizer.values import Regex
 
@@ -92,6 +98,12 @@ def _policy() -> Any:
     attributes = {tag: ({name: [Regex(p) for p in patterns] for name, patterns in allowed.items()}
                         if isinstance(allowed, dict) else allowed)
                   for tag, allowed in ALLOWED_ATTRIBUTES.items()}
+    if hook:
+        for tag, extra in HOOK_ATTRIBUTES.items():
+            own = attributes[tag]
+            merged = dict(own) if isinstance(own, dict) else {name: [Regex(".*")] for name in own}
+            merged.update({name: [Regex(p) for p in patterns] for name, patterns in extra.items()})
+            attributes[tag] = merged
     return SanitizationPolicy(
         allowed_tags=ALLOWED_TAGS,
         allowed_attributes=attributes,
@@ -121,6 +133,7 @@ def preload() -> None:
     import justhtml.transforms.runtime  # noqa: F401  imported on first use by justhtml: the guest cannot
 
     sanitize_html("<p>x</p>")
+    sanitize_html('<a href="/" target="_blank">x</a>', hook=True)
 
 
 class OptionError(ValueError):
@@ -140,11 +153,12 @@ def raw_html_mode(value: object) -> tuple[str, bool]:
                       f"{', '.join(repr(m) for m in RAW_HTML_MODES)}, not {shown[:80]}")
 
 
-def sanitize_html(fragment: str) -> str:
-    """``fragment`` (a post body) with only allow-listed elements, attributes and URLs left."""
+def sanitize_html(fragment: str, hook: bool = False) -> str:
+    """``fragment`` (a post body) with only allow-listed elements, attributes and URLs left; ``hook``:
+    a render hook's output, which may also keep :data:`HOOK_ATTRIBUTES`."""
     from justhtml import JustHTML
 
-    doc = JustHTML(fragment, fragment=True, policy=_policy())
+    doc = JustHTML(fragment, fragment=True, policy=_policy(hook))
     # An <input> stays only as what Markdown's task lists make: a checkbox, disabled. One whose
     # type the policy dropped would be a text box (a fake form field on the author's page).
     for node in doc.root.query("input"):

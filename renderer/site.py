@@ -26,6 +26,9 @@ from .templates import render_pages as _render_with_theme
 SHORTCODE_PREFIX = "shortcodes/"  # a template named shortcodes/NAME.html is the shortcode NAME
 
 
+SIZE_MARK = content.SIZE_MARK  # what the host puts between a bundle image's path and its size
+
+
 @dataclass(frozen=True)
 class Source:
     """One input file: its path relative to the site folder and its raw bytes.

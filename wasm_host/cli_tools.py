@@ -190,7 +190,8 @@ def component_export(js_dir: Path, cache_dir: str | None, force: bool) -> None:
                               basePath: '/', tocMinLevel: 2, tocMaxLevel: 4, maxNesting: 32,
                               typographer: false, definitionLists: false, headingAttributes: false,
                               blockAttributes: false, headingIdType: '', hardWraps: false,
-                              markup: '', maxMarks: 2000});
+                              markup: '', linkHook: '', linkify: true,
+                              maxMarks: 2000});
     A failure is thrown as an error whose payload is the WIT `failure`. Needs Node 22+
     (WebAssembly extended-const); jco and Node 24 come from jstools/ (./scripts/setup), else PATH.
     """

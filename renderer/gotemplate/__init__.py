@@ -23,11 +23,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Any, Mapping
 
 from ..i18n import Translator, catalog
 from .exec import Budget, Templates, Unknown
-from .hugo import STATEFUL, Call, run, typed
+from .hugo import STATEFUL, Call, run, run_hook, typed
 from .hugofuncs import library
 from .parse import Tree, parse
 from .values import GoError, TemplateError, Unsupported
@@ -79,6 +79,22 @@ class GoShortcodes:
         translator = self.translator(default, str(call.page.get("lang") or call.site.get("language") or ""))
         try:
             return run(self.templates, SHORTCODES + call.name + ".html", call, now, Budget(), translator)
+        except Unknown as exc:
+            raise ShortcodeFailure(f"uses {exc.name!r}, which wasmblog's Go templates do not support "
+                                   f"({exc})", True) from None
+        except Unsupported as exc:
+            raise ShortcodeFailure(str(exc), True) from None
+        except (TemplateError, GoError) as exc:
+            raise ShortcodeFailure(str(exc)) from None
+        except RecursionError:
+            raise ShortcodeFailure("nested too deeply") from None
+
+
+    def render_hook(self, template: str, values: dict[str, Any], call: Call) -> str:
+        """Markdown render hook ``template`` (``_markup/render-link.html``...) run with ``values`` on the page
+        of ``call``; :class:`ShortcodeFailure` when it cannot be rendered."""
+        try:
+            return run_hook(self.templates, template, values, call, Budget())
         except Unknown as exc:
             raise ShortcodeFailure(f"uses {exc.name!r}, which wasmblog's Go templates do not support "
                                    f"({exc})", True) from None

@@ -160,6 +160,24 @@ def test_adding_a_go_shortcode_reparses_the_posts_that_called_it_before_it_exist
     assert "<i>now here</i>" in (tmp_path / "out" / "posts" / "d" / "index.html").read_text()
 
 
+def test_adding_or_editing_a_render_hook_reparses_every_post(engine, tmp_path):
+    site = _hugo_site_with_go_shortcodes(tmp_path / "site")
+    (site / "content" / "posts" / "e.md").write_text("---\ntitle: e\ndate: 2024-01-05\n---\n"
+                                                     "[link]({{< ref \"c\" >}})\n")
+    cached_build(site, tmp_path / "out", engine, tmp_path / "c.sqlite")
+    hook = site / "layouts" / "_markup" / "render-link.html"
+    hook.parent.mkdir()
+    hook.write_text('<a href="{{ .Destination }}" class="hooked">{{ .Text }}</a>')
+    report, _ = cached_build(site, tmp_path / "out", engine, tmp_path / "c.sqlite")
+    assert report.reuse.parsed - report.reuse.parse_reused == 5  # every post: any may have a link
+    assert 'class="hooked"' in (tmp_path / "out" / "posts" / "e" / "index.html").read_text()
+    hook.write_text('<a href="{{ .Destination }}" class="again">{{ .Text }}</a>')
+    report, _ = cached_build(site, tmp_path / "out", engine, tmp_path / "c.sqlite")
+    assert report.reuse.parsed - report.reuse.parse_reused == 5
+    assert 'class="again"' in (tmp_path / "out" / "posts" / "e" / "index.html").read_text()
+    same_as_clean(site, tmp_path / "out", engine, tmp_path)
+
+
 @pytest.mark.wasm
 def test_a_wasm_build_never_reuses_native_results(tmp_path):
     from sitekit import get_renderer

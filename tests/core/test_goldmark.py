@@ -116,6 +116,26 @@ def test_tables_inside_blockquotes_and_list_items(engine):
     assert quoted.startswith("<blockquote>\n<table>") and listed.startswith("<ul>\n<li><table>")
 
 
+def test_table_rows_in_hugos_markup_need_no_end_pipes_and_get_the_headers_width(engine):
+    out = md(engine, "| a | b |\n|---|:-:|\n|1|2|\n|3|4\n5|6|7\n8\n\nafter", markup="hugo")
+    rows = out.split("<tbody>")[1].split("</tbody>")[0].replace("\n", "").replace("  ", "")
+    assert rows == ('<tr><td>1</td><td style="text-align:center">2</td></tr>'
+                    '<tr><td>3</td><td style="text-align:center">4</td></tr>'
+                    '<tr><td>5</td><td style="text-align:center">6</td></tr>'
+                    '<tr><td>8</td><td style="text-align:center"></td></tr>')
+    assert out.endswith("</table>\n<p>after</p>\n")
+
+
+def test_a_table_in_hugos_markup_may_start_under_a_paragraph_line_and_unescapes_pipes(engine):
+    out = md(engine, "Intro\n| `a\\|b` |\n| --- |", markup="hugo")
+    assert out.startswith("<p>Intro</p>\n<table>") and "<th><code>a|b</code></th>" in out
+    assert "<tbody>\n</tbody>" in out  # as Hugo's table hook writes it, even without rows
+
+
+def test_a_setext_underline_under_a_row_of_other_width_is_no_table(engine):
+    assert md(engine, "a | b\n---", markup="hugo").startswith("<h2")
+
+
 def test_footnotes_in_hugos_markup_number_repeated_references_apart(engine):
     out = md(engine, "A[^n] and again[^n].\n\n[^n]: The *note*.", markup="hugo")
     assert out == (
@@ -147,6 +167,21 @@ def test_task_lists_in_hugos_markup(engine):
 
 def test_hard_wraps_make_every_line_break_a_br(engine):
     assert md(engine, "one\ntwo", hard_wraps=True) == "<p>one<br>\ntwo</p>\n"
+
+
+def test_with_linkify_off_a_bare_url_stays_text(engine):
+    for markup in ("hugo", ""):
+        assert md(engine, "See https://example.org/x and www.example.org.", markup=markup, linkify=False) == \
+            "<p>See https://example.org/x and www.example.org.</p>\n"
+    assert "<a href" in md(engine, "See https://example.org/x", markup="hugo")
+
+
+def test_a_hugo_sites_linkify_setting_and_languages_are_read():
+    plain = parse_config(hugo_config([("hugo.toml", 'title = "T"\n')]).site_toml)[0]
+    config, diags = parse_config(hugo_config([("hugo.toml", 'title = "T"\n[languages.en]\nweight = 1\n'
+                                                            "[markup.goldmark.extensions]\nlinkify = false\n")]).site_toml)
+    assert diags == []
+    assert (plain.linkify, plain.link_hook, config.linkify, config.link_hook) == (True, "", False, "embedded")
 
 
 # --- settings -----------------------------------------------------------------------------------

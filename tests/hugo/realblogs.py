@@ -27,6 +27,7 @@ import tempfile
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urljoin
 
 from hugokit import HugoPage, hugo_pages
 from wasm_host.engines import Renderer
@@ -45,17 +46,38 @@ SHOWN_AS_TEXT = re.compile(r"\{\{[<%]")
 # loading of images. The normalisation takes them out.
 OWN_ANCHOR = re.compile(r"<a aria-hidden='true' class='anchor' href='#[^']*' tabindex='-1'>")
 OWN_LAZY = re.compile(r" loading='lazy'")
+# Hugo's processed image (.Resize, .Fit, .Fill) is a new file named NAME_hu_HASH.EXT beside the original;
+# wasmblog does not resample, and prints the original's URL with the processed size (the width and height
+# must still be equal). The normalisation reads Hugo's processed URL as the original's.
+PROCESSED = re.compile(r"_hu_[0-9a-f]{1,16}(\.[A-Za-z]+)(?=['\"])")
 STYLE = re.compile(r"style='([^']*)'")
+# Attributes wasmblog's sanitizer removes on purpose (SECURITY.md, "What the sanitizer changes on a Hugo
+# site"), which the sites' render hooks print: data-* (Bootstrap's data-target is a selector its script
+# runs) and Alpine.js directives (x-data, @click, :class are script). Left out of both sides.
+SCRIPT_DATA = re.compile(r"data-|x-|@|:")
 TYPOGRAPHER = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "--",
                              "\u2014": "---", "\u2026": "...", "\u00ab": "<<", "\u00bb": ">>"})
 
 
+def resolved(url: str, base: str) -> str:
+    """A link's destination as the browser reads it on the page at ``base``: a relative one (``index.ts``,
+    ``../x/``) resolved against the page's URL, dot segments taken out. wasmblog writes a bundle's relative
+    links root-relative (renderer.content.bundle_urls: they work on lists and in feeds too), where Hugo keeps
+    them as written; on the page both go to the same place."""
+    if not base or not url or url.startswith(("#", "//")) or re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", url):
+        return url
+    return urljoin("https://h" + base, url)[len("https://h"):]
+
+
 class _Tokens(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, base: str = "") -> None:
         super().__init__(convert_charrefs=True)
         self.out: list[str] = []
+        self.base = base
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attrs = [(k, resolved(v, self.base) if k in ("href", "src") and v else v) for k, v in attrs
+                 if not SCRIPT_DATA.match(k)]
         shown = " ".join(f"{k}={v!r}" for k, v in sorted((k, v or "") for k, v in attrs))
         self.out.append(f"<{tag} {shown}>" if shown else f"<{tag}>")
 
@@ -74,14 +96,27 @@ class _Tokens(HTMLParser):
         self.out.append(f"<!--{data.strip()}-->")
 
 
-def normalise(body: str) -> list[str]:
+def as_parsed(body: str) -> str:
+    """``body`` as a browser's HTML parser builds it, written out again: an element a template leaves open
+    (``<div>`` before ``</figure>``) is closed where the parser closes it, as a sanitizer's output has it."""
+    import html5lib
+
+    fragment = html5lib.parseFragment(body, namespaceHTMLElements=False)
+    return html5lib.serialize(fragment, tree="etree", quote_attr_values="always", omit_optional_tags=False,
+                              resolve_entities=False, use_trailing_solidus=False, alphabetical_attributes=True)
+
+
+def normalise(body: str, base: str = "") -> list[str]:
     """A body as tokens that ignore what HTML does not mean: whitespace between tags and runs of it in text
     (``<p>\\na</p>`` and ``<p>a</p>``), the order of attributes, ``<br>`` against ``<br />``, and how a
     character is written (``&rsquo;``, ``&#8217;`` and ``'`` are one character), spaces in a ``style``;
     a code block is its text alone (Hugo highlights with Chroma, wasmblog with Pygments: their markup
-    differs by design); wasmblog's own additions (:data:`OWN_ANCHOR`, :data:`OWN_LAZY`) are left out."""
-    parser = _Tokens()
-    parser.feed(body)
+    differs by design); wasmblog's own additions (:data:`OWN_ANCHOR`, :data:`OWN_LAZY`) are left out; with
+    ``base`` (the page's URL), relative links and images resolved against it (:func:`resolved`); the body as a
+    browser's parser builds it (:func:`as_parsed`); what the sanitizer removes on purpose from render hooks'
+    output (:data:`SCRIPT_DATA` attributes, ``<button>`` tags) left out."""
+    parser = _Tokens(base)
+    parser.feed(as_parsed(body))
     parser.close()
     kept: list[str] = []
     divs: list[bool] = []  # open <div>s: whether each is a highlighted block's wrapper
@@ -103,8 +138,10 @@ def normalise(body: str) -> list[str]:
                 continue
         elif token == "</div>" and divs and divs.pop():
             continue
+        if token.startswith("<button") or token == "</button>":
+            continue  # a form control: removed by wasmblog's sanitizer on purpose (its content stays)
         if token.startswith("<img "):
-            token = OWN_LAZY.sub("", token)
+            token = PROCESSED.sub(r"\1", OWN_LAZY.sub("", token))
         token = STYLE.sub(lambda m: "style=" + repr(re.sub(r"\s*([:;])\s*", r"\1", m.group(1)).rstrip(";")), token)
         if token == "</a>" and len(kept) >= 2 and kept[-1] == TEXT + "#" and OWN_ANCHOR.fullmatch(kept[-2]):
             del kept[-2:]  # wasmblog's own heading anchor
@@ -215,7 +252,7 @@ def measure(site: str, engine: str, renderer: Renderer, reference: list[HugoPage
             m.different.append((page.url, "(page)", "(none)"))
             continue
         m.as_text += max(0, len(SHOWN_AS_TEXT.findall(prose(body))) - len(SHOWN_AS_TEXT.findall(prose(page.content))))
-        a, b = normalise(page.content), normalise(body)
+        a, b = normalise(page.content, page.url), normalise(body, page.url)
         if a == b:
             m.bodies += 1
         if untypeset(a) == untypeset(b):

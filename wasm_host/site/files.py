@@ -18,7 +18,10 @@ from renderer.config import LIMIT_RANGES
 from renderer.diagnostics import error, megabytes, warning
 from renderer.i18n import I18N_PREFIX
 from renderer.i18n import SUFFIXES as I18N_SUFFIXES
+from renderer.site import SIZE_MARK
 from renderer.urls import INDEX_NAMES, INTRO_NAMES
+
+from .images import image_size
 
 
 POST_SUFFIXES = (".md", ".markdown")
@@ -218,7 +221,8 @@ def read_content(root: Path, folder: Path, max_bytes: int, diags: list[Diagnosti
             owner = path.parent  # beside an _index.md: the section page's
         if owner is None:
             continue  # not a bundle's: left where it is (notes, sources of images...), as before bundles
-        by_bundle.setdefault(owner, []).append(rel)
+        dims = image_size(path) if branch_bundles else None  # Hugo sites: .Width, .Height, .Resize
+        by_bundle.setdefault(owner, []).append(rel if dims is None else f"{rel}{SIZE_MARK}{dims[0]}x{dims[1]}")
         resources[rel] = path
     for path, rel in pending:
         try:

@@ -11,6 +11,7 @@ says so.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from renderer import Diagnostic, load_config
@@ -27,7 +28,9 @@ from .files import (FileMemo, SiteInput, _walk, read_content, read_i18n, read_st
 # Where Hugo looks for shortcodes and partials, most important first (_shortcodes and _partials since Hugo
 # 0.146); a theme's layouts come after the site's own, so the site's file wins.
 GO_FOLDERS = (("_shortcodes", "shortcodes/"), ("shortcodes", "shortcodes/"), ("_partials", "partials/"),
-              ("partials", "partials/"))
+              ("partials", "partials/"), ("_markup", "_markup/"), ("_default/_markup", "_markup/"))
+# Markdown render hooks (layouts/_markup/, before Hugo 0.146 layouts/_default/_markup/): the ones wasmblog runs.
+RENDER_HOOK = re.compile(r"render-(link|image|heading|codeblock(-[A-Za-z0-9_+-]+)?)\.html")
 MAX_GO_TEMPLATE_BYTES = 1_000_000
 
 
@@ -133,6 +136,8 @@ def read_go_templates(root: Path, themes: list[str], diags: list[Diagnostic],
                 name = path.relative_to(top).as_posix()
                 if kind == "shortcodes/" and (not name.endswith(".html") or "." in name[:-len(".html")]):
                     continue  # NAME.en.html, NAME.amp.html, NAME.xml: other languages and output formats
+                if kind == "_markup/" and not RENDER_HOOK.fullmatch(name):
+                    continue  # render-table, render-passthrough, other languages and output formats: not run
                 key = GO_PREFIX + kind + name
                 rel = f"{shown}/{folder}/{name}"
                 if key in found:

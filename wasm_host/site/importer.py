@@ -26,6 +26,7 @@ from renderer.diagnostics import warning
 from renderer.i18n import parse_table, site_tables, table_language
 from renderer.languages import for_language, language_of, languages
 from renderer.model import INTRO, PAGE, POST, Post
+from renderer.site import SIZE_MARK
 from renderer.urls import INDEX_NAMES
 
 from .hugo import is_hugo_site, load_hugo_site, read_hugo_config
@@ -135,7 +136,8 @@ def import_hugo(src: Path, dest: Path) -> ImportReport:
         report.pages += post.kind == PAGE
         report.intros += post.kind == INTRO
         folder = source.path.rsplit("/", 1)[0] + "/"
-        for resource in source.resources:
+        for listed in source.resources:
+            resource = listed.partition(SIZE_MARK)[0]  # an image's size, listed with it for the core
             copy = target.parent / resource[len(folder):]
             copy.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(site.resources[resource], copy)

@@ -125,6 +125,10 @@ class ShortcodeDeps:
         shared.update(site_tables(shortcodes))  # the translations any Go shortcode's i18n/T may print
         self.go_shared = value_digest(shared).hex() if shared else ""
         self.none = digest(b"no-site-shortcodes")
+        hooks = {k: v for k, v in go.items() if k.startswith("_markup/")}  # render hooks: every post's input
+        self.hooks = value_digest(hooks).hex() if hooks else ""
+        if self.hooks:
+            self.none = digest(b"render-hooks", self.hooks)
 
     def of(self, source: Source) -> bytes:
         if not self.jinja and not self.go:
@@ -138,7 +142,10 @@ class ShortcodeDeps:
         if not used:
             return self.none
         calls_go = any(go is not None for _, _, go in used)
-        return value_digest({"used": [[n, j, g] for n, j, g in used], "go": self.go_shared if calls_go else ""})
+        key = {"used": [[n, j, g] for n, j, g in used], "go": self.go_shared if calls_go else ""}
+        if self.hooks:  # render hooks: an input of every post, whatever it calls
+            key["hooks"] = self.hooks
+        return value_digest(key)
 
 
 class StageMemo:

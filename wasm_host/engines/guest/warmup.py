@@ -284,10 +284,10 @@ SHORTCODES = {
 
 _GOLDMARK_OFF = {"typographer": False, "definition_lists": False, "heading_attributes": False,
                  "block_attributes": False, "heading_id_type": "", "hard_wraps": False,
-                 "markup": ""}
+                 "markup": "", "link_hook": "", "linkify": True}
 _GOLDMARK_ON = {"typographer": True, "definition_lists": True, "heading_attributes": True,
                 "block_attributes": True, "heading_id_type": "github", "hard_wraps": True,
-                "markup": "hugo"}
+                "markup": "hugo", "link_hook": "embedded", "linkify": False}
 MARKDOWN_OPTIONS = [
     {"extensions": True, "raw_html": "escape", "highlight": True, "heading_ids": True, "base_path": "/",
      "toc_min_level": 2, "toc_max_level": 4, "max_nesting": 32, "max_marks": 2000, **_GOLDMARK_OFF},
