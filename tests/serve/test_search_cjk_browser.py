@@ -7,6 +7,7 @@ own words are the site language's (the theme's translation tables, renderer/i18n
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -128,4 +129,40 @@ def test_the_cjk_site_loads_nothing_from_elsewhere(browser, cjk_site):
     tab.page.goto(f"{cjk_site.url}/search/?q={quote('图书馆')}", wait_until="load")
     tab.page.wait_for_selector(RESULT_LINKS)
     assert all(u.startswith(cjk_site.url) for u in tab.requests)
+    tab.close()
+
+
+# A real many-language site (opentelemetry.io's blog, vendored in tests/hugo/sites/otel: a content folder
+# per language): each language's search page searches that language's posts only.
+OTEL = Path(__file__).resolve().parents[1] / "hugo" / "sites" / "otel"
+
+
+@pytest.fixture(scope="module")
+def otel_site():
+    with ServerThread(OTEL, ServeOptions(engine="wasm")) as server:
+        yield server
+
+
+def search_in(server: ServerThread, tab: Tab, lang: str, query: str) -> list[str]:
+    tab.page.goto(f"{server.url}/{lang}/search/?q={quote(query)}", wait_until="load")
+    tab.page.wait_for_function("document.getElementById('search-status').textContent !== '' && "
+                               "!document.getElementById('search-status').textContent.includes('…')")
+    return tab.results()
+
+
+@pytest.mark.browser
+@pytest.mark.wasm
+@pytest.mark.slow
+@pytest.mark.parametrize(("lang", "query", "url"), [
+    ("ja", "削除時期", "/ja/blog/2026/deprecating-opentracing-compatibility/"),  # words of one Japanese post only
+    ("ja", "非推奨", "/ja/blog/2026/deprecating-opentracing-compatibility/"),
+    ("zh", "页面翻译", "/zh/blog/2024/docs-localized/"),  # of the Chinese post on the localized docs
+])
+def test_a_word_of_a_real_japanese_or_chinese_post_finds_it_on_its_languages_search_page(browser, otel_site,
+                                                                                         lang, query, url):
+    tab = Tab(browser)
+    found = search_in(otel_site, tab, lang, query)
+    assert url in found and all(u.startswith(f"/{lang}/") for u in found)
+    assert (tab.page.get_attribute("html", "lang") or "").startswith(lang)  # ja, zh-CN: the language's code
+    assert tab.errors == []
     tab.close()
