@@ -525,6 +525,8 @@ def _languages(m: _Mapper, languages: dict[str, Any], default: str, merged: dict
     ``default_language_in_subdir``) when the site has more than one; the other languages' content folders."""
     in_subdir = merged.get("defaultcontentlanguageinsubdir") is True
     if len(languages) < 2 and not in_subdir:
+        if isinstance(m.out.get("language"), str) and m.out["language"].lower() != default:
+            m.out["default_language"] = default  # Hugo's .Lang ("en") beside the languageCode ("en-us")
         return []
     from_mounts = {lang: source for source, lang in mounted}
     out: dict[str, dict[str, Any]] = {}

@@ -196,7 +196,8 @@ def go_site(config: SiteConfig) -> dict[str, Any]:
     langs = languages(config)
     own = langs.get(langs.current) if langs is not None else None
     if langs is None or own is None:
-        return {}
+        alone = _parse(config.languages_json)  # one language: a Hugo site's key beside its languageCode
+        return {"language": alone.default, "language_code": config.language} if alone is not None else {}
     return {**_go_language(own), "languages": [_go_language(lang) for lang in langs.languages],
             "default_language": langs.default,
             "lang_base_url": config.base_url}  # relLangURL, absLangURL: under the language's prefix

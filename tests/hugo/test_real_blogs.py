@@ -19,7 +19,7 @@ from sitekit import ENGINE_NAMES, get_renderer
 # (exit status, content URLs as Hugo's, bodies equal, bodies equal up to the typographer, shortcodes shown as
 # text, shortcodes not run): measured on Hugo 0.168.0, tests/hugo/README.md.
 FLOORS = {
-    "zwbetz": (0, 230, 224, 224, 0, 2),
+    "zwbetz": (0, 230, 225, 225, 0, 2),
     "grpc": (0, 61, 57, 57, 0, 0),
     "keda": (0, 18, 17, 17, 0, 0),
 }
