@@ -272,7 +272,8 @@ def _site_view(config: SiteConfig, urls: Urls, t: Translator) -> SiteView:
         root=urls.abs(""), menu=[Link(m.name, urls.rel(m.url)) for m in config.menu],
         params=config.params, feed_url=site_feeds[0].url if site_feeds else "",
         feed_full_content=config.feed_full_content,
-        taxonomies=[Link(taxonomy_title(x.plural, t), urls.rel(f"{x.plural}/")) for x in config.taxonomies],
+        taxonomies=[Link(taxonomy_title(x.plural, t), urls.rel(f"{x.plural}/")) for x in config.taxonomies
+                    if "taxonomy" not in config.disable_kinds],  # (Hugo's disableKinds: no such page to link)
         copyright=config.copyright, feeds=site_feeds,
         search_url=urls.rel("search/") if config.search_enabled else "",
         **_languages(config),

@@ -238,6 +238,14 @@ def test_disable_aliases_and_disable_kinds(engine, tmp_path):
     assert "/blog/" not in built["sitemap.xml"].replace("/blog/a/", "")
 
 
+def test_no_page_links_the_taxonomy_pages_that_disable_kinds_leaves_out(engine, tmp_path):
+    config = CONFIG + 'disableKinds = ["taxonomy"]\n'
+    site = hugo_site(tmp_path, {"content/blog/a.md": post("A", extra='tags: ["go"]\n')}, config)
+    built = render_folder(engine, site)
+    assert built.errors == [] and "tags/index.html" not in built and "tags/go/index.html" in built
+    for page in ("index.html", "blog/a/index.html", "404.html", "search/index.html"):
+        assert 'href="/tags/"' not in built[page] and 'href="/categories/"' not in built[page], page
+
 def test_terms_of_a_standalone_page_make_term_pages(engine, tmp_path):
     # Hugo 0.168 makes /tags/notes/ listing the page about.md (top level, no date) and the post.
     site = hugo_site(tmp_path, {"content/about.md": post("About", extra='tags: ["notes"]\n', date=""),
