@@ -98,8 +98,11 @@ def _bigrams(run: str) -> list[str]:
 
 def tokenize(text: str) -> list[str]:
     """The terms of ``text``, in order (a query is split the same way by the script)."""
+    folded = normalise(text)
+    if folded.isascii():  # no CJK character: every token is a word (most posts; a regex a token saved)
+        return [token[:MAX_TOKEN] for token in _TOKEN.findall(folded)]
     out: list[str] = []
-    for token in _TOKEN.findall(normalise(text)):
+    for token in _TOKEN.findall(folded):
         if _CJK_START.match(token):
             out.extend(_bigrams(token))
         else:
@@ -109,7 +112,7 @@ def tokenize(text: str) -> list[str]:
 
 def is_cjk(term: str) -> bool:
     """Whether ``term`` is a CJK bigram (or a lone CJK character)."""
-    return _CJK_START.match(term) is not None
+    return not term.isascii() and _CJK_START.match(term) is not None  # (isascii: a flag of the string, O(1))
 
 
 def plain_text(html_text: str) -> str:
