@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -68,42 +70,43 @@ class GoShortcodes:
     def filename(self, name: str) -> str:
         return self.files.get(name, f"layouts/_shortcodes/{name}.html")
 
+    def page_translator(self, call: Call) -> Translator:
+        """The words of the page of ``call``: its language (``lang`` in its data, else the site's: a
+        language's own on a multilingual site), for i18n/T and time.Format; a key it lacks falls back
+        to the default language's, as Hugo's."""
+        default = str(call.site.get("default_language") or call.site.get("language") or "en")
+        return self.translator(default, str(call.page.get("lang") or call.site.get("language") or ""))
+
     def render(self, call: Call, now: dt.datetime | None = None) -> str:
         """The shortcode's output for ``call``; :class:`ShortcodeFailure` when it cannot be rendered."""
         tree = self.templates.trees.get(SHORTCODES + call.name + ".html")
         if tree is None:
             raise ShortcodeFailure(f"no shortcode template {call.name!r}")
-        # The page's language (``lang`` in its data, else the site's: a language's own on a multilingual
-        # site), for i18n/T and time.Format; a key it lacks falls back to the default language's, as Hugo's.
-        default = str(call.site.get("default_language") or call.site.get("language") or "en")
-        translator = self.translator(default, str(call.page.get("lang") or call.site.get("language") or ""))
-        try:
-            return run(self.templates, SHORTCODES + call.name + ".html", call, now, Budget(), translator)
-        except Unknown as exc:
-            raise ShortcodeFailure(f"uses {exc.name!r}, which wasmblog's Go templates do not support "
-                                   f"({exc})", True) from None
-        except Unsupported as exc:
-            raise ShortcodeFailure(str(exc), True) from None
-        except (TemplateError, GoError) as exc:
-            raise ShortcodeFailure(str(exc)) from None
-        except RecursionError:
-            raise ShortcodeFailure("nested too deeply") from None
-
+        with _as_failure():
+            return run(self.templates, SHORTCODES + call.name + ".html", call, now, Budget(),
+                       self.page_translator(call))
 
     def render_hook(self, template: str, values: dict[str, Any], call: Call) -> str:
         """Markdown render hook ``template`` (``_markup/render-link.html``...) run with ``values`` on the page
-        of ``call``; :class:`ShortcodeFailure` when it cannot be rendered."""
-        try:
-            return run_hook(self.templates, template, values, call, Budget())
-        except Unknown as exc:
-            raise ShortcodeFailure(f"uses {exc.name!r}, which wasmblog's Go templates do not support "
-                                   f"({exc})", True) from None
-        except Unsupported as exc:
-            raise ShortcodeFailure(str(exc), True) from None
-        except (TemplateError, GoError) as exc:
-            raise ShortcodeFailure(str(exc)) from None
-        except RecursionError:
-            raise ShortcodeFailure("nested too deeply") from None
+        of ``call``, in its language; :class:`ShortcodeFailure` when it cannot be rendered."""
+        with _as_failure():
+            return run_hook(self.templates, template, values, call, Budget(), self.page_translator(call))
+
+
+@contextmanager
+def _as_failure() -> Iterator[None]:
+    """A template's error as the :class:`ShortcodeFailure` the caller reports (one for shortcodes and hooks)."""
+    try:
+        yield
+    except Unknown as exc:
+        raise ShortcodeFailure(f"uses {exc.name!r}, which wasmblog's Go templates do not support "
+                               f"({exc})", True) from None
+    except Unsupported as exc:
+        raise ShortcodeFailure(str(exc), True) from None
+    except (TemplateError, GoError) as exc:
+        raise ShortcodeFailure(str(exc)) from None
+    except RecursionError:
+        raise ShortcodeFailure("nested too deeply") from None
 
 
 _CACHE: dict[str, GoShortcodes] = {}

@@ -1043,13 +1043,19 @@ def shortcode_for(call: Call, page: Page) -> Shortcode:
     return call.shortcode  # type: ignore[no-any-return]  # the Call's field is Any to avoid an import cycle
 
 
-def run(templates: Templates, template: str, call: Call, now: dt.datetime | None, budget: Budget,
-        translator: Translator | None = None) -> str:
-    """Shortcode ``template`` for ``call``, on a page in ``translator``'s language: its output."""
+def _call_page(call: Call) -> Page:
+    """The ``.Page`` of ``call``'s page, made once per page and shared by its shortcodes and hooks."""
     page = call.shared.get("page")
     if page is None:
         page = call.shared["page"] = Page(call.page, Site(call.site), call.render)
     page.render = call.render  # the current call's line, for messages from its Markdown
+    return page
+
+
+def run(templates: Templates, template: str, call: Call, now: dt.datetime | None, budget: Budget,
+        translator: Translator | None = None) -> str:
+    """Shortcode ``template`` for ``call``, on a page in ``translator``'s language: its output."""
+    page = _call_page(call)
     shortcode = shortcode_for(call, page)
     env = Env(call, page, GoTime(now) if now is not None else GoTime(None), translator=translator)
     return execute(templates, template, shortcode, budget, env)
@@ -1125,11 +1131,10 @@ class RenderHook(GoObject):
         return bool(self.values.get("block", False))
 
 
-def run_hook(templates: Templates, template: str, values: dict[str, Any], call: Call, budget: Budget) -> str:
-    """Render hook ``template`` with ``values`` (see :class:`RenderHook`), on the page of ``call``."""
-    page = call.shared.get("page")
-    if page is None:
-        page = call.shared["page"] = Page(call.page, Site(call.site), call.render)
-    page.render = call.render
-    env = Env(call, page, GoTime(None))
+def run_hook(templates: Templates, template: str, values: dict[str, Any], call: Call, budget: Budget,
+             translator: Translator | None = None) -> str:
+    """Render hook ``template`` with ``values`` (see :class:`RenderHook`), on the page of ``call``, in
+    ``translator``'s language."""
+    page = _call_page(call)
+    env = Env(call, page, GoTime(None), translator=translator)
     return execute(templates, template, RenderHook(values, page, Position(call.source, call.line)), budget, env)

@@ -74,3 +74,20 @@ def test_a_site_with_languages_gets_hugos_embedded_link_hook(engine, hugo, tmp_p
     paths = write_site(tmp_path, LINKS, "[languages.en]\nweight = 1\n", hooks=False)
     different = compare(engine, hugo, tmp_path, paths)
     assert not different, "\n".join(f"{p}\n  hugo: {h!r}\n  ours: {o!r}" for p, h, o in different)
+
+
+@pytest.mark.hugo
+@pytest.mark.slow
+def test_a_render_hook_speaks_the_pages_language(engine, hugo, tmp_path) -> None:
+    # A code-block hook with a translated button label and a date, on a French site: Hugo's i18n/T and
+    # time.Format in a hook are the page's language's, as in a shortcode.
+    paths = write_site(tmp_path, ["```go\nx := 1\n```"], 'defaultContentLanguage = "fr"\n', hooks=False)
+    hook = tmp_path / "layouts" / "_markup" / "render-codeblock.html"
+    hook.parent.mkdir(parents=True)
+    hook.write_text('<div class="code"><span class="copy">{{ T "copy" }}</span>'
+                    '<small>{{ time.Format "2 January 2006" .Page.Date }}</small>'
+                    '<pre><code>{{ .Inner }}</code></pre></div>\n')
+    (tmp_path / "i18n").mkdir()
+    (tmp_path / "i18n" / "fr.toml").write_text('copy = "Copier"\n')
+    different = compare(engine, hugo, tmp_path, paths)
+    assert not different, "\n".join(f"{p}\n  hugo: {h!r}\n  ours: {o!r}" for p, h, o in different)
