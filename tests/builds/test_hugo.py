@@ -226,3 +226,19 @@ def test_import_keeps_every_language_with_translations_beside_their_originals(tm
     assert [(link.get("hreflang"), link.get("href")) for link in page.iter("link") if link.get("hreflang")] == [
         ("en", "https://blog.justindesio.com/posts/arch/"), ("fr", "https://blog.justindesio.com/fr/posts/arch/"),
         ("x-default", "https://blog.justindesio.com/posts/arch/")]
+
+
+def test_a_translation_table_or_go_template_that_leads_out_of_the_site_or_is_too_large_is_left_out(tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(SITES / "hugo-basic", site)
+    outside = tmp_path / "secret.toml"
+    outside.write_text('hello = "from outside"\n')
+    (site / "i18n").mkdir(exist_ok=True)
+    (site / "i18n" / "fr.toml").symlink_to(outside)
+    (site / "layouts" / "_shortcodes").mkdir(parents=True, exist_ok=True)
+    (site / "layouts" / "_shortcodes" / "big.html").write_text("x" * 1_000_001)
+    loaded = load_site(site)
+    said = [d.format() for d in loaded.diagnostics]
+    assert "i18n/fr.toml: error: symlink to a file outside the site; ignored" in said
+    assert "layouts/_shortcodes/big.html: warning: larger than 1,000,000 bytes; ignored" in said
+    assert "i18n/fr.toml" not in loaded.templates and "go:shortcodes/big.html" not in loaded.shortcodes

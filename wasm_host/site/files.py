@@ -119,6 +119,19 @@ def read_text(path: Path, rel: str, diags: list[Diagnostic], what: str) -> str |
     return None
 
 
+def read_site_text(root: Path, path: Path, rel: str, diags: list[Diagnostic], max_bytes: int,
+                   severity: Callable[[str, int, str], Diagnostic] = error) -> str | None:
+    """A text file of the site (a translation table, a Go template), or None with a diagnostic of
+    ``severity`` when it is a symlink leading out of the site, over ``max_bytes`` or unreadable."""
+    if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+        diags.append(severity(rel, 0, "symlink to a file outside the site; ignored"))
+        return None
+    if path.stat().st_size > max_bytes:
+        diags.append(severity(rel, 0, f"larger than {max_bytes:,} bytes; ignored"))
+        return None
+    return read_text(path, rel, diags, "ignored")
+
+
 class FileMemo:
     """The bytes of the files a process read last, kept while their status says they are unchanged.
 
@@ -300,13 +313,7 @@ def read_i18n(root: Path, diags: list[Diagnostic], folder: str = "i18n", prefix:
         if not path.name.endswith(I18N_SUFFIXES):
             diags.append(warning(rel, 0, "not a translation table (LANG.toml, .yaml, .yml or .json); ignored"))
             continue
-        if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
-            diags.append(error(rel, 0, "symlink to a file outside the site; ignored"))
-            continue
-        if path.stat().st_size > max_bytes:
-            diags.append(error(rel, 0, f"over {max_bytes // 1_000_000} MB; ignored"))
-            continue
-        text = read_text(path, rel, diags, "ignored")
+        text = read_site_text(root, path, rel, diags, max_bytes)
         if text is not None:
             tables[prefix + path.name] = text
     return tables

@@ -22,7 +22,7 @@ from renderer.i18n import I18N_PREFIX, site_tables
 from renderer.site import shortcode_templates
 
 from ..engines.zones import zone_data
-from .files import (FileMemo, SiteInput, _walk, read_content, read_i18n, read_static, read_templates, read_text,
+from .files import (FileMemo, SiteInput, _walk, read_content, read_i18n, read_site_text, read_static, read_templates, read_text,
                     with_limits)
 
 # Where Hugo looks for shortcodes and partials, most important first (_shortcodes and _partials since Hugo
@@ -142,13 +142,7 @@ def read_go_templates(root: Path, themes: list[str], diags: list[Diagnostic],
                 rel = f"{shown}/{folder}/{name}"
                 if key in found:
                     continue
-                if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
-                    diags.append(warning(rel, 0, "symlink to a file outside the site; ignored"))
-                    continue
-                if path.stat().st_size > MAX_GO_TEMPLATE_BYTES:
-                    diags.append(warning(rel, 0, f"larger than {MAX_GO_TEMPLATE_BYTES:,} bytes; ignored"))
-                    continue
-                text = read_text(path, rel, diags, "ignored")
+                text = read_site_text(root, path, rel, diags, MAX_GO_TEMPLATE_BYTES, warning)
                 if text is not None:
                     found[key] = text
     return found
