@@ -44,6 +44,20 @@ def test_a_limited_wasm_engine_shares_the_loaded_component():
     assert capped.render_markdown("*x*") == "<p><em>x</em></p>\n"
 
 
+@pytest.mark.wasm
+def test_a_limited_prewarmed_engine_renders_in_the_spares_it_shares():
+    from wasm_host.engines.instances import PrewarmedWasmRenderer
+
+    engine = PrewarmedWasmRenderer(timeout=5.0, memory_mb=256, spares=1)
+    try:
+        capped = engine.limited(limits(1.0, 256))
+        assert type(capped) is PrewarmedWasmRenderer and capped._ready is engine._ready
+        assert capped.render_markdown("*x*") == "<p><em>x</em></p>\n"
+        assert (engine.timeout, capped.timeout) == (5.0, 1.0)
+    finally:
+        engine.close()
+
+
 def site_with_limits(root: Path, timeout: float) -> Path:
     (root / "posts").mkdir(parents=True)
     (root / "templates").mkdir()

@@ -16,7 +16,6 @@ the isolation that implies (see :class:`Session`).
 
 from __future__ import annotations
 
-import copy
 import atexit
 import dataclasses
 import hashlib
@@ -339,7 +338,11 @@ class WasmRenderer(_CoreAPI):
         return self._runtime
 
     def limited(self, limits: Limits) -> WasmRenderer:
-        limited = copy.copy(self)  # the same component (loaded or not yet)
+        # The same component (loaded or not yet) and, for a subclass, its own state (a prewarmed
+        # engine's spares): a field-by-field copy, since copy.copy would go through __reduce__ and
+        # make a plain engine (as it did until 2026-12-08: served pages never used the spares).
+        limited = object.__new__(type(self))
+        limited.__dict__.update(self.__dict__)
         limited.timeout, limited.memory_mb = limits.render_timeout, limits.memory_mb
         return limited
 

@@ -75,6 +75,11 @@ class Watcher(Protocol):
     def drain(self) -> bool:
         """Consume notifications; True if anything that matters changed."""
 
+    def take_changes(self) -> set[str] | None:
+        """The site-relative files touched since the last call (written, replaced, created, removed;
+        what ``drain`` saw), or None when a folder changed or events were lost: then only reading
+        the whole site again is safe. Clears what it returns."""
+
     def close(self) -> None: ...
 
 
@@ -91,6 +96,7 @@ class InotifyWatcher:
         self._poll.register(self.fd, select.POLLIN)
         self._poll_lock = threading.Lock()
         self._dirs: dict[int, Path] = {}  # watch descriptor -> folder
+        self._changed: set[str] | None = set()  # files whose content changed (None: something else did)
         self._lock = threading.Lock()
         self._closed = False
         self.folders, self.files = watched(self.root)
@@ -141,6 +147,7 @@ class InotifyWatcher:
     def _handle(self, event: Event) -> bool:
         mask, name = event.mask, event.name
         if mask & flags.Q_OVERFLOW:  # events were lost: assume everything changed
+            self._changed = None
             for name in self.folders:
                 self._add_tree(self.root / name)
             return True
@@ -151,16 +158,36 @@ class InotifyWatcher:
         if folder is None:
             return False
         if mask & (flags.DELETE_SELF | flags.MOVE_SELF):
+            self._changed = None
             return True
         if not name or _ignored(name):
             return False
         if folder == self.root:
             if name in self.folders and mask & (flags.CREATE | flags.MOVED_TO):
                 self._add_tree(self.root / name)
-            return name in self.files or name in self.folders
+            matters = name in self.files or name in self.folders
+            if matters:
+                self._note(mask, name)
+            return matters
         if mask & flags.ISDIR and mask & (flags.CREATE | flags.MOVED_TO):
             self._add_tree(folder / name)
+        self._note(mask, (folder / name).relative_to(self.root).as_posix())
         return True
+
+    def _note(self, mask: int, rel: str) -> None:
+        """Record a file that was touched (written, replaced, created, removed, chmodded); a folder
+        event means the site's shape may have changed: only a whole reload is safe then."""
+        if self._changed is None:
+            return
+        if mask & flags.ISDIR:
+            self._changed = None
+        else:
+            self._changed.add(rel)
+
+    def take_changes(self) -> set[str] | None:
+        with self._lock:
+            changed, self._changed = self._changed, set()
+        return changed
 
     def close(self) -> None:
         with self._lock, self._poll_lock:
@@ -202,6 +229,7 @@ class PollingWatcher:
         self.root = Path(root)
         self._last = signature(self.root)
         self._lock = threading.Lock()
+        self._changed: set[str] | None = set()
 
     def pending(self) -> bool:
         return False
@@ -210,8 +238,18 @@ class PollingWatcher:
         with self._lock:
             now = signature(self.root)
             changed = now != self._last
+            if changed and self._changed is not None:
+                before = {path: stamp for path, *stamp in self._last}
+                after = {path: stamp for path, *stamp in now}
+                self._changed |= {path for path in before.keys() | after.keys()
+                                  if before.get(path) != after.get(path)}
             self._last = now
             return changed
+
+    def take_changes(self) -> set[str] | None:
+        with self._lock:
+            changed, self._changed = self._changed, set()
+        return changed
 
     def close(self) -> None:
         pass

@@ -7,6 +7,7 @@ a Hugo site's): every read of the user's files goes through here.
 from __future__ import annotations
 
 import os
+import stat
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -330,3 +331,43 @@ def read_static(root: Path, diags: list[Diagnostic], folder: str = "static") -> 
             continue
         static.append((rel, path))
     return static
+
+
+# What a touched file may be read as, if it were there: a vanished file with another name (an editor's
+# "4913", "#post.md#", "post.md.tmp") was never part of the site.
+_READ_SUFFIXES = (*POST_SUFFIXES, *HTML_SUFFIXES, *TEMPLATE_SUFFIXES, *I18N_SUFFIXES, ".toml", ".yaml", ".yml")
+
+
+def reread_sources(site: SiteInput, touched: set[str], memo: FileMemo | None = None) -> SiteInput | None:
+    """``site`` with the posts in ``touched`` (site-relative paths) read again, or None when a whole
+    read of the site is needed: a touched file that is not one of its posts (a new file, a template,
+    static or config file, an intro, which may cascade), a post gone, unreadable, over the size limit
+    or named in the last read's diagnostics.
+
+    ``wasmblog serve`` after an edit: reading one file instead of the site (1,000 posts: 60-130 ms
+    for a whole read), with the same result as a whole read when it answers at all.
+    """
+    by_path = {s.path: i for i, s in enumerate(site.sources)}
+    named = {d.path for d in site.diagnostics}
+    known = {str(p) for _, p in site.static} | {str(p) for p in site.resources.values()}
+    max_bytes = int(site.config.limits.max_file_mb * 1_000_000)
+    sources = list(site.sources)
+    for rel in sorted(touched):
+        path = site.root / rel
+        index = by_path.get(rel)
+        if index is None:
+            if os.path.lexists(path) or str(path) in known or rel.endswith(_READ_SUFFIXES):
+                return None
+            continue  # an editor's scratch file, come and gone
+        if rel in named or path.name.startswith("_index."):  # (an intro in any language: _index.fr.md)
+            return None
+        try:
+            st = os.stat(path, follow_symlinks=False)
+            if not stat.S_ISREG(st.st_mode) or st.st_size > max_bytes:
+                return None
+            data = memo.read(path, st) if memo is not None else path.read_bytes()
+        except OSError:
+            return None
+        if data != sources[index].data:
+            sources[index] = replace(sources[index], data=data)
+    return replace(site, sources=sources)

@@ -240,9 +240,8 @@ def parse_and_plan(site: SiteInput, engine: Renderer, options: BuildOptions, mem
                                                              stages.enabled, site.shortcodes))
     posts = [p for r in parsed for p in r.posts]
     diags = [*site.diagnostics, *site.config_diagnostics, *(d for r in parsed for d in r.diagnostics)]
-    bare = plan_input(posts)
-    try:
-        plan = stages.plan(bare, options, lambda: run_plan(engine, bare, config, options))
+    try:  # (the posts without their bodies are made only if the plan is not known already)
+        plan = stages.plan(posts, options, lambda: run_plan(engine, plan_input(posts), config, options))
     except SandboxFault as fault:
         diags.append(error("site.toml", 0, f"planning the site: {fault.message}"))
         plan = None
