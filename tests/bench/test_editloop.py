@@ -16,4 +16,6 @@ def test_both_servers_show_a_saved_edit_and_are_timed(tmp_path, hugo):
     assert loop["posts"] == 20 and loop["url"].startswith("/posts/")
     for name in ("wasmblog", "hugo"):
         assert len(loop[name]["runs_ms"]) == 2 and 0 < loop[name]["min_ms"] <= loop[name]["median_ms"]
+        live = loop[name]["live_reload"]  # a watching tab was told, then got the new page
+        assert len(live["message_runs_ms"]) == 2 and 0 < live["message_median_ms"] <= live["page_median_ms"]
     assert loop["hugo"]["version"] == "0.168.0"

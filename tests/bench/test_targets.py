@@ -85,3 +85,17 @@ def test_the_report_shows_the_edit_loop_beside_hugo_server():
         del data[section]
     text = table(data)
     assert "wasmblog serve (memo, wasm)" in text and "hugo server 0.168.0" in text and "(80-120, 3 rounds)" in text
+
+
+def test_the_live_reload_message_has_the_edit_loops_limit_and_must_beat_hugo_servers():
+    data = report(hugo=2.0)
+    data["edit_loop"][0]["wasmblog"]["live_reload"] = {"message_median_ms": 60.0, "page_median_ms": 85.0}
+    data["edit_loop"][0]["hugo"]["live_reload"] = {"message_median_ms": 150.0, "page_median_ms": 151.0}
+    data["edit_loop"][1]["wasmblog"]["live_reload"] = {"message_median_ms": 170.0, "page_median_ms": 190.0}
+    rows = by_name(check(data))
+    small = rows["edit saved -> live-reload message, 1000 posts"]
+    assert small["ok"] is True and small["hugo_multiple"] == 0.4
+    assert rows["edit saved -> live-reload message, 10000 posts"]["ok"] is False  # over 150 ms
+    for section in ("fresh_instance", "startup", "serve"):
+        del data[section]
+    assert "Live reload: a post saved, with a tab watching" in table(data)

@@ -66,6 +66,7 @@ def test_an_edit_renders_again_only_the_pages_that_depend_on_it(tmp_path, engine
             if "server-timing" in got.headers:  # rendered for this request, not served from memory
                 rendered.add(path)
         assert len(rendered) == server.app.stats.renders - warm
+        rendered |= set(server.app.stats.followed)  # and those rendered again in the background
     changed = {p for p in after if before.get(p) != after[p]}
     assert changed <= rendered  # every page whose bytes changed was rendered again
     # ... and no page that does not show p1: the other posts (p0 and p2 are its neighbours), 404, robots

@@ -10,6 +10,7 @@ the site served is the one a whole read gives.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,24 @@ def test_edits_in_place_while_serving_give_what_a_whole_read_gives(tmp_path):
         served = {path: request(server.port, path).body for path in ("/", "/posts/p2/", "/index.xml")}
     with ServerThread(site, options) as fresh:  # read whole, from nothing
         assert {path: request(fresh.port, path).body for path in served} == served
+
+
+def test_pages_readers_opened_are_rendered_again_after_an_edit_off_the_readers_path(tmp_path):
+    site = small_site(tmp_path, posts=4)
+    options = ServeOptions(engine="native", mode="memo", live_reload=False, no_cache=True)
+    with ServerThread(site, options) as server:
+        for path in ("/index.xml", "/", "/posts/p1/"):
+            assert request(server.port, path).status == 200
+        write_post(site, "p1.md", "Post number 1", "A summary written again.", date="2024-01-02T10:00:00Z",
+                   extra="tags: [alpha]\n")
+        page = request(server.port, "/posts/p1/")  # the writer's own page: rendered on demand, first
+        assert "server-timing" in page.headers and b"A summary written again." in page.body
+        deadline = time.monotonic() + 30
+        while server.app.stats.follow_ups < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert server.app.stats.follow_ups == 2  # the home page and the feed, not the page already served
+        renders = server.app.stats.renders
+        for path in ("/", "/index.xml"):
+            again = request(server.port, path)
+            assert "server-timing" not in again.headers and b"A summary written again." in again.body
+        assert server.app.stats.renders == renders

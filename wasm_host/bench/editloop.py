@@ -4,6 +4,9 @@ What a blogger feels: they save a post and look at the browser. Each round
 appends a sentence with a fresh marker to one post of the corpus, then asks
 the server for that post's page every 2 ms until the page holds the marker;
 the time from the write to the first such answer is the round's figure.
+Each round then saves again with a browser tab's live-reload connection
+open (wasmblog's event stream, Hugo's LiveReload WebSocket), and times the
+message telling the tab to reload, and the page the tab then asks for.
 Both servers run as users run them: ``wasmblog serve`` in memo mode with the
 wasm engine and live reload on, and ``hugo server`` (the pinned Hugo, its
 defaults: rendering to memory, fast render, live reload). The same corpus in
@@ -13,6 +16,7 @@ by server so that a busy spell on a shared machine falls on both.
 
 from __future__ import annotations
 
+import base64
 import http.client
 import os
 import re
@@ -82,6 +86,84 @@ def _round(port: int, path: str, post: Path, marker: str) -> float:
     raise LoopError(f"{path} did not show the edit within {ROUND_TIMEOUT:g} s")
 
 
+class _Events:
+    """A live-reload connection as the browser's script holds one: wasmblog's event stream, or Hugo's
+    LiveReload WebSocket (a few lines of RFC 6455: one masked text frame out, text frames in)."""
+
+    def __init__(self, port: int, hugo: bool) -> None:
+        self.hugo = hugo
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=ROUND_TIMEOUT)
+        self.file = self.sock.makefile("rb")
+        if hugo:
+            key = base64.b64encode(os.urandom(16)).decode()
+            self.sock.sendall(f"GET /livereload HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
+                              f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+                              "Sec-WebSocket-Version: 13\r\n\r\n".encode())
+            self._headers()
+            hello = b'{"command":"hello","protocols":["http://livereload.com/protocols/official-7"]}'
+            mask = os.urandom(4)
+            self.sock.sendall(bytes([0x81, 0x80 | len(hello)]) + mask
+                              + bytes(b ^ mask[i % 4] for i, b in enumerate(hello)))
+            while b'"hello"' not in self._frame():
+                pass
+        else:
+            self.sock.sendall(f"GET /__wasmblog/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+            self._headers()
+            while not self.file.readline().startswith(b"event: hello"):
+                pass
+
+    def _headers(self) -> None:
+        while self.file.readline() not in (b"\r\n", b""):
+            pass
+
+    def _frame(self) -> bytes:
+        head = self.file.read(2)
+        if len(head) < 2:
+            raise LoopError("the live-reload connection closed")
+        size = head[1] & 0x7F
+        if size == 126:
+            size = int.from_bytes(self.file.read(2), "big")
+        elif size == 127:
+            size = int.from_bytes(self.file.read(8), "big")
+        return self.file.read(size)
+
+    def wait_reload(self) -> None:
+        """Block until the server says the browser should reload."""
+        if self.hugo:
+            while b'"reload"' not in self._frame():
+                pass
+            return
+        while True:
+            line = self.file.readline()
+            if not line:
+                raise LoopError("the live-reload stream closed")
+            if line.startswith(b"event: reload"):
+                return
+
+    def close(self) -> None:
+        self.file.close()
+        self.sock.close()
+
+
+def _live_round(port: int, path: str, post: Path, marker: str, hugo: bool) -> tuple[float, float]:
+    """Append ``marker`` to ``post`` as a browser tab watches: seconds to the live-reload message, and
+    to the page (asked for once, after the message, as the tab's script does) showing the marker."""
+    events = _Events(port, hugo)
+    try:
+        with open(post, "a", encoding="utf-8") as fh:
+            fh.write(f"\n\nEdited: {marker}.\n")
+        started = time.perf_counter()
+        events.wait_reload()
+        told = time.perf_counter() - started
+        while marker.encode() not in _get(port, path):  # (Hugo may say reload before its page is new)
+            if time.perf_counter() - started > ROUND_TIMEOUT:
+                raise LoopError(f"{path} did not show the edit within {ROUND_TIMEOUT:g} s")
+            time.sleep(POLL)
+        return told, time.perf_counter() - started
+    finally:
+        events.close()
+
+
 def _stop(proc: subprocess.Popen[bytes]) -> None:
     if proc.poll() is None:
         proc.send_signal(signal.SIGINT)
@@ -109,6 +191,7 @@ def measure_edit_loop(workdir: Path, posts: int, rounds: int, say: Progress,
                            theirs / "content" / source, theirs)
     started: dict[str, tuple[subprocess.Popen[bytes], int]] = {}
     times: dict[str, list[float]] = {name: [] for name in servers}
+    live: dict[str, list[tuple[float, float]]] = {name: [] for name in servers}
     try:
         for name, (command, _post, folder) in servers.items():
             port = _free_port()
@@ -127,6 +210,9 @@ def measure_edit_loop(workdir: Path, posts: int, rounds: int, say: Progress,
                 say(f"edit loop: {name}, round {k + 1}/{rounds}")
                 times[name].append(_round(started[name][1], url, post, f"marker-{name}-{k}-{time.time_ns()}"))
                 time.sleep(0.3)  # (the watcher's and the server's own settling, as between two saves)
+                live[name].append(_live_round(started[name][1], url, post, f"live-{name}-{k}-{time.time_ns()}",
+                                              name == "hugo"))
+                time.sleep(0.3)
     finally:
         for proc, _ in started.values():
             _stop(proc)
@@ -135,6 +221,11 @@ def measure_edit_loop(workdir: Path, posts: int, rounds: int, say: Progress,
         out[name] = {"median_ms": round(statistics.median(values) * 1e3, 1),
                      "min_ms": round(min(values) * 1e3, 1), "max_ms": round(max(values) * 1e3, 1),
                      "runs_ms": [round(v * 1e3, 1) for v in values]}
+        told, shown = [t for t, _ in live[name]], [p for _, p in live[name]]
+        out[name]["live_reload"] = {  # a tab watching: the message, then the page it asks for
+            "message_median_ms": round(statistics.median(told) * 1e3, 1),
+            "page_median_ms": round(statistics.median(shown) * 1e3, 1),
+            "message_runs_ms": [round(v * 1e3, 1) for v in told], "page_runs_ms": [round(v * 1e3, 1) for v in shown]}
     if hugo_binary:
         version = subprocess.run([hugo_binary, "version"], capture_output=True, text=True).stdout
         m = re.search(r"v(\d+\.\d+\.\d+)", version)

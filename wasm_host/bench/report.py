@@ -114,6 +114,14 @@ def table(report: dict[str, Any]) -> str:
                     version = f" {r['version']}" if r.get("version") else ""
                     lines.append(f"  {loop['posts']:6,} posts  {label + version:36} {r['median_ms']:8.1f}  "
                                  f"({r['min_ms']:g}-{r['max_ms']:g}, {len(r['runs_ms'])} rounds)")
+        lines.append("Live reload: a post saved, with a tab watching -> the reload message; -> the page the tab "
+                     "asks for (medians, ms)")
+        for loop in report["edit_loop"]:
+            for name, label in (("wasmblog", "wasmblog serve (memo, wasm)"), ("hugo", "hugo server")):
+                live = (loop.get(name) or {}).get("live_reload")
+                if live:
+                    lines.append(f"  {loop['posts']:6,} posts  {label:36} {live['message_median_ms']:8.1f}  "
+                                 f"{live['page_median_ms']:8.1f}")
         lines.append("")
     lines.append(f"({report.get('seconds', 0):.0f} s in all)")
     return "\n".join(lines)

@@ -66,6 +66,18 @@ def check(report: dict[str, Any]) -> list[dict[str, Any]]:
             row["hugo_multiple"] = round(ours["median_ms"] / hugo_loop["median_ms"], 3)
             row["note"] = f"hugo server {hugo_loop['median_ms']:g} ms"
         rows.append(row)
+        ours_live, hugo_live = ours.get("live_reload") or {}, hugo_loop.get("live_reload") or {}
+        if ours_live:  # the same limits for the message a watching tab gets
+            limit = EDIT_LOOP_MS.get(loop["posts"], EDIT_LOOP_MS[1_000] if loop["posts"] <= 1_000
+                                     else EDIT_LOOP_MS[10_000])
+            if hugo_live.get("message_median_ms"):
+                limit = min(limit, hugo_live["message_median_ms"])
+            row = _row(f"edit saved -> live-reload message, {loop['posts']} posts",
+                       ours_live.get("message_median_ms"), "ms", limit)
+            if hugo_live.get("message_median_ms"):
+                row["hugo_multiple"] = round(ours_live["message_median_ms"] / hugo_live["message_median_ms"], 3)
+                row["note"] = f"hugo server {hugo_live['message_median_ms']:g} ms"
+            rows.append(row)
     size = (report.get("startup") or {}).get("component_bytes")
     rows.append(_row("component size", None if size is None else round(size / 1e6, 2), "MB", COMPONENT_MB))
     cpu = (report.get("fresh_instance") or {}).get("cpu_per_request_ms")

@@ -41,9 +41,15 @@ from .queue import Overloaded, RenderQueue
 from .staticfiles import OpenedFile, open_static
 from .options import ServeOptions
 from .sitehost import Rendered, SiteHost
-from .snapshot import Bytes, Failed, PlannedSnapshot, Snapshot, StaticFile
+from .snapshot import Bytes, Failed, Job, PlannedSnapshot, Snapshot, StaticFile
 
 STREAM_CHUNK = 256 * 1024
+
+# After an edit (memo mode), the pages readers opened lately are rendered again in the background, the
+# most recent first, once the page the writer has open had its turn (the live-reload message makes the
+# tab ask for it at once): the home page, a list or a feed in another tab is then served from memory.
+FOLLOW_UP_PAGES = 32
+FOLLOW_UP_DELAY = 0.25  # seconds
 
 
 # --- the ASGI application ---------------------------------------------------------------
@@ -75,6 +81,8 @@ def _printable(raw: bytes) -> str:
 class Stats:
     requests: int = 0
     renders: int = 0
+    follow_ups: int = 0  # pages rendered again after an edit, off the readers' path
+    followed: list[str] = field(default_factory=list)  # their paths, the latest FOLLOW_UP_PAGES
     faults: int = 0
     rejected: int = 0
     statuses: collections.Counter[int] = field(default_factory=collections.Counter)
@@ -93,6 +101,9 @@ class ServeApp:
         self.live = livereload.LiveReload() if options.live_reload else None
         self.stats = Stats()
         self._refreshing: asyncio.Future[bool] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._opened: collections.OrderedDict[str, None] = collections.OrderedDict()  # generated paths asked for
+        self._follow_up: asyncio.Task[None] | None = None
         self._reload_pool = ThreadPoolExecutor(1, thread_name_prefix="wasmblog-reload")
         if self.live is not None:
             snap = host.snapshot
@@ -102,20 +113,58 @@ class ServeApp:
     # -- lifecycle -----------------------------------------------------------------------
 
     def started(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
         if self.live is not None:
             self.live.bind(loop)
 
     def closing(self) -> None:
         if self.live is not None:
             self.live.close()
+        if self._follow_up is not None:
+            self._follow_up.cancel()
 
     def close(self) -> None:
         self.queue.close()
         self._reload_pool.shutdown(wait=False, cancel_futures=True)
 
     def on_change(self, snap: Snapshot) -> None:
+        """A new version of the site is served (called from any thread)."""
         if self.live is not None:
             self.live.bump(snap.generation)
+        loop = self._loop
+        if self.options.mode == "memo" and self._opened and loop is not None and not loop.is_closed():
+            try:
+                loop.call_soon_threadsafe(self._follow, snap)
+            except RuntimeError:  # the loop closed meanwhile
+                pass
+
+    def _follow(self, snap: Snapshot) -> None:
+        if self._follow_up is not None:
+            self._follow_up.cancel()  # the newer version's pages replace the older's
+        self._follow_up = asyncio.ensure_future(self._render_opened(snap))
+
+    async def _render_opened(self, snap: Snapshot) -> None:
+        """Render again, one at a time, the pages readers opened lately whose inputs changed."""
+        await asyncio.sleep(FOLLOW_UP_DELAY)
+        for target in reversed(list(self._opened)):
+            if self.host.snapshot is not snap:
+                return
+            entry = snap.lookup(target)
+            if not isinstance(entry, Job) or entry.key is None or not isinstance(snap, PlannedSnapshot):
+                continue  # gone, or already in memory
+            try:
+                result: Rendered = await self.queue.run(self.host.render, snap, entry.job)
+            except Overloaded:  # readers come first
+                return
+            self.host.remember(entry, result)
+            self.stats.follow_ups += 1
+            self.stats.followed = [*self.stats.followed[-FOLLOW_UP_PAGES + 1:], target]
+
+    def _opened_page(self, target: str) -> None:
+        self._opened[target] = None
+        self._opened.move_to_end(target)
+        while len(self._opened) > FOLLOW_UP_PAGES:
+            self._opened.popitem(last=False)
 
     async def current(self) -> Snapshot:
         """The snapshot to answer from: reloaded first if the folder changed."""
@@ -212,6 +261,8 @@ class ServeApp:
         if isinstance(entry, Failed):  # memo mode: failed before with these very inputs
             await self._failed(send, out, target, entry.kind, entry.message, head)
             return
+        if self.options.mode == "memo" and status == 200:
+            self._opened_page(target)
         ctype = content_type(target)
         inject = self.live is not None and ctype.startswith("text/html")
         timing: list[tuple[bytes, bytes]] = []

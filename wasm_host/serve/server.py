@@ -66,13 +66,23 @@ class Service:
     def start_watching(self) -> None:
         interval = WATCH_INTERVAL if not self.options.poll else 2 * WATCH_INTERVAL
 
+        watcher = self.host.watcher
+
         def run() -> None:
-            while not self._watch_stop.wait(interval):
+            # With inotify the thread sleeps on the descriptor and wakes when a change arrives, so the
+            # live-reload message leaves as soon as the site is reloaded (polling every 250 ms added
+            # 125 ms on average to the writer's loop); polling checks every interval.
+            while not self._watch_stop.is_set():
                 try:
-                    if self.options.poll or self.host.watcher.pending():
+                    if not self.options.poll and watcher.wait(interval):
+                        self.host.refresh()
+                    elif self._watch_stop.wait(interval if self.options.poll else 0):
+                        break
+                    elif self.options.poll:
                         self.host.refresh()
                 except Exception as exc:  # keep watching whatever happens
                     self.log(f"wasmblog: watching {self.root}: {exc}")
+                    self._watch_stop.wait(interval)
 
         self._watch_thread = threading.Thread(target=run, name="wasmblog-watch", daemon=True)
         self._watch_thread.start()

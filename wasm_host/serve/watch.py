@@ -24,6 +24,7 @@ import os
 import select
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Protocol
 
@@ -71,6 +72,9 @@ def _ignored(name: str) -> bool:
 class Watcher(Protocol):
     def pending(self) -> bool:
         """Cheap: are there unread change notifications? (may be always False)"""
+
+    def wait(self, timeout: float) -> bool:
+        """Block up to ``timeout`` seconds for a notification; True if one is there (polling: never)."""
 
     def drain(self) -> bool:
         """Consume notifications; True if anything that matters changed."""
@@ -132,6 +136,18 @@ class InotifyWatcher:
     def pending(self) -> bool:
         with self._poll_lock:  # a poll object may not be polled from two threads at once
             return not self._closed and bool(self._poll.poll(0))
+
+    def wait(self, timeout: float) -> bool:
+        # A poll object of its own: pending() may poll the shared one from a request's thread meanwhile.
+        if self._closed:
+            time.sleep(timeout)
+            return False
+        waiter = select.poll()
+        waiter.register(self.fd, select.POLLIN)
+        try:
+            return bool(waiter.poll(timeout * 1000))
+        except (OSError, ValueError):  # closed meanwhile
+            return False
 
     def drain(self) -> bool:
         changed = False
@@ -232,6 +248,9 @@ class PollingWatcher:
         self._changed: set[str] | None = set()
 
     def pending(self) -> bool:
+        return False
+
+    def wait(self, timeout: float) -> bool:
         return False
 
     def drain(self) -> bool:
