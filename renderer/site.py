@@ -156,7 +156,8 @@ def render_pages(jobs: Sequence[PageJob], posts: Sequence[Post], config: str | S
 NONE: frozenset[str] = frozenset()
 
 
-def job_posts(jobs: Sequence[PageJob], posts: Mapping[str, Post], templates: Mapping[str, str]) -> list[Post]:
+def job_posts(jobs: Sequence[PageJob], posts: Mapping[str, Post], templates: Mapping[str, str],
+              hidden: Mapping[PageKind, frozenset[str]] | None = None) -> list[Post]:
     """Exactly the posts ``jobs`` need, in source order, for a render call, each in the shape they read.
 
     A post page gets its post whole. A post a job only links to (a post
@@ -168,14 +169,17 @@ def job_posts(jobs: Sequence[PageJob], posts: Mapping[str, Post], templates: Map
     site's overrides; see :mod:`renderer.reads`): with the default theme a
     list page gets no post's body, so a body edit renders no list again
     (unless the post's reading time changes, which lists print). A post two
-    jobs of the call need gets what either needs.
+    jobs of the call need gets what either needs. (``hidden``: ``withheld_fields(templates)``, when the
+    caller has it already.)
     """
-    return [posts[s].withholding(w) if w else posts[s] for s, w in job_shapes(jobs, templates) if s in posts]
+    return [posts[s].withholding(w) if w else posts[s] for s, w in job_shapes(jobs, templates, hidden)
+            if s in posts]
 
 
-def job_shapes(jobs: Sequence[PageJob], templates: Mapping[str, str]) -> list[tuple[str, frozenset[str]]]:
+def job_shapes(jobs: Sequence[PageJob], templates: Mapping[str, str],
+               hidden: Mapping[PageKind, frozenset[str]] | None = None) -> list[tuple[str, frozenset[str]]]:
     """The posts ``jobs`` name, in source order, each with the body fields withheld from it (:func:`job_posts`)."""
-    hidden_for = withheld_fields(templates)
+    hidden_for = withheld_fields(templates) if hidden is None else hidden
     withheld: dict[str, frozenset[str]] = {}
 
     def need(source: str, fields: frozenset[str]) -> None:
