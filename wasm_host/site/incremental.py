@@ -194,7 +194,9 @@ class StageMemo:
         self.shortcodes = ShortcodeDeps(shortcodes or {})  # site shortcodes are inputs of the posts using them
         # A source equal to the last load's, under the same inputs, has the same parse key: computed once.
         self._context = digest(self.base, self.config, self.tzif, value_digest(dict(shortcodes or {})))
-        self._hidden = self._withheld(templates)
+        kept_hidden = getattr(previous, "_hidden", None) if getattr(previous, "templates", None) == self.templates \
+            and previous is not None and previous.cache is cache else None
+        self._hidden = kept_hidden if kept_hidden is not None else self._withheld(templates)  # (serve: the last load's)
         self._keys: dict[str, tuple[Source, bytes]] = {}
         self._kept_keys = previous._keys if previous is not None and getattr(previous, "_context", None) == \
             self._context else {}
