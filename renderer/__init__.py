@@ -15,10 +15,10 @@ from .config import Limits, SiteConfig, parse_config
 from .diagnostics import Diagnostic
 from .markdown import MarkdownOptions, render_markdown
 from .model import BuildOptions, OutputFile, PageJob, ParseResult, Plan, Post, SiteResult
-from .site import Source, finalize, job_posts, load_config, parse_posts, plan_site, render_pages, render_site
+from .site import Source, finalize, job_posts, job_shapes, load_config, parse_posts, plan_site, render_pages, render_site
 
 __all__ = [
     "BuildOptions", "Diagnostic", "Limits", "MarkdownOptions", "OutputFile", "PageJob", "ParseResult",
-    "Plan", "Post", "SiteConfig", "SiteResult", "Source", "finalize", "job_posts", "load_config", "parse_config",
+    "Plan", "Post", "SiteConfig", "SiteResult", "Source", "finalize", "job_posts", "job_shapes", "load_config", "parse_config",
     "parse_posts", "plan_site", "render_markdown", "render_pages", "render_site",
 ]

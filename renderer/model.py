@@ -164,11 +164,22 @@ class Post:
                              links=[])
         return bare
 
+    def withholding(self, fields: frozenset[str]) -> Post:
+        """This post without ``fields`` (body fields: see :mod:`renderer.reads`), each its type's empty value."""
+        bare = object.__new__(type(self))
+        bare.__dict__.update(self.__dict__, **{name: [] if name == "links" else _EMPTY[name] for name in fields})
+        return bare
+
     def for_index(self) -> Post:
         """This post as the search index needs it: no body, but its summary and terms."""
         bare = object.__new__(type(self))
         bare.__dict__.update(self.__dict__, content_html="", toc_html="", links=[])
         return bare
+
+
+# A withheld field's value (Post.withholding): what a post without a body has.
+_EMPTY: dict[str, object] = {"content_html": "", "toc_html": "", "summary_html": "", "word_count": 0,
+                             "reading_time": 0, "toc_count": 0, "truncated": False, "links": [], "search_terms": ""}
 
 
 @dataclass(frozen=True)

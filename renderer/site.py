@@ -16,7 +16,8 @@ from typing import Iterable, Mapping, Sequence
 from . import content, dates, languages, plan
 from .config import CONFIG_PATH, SiteConfig, parse_config
 from .diagnostics import Diagnostic, SourceError, error, sort_key, warning
-from .model import BuildOptions, PageJob, ParseResult, Plan, Post, SiteResult
+from .model import BuildOptions, PageJob, PageKind, ParseResult, Plan, Post, SiteResult
+from .reads import ALL_BODY, INDEX_WITHHELD, withheld_fields
 from .shortcodes import site as site_shortcodes
 from .i18n import I18N_PREFIX, site_tables
 from .i18n import catalog as i18n_catalog
@@ -152,30 +153,54 @@ def render_pages(jobs: Sequence[PageJob], posts: Sequence[Post], config: str | S
     return result
 
 
-def job_posts(jobs: Sequence[PageJob], posts: Mapping[str, Post]) -> list[Post]:
-    """Exactly the posts ``jobs`` need, in source order, for a render call.
+NONE: frozenset[str] = frozenset()
 
-    A post a job only links to (a post page's neighbours) goes without its
-    body: less to copy into a sandbox, and the output is the same because
-    rendering reads only the title, URL and date of a neighbour. The search
-    index reads a post's summary and terms, not its body (10,000 bodies are
-    tens of megabytes to copy).
+
+def job_posts(jobs: Sequence[PageJob], posts: Mapping[str, Post], templates: Mapping[str, str],
+              hidden: Mapping[PageKind, frozenset[str]] | None = None) -> list[Post]:
+    """Exactly the posts ``jobs`` need, in source order, for a render call, each in the shape they read.
+
+    A post page gets its post whole. A post a job only links to (a post
+    page's neighbours) goes without any body field: rendering reads only the
+    title, URL and date of a neighbour. The search index reads a post's
+    summary and terms, not its body (10,000 bodies are tens of megabytes to
+    copy). A list, term, feed or search page gets its posts without the
+    body fields that no template it can reach names (``templates``: the
+    site's overrides; see :mod:`renderer.reads`): with the default theme a
+    list page gets no post's body, so a body edit renders no list again
+    (unless the post's reading time changes, which lists print). A post two
+    jobs of the call need gets what either needs. (``hidden``: ``withheld_fields(templates)``, when the
+    caller has it already.)
     """
-    full: set[str] = set()
-    links: set[str] = set()
-    indexed: set[str] = set()
+    return [posts[s].withholding(w) if w else posts[s] for s, w in job_shapes(jobs, templates, hidden)
+            if s in posts]
+
+
+def job_shapes(jobs: Sequence[PageJob], templates: Mapping[str, str],
+               hidden: Mapping[PageKind, frozenset[str]] | None = None) -> list[tuple[str, frozenset[str]]]:
+    """The posts ``jobs`` name, in source order, each with the body fields withheld from it (:func:`job_posts`)."""
+    hidden_for = withheld_fields(templates) if hidden is None else hidden
+    withheld: dict[str, frozenset[str]] = {}
+
+    def need(source: str, fields: frozenset[str]) -> None:
+        seen = withheld.get(source)
+        withheld[source] = fields if seen is None else seen & fields
+
     for job in jobs:
-        light = set(job.neighbours) | set(job.indexed)
-        full.update(s for s in job.posts if s not in light)
+        if job.kind in (PageKind.POST, PageKind.PAGE):  # (its posts: itself, and its neighbours)
+            links = (job.prev, job.next)
+            for s in job.posts:
+                need(s, ALL_BODY if s in links else NONE)
+        elif job.kind == PageKind.SEARCH_INDEX:
+            for s in job.posts:
+                need(s, INDEX_WITHHELD)
+        else:
+            fields = hidden_for.get(PageKind(job.kind), NONE)
+            for s in job.posts:
+                need(s, fields)
         if job.intro:
-            full.add(job.intro)
-        links.update(job.neighbours)
-        indexed.update(job.indexed)
-    indexed -= full
-    out = [posts[s] for s in sorted(full) if s in posts]
-    out += [posts[s].for_index() for s in sorted(indexed) if s in posts]
-    out += [posts[s].without_body() for s in sorted(links - full - indexed) if s in posts]
-    return out
+            need(job.intro, NONE)
+    return sorted(withheld.items())
 
 
 def render_site(sources: Sequence[Source], config: str, templates: Mapping[str, str],

@@ -104,6 +104,81 @@ def test_a_body_edit_is_not_planned_again_yet_builds_what_a_clean_build_builds(e
     same_as_clean(site, tmp_path / "out", engine, tmp_path)
 
 
+def _rendered(site: Path, out: Path, engine, cache_file: Path) -> set[str]:
+    """The output files a cached rebuild rendered (the others came from the render cache)."""
+    report, _ = cached_build(site, out, engine, cache_file)
+    static = {p.relative_to(site / "static").as_posix() for p in (site / "static").rglob("*") if p.is_file()}
+    return {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and not p.name.startswith(".")} \
+        - report.reuse.reused_paths - static
+
+
+_LONG = "---\ntitle: Third post\ndate: 2023-11-03\ntags: [wasm]\n---\n\n" + "Many words. " * 260 + "\n"
+
+
+def test_a_body_edit_renders_its_page_and_the_search_index_and_no_list(engine, tmp_path):
+    """Issue 21: a list page of the default theme reads no post's body (nor its words, headings,
+    links, search terms), so it is not given them, and its key does not change with them. The edit
+    leaves the summary (the body's first words) and the reading time (520 -> 524 words) as they were;
+    feeds print the body (feed_full_content), so they are rendered again."""
+    site = copy_site("basic", tmp_path)
+    post = site / "posts" / "2023" / "third.md"
+    post.write_text(_LONG)
+    cached_build(site, tmp_path / "out", engine, tmp_path / "c.sqlite")
+    post.write_text(_LONG + "\nA few more words.\n")
+    rendered = _rendered(site, tmp_path / "out", engine, tmp_path / "c.sqlite")
+    assert {p for p in rendered if not p.endswith((".xml", "feed.json"))} == \
+        {"posts/third/index.html", "search-index.json"}
+    same_as_clean(site, tmp_path / "out", engine, tmp_path)
+
+
+def test_a_list_template_that_prints_the_body_gets_it_and_is_rendered_again_after_a_body_edit(engine, tmp_path):
+    site = copy_site("basic", tmp_path)
+    (site / "templates").mkdir()
+    (site / "templates" / "list.html").write_text(
+        '{% extends "base.html" %}{% block main %}{% for p in posts %}<article>{{ p.content_html|safe }}'
+        "</article>{% endfor %}{% endblock %}")
+    cached_build(site, tmp_path / "out", engine, tmp_path / "c.sqlite")
+    assert "The third post" in (tmp_path / "out" / "page" / "2" / "index.html").read_text()
+    post = site / "posts" / "2023" / "third.md"
+    post.write_text(post.read_text() + "\nA sentence only the body has.\n")
+    rendered = _rendered(site, tmp_path / "out", engine, tmp_path / "c.sqlite")
+    assert "page/2/index.html" in rendered
+    assert "A sentence only the body has." in (tmp_path / "out" / "page" / "2" / "index.html").read_text()
+    same_as_clean(site, tmp_path / "out", engine, tmp_path)
+
+
+_EDITS = {
+    "body": lambda text: text + "\nA few more words.\n",
+    "long body": lambda text: text + "\n## A heading\n\n" + "Many more words here. " * 300 + "\n",
+    "summary": lambda text: text.replace("\n---\n", "\n---\nA new first sentence.\n\n", 1),
+    "title": lambda text: text.replace("title:", 'title: "Another title"\nold_title:', 1),
+    "tag": lambda text: text.replace("title:", "tags: [brand-new]\ntitle:", 1),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(_EDITS))
+def test_an_edit_rebuilds_what_a_clean_build_builds_search_index_included(engine, tmp_path, edit):
+    site = copy_site("basic", tmp_path)
+    cached_build(site, tmp_path / "out", engine, tmp_path / "c.sqlite")
+    post = site / "posts" / "2023" / "third.md"
+    post.write_text(_EDITS[edit](post.read_text()))
+    cached_build(site, tmp_path / "out", engine, tmp_path / "c.sqlite")
+    same_as_clean(site, tmp_path / "out", engine, tmp_path)
+    assert (tmp_path / "out" / "search-index.json").read_bytes() == (tmp_path / "clean" / "search-index.json").read_bytes()
+
+
+@pytest.mark.parametrize("change", ["new", "deleted"])
+def test_a_new_or_deleted_post_rebuilds_what_a_clean_build_builds(engine, tmp_path, change):
+    site = copy_site("basic", tmp_path)
+    cached_build(site, tmp_path / "out", engine, tmp_path / "c.sqlite")
+    if change == "new":
+        (site / "posts" / "sixth.md").write_text("---\ntitle: Sixth\ndate: 2023-11-06T12:00:00Z\ntags: [x]\n---\nSix.\n")
+    else:
+        (site / "posts" / "2023" / "second.md").unlink()
+    cached_build(site, tmp_path / "out", engine, tmp_path / "c.sqlite")
+    same_as_clean(site, tmp_path / "out", engine, tmp_path)
+
+
 def test_an_edit_of_what_planning_reads_plans_again(engine, tmp_path):
     site = copy_site("basic", tmp_path)
     cached_build(site, tmp_path / "out", engine, tmp_path / "c.sqlite")

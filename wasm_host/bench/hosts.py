@@ -54,7 +54,7 @@ def _page(site_dir: Path) -> tuple[Any, renderer.PageJob, list[renderer.Post], s
     parsed = renderer.parse_posts(site.sources, site.config, site.tzif, site.shortcodes)
     plan = renderer.plan_site(parsed.posts, site.config, renderer.BuildOptions(BUILD_TIME))
     job = next(j for j in plan.jobs if j.kind == "post")
-    posts = renderer.job_posts([job], {p.source: p for p in parsed.posts})
+    posts = renderer.job_posts([job], {p.source: p for p in parsed.posts}, site.templates)
     content = renderer.render_pages([job], posts, site.config, site.templates).files[0].content
     return site, job, posts, content
 

@@ -164,7 +164,7 @@ class PostPages:
     posts: dict[str, Post]
 
     def needed(self, job: PageJob) -> list[Post]:
-        return renderer.job_posts([job], self.posts)
+        return renderer.job_posts([job], self.posts, {})  # rendered with the default theme
 
 
 def post_pages(site_dir: Path) -> PostPages:

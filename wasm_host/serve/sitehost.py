@@ -234,7 +234,7 @@ class SiteHost:
     def render(self, snap: PlannedSnapshot, job: PageJob) -> Rendered:
         """Render one page in a fresh sandbox (runs on a worker thread)."""
         started = time.perf_counter()
-        posts = job_posts([job], snap.posts)  # as the build passes them: neighbours without bodies
+        posts = job_posts([job], snap.posts, snap.site.templates)  # as the build passes them
         try:
             result = snap.engine.render_pages([job], posts, snap.config, snap.site.templates)
         except SandboxFault as fault:  # said as a build says it: the template, the page, what stopped it

@@ -14,7 +14,13 @@ without anyone touching this module:
   decides which posts are published), every post as planning gets it;
 - render (one entry per page job): the ``SiteConfig``, every template
   override, the ``PageJob``, and each post record ``job_posts`` passes for
-  it (the full posts it shows, its neighbours without bodies).
+  it, in the shape it passes it (``job_shapes``: a post page's post whole,
+  its neighbours without body fields, a list's posts without the body
+  fields no template of the list names). A shaped record's digest is made
+  of the digest of the post without any body field (its "head") and, for
+  each body field, the digest of its value or the word that it is
+  withheld: both are stored with the parsed post, so no rebuild digests a
+  post again to key a page (10,000 posts, several shapes each).
 
 ``tests/builds/test_incremental.py`` keeps the list of each stage's
 arguments in step with the core's signatures: an argument added to a stage
@@ -30,7 +36,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
-from renderer import BuildOptions, Diagnostic, OutputFile, PageJob, Plan, Post, Source, job_posts
+from renderer import BuildOptions, Diagnostic, OutputFile, PageJob, Plan, Post, Source, job_shapes
+from renderer.model import PageKind
+from renderer.reads import ALL_BODY, BODY_FIELDS, withheld_fields
 from renderer.model import FileCopy
 from renderer.config import SiteConfig
 from renderer.plan import publication_window
@@ -46,7 +54,7 @@ from .codec import Uncacheable, canonical, decoder, digest, plain, value_digest
 _LOG = logging.getLogger("wasmblog")
 
 # The layout of this module's entries: part of every key, so entries written by another layout are never read.
-FORMAT = 2
+FORMAT = 3
 
 _posts = decoder(list[Post])
 _diags = decoder(list[Diagnostic])
@@ -163,8 +171,9 @@ class StageMemo:
         self.cache = cache if version is not None else None
         self.reuse = Reuse()
         self._full: dict[str, bytes] = {}  # source -> digest of the post as parsed
-        self._bare: dict[str, tuple[Post, bytes]] = {}  # source -> (post as a neighbour, its digest)
-        self._indexed: dict[str, tuple[Post, bytes]] = {}  # source -> (post as the search index reads it, its digest)
+        self._parts: dict[str, tuple[bytes, bytes, dict[str, bytes]]] = {}  # source -> full digest, head, fields
+        self._shaped: dict[tuple[str, frozenset[str]], tuple[bytes, bytes]] = {}  # -> (full digest, shaped digest)
+        self._template_map = dict(templates)
         self._planned: dict[str, tuple[Post, bytes]] = {}  # source -> (post, digest of what planning reads)
         self._job_digests: dict[str, bytes] = {}  # output path -> digest of its job, from the plan
         self._parsed: dict[bytes, ParsedSource] = {}  # parse key -> what it gave, for the next load (serve)
@@ -172,8 +181,8 @@ class StageMemo:
         self._plan_memory: tuple[bytes, Plan, dict[str, bytes]] | None = None  # key, plan, job digests
         self._plan_kept = previous._plan_memory if previous is not None and previous.cache is cache else None
         if previous is not None and previous.cache is cache and cache is not None:
-            self._full, self._bare, self._indexed, self._planned = (
-                previous._full, previous._bare, previous._indexed, previous._planned)
+            self._full, self._parts, self._shaped, self._planned = (
+                previous._full, previous._parts, previous._shaped, previous._planned)
             self._kept = previous._parsed
         if self.cache is None:
             return
@@ -184,9 +193,27 @@ class StageMemo:
         self.shortcodes = ShortcodeDeps(shortcodes or {})  # site shortcodes are inputs of the posts using them
         # A source equal to the last load's, under the same inputs, has the same parse key: computed once.
         self._context = digest(self.base, self.config, self.tzif, value_digest(dict(shortcodes or {})))
+        kept_hidden = getattr(previous, "_hidden", None) if getattr(previous, "templates", None) == self.templates \
+            and previous is not None and previous.cache is cache else None
+        self._hidden = kept_hidden if kept_hidden is not None else self._withheld(templates)  # (serve: the last load's)
         self._keys: dict[str, tuple[Source, bytes]] = {}
         self._kept_keys = previous._keys if previous is not None and getattr(previous, "_context", None) == \
             self._context else {}
+
+    def _withheld(self, templates: Mapping[str, str]) -> Mapping[PageKind, frozenset[str]]:
+        """``renderer.reads.withheld_fields(templates)``, from the cache: reading the theme's templates
+        to find what each kind of page names parses all of them (~0.1 s, every rebuild)."""
+        assert self.cache is not None
+        key = digest(b"withheld-fields", self.base, self.templates)
+        payload = self.cache.get(key)
+        if payload is not None:
+            try:
+                return {PageKind(k): frozenset(v) for k, v in json.loads(payload).items()}
+            except (ValueError, TypeError, AttributeError):
+                pass  # not what this version stores: find it again
+        found = withheld_fields(templates)
+        self.cache.put(key, "render", json.dumps({str(k): sorted(v) for k, v in found.items()}).encode("ascii"))
+        return found
 
     @property
     def enabled(self) -> bool:
@@ -229,13 +256,13 @@ class StageMemo:
                 data = json.loads(payload)
                 posts = _posts(data["posts"])
                 full = [(p.source, bytes.fromhex(d)) for p, d in zip(posts, data["digests"], strict=True)]
-                bare = [(p.source, (p.without_body(), bytes.fromhex(d)))
-                        for p, d in zip(posts, data["bare"], strict=True)]
+                parts = [(p.source, (f, bytes.fromhex(head), {k: bytes.fromhex(v) for k, v in fields.items()}))
+                         for p, (_, f), (head, fields) in zip(posts, full, data["parts"], strict=True)]
                 diags = _diags(data["diags"])
             except (ValueError, TypeError, KeyError, AttributeError):
                 continue  # not what this version stores: parse it again
             self._full.update(full)
-            self._bare.update(bare)
+            self._parts.update(parts)
             done[s.path] = self._parsed[key] = ParsedSource(s, posts, diags)
         self.reuse.parse_reused += len(done)
         missing = [s for s in sources if s.path not in done]
@@ -246,14 +273,17 @@ class StageMemo:
                 continue
             try:
                 post_digests = [value_digest(p) for p in parsed.posts]
-                bare_digests = [self._bare_digest(p.without_body()) for p in parsed.posts]
+                post_parts = [_parts(p) for p in parsed.posts]
                 payload = json.dumps({"posts": plain(parsed.posts), "diags": plain(parsed.diagnostics),
                                       "digests": [d.hex() for d in post_digests],
-                                      "bare": [d.hex() for d in bare_digests]},
+                                      "parts": [[h.hex(), {k: v.hex() for k, v in f.items()}]
+                                                for h, f in post_parts]},
                                      ensure_ascii=True).encode("ascii")
             except Uncacheable:
                 continue
             self._full.update((p.source, d) for p, d in zip(parsed.posts, post_digests, strict=True))
+            self._parts.update((p.source, (d, h, f)) for p, d, (h, f) in zip(parsed.posts, post_digests, post_parts,
+                                                                            strict=True))
             self.cache.put(key, "parse", payload)
             self._parsed[key] = parsed
         return [done[s.path] for s in sources]
@@ -313,17 +343,27 @@ class StageMemo:
 
     # -- render -----------------------------------------------------------------------------------------
 
-    def _post_digest(self, post: Post, by_source: Mapping[str, Post]) -> bytes:
-        """The digest of a post record as a render call gets it (the parsed post, or a copy without body)."""
-        if by_source.get(post.source) is post:
-            known = self._full.get(post.source)
-            if known is not None:
-                return known
-            known = self._full[post.source] = value_digest(post)
-            return known
-        if post.summary_html or post.search_terms:  # as the search index gets it (Post.for_index)
-            return self._bare_digest(post, self._indexed)
-        return self._bare_digest(post)
+    def _post_digest(self, post: Post, withheld: frozenset[str]) -> bytes:
+        """The digest of a post record as a render call gets it: whole, or without the body fields
+        ``withheld`` (renderer.job_shapes): made of the digests of its head and of each body field it
+        keeps, with the names of those it lacks."""
+        full = self._full.get(post.source)
+        if full is None:
+            full = self._full[post.source] = value_digest(post)
+        if not withheld:
+            return full
+        seen = self._shaped.get((post.source, withheld))
+        if seen is not None and seen[0] == full:
+            return seen[1]
+        parts = self._parts.get(post.source)
+        if parts is None or parts[0] != full:
+            head, fields = _parts(post)
+            parts = self._parts[post.source] = (full, head, fields)
+        _, head, fields = parts
+        value = digest(b"post-shape", head, *[b"withheld " + name.encode() if name in withheld else fields[name]
+                                               for name in BODY_FIELDS])
+        self._shaped[(post.source, withheld)] = (full, value)
+        return value
 
     def _plan_digest(self, post: Post) -> bytes:
         """The digest of what planning reads of a post (``post`` as parsed): its record without the
@@ -342,24 +382,13 @@ class StageMemo:
         self._planned[post.source] = (post, value)
         return value
 
-    def _bare_digest(self, post: Post, memo: dict[str, tuple[Post, bytes]] | None = None) -> bytes:
-        """The digest of a post record without its body (as planning gets it, and a neighbour is
-        given for rendering), computed once per post whichever stage asks. (``memo``: the search
-        index's records, kept apart so the two shapes do not push each other out.)"""
-        memo = self._bare if memo is None else memo
-        seen = memo.get(post.source)
-        if seen is not None and seen[0] == post:
-            return seen[1]
-        value = value_digest(post)
-        memo[post.source] = (post, value)
-        return value
-
     def render_key(self, job: PageJob, by_source: Mapping[str, Post]) -> bytes | None:
         known = self._job_digests.get(job.path)
         try:
             job_digest = known if known is not None else value_digest(job)
             return digest(b"render", self.base, self.config, self.templates, job_digest,
-                          *[self._post_digest(p, by_source) for p in job_posts([job], by_source)])
+                          *[self._post_digest(by_source[s], w)
+                            for s, w in job_shapes([job], self._template_map, self._hidden) if s in by_source])
         except Uncacheable:
             return None
 
@@ -467,6 +496,11 @@ class StageMemo:
         except Uncacheable:
             return
         self.cache.put(key, "render", payload)
+
+
+def _parts(post: Post) -> tuple[bytes, dict[str, bytes]]:
+    """The digest of ``post`` without any body field, and of each body field's value."""
+    return value_digest(post.withholding(ALL_BODY)), {name: value_digest(getattr(post, name)) for name in BODY_FIELDS}
 
 
 def _sha(text: Any) -> bytes:

@@ -298,7 +298,7 @@ def _split_render(engine: Renderer, batch: list[PageJob], posts: list[Post], con
                   templates: dict[str, str], shared: frozenset[Diagnostic], attribute: bool) -> list[RenderedJob]:
     by_source = {p.source: p for p in posts}
     return [r for part in halves(batch)
-            for r in render_batch(engine, part, job_posts(part, by_source), config, templates, shared, attribute)]
+            for r in render_batch(engine, part, job_posts(part, by_source, templates), config, templates, shared, attribute)]
 
 
 def shared_diagnostics(engine: Renderer, config: str | SiteConfig, templates: dict[str, str]) -> list[Diagnostic]:
@@ -333,7 +333,7 @@ def run_render(engine: Renderer, jobs: Sequence[PageJob], by_source: Mapping[str
         shared = shared_diagnostics(engine, config, templates)
     frozen = frozenset(shared)
     first = canaries(jobs)
-    results = render_batch(engine, first, job_posts(first, by_source), config, templates, frozen, attribute)
+    results = render_batch(engine, first, job_posts(first, by_source, templates), config, templates, frozen, attribute)
     stopped = {TEMPLATE_FOR_KIND[r.job.kind] for r in results if r.stopped}
     done = {j.path for j in first}
     rest = [j for j in jobs if j.path not in done and TEMPLATE_FOR_KIND[j.kind] not in stopped]
@@ -347,7 +347,7 @@ def run_render(engine: Renderer, jobs: Sequence[PageJob], by_source: Mapping[str
             results += [RenderedJob(j, [], [note] if i == 0 else [], cacheable=False) for i, j in enumerate(left)]
     if len(rest) < MIN_PARALLEL_RENDER:
         pool, workers = None, 1
-    calls = [(engine, batch, job_posts(batch, by_source), config, templates, frozen, attribute)
+    calls = [(engine, batch, job_posts(batch, by_source, templates), config, templates, frozen, attribute)
              for batch in chunks(rest, workers, MAX_RENDER_BATCH)] if rest else []
     for batch in run_all(pool, render_batch, calls, "render", progress):
         results += batch

@@ -87,7 +87,7 @@ class DeployedSite:
     def render(self, path: str) -> bytes:
         """The page at output ``path``, as ``wasmblog build`` writes it (raises if it cannot be made)."""
         job = self.pages[path]
-        result = renderer.render_pages([job], renderer.job_posts([job], self.posts), self.config, self.templates)
+        result = renderer.render_pages([job], renderer.job_posts([job], self.posts, self.templates), self.config, self.templates)
         content = next((f.content for f in result.files if f.path == path), None)
         if content is None:
             errors = [d.format() for d in result.diagnostics if d.is_error]
