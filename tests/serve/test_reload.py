@@ -132,3 +132,17 @@ def test_pages_readers_opened_are_rendered_again_after_an_edit_off_the_readers_p
             again = request(server.port, path)
             assert "server-timing" not in again.headers and b"A summary written again." in again.body
         assert server.app.stats.renders == renders
+
+
+@pytest.mark.parametrize("extra", ["", "draft: true\n", "publishDate: 2099-01-01T00:00:00Z\n"])
+def test_an_edit_to_a_posts_dates_or_draft_plans_as_a_whole_read_does(tmp_path, extra):
+    site = small_site(tmp_path, posts=12)
+    options = ServeOptions(engine="native", mode="memo", live_reload=False, no_cache=True)
+    with ServerThread(site, options) as server:
+        request(server.port, "/")
+        write_post(site, "p3.md", "Post number 3", "Moved to the top.", date="2024-03-01T10:00:00Z",
+                   extra="tags: [alpha]\n" + extra)
+        served = {path: request(server.port, path).body for path in ("/", "/index.xml", "/tags/alpha/")}
+    with ServerThread(site, options) as fresh:
+        assert {path: request(fresh.port, path).body for path in served} == served
+    assert (b"Moved to the top." in served["/"]) == (extra == "")

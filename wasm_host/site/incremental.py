@@ -180,6 +180,9 @@ class StageMemo:
         self._kept: dict[bytes, ParsedSource] = {}  # the previous load's
         self._plan_memory: tuple[bytes, Plan, dict[str, bytes]] | None = None  # key, plan, job digests
         self._plan_kept = previous._plan_memory if previous is not None and previous.cache is cache else None
+        # posts, options without the build time, publication window, plan digests: the last load's
+        self._plan_inputs: tuple[list[Post], BuildOptions, tuple[int, int], list[bytes]] | None = (
+            previous._plan_inputs if previous is not None and previous.cache is cache else None)
         if previous is not None and previous.cache is cache and cache is not None:
             self._full, self._parts, self._shaped, self._planned = (
                 previous._full, previous._parts, previous._shaped, previous._planned)
@@ -241,11 +244,18 @@ class StageMemo:
                 continue
             self._keys[s.path] = (s, keys[s.path])
         done: dict[str, ParsedSource] = {}
+        known = self._full
         for s in sources:  # what the previous load parsed, with these very inputs: already in memory
             key = keys.get(s.path)
             kept = self._kept.get(key) if key is not None else None
-            if key is not None and kept is not None and all(p.source in self._full for p in kept.posts):
-                done[s.path] = self._parsed[key] = ParsedSource(s, kept.posts, kept.diagnostics)
+            if key is None or kept is None:
+                continue
+            for p in kept.posts:  # (a loop, not all(): 10,000 generators were 20 ms of a reload)
+                if p.source not in known:
+                    break
+            else:
+                done[s.path] = self._parsed[key] = (kept if kept.source is s
+                                                    else ParsedSource(s, kept.posts, kept.diagnostics))
         found = self.cache.get_many([k for path, k in keys.items() if path not in done])
         for s in sources:
             key = keys.get(s.path)
@@ -300,9 +310,7 @@ class StageMemo:
         if self.cache is None:
             return run()
         try:
-            window = publication_window(posts, options)
-            key = digest(b"plan", self.base, self.config, value_digest(replace(options, build_time=0)),
-                         value_digest(window), *[self._plan_digest(p) for p in posts])
+            key = self._plan_key(posts, options)
         except Uncacheable:
             return run()
         if self._plan_kept is not None and self._plan_kept[0] == key:  # the last load's plan, still in memory
@@ -340,6 +348,31 @@ class StageMemo:
             except Uncacheable:
                 pass
         return result
+
+    def _plan_key(self, posts: Sequence[Post], options: BuildOptions) -> bytes:
+        """The plan's key: the configuration, the options but the build time, the span of build times
+        that publish the same posts, and what planning reads of each post.
+
+        After a reload that parsed a few posts again (``serve``), only those are looked at: the others
+        are the very objects of the last load, so their digests and publication dates stand, and the
+        span stands while the build time stays in it (10,000 posts: 60 ms of a reload to 2 ms).
+        """
+        timeless = replace(options, build_time=0)
+        last = self._plan_inputs
+        if last is not None and last[1] == timeless and len(last[0]) == len(posts) \
+                and last[2][0] <= options.build_time < last[2][1]:
+            before, _, window, digests = last
+            changed = [i for i, (a, b) in enumerate(zip(before, posts, strict=True)) if a is not b]
+            if len(changed) <= len(posts) // 10 and all(_edges(before[i]) == _edges(posts[i]) for i in changed):
+                digests = list(digests)
+                for i in changed:
+                    digests[i] = self._plan_digest(posts[i])
+                self._plan_inputs = (list(posts), timeless, window, digests)
+                return digest(b"plan", self.base, self.config, value_digest(timeless), value_digest(window), *digests)
+        window = publication_window(posts, options)
+        digests = [self._plan_digest(p) for p in posts]
+        self._plan_inputs = (list(posts), timeless, window, digests)
+        return digest(b"plan", self.base, self.config, value_digest(timeless), value_digest(window), *digests)
 
     # -- render -----------------------------------------------------------------------------------------
 
@@ -501,6 +534,11 @@ class StageMemo:
 def _parts(post: Post) -> tuple[bytes, dict[str, bytes]]:
     """The digest of ``post`` without any body field, and of each body field's value."""
     return value_digest(post.withholding(ALL_BODY)), {name: value_digest(getattr(post, name)) for name in BODY_FIELDS}
+
+
+def _edges(post: Post) -> tuple[int, int]:
+    """What of a post decides when it is published (``plan.publication_window`` reads these)."""
+    return (post.expiry, post.publish or post.timestamp)
 
 
 def _sha(text: Any) -> bytes:
