@@ -68,3 +68,26 @@ def test_both_engines_plan_pages_with_page_kinds(engine):
 @pytest.mark.parametrize("name", sorted(p.name for p in THEME.iterdir()))
 def test_the_component_key_covers_each_default_template(name):
     assert THEME / name in _source_files()
+
+
+
+ODD = Source("posts/odd.md", b"---\ntitle: \"Odd \\u00e9 \\U0001F600 \\\\ \\\" </script>\"\ndate: 2023-02-01\n"
+                             b"tags: [\"\\u00e9t\\u00e9\", x]\nparams: {1: one, nested: {a: [1, 2.5, true, null]}}\n"
+                             b"---\nBody.\n")
+
+
+@pytest.mark.wasm
+def test_planning_in_the_sandbox_as_one_encoded_value_gives_the_native_plan():
+    """The posts go in and the plan comes out as one JSON string each (plan-site-encoded): escapes,
+    characters beyond the BMP, numbers and nested front matter come back as the native plan has them."""
+    from wasm_host.engines import NativeRenderer
+    from wasm_host.engines.wasm import WasmRenderer
+
+    native, wasm = NativeRenderer(), WasmRenderer(timeout=30)
+    config = 'title = "Plans"\n'
+    sources = [ODD, Source("posts/b.md", b"---\ntitle: B\ndate: 2023-03-01\n---\nB.\n")]
+    posts = native.parse_posts(sources, config).posts
+    assert posts == wasm.parse_posts(sources, config).posts
+    plan = wasm.plan_site(posts, config, BuildOptions(BUILD_TIME))
+    assert plan == native.plan_site(posts, config, BuildOptions(BUILD_TIME))
+    assert any(job.term == "\u00e9t\u00e9" for job in plan.jobs)  # a term page for the accented tag

@@ -40,7 +40,7 @@ from wasm_host.engines.convert import lower
 from wasm_host.engines.wasm import POOL_INSTANCES, Sandbox, WasmRenderer, runtime
 from wasm_host.engines.wasmtime_internals import enable_pooling
 
-EXPORTS = {"parse-posts", "plan-site", "render-pages", "render-site", "render-markdown"}
+EXPORTS = {"parse-posts", "plan-site", "plan-site-encoded", "render-pages", "render-site", "render-markdown"}
 RUNAWAY = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
 DOUBLING = "{% set s = namespace(x='a') %}{% for i in range(N) %}{% set s.x = s.x ~ s.x %}{% endfor %}{{ s.x|length }}"
 GOOD_POST = "---\ntitle: Post {n}\ndate: 2023-01-0{n}T10:00:00Z\n---\nBody of post {n}.\n"

@@ -49,7 +49,7 @@ from renderer.shortcodes.syntax import find_tags
 
 from ..engines.version import engine_version
 from .cache import RenderCache
-from .codec import Uncacheable, canonical, decoder, digest, plain, value_digest
+from renderer.codec import Uncacheable, canonical, decoder, digest, plain, value_digest
 
 _LOG = logging.getLogger("wasmblog")
 

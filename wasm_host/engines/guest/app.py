@@ -23,6 +23,7 @@ import encodings.utf_8_sig  # noqa: F401  looked up by name on first use: import
 import dataclasses
 import enum
 import gc
+import json
 import typing
 
 import jinja2.debug  # noqa: F401  imported lazily by jinja2 on errors: the guest cannot
@@ -31,7 +32,7 @@ import renderer.model as model
 import renderer.templates
 import wit_world
 from componentize_py_types import Err
-from renderer import highlight, sanitize
+from renderer import codec, highlight, sanitize
 from renderer.diagnostics import describe_exception
 
 import warmup
@@ -125,6 +126,14 @@ class WitWorld(wit_world.WitWorld):
         except Exception as exc:
             raise Err(wit_world.Failure(describe_exception(exc))) from None
 
+    def plan_site_encoded(self, posts: str, config: wit_world.SiteConfig, options: wit_world.BuildOptions) -> str:
+        try:
+            result = renderer.plan_site(codec.decoder(list[model.Post])(json.loads(posts)), _config(config),
+                                        _options(options))
+            return codec.dumps(result).decode("ascii")
+        except Exception as exc:
+            raise Err(wit_world.Failure(describe_exception(exc))) from None
+
     def render_pages(self, jobs: list[wit_world.PageJob], posts: list[wit_world.Post], config: wit_world.SiteConfig,
                      templates: list[wit_world.Template]) -> wit_world.SiteResult:
         try:
@@ -166,6 +175,8 @@ def _warm() -> None:
                                  [wit_world.Template(n, s) for n, s in shortcodes.items()])
 
     def plan(posts, config, options):
+        encoded = codec.dumps(convert(posts, list[model.Post])).decode("ascii")  # the host's encoded form
+        world.plan_site_encoded(encoded, record(config), wit_world.BuildOptions(*options))
         return world.plan_site(posts, record(config), wit_world.BuildOptions(*options))
 
     def pages(jobs, posts, config, templates):

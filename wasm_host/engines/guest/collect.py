@@ -9,7 +9,7 @@ import json
 import sys
 
 import renderer
-from renderer import highlight, sanitize
+from renderer import codec, highlight, sanitize
 
 import warmup
 import warmup_tz
@@ -23,7 +23,8 @@ highlight.preload()
 sanitize.preload()
 warmup.run(
     lambda sources, config, tzif, shortcodes: renderer.parse_posts(_sources(sources), config, tzif, shortcodes),
-    lambda posts, config, options: renderer.plan_site(posts, config, renderer.BuildOptions(*options)),
+    lambda posts, config, options: codec.loads(codec.dumps(renderer.plan_site(  # (as the guest takes and gives it)
+        codec.loads(codec.dumps(posts), list[renderer.Post]), config, renderer.BuildOptions(*options))), renderer.Plan),
     renderer.render_pages,
     lambda sources, config, templates, options, tzif: renderer.render_site(
         _sources(sources), config, templates, renderer.BuildOptions(*options), tzif),

@@ -11,6 +11,10 @@ value is only ever read back by the code that wrote it.
 
 Decoding goes by the target type's annotations, as the WIT conversions do
 (``wasm_host/engines/convert.py``).
+
+It lives in the core because the sandbox speaks it too: planning's inputs
+and result cross into and out of the guest as one such JSON string each
+(``plan-site-encoded``), not as a WIT record per post and per page job.
 """
 
 from __future__ import annotations
