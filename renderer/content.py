@@ -56,6 +56,11 @@ def max_marks(max_elements: int) -> int:
 
 def check_elements(body: str, first_line: int, limit: int) -> None:
     """Refuse a body with more than ``limit`` elements (``ELEMENTS``), naming the line where it goes over."""
+    # Every element holds one of "<*_~" and no two overlap, so a body with no more of those
+    # characters than ``limit`` is within it: four counts in C instead of a regex match per
+    # element (0.28 s of a cProfiled cold build of 1,000 posts, where no post is near the limit).
+    if body.count("<") + body.count("*") + body.count("_") + body.count("~") <= limit:
+        return
     for count, m in enumerate(ELEMENTS.finditer(body), 1):
         if count > limit:
             raise SourceError(f"more than {limit:,} HTML tags and emphasis marks (runs of *, _ or ~), the "
