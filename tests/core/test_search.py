@@ -89,6 +89,7 @@ def test_characters_unassigned_in_unicode_14_separate_words_on_every_python():
 
 def test_long_words_are_cut():
     assert tokenize("x" * 100) == ["x" * MAX_TOKEN]
+    assert tokenize(f"a {'y' * MAX_TOKEN} b {'z' * (MAX_TOKEN + 1)}") == ["a", "y" * MAX_TOKEN, "b", "z" * MAX_TOKEN]
 
 
 # --- a post's terms --------------------------------------------------------------------------
