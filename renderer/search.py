@@ -107,6 +107,8 @@ def tokenize(text: str) -> list[str]:
         if _ASCII_LONG.search(folded) is None:  # no word to cut (one scan in C, not a slice a token)
             return tokens
         return [token[:MAX_TOKEN] for token in tokens]
+    if _CJK_START.search(folded) is None:  # no CJK character anywhere: no token is cut into bigrams
+        return [token[:MAX_TOKEN] for token in _TOKEN.findall(folded)]
     out: list[str] = []
     for token in _TOKEN.findall(folded):
         if _CJK_START.match(token):
