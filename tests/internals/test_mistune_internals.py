@@ -119,3 +119,11 @@ def test_the_html_is_mistunes_whatever_the_hs_around_entities_links_and_breaks(m
                             mistune.InlineParser._find_fast_text_end)
         assert [render_markdown(text, **options) for text in texts] == ours
         monkeypatch.undo()
+
+
+def test_what_the_fast_text_scan_reads_of_mistunes_inline_parser_exists():
+    inline = mistune.InlineParser()
+    for name in internals.READ:
+        assert hasattr(inline, name), name
+    assert mistune.inline_parser._KNOWN_RULE_START_CHARS["url_link"] == {"h"}
+    assert mistune.plugins.url.URL_LINK_PATTERN.startswith(r"https?:\/\/")  # what "h(?=ttps?://)" stands for
