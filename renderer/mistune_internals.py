@@ -25,6 +25,10 @@ those copies from two public override points, ``BlockParser.parse_list``
 and ``InlineParser.finalize_tokens`` (``renderer.markdown``). mistune's own
 modules, and any other ``mistune.Markdown`` in the process, are untouched.
 
+The inline parser's fast text scan is also replaced, through the method it
+calls (``InlineParser._find_fast_text_end``, overridden in
+``renderer.markdown``), for speed only: see :func:`fast_text_trigger`.
+
 ``tests/internals/test_mistune_internals.py`` checks each replaced function
 against mistune's original on ASCII input, that the copies are the ones
 wasmblog's parser uses, and that importing ``renderer`` leaves mistune as it
