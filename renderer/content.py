@@ -56,6 +56,11 @@ def max_marks(max_elements: int) -> int:
 
 def check_elements(body: str, first_line: int, limit: int) -> None:
     """Refuse a body with more than ``limit`` elements (``ELEMENTS``), naming the line where it goes over."""
+    # Every element holds one of "<*_~" and no two overlap, so a body with no more of those
+    # characters than ``limit`` is within it: four counts in C instead of a regex match per
+    # element (0.28 s of a cProfiled cold build of 1,000 posts, where no post is near the limit).
+    if body.count("<") + body.count("*") + body.count("_") + body.count("~") <= limit:
+        return
     for count, m in enumerate(ELEMENTS.finditer(body), 1):
         if count > limit:
             raise SourceError(f"more than {limit:,} HTML tags and emphasis marks (runs of *, _ or ~), the "
@@ -646,18 +651,20 @@ def _build_post(path: str, where: urls.Place, fm: FrontMatter, body_line: int, c
     if more:
         head = body[:more.start()]
         rendered = convert(body[:more.start()] + body[more.end():], options, context(body_line))
+        words = word_count(rendered.html)
         summary = convert(head, options, context(body_line))
         summary_html = summary.html.strip()
         truncated = True
     else:
         rendered = _html_body(body, config) if is_html else convert(body, options, context(body_line))
+        words = word_count(rendered.html)
         summary = None
         if h.summary_text:
             summary = convert(h.summary_text, options, context(fm.lines.get("summary", 1)))
             summary_html = summary.html.strip()
             truncated = True
         else:
-            summary_html, truncated = auto_summary(rendered.html, config.summary_words)
+            summary_html, truncated = auto_summary(rendered.html, config.summary_words, words)
     notes = [*rendered.notes, *(summary.notes if summary else ())]
     if more and summary is not None:  # the summary is the body's head: the body's warning says what was removed
         notes = [*rendered.notes, *(n for n in summary.notes if not n.message.startswith(REMOVED_PREFIX))]
@@ -668,7 +675,6 @@ def _build_post(path: str, where: urls.Place, fm: FrontMatter, body_line: int, c
     if resources:
         prefix = config.base_path + h.url
         content_html, summary_html = bundle_urls(content_html, prefix), bundle_urls(summary_html, prefix)
-    words = word_count(rendered.html)
     links = link_lines(rendered.links, body, body_line)
     if summary is not None and not more:  # from the front matter's summary: its line
         line = fm.lines.get("summary", 1)

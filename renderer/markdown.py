@@ -347,6 +347,17 @@ class _InlineParser(mistune.InlineParser):
     """
 
     max_marks = 0  # MarkdownOptions.max_marks of the Markdown this parser is part of (0: no bound)
+    _trigger: tuple[Any, Any] = (None, None)  # (mistune's trigger set, our pattern for it)
+
+    def _find_fast_text_end(self, src: str, pos: int) -> int | None:
+        # renderer.mistune_internals.fast_text_trigger: an "h" ends plain text only before "ttp".
+        chars, trigger = self._trigger
+        if chars is None or chars is not self._fast_trigger_chars:  # new, or rules registered since
+            trigger = mistune_internals.fast_text_trigger(self)
+            if trigger is None:
+                return None
+            self._trigger = (self._fast_trigger_chars, trigger)
+        return mistune_internals.fast_text_end(self, trigger, src, pos)
 
     def parse_emphasis(self, m: Any, state: Any) -> Any:
         count = state.__dict__.get("_marks", 0) + 1

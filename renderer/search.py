@@ -48,6 +48,7 @@ import json
 import re
 import unicodedata
 from collections import Counter
+from operator import itemgetter
 from typing import Iterable, Sequence
 
 from .ucd import mask_unassigned
@@ -65,6 +66,8 @@ INDEX_VERSION = 2  # 2: postings as VLQ strings
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN = re.compile(f"[{_CJK}]+|[^\\W_{_CJK}]+")
 _CJK_START = re.compile(f"[{_CJK}]")
+# A word longer than MAX_TOKEN in ASCII text, where _TOKEN's words are runs of [a-zA-Z0-9].
+_ASCII_LONG = re.compile(f"[a-zA-Z0-9]{{{MAX_TOKEN + 1}}}")
 _NON_ASCII = re.compile("[^\x00-\x7f]+")
 _TAG = re.compile(r"<[^>]*>")
 # Tags that do not separate words (as in renderer.summary): "**two**," is one word.
@@ -100,6 +103,11 @@ def tokenize(text: str) -> list[str]:
     """The terms of ``text``, in order (a query is split the same way by the script)."""
     folded = normalise(text)
     if folded.isascii():  # no CJK character: every token is a word (most posts; a regex a token saved)
+        tokens: list[str] = _TOKEN.findall(folded)
+        if _ASCII_LONG.search(folded) is None:  # no word to cut (one scan in C, not a slice a token)
+            return tokens
+        return [token[:MAX_TOKEN] for token in tokens]
+    if _CJK_START.search(folded) is None:  # no CJK character anywhere: no token is cut into bigrams
         return [token[:MAX_TOKEN] for token in _TOKEN.findall(folded)]
     out: list[str] = []
     for token in _TOKEN.findall(folded):
@@ -136,8 +144,8 @@ def post_terms(title: str, description: str, html_text: str, terms: Iterable[str
     # Heaviest first; among equals, the first seen (sorted() is stable and a
     # Counter keeps insertion order): the same terms on every engine. CJK bigrams are
     # kept apart, with their own bound, so that they crowd out no word (nor words them).
-    ranked = sorted(counts.items(), key=lambda item: -item[1])
-    kept = [item for item in ranked if not is_cjk(item[0])][:MAX_TERMS]
+    ranked = sorted(counts.items(), key=itemgetter(1), reverse=True)  # reverse=True keeps equals in order
+    kept = [item for item in ranked if item[0].isascii() or not is_cjk(item[0])][:MAX_TERMS]
     if len(kept) < len(ranked):
         cjk = [item for item in ranked if is_cjk(item[0])][:MAX_CJK_TERMS]
         if cjk:  # merged back in weight order (stable: words before bigrams of the same weight)

@@ -114,12 +114,14 @@ class _Cutter(HTMLParser):
         pass
 
 
-def auto_summary(html_text: str, limit: int) -> tuple[str, bool]:
+def auto_summary(html_text: str, limit: int, words: int | None = None) -> tuple[str, bool]:
     """The first paragraphs of ``html_text`` up to ``limit`` words.
 
     Whole paragraphs are kept while they fit; the one that crosses the limit
     is cut at a word boundary and every open tag is closed. Returns the
-    summary and whether anything of the content was left out.
+    summary and whether anything of the content was left out. ``words`` is
+    ``word_count(html_text)`` when the caller has it (a post's parse counts
+    its words anyway: counting them twice was 0.1 s of 1,000 posts).
     """
     cutter = _Cutter(limit)
     # Feed the HTML a piece at a time and stop once the summary is complete:
@@ -132,5 +134,5 @@ def auto_summary(html_text: str, limit: int) -> tuple[str, bool]:
     else:
         cutter.close()
     summary = "".join(cutter.out).strip()
-    truncated = cutter.cut or word_count(summary) < word_count(html_text)
+    truncated = cutter.cut or word_count(summary) < (word_count(html_text) if words is None else words)
     return summary, truncated

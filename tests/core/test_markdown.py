@@ -270,3 +270,14 @@ def test_unsafe_links_are_neutralised_in_built_pages(engine):
         if path.endswith(".html"):
             urls = links_of(parse_html(text))
             assert not [u for u in urls if u.strip().lower().startswith(UNSAFE_SCHEMES)], path
+
+
+def test_element_count_counts_runs_of_marks_not_their_characters():
+    import pytest
+
+    from renderer.content import SourceError, check_elements
+
+    check_elements("***a*** ~~b~~", 1, 4)  # four runs in ten mark characters: within a limit of 4
+    with pytest.raises(SourceError) as caught:
+        check_elements("*a*\n\n<b>x</b>", 1, 3)  # the 4th element, </b>, is on line 3
+    assert caught.value.line == 3

@@ -89,6 +89,8 @@ def test_characters_unassigned_in_unicode_14_separate_words_on_every_python():
 
 def test_long_words_are_cut():
     assert tokenize("x" * 100) == ["x" * MAX_TOKEN]
+    assert tokenize(f"a {'y' * MAX_TOKEN} b {'z' * (MAX_TOKEN + 1)}") == ["a", "y" * MAX_TOKEN, "b", "z" * MAX_TOKEN]
+    assert tokenize(f"é {'ω' * (MAX_TOKEN + 1)}") == ["e", "ω" * MAX_TOKEN]  # non-ASCII text without CJK
 
 
 # --- a post's terms --------------------------------------------------------------------------

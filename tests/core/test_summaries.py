@@ -106,3 +106,10 @@ def test_code_words_count_but_markup_does_not(engine):
     text = b"---\ntitle: t\ndate: 2023-01-01\n---\n\nOne **two** [three](/x/).\n\n```python\nfour five\n```\n"
     result = engine.parse_posts([Source("posts/t.md", text)], CONFIG, b"")
     assert result.posts[0].word_count == 5
+
+
+def test_a_summary_given_the_bodys_word_count_is_the_one_counted_itself():
+    from renderer.summary import auto_summary, word_count
+
+    for html_text, limit in (("<p>one two three</p>\n<p>four</p>", 3), ("<p>one two</p>", 5), ("<p>a b c d</p>", 2)):
+        assert auto_summary(html_text, limit, word_count(html_text)) == auto_summary(html_text, limit)

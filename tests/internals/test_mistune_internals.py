@@ -87,3 +87,43 @@ print(len(before), changed)
 """
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split(" ", 1)
     assert int(out[0]) > 500 and out[1].strip() == "[]"
+
+
+def _inline_parser(**options):
+    from renderer.markdown import MarkdownOptions, _markdown
+    return _markdown(MarkdownOptions(**options)).inline
+
+
+def test_an_h_ends_plain_text_only_where_a_url_may_start():
+    inline = _inline_parser()
+    text = "the path is https://example.org/h here"
+    assert inline._find_fast_text_end(text, 0) == text.index("https")
+    assert inline._find_fast_text_end("which thing", 0) == len("which thing")
+    assert inline._find_fast_text_end("rather *so*", 0) == len("rather ")
+
+
+def test_every_h_ends_plain_text_when_another_rule_may_start_there(monkeypatch):
+    inline = _inline_parser()
+    monkeypatch.setitem(inline._rule_start_chars, "emphasis", {"*", "_", "h"})
+    assert internals.fast_text_trigger(inline).search("the").start() == 1
+
+
+def test_the_html_is_mistunes_whatever_the_hs_around_entities_links_and_breaks(monkeypatch):
+    pieces = ["h", "ht", "http://a.b/h", "https://x.y/", "&", "&hellip;", ";", "*", "_", "[", "](/h)", "`",
+              "\\", "  \n", "\n", " ", "a", "~~", "<a href=\"h\">", "</a>", "&#104;", "[^1]", "\n\n[^1]: h\n"]
+    texts = ["".join(pieces[(i * 7 + j * j) % len(pieces)] for j in range(i % 23 + 1)) for i in range(600)]
+    texts += ["&h" + "ellip; h&hellip; [&hellip;h](http://a.b) *h&amp;h*", "h  \nh\\\nh"]
+    for options in ({}, {"typographer": True}, {"markup": "hugo"}):
+        ours = [render_markdown(text, **options) for text in texts]
+        monkeypatch.setattr("renderer.markdown._InlineParser._find_fast_text_end",
+                            mistune.InlineParser._find_fast_text_end)
+        assert [render_markdown(text, **options) for text in texts] == ours
+        monkeypatch.undo()
+
+
+def test_what_the_fast_text_scan_reads_of_mistunes_inline_parser_exists():
+    inline = mistune.InlineParser()
+    for name in internals.READ:
+        assert hasattr(inline, name), name
+    assert mistune.inline_parser._KNOWN_RULE_START_CHARS["url_link"] == {"h"}
+    assert mistune.plugins.url.URL_LINK_PATTERN.startswith(r"https?:\/\/")  # what "h(?=ttps?://)" stands for

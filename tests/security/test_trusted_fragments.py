@@ -316,3 +316,22 @@ def test_go_shortcode_arguments_are_typed_alike_whatever_the_python(tmp_path):
     page = outs["native"]["posts/d/index.html"].decode()
     assert outs["wasm"] == outs["native"]
     assert "string" in page and "int 12" not in page.split("string", 1)[0]
+
+
+def test_placeholder_words_are_found_as_the_regex_of_their_prefix_finds_them():
+    import random
+
+    from renderer.placeholders import Words
+
+    prefix = "WBQXZ"
+    regex = re.compile(re.escape(prefix) + "([A-P]+)Z")
+    words = Words(prefix)
+    rnd = random.Random(5)
+    pieces = ["WB", "WBQ", prefix, "A", "P", "Q", "Z", "ZZ", "x", "<", prefix + "AB", prefix + "Z"]
+    for _ in range(5000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12)))
+        assert words.sub(lambda m: f"[{m.group(1)}]", text) == regex.sub(lambda m: f"[{m.group(1)}]", text)
+        found, expected = words.search(text), regex.search(text)
+        assert (found and (found.group(0), found.group(1))) == (expected and expected.group(0, 1))
+        found, expected = words.fullmatch(text), regex.fullmatch(text)
+        assert (found and (found.group(0), found.group(1))) == (expected and expected.group(0, 1))
