@@ -67,6 +67,7 @@ class BuildReport(Counted):
     cached: bool = False  # the render cache was used
     reuse: Reuse = field(default_factory=Reuse)
     stopped: bool = False  # a site-wide error (configuration, templates): nothing written
+    up_to_date: bool = False  # nothing it depends on changed since the last build: it returned that build's report
 
     @property
     def reused(self) -> int:
@@ -287,6 +288,7 @@ def build(site_dir: Path | str, out_dir: Path | str, engine: Renderer, *, drafts
 def replayed(report: BuildReport, found: uptodate.Record, started: float) -> BuildReport:
     """``report`` as the build :mod:`.uptodate` found up to date reported (every result reused)."""
     report.posts, report.pages, report.static, report.written = found.posts, found.pages, found.static, True
+    report.up_to_date = True
     report.diagnostics = [Diagnostic(path, line, severity, message) for path, line, severity, message, _ in
                           found.diagnostics]
     report.reuse = Reuse(parsed=found.parsed, parse_reused=found.parsed, planned=True, plan_reused=True,
