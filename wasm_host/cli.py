@@ -15,7 +15,7 @@ import click
 
 from .cli_tools import cache_group, component_group, corpus_command, new_group
 from .site import uptodate
-from .site.cache import RenderCache, render_cache_root
+from .site.cache import RenderCache, render_cache_root, site_cache_path
 from .site.uptodate import cpu_count, display_prefix, legacy_files, workspace
 
 if TYPE_CHECKING:
@@ -305,13 +305,17 @@ def build_command(site: str, out: str, force: bool, engine: str, drafts: bool, f
     it carries its own .gitignore, and `wasmblog cache clear` removes it.
     """
     started = time.perf_counter()
-    cache = None if no_cache or not Path(site).is_dir() else _open_cache(site)
-    if cache is not None:  # the last build's output, if nothing it depends on changed since
-        replay = _up_to_date(cache, site, out, engine, drafts, future, strict, jobs, _limits(limit_values), started)
-        if replay is not None:
+    cache = None
+    if not no_cache and Path(site).is_dir() and site_cache_path(site).is_file():
+        cache = _open_cache(site)  # the last build's output, if nothing it depends on changed since:
+        replay = None if cache is None else _up_to_date(cache, site, out, engine, drafts, future, strict, jobs,
+                                                        _limits(limit_values), started)
+        if cache is not None and replay is not None:
             _close_cache(cache, flush=False)
             _report_build(replay, site, out, as_json, quiet)
     _site_folder(site)
+    if cache is None and not no_cache:
+        cache = _open_cache(site)
     progress = _progress(quiet or as_json)
     from .site import build
     from .site.output import OutputError
