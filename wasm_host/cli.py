@@ -303,6 +303,10 @@ def build_command(site: str, out: str, force: bool, engine: str, drafts: bool, f
     render cache, a spare copy of the site a build before, which the next
     rebuild brings up to date and swaps in (so it writes only what changed);
     it carries its own .gitignore, and `wasmblog cache clear` removes it.
+    When nothing the last build depended on changed (the site folder's
+    files, the options, the engine and wasmblog itself, OUT's files, and
+    which posts the build time publishes), the build returns at once with
+    that build's report, as make does.
     """
     started = time.perf_counter()
     cache = None
