@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import json
 import logging
@@ -317,12 +318,18 @@ def build_command(site: str, out: str, force: bool, engine: str, drafts: bool, f
         if cache is not None and replay is not None:
             _close_cache(cache, flush=False)
             _report_build(replay, site, out, as_json, quiet)
+    # The collector's full passes walk every object the core's import and the build made, and find
+    # almost no cycles (8 passes, 70 objects, in a 1,000-post rebuild): collecting 70x less often, and
+    # never looking again at what importing made, saves ~7% of the CPU of a rebuild after one edit.
+    gc.set_threshold(50_000, 20, 20)
     _site_folder(site)
     if cache is None and not no_cache:
         cache = _open_cache(site)
     progress = _progress(quiet or as_json)
     from .site import build
     from .site.output import OutputError
+
+    gc.freeze()
 
     try:
         engine_obj = make_renderer(engine, cache_dir=cache_dir)  # build() applies the site's [limits]
