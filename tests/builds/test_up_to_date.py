@@ -287,3 +287,31 @@ def test_the_command_line_knows_the_engines_and_limits_the_core_has():
 
     assert cli.ENGINE_NAMES == ENGINES and cli.LIMIT_RANGES == LIMIT_RANGES
     assert set(CORE_DISTRIBUTIONS) <= set(uptodate.CODE_DISTRIBUTIONS)
+
+
+# --- other layouts ----------------------------------------------------------------------------------
+
+
+def test_a_hugo_site_builds_when_a_theme_shortcode_is_added_or_its_config_edited(native, tmp_path, no_racy):
+    site = copy_site("hugo-basic", tmp_path)
+    out = tmp_path / "out"
+    cached_build(site, out, native, tmp_path / "c.sqlite")
+    assert not built_again(site, out, native, tmp_path)
+    shortcodes = site / "themes" / "ananke" / "layouts" / "shortcodes"
+    shortcodes.mkdir(parents=True)
+    (shortcodes / "hello.html").write_text("Hello from the theme")
+    assert built_again(site, out, native, tmp_path)
+    config = site / "config.toml"
+    config.write_text(config.read_text().replace('title = "Hugo Basic"', 'title = "Hugo Basic, edited"'))
+    assert built_again(site, out, native, tmp_path)
+
+
+def test_an_output_folder_inside_the_site_is_not_an_input(native, tmp_path, no_racy):
+    """``wasmblog build`` in a site folder writes public/ there (and .public.wasmblog/ beside it)."""
+    site = copy_site("basic", tmp_path)
+    out = site / "public"
+    cached_build(site, out, native, tmp_path / "c.sqlite")
+    cached_build(site, out, native, tmp_path / "c.sqlite")  # (the first build made public/ in the site)
+    assert not built_again(site, out, native, tmp_path)
+    (out / "tags" / "index.html").unlink()
+    assert built_again(site, out, native, tmp_path)
