@@ -356,6 +356,8 @@ def _up_to_date(cache: RenderCache, site: str, out: str, engine: str, drafts: bo
     found = uptodate.check(cache.up_to_date(absolute), key, uptodate.build_time_micros())
     if found is None:
         return None
+    if found.settled is not None:
+        cache.set_up_to_date(absolute, found.settled)
     return uptodate.Replay(found, site, out, engine, jobs or cpu_count(), time.perf_counter() - started)
 
 

@@ -315,3 +315,20 @@ def test_an_output_folder_inside_the_site_is_not_an_input(native, tmp_path, no_r
     assert not built_again(site, out, native, tmp_path)
     (out / "tags" / "index.html").unlink()
     assert built_again(site, out, native, tmp_path)
+
+
+def test_a_check_that_found_the_bytes_right_keeps_only_the_hashes_still_needed(native, tmp_path, monkeypatch):
+    """Pages written just before the record are compared by their bytes; once a check found them
+    right and their status is old enough, later checks trust their status (no hashing every page)."""
+    site = copy_site("basic", tmp_path)
+    out = tmp_path / "out"
+    cached_build(site, out, native, tmp_path / "c.sqlite")
+    with RenderCache(tmp_path / "c.sqlite", site) as cache:
+        assert cache.up_to_date(os.path.abspath(out))["hashes"]  # every page was written just now
+    monkeypatch.setattr(uptodate, "RACY_NS", 0)  # (as if 2 s had passed)
+    _, up_to_date = cached_build(site, out, native, tmp_path / "c.sqlite")
+    assert up_to_date
+    with RenderCache(tmp_path / "c.sqlite", site) as cache:
+        assert cache.up_to_date(os.path.abspath(out))["hashes"] == {}
+    _, up_to_date = cached_build(site, out, native, tmp_path / "c.sqlite")
+    assert up_to_date

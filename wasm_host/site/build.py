@@ -243,6 +243,8 @@ def build(site_dir: Path | str, out_dir: Path | str, engine: Renderer, *, drafts
         key = uptodate.options_key(site_dir, out, engine.name, drafts, future, strict, limits)
         if not checked:
             found = uptodate.check(cache.up_to_date(out), key, build_time)
+            if found is not None and found.settled is not None:
+                cache.set_up_to_date(out, found.settled)
             if found is not None:
                 return replayed(report, found, started)
         inputs = uptodate.Inputs.take(site_dir, out, engine.name)  # before anything is read
