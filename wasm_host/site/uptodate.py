@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import json
 import os
 import stat
 import sys
@@ -214,10 +215,15 @@ def dist_folders() -> dict[str, str]:
     return found
 
 
-def _racy(tree: Tree, taken: int) -> bool:
-    """Whether a file of ``tree`` (with ctimes) changed too close to ``taken`` to be told apart by status."""
-    limit = taken - RACY_NS
-    return any(len(s) == 4 and (s[1] >= limit or s[3] >= limit) for s in tree.values())
+def _newest(trees: list[Tree]) -> int:
+    """The latest mtime or ctime of a file of ``trees`` (with ctimes)."""
+    return max((max(s[1], s[3]) for tree in trees for s in tree.values() if len(s) == 4), default=0)
+
+
+def _digest(value: Any) -> str:
+    """A tree's (or the code's) fingerprint: the record keeps this, not the 4,000 entries of a
+    1,000-post site and its output (~0.4 MB of JSON to write and read, ~25 ms a build)."""
+    return hashlib.sha256(json.dumps(value, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
 @dataclass
@@ -335,9 +341,11 @@ def record_data(key: dict[str, Any], inputs: Inputs, window: tuple[int, int], ou
     for rel, st in tree.items():
         if len(st) == 4 and max(st[1], st[3]) >= written - RACY_NS:
             sha = sha_of.get(rel) or _file_sha(os.path.join(out, rel))
-            hashes[rel] = sha.hex() if sha else ""
-    return {"key": key, "taken": inputs.taken, "site": inputs.site, "code": inputs.code, "window": list(window),
-            "out": tree, "hashes": hashes,
+            hashes[rel] = [sha.hex() if sha else "", max(st[1], st[3])]
+    return {"key": key, "taken": inputs.taken, "window": list(window),
+            "site": _digest(inputs.site), "site_newest": _newest([inputs.site]),
+            "code": _digest(inputs.code), "code_newest": _newest(list(inputs.code["files"].values())),
+            "dists": sorted(inputs.code["dists"]), "out": _digest(tree), "hashes": hashes,
             "report": {"posts": report.posts, "pages": report.pages, "static": report.static,
                        "parsed": report.parsed, "diagnostics": report.diagnostics}}
 
@@ -361,18 +369,18 @@ def check(data: dict[str, Any] | None, key: dict[str, Any], build_time: int) -> 
         out = key["out"]
         if legacy_files(Path(out)):
             return None  # a full build says what to do about them
-        taken, site, code = data["taken"], data["site"], data["code"]
-        if _racy(site, taken) or site_tree(key["site"], out) != site:
+        limit = data["taken"] - RACY_NS  # (a file changed after this may have the status it was recorded with)
+        if data["site_newest"] >= limit or _digest(site_tree(key["site"], out)) != data["site"]:
             return None
-        if any(_racy(tree, taken) for tree in code["files"].values()):
+        if data["code_newest"] >= limit:
             return None
-        if code_stamp(key["engine"], {folder: folder for folder in code["dists"]}) != code:
+        if _digest(code_stamp(key["engine"], {folder: folder for folder in data["dists"]})) != data["code"]:
             return None
-        if out_tree(out) != data["out"]:
+        if _digest(out_tree(out)) != data["out"]:
             return None
         hashes = data["hashes"]
         now = time.time_ns()
-        for rel, sha in hashes.items():  # written just before the record: compare the bytes
+        for rel, (sha, _) in hashes.items():  # written just before the record: compare the bytes
             if not sha or _file_sha(os.path.join(out, rel)) != bytes.fromhex(sha):
                 return None
         r = data["report"]
@@ -380,7 +388,7 @@ def check(data: dict[str, Any] | None, key: dict[str, Any], build_time: int) -> 
         # A file whose bytes were just found right, last changed RACY_NS or more before: a change from
         # now on gives it another mtime, so its status is enough from now on (after a build that wrote
         # 1,620 pages, hashing them all took ~60 ms of every check).
-        keep = {rel: sha for rel, sha in hashes.items() if max(data["out"][rel][1], data["out"][rel][3]) >= now - RACY_NS}
+        keep = {rel: entry for rel, entry in hashes.items() if entry[1] >= now - RACY_NS}
         if len(keep) < len(hashes):
             found.settled = {**data, "hashes": keep}
         return found
