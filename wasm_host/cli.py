@@ -320,7 +320,8 @@ def build_command(site: str, out: str, force: bool, engine: str, drafts: bool, f
             _report_build(replay, site, out, as_json, quiet)
     # The collector's full passes walk every object the core's import and the build made, and find
     # almost no cycles (8 passes, 70 objects, in a 1,000-post rebuild): collecting 70x less often, and
-    # never looking again at what importing made, saves ~7% of the CPU of a rebuild after one edit.
+    # never looking again at what importing made, saves ~13% of the CPU of a rebuild after one edit
+    # (farm-bench, 20 pairs against the same code without these two lines: CPU A/B 0.87, wall 0.79).
     gc.set_threshold(50_000, 20, 20)
     _site_folder(site)
     if cache is None and not no_cache:
