@@ -21,6 +21,7 @@ from collections.abc import Callable
 from renderer import BuildOptions, Diagnostic, OutputFile, PageJob, Post, SiteResult, finalize
 from renderer.config import CONFIG_PATH
 from renderer.hugo import DEFAULT_DIR, ROOT_FILES
+from renderer.plan import publication_window
 from renderer.shortcodes import is_shortcode_warning
 
 from ..engines import Renderer
@@ -28,6 +29,7 @@ from .cache import Outputs, RenderCache
 from .incremental import RenderedJob, Reuse, StageMemo, StoredFile
 from .output import check_copies, check_place, claim, merge_static, spare_path, validate, write_site
 from .reader import SiteInput, build_time_micros, load_site
+from . import uptodate
 from .stages import executor, parse_and_plan, parse_sources, plan_input, run_render, shared_diagnostics
 
 Progress = Callable[[str, int, int], None]
@@ -65,6 +67,7 @@ class BuildReport(Counted):
     cached: bool = False  # the render cache was used
     reuse: Reuse = field(default_factory=Reuse)
     stopped: bool = False  # a site-wide error (configuration, templates): nothing written
+    up_to_date: bool = False  # nothing it depends on changed since the last build: it returned that build's report
 
     @property
     def reused(self) -> int:
@@ -213,7 +216,7 @@ def site_folders(site: SiteInput) -> tuple[str, ...]:
 def build(site_dir: Path | str, out_dir: Path | str, engine: Renderer, *, drafts: bool = False,
           future: bool = False, strict: bool = False, jobs: int = 1, build_time: int | None = None,
           progress: Progress | None = None, limits: dict[str, float] | None = None,
-          cache: RenderCache | None = None, force: bool = False) -> BuildReport:
+          cache: RenderCache | None = None, force: bool = False, checked: bool = False) -> BuildReport:
     """Build ``site_dir`` into ``out_dir``; never raises for bad input, only reports.
 
     Raises :class:`OutputError` when ``out_dir`` is not a place the build may
@@ -224,15 +227,30 @@ def build(site_dir: Path | str, out_dir: Path | str, engine: Renderer, *, drafts
     what is cached is reused, what is new is stored, and files the last
     build wrote to ``out_dir`` that are still there unchanged are hard-linked
     into the new output instead of being written again; the caller closes it.
+
+    With ``cache``, a build first asks whether anything it depends on changed
+    since the last build that wrote ``out_dir`` (:mod:`.uptodate`; ``checked``:
+    the caller just asked, as ``wasmblog build`` does before importing the
+    core): if nothing did, it returns that build's report at once.
     """
     started = time.perf_counter()
     report = BuildReport(site=str(site_dir), out=str(out_dir), engine=engine.name, jobs=jobs, cached=cache is not None)
     check_place(out_dir, site_dir)
+    build_time = build_time if build_time is not None else build_time_micros()
+    out = Path(os.path.abspath(out_dir))
+    key = inputs = None
+    if cache is not None and engine.name in ("native", "wasm"):
+        key = uptodate.options_key(site_dir, out, engine.name, drafts, future, strict, limits)
+        if not checked:
+            found = uptodate.check(cache.up_to_date(out), key, build_time)
+            if found is not None and found.settled is not None:
+                cache.set_up_to_date(out, found.settled)
+            if found is not None:
+                return replayed(report, found, started)
+        inputs = uptodate.Inputs.take(site_dir, out, engine.name)  # before anything is read
     site = load_site(site_dir, limits)
     check_place(out_dir, site_dir, site_folders(site))
-    options = BuildOptions(build_time=build_time if build_time is not None else build_time_micros(),
-                           drafts=drafts, future=future)
-    out = Path(os.path.abspath(out_dir))
+    options = BuildOptions(build_time=build_time, drafts=drafts, future=future)
     previous = cache.outputs(out) if cache is not None else Outputs()
     claim(Path(out_dir), previous, force)  # (again when writing, under the lock) refused now rather than after rendering
     rendering = render_traced(site, engine.limited(site.config.limits), options, jobs, progress, cache,
@@ -257,8 +275,26 @@ def build(site_dir: Path | str, out_dir: Path | str, engine: Renderer, *, drafts
         if cache is not None and written.out is not previous:  # (else the folder was left as it was)
             cache.set_outputs(out, written.out)
             cache.set_outputs(spare_path(out), written.spare or Outputs())
+        if cache is not None and key is not None and inputs is not None and not report.errors:
+            record = uptodate.Record(report.posts, report.pages, report.static, report.reuse.parsed,
+                                     [[d.path, d.line, d.severity, d.message, d.format()] for d in report.diagnostics])
+            window = publication_window(rendering.posts, options)
+            sha_of = {path: rec[0] for path, rec in written.out.files.items() if rec[0]}
+            cache.set_up_to_date(out, uptodate.record_data(key, inputs, window, out, record, sha_of))
     if cache is not None:
         cache.flush()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def replayed(report: BuildReport, found: uptodate.Record, started: float) -> BuildReport:
+    """``report`` as the build :mod:`.uptodate` found up to date reported (every result reused)."""
+    report.posts, report.pages, report.static, report.written = found.posts, found.pages, found.static, True
+    report.up_to_date = True
+    report.diagnostics = [Diagnostic(path, line, severity, message) for path, line, severity, message, _ in
+                          found.diagnostics]
+    report.reuse = Reuse(parsed=found.parsed, parse_reused=found.parsed, planned=True, plan_reused=True,
+                         pages=found.pages, pages_reused=found.pages)
     report.seconds = time.perf_counter() - started
     return report
 

@@ -11,7 +11,10 @@ under wasmblog's cache folder), with three tables:
 - ``manifests``: what the last build wrote to each output folder (path,
   content hash and the file's stat, one record per folder), so the next
   build can hard-link unchanged files from there instead of writing them
-  again.
+  again;
+- ``uptodate``: per output folder, everything the last build that wrote it
+  depended on (:mod:`.uptodate`), so that a build with nothing changed
+  returns at once.
 
 Every entry and blob carries the SHA-256 of its payload and is checked on
 every read: a bad one is deleted and treated as missing, so it is
@@ -52,6 +55,7 @@ CREATE TABLE IF NOT EXISTS entries (key BLOB PRIMARY KEY, stage TEXT NOT NULL, s
 CREATE TABLE IF NOT EXISTS blobs (sha BLOB PRIMARY KEY, data BLOB NOT NULL, size INTEGER NOT NULL,
                                   used INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS manifests (dir TEXT PRIMARY KEY, sha BLOB NOT NULL, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS uptodate (dir TEXT PRIMARY KEY, sha BLOB NOT NULL, data BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS entries_used ON entries (used);
 CREATE INDEX IF NOT EXISTS blobs_used ON blobs (used);
 """
@@ -188,7 +192,8 @@ class RenderCache:
             row = db.execute("SELECT value FROM meta WHERE name='schema'").fetchone()
             if row is not None and row[0] != str(SCHEMA):  # written by another version: start over
                 db.executescript("DROP TABLE IF EXISTS entries; DROP TABLE IF EXISTS blobs; "
-                                 "DROP TABLE IF EXISTS outputs; DROP TABLE IF EXISTS manifests;")
+                                 "DROP TABLE IF EXISTS outputs; DROP TABLE IF EXISTS manifests; "
+                                 "DROP TABLE IF EXISTS uptodate;")
             db.executescript(_TABLES)
             db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
             if self.site:
@@ -305,6 +310,31 @@ class RenderCache:
             self.db.execute("INSERT OR REPLACE INTO manifests VALUES (?, ?, ?)",
                             (str(out_dir), hashlib.sha256(data).digest(), data))
 
+    # -- what the last build depended on (the up-to-date check) ------------------------------------------
+
+    @_guarded(lambda: None)
+    def up_to_date(self, out_dir: Path | str) -> dict[str, Any] | None:
+        """The record :mod:`.uptodate` kept of the last build that wrote ``out_dir`` (None if damaged)."""
+        row = self.db.execute("SELECT sha, data FROM uptodate WHERE dir=?", (str(out_dir),)).fetchone()
+        if row is None or not _intact(row[1], row[0]):
+            return None
+        try:
+            data = json.loads(row[1])
+        except ValueError:
+            return None
+        return data if isinstance(data, dict) else None
+
+    @_guarded(lambda: None)
+    def set_up_to_date(self, out_dir: Path | str, record: dict[str, Any] | None) -> None:
+        """Keep ``record`` for ``out_dir`` (None: forget it)."""
+        with self._transaction():
+            if record is None:
+                self.db.execute("DELETE FROM uptodate WHERE dir=?", (str(out_dir),))
+                return
+            data = json.dumps(record, separators=(",", ":")).encode()
+            self.db.execute("INSERT OR REPLACE INTO uptodate VALUES (?, ?, ?)",
+                            (str(out_dir), hashlib.sha256(data).digest(), data))
+
     # -- closing ---------------------------------------------------------------------------------------
 
     @_guarded(lambda: None)
@@ -371,9 +401,11 @@ class RenderCache:
         self._approx_size = total
         return len(drop_e) + len(drop_b)
 
-    def close(self) -> None:
+    def close(self, flush: bool = True) -> None:
+        """Close the file, after :meth:`flush` (without: a caller that only read, and needs no eviction)."""
         try:
-            self.flush()
+            if flush:
+                self.flush()
         finally:
             with self.lock:
                 self.db.close()

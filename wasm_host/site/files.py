@@ -67,17 +67,6 @@ def with_limits(config: SiteConfig, overrides: dict[str, float]) -> SiteConfig:
     return replace(config, limits=replace(config.limits, **values))
 
 
-def build_time_micros() -> int:
-    """The build time: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else now."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        try:
-            return int(epoch) * 1_000_000
-        except ValueError:
-            pass
-    return time.time_ns() // 1000
-
-
 _NEVER_COPIED = frozenset((".git", ".hg", ".svn", ".DS_Store", "Thumbs.db"))
 
 
@@ -96,13 +85,6 @@ def _walk(folder: Path, hidden: bool = False) -> list[Path]:
                 continue
             found.append(Path(dirpath) / name)
     return found
-
-
-def display_prefix(site: Path | str) -> str:
-    """How diagnostics name a site's files to the user: relative to where the command ran
-    (``content/posts/x.md`` for ``wasmblog build content``)."""
-    text = str(site)
-    return "" if text in (".", "./") else text.rstrip("/") + "/"
 
 
 def _rel(path: Path, root: Path) -> str:

@@ -41,6 +41,7 @@ from renderer.diagnostics import error, warning
 
 from .cache import Outputs
 from .incremental import StoredFile
+from .uptodate import workspace
 
 MAX_PATH_BYTES = 1024
 MAX_SEGMENT_BYTES = 255
@@ -201,11 +202,6 @@ def check_place(out: Path | str, site: Path | str, sources: tuple[str, ...] = ()
             raise OutputError(shown, f"is inside the site's {name}/ folder, which holds its sources; {instead}")
 
 
-def workspace(out: Path) -> Path:
-    """The folder beside ``out`` holding its lock and spare copy (``.OUT.wasmblog/``, ignored by git)."""
-    return out.parent / f".{out.name}.wasmblog"
-
-
 WORKSPACE_GITIGNORE = ("# Made by wasmblog: the lock and the spare copy of the output folder beside it "
                        "(`wasmblog cache info` lists it, `wasmblog cache clear` removes it).\n*\n")
 
@@ -286,12 +282,6 @@ def clear_workspace(out: Path) -> int:
     except OSError:
         pass
     return found.bytes
-
-
-def legacy_files(out: Path) -> list[Path]:
-    """What wasmblog 0.1's first builds left beside ``out`` (a lock file and a spare folder), now unused."""
-    return [p for p in (out.parent / f".{out.name}.wasmblog-lock", out.parent / f".{out.name}.wasmblog-spare")
-            if p.exists()]
 
 
 @contextmanager

@@ -27,9 +27,10 @@ from renderer.site import shortcode_templates
 from renderer.urls import INTRO_NAMES
 
 from ..engines.zones import zone_data
-from .files import (POST_SUFFIXES, FileMemo, SiteInput, _rel, _walk, build_time_micros, display_prefix, read_content,
+from .files import (POST_SUFFIXES, FileMemo, SiteInput, _rel, _walk, read_content,
                     read_i18n, read_static, read_templates, read_text, with_limits)
 from .hugo import is_hugo_site, load_hugo_site
+from .uptodate import build_time_micros, display_prefix
 
 __all__ = ["SiteInput", "build_time_micros", "display_prefix", "load_site", "not_a_site", "with_limits"]
 
