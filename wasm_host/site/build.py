@@ -182,7 +182,7 @@ def _render(site: SiteInput, engine: Renderer, options: BuildOptions, jobs: int,
     results = memo.render(
         planned.jobs, by_source, linkable or _never,
         lambda todo: run_render(engine, todo, by_source, site.config, site.templates, jobs, pool, progress,
-                                memo.enabled, shared)[0])
+                                memo.enabled, shared, memo.hidden)[0])
     diags += shared
     files: list[Any] = []
     for r in results:

@@ -222,6 +222,11 @@ class StageMemo:
     def enabled(self) -> bool:
         return self.cache is not None
 
+    @property
+    def hidden(self) -> Mapping[PageKind, frozenset[str]] | None:
+        """The body fields each kind of page is not given (``renderer.reads``), when the cache had them."""
+        return self._hidden if self.cache is not None else None
+
     # -- parse -------------------------------------------------------------------------------------
 
     def parse(self, sources: Sequence[Source],

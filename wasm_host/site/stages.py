@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 from collections.abc import Callable, Mapping, Sequence
 
 from renderer import BuildOptions, Diagnostic, PageJob, Plan, Post, Source, job_posts
+from renderer.model import PageKind
 from renderer.config import CONFIG_PATH, SiteConfig
 from renderer.diagnostics import error
 from renderer.model import FileCopy
@@ -320,9 +321,11 @@ def canaries(jobs: Sequence[PageJob]) -> list[PageJob]:
 def run_render(engine: Renderer, jobs: Sequence[PageJob], by_source: Mapping[str, Post], config: str | SiteConfig,
                templates: dict[str, str], workers: int = 1, pool: Executor | None = None,
                progress: Progress | None = None, attribute: bool = True,
-               shared: list[Diagnostic] | None = None) -> tuple[list[RenderedJob], list[Diagnostic]]:
+               shared: list[Diagnostic] | None = None, hidden: Mapping[PageKind, frozenset[str]] | None = None
+               ) -> tuple[list[RenderedJob], list[Diagnostic]]:
     """Stage 3 for ``jobs``: one result per job, and the diagnostics every call reports
-    (``shared``, when the caller already has them: :func:`shared_diagnostics`).
+    (``shared``, when the caller already has them: :func:`shared_diagnostics`; ``hidden``: the
+    templates' withheld fields, when the render cache had them: finding them parses every template).
 
     One page per template goes first. A template that a sandbox had to stop
     on its first page (a loop that never ends, a memory bomb) is not run
@@ -333,7 +336,8 @@ def run_render(engine: Renderer, jobs: Sequence[PageJob], by_source: Mapping[str
         shared = shared_diagnostics(engine, config, templates)
     frozen = frozenset(shared)
     first = canaries(jobs)
-    results = render_batch(engine, first, job_posts(first, by_source, templates), config, templates, frozen, attribute)
+    results = render_batch(engine, first, job_posts(first, by_source, templates, hidden), config, templates, frozen,
+                           attribute)
     stopped = {TEMPLATE_FOR_KIND[r.job.kind] for r in results if r.stopped}
     done = {j.path for j in first}
     rest = [j for j in jobs if j.path not in done and TEMPLATE_FOR_KIND[j.kind] not in stopped]
@@ -347,7 +351,7 @@ def run_render(engine: Renderer, jobs: Sequence[PageJob], by_source: Mapping[str
             results += [RenderedJob(j, [], [note] if i == 0 else [], cacheable=False) for i, j in enumerate(left)]
     if len(rest) < MIN_PARALLEL_RENDER:
         pool, workers = None, 1
-    calls = [(engine, batch, job_posts(batch, by_source, templates), config, templates, frozen, attribute)
+    calls = [(engine, batch, job_posts(batch, by_source, templates, hidden), config, templates, frozen, attribute)
              for batch in chunks(rest, workers, MAX_RENDER_BATCH)] if rest else []
     for batch in run_all(pool, render_batch, calls, "render", progress):
         results += batch
