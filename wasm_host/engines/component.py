@@ -24,6 +24,7 @@ import importlib.util
 import importlib.metadata
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -94,6 +95,7 @@ def _versions() -> dict[str, str]:
     versions = {dist: importlib.metadata.version(dist) for dist in BUNDLED.values()}
     versions["componentize-py"] = importlib.metadata.version("componentize-py")
     versions["tzdata"] = importlib.metadata.version("tzdata")
+    versions["data segments"] = f"packed, at most {MAX_DATA_SEGMENTS}"  # pack_data_segments (below)
     return versions
 
 
@@ -299,6 +301,7 @@ def build_component(out: Path, workdir: Path, log: Log | None = None) -> None:
     proc = subprocess.run(command, cwd=bundle, env=env, capture_output=True, text=True)
     if proc.returncode != 0 or not out.is_file():
         raise ComponentBuildError("componentize-py failed:\n" + (proc.stderr or proc.stdout)[-6000:])
+    out.write_bytes(pack_data_segments(out.read_bytes()))
 
 
 def stage_core(workdir: Path, bundle: Path) -> None:
@@ -311,3 +314,161 @@ def stage_core(workdir: Path, bundle: Path) -> None:
     _stage_bundle(full, bundle, _imported_modules(full))
     for name in ("app.py", "warmup.py", "warmup_tz.py"):
         (bundle / name).unlink(missing_ok=True)
+
+
+# --- the component's data segments, packed -------------------------------------------------
+
+# componentize-py stores the pre-initialised memory as data segments that run through short
+# runs of zeros (about 45% of their bytes are zeros: reference counts, NULL pointers, empty
+# hash-table slots). A segment costs some 8 bytes (its offset and length), so a run of zeros
+# longer than that is cheaper left out, as wasm-opt's memory packing does: the memory an
+# instance starts with is the same bytes. Engines refuse modules of more than 100,000 data
+# segments (wasmparser's and the browsers' limit), so the longest runs are left out first,
+# up to this many segments.
+MAX_DATA_SEGMENTS = 90_000
+_MIN_ZERO_RUN = 12  # shorter runs cost about as much as a segment
+
+
+def _uleb(data: bytes, i: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        byte = data[i]
+        i += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            return value, i
+
+
+def _sleb(data: bytes, i: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        byte = data[i]
+        i += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            if byte & 0x40:
+                value -= 1 << shift
+            return value, i
+
+
+def _enc_uleb(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        if value:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return bytes(out)
+
+
+def _enc_sleb(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        if (value == 0 and not byte & 0x40) or (value == -1 and byte & 0x40):
+            out.append(byte)
+            return bytes(out)
+        out.append(byte | 0x80)
+
+
+def _section(sid: int, body: bytes) -> bytes:
+    return bytes([sid]) + _enc_uleb(len(body)) + body
+
+
+def _pack_module(module: bytes, limit: int) -> bytes:
+    """A core module with its active data segments split around their longest runs of zeros."""
+    sections: list[tuple[int, bytes]] = []
+    i = 8
+    while i < len(module):
+        sid = module[i]
+        size, j = _uleb(module, i + 1)
+        sections.append((sid, module[j:j + size]))
+        i = j + size
+    data = next((body for sid, body in sections if sid == 11), None)
+    if data is None:
+        return module
+    # (offset or None for a segment kept as it is, its raw encoding or bytes)
+    segments: list[tuple[int | None, bytes]] = []
+    count, k = _uleb(data, 0)
+    for _ in range(count):
+        start = k
+        flag, k = _uleb(data, k)
+        if flag == 0 and data[k] == 0x41:  # active, memory 0, offset (i32.const N)
+            offset, k2 = _sleb(data, k + 1)
+            if data[k2] == 0x0B:
+                size, k3 = _uleb(data, k2 + 1)
+                segments.append((offset, data[k3:k3 + size]))
+                k = k3 + size
+                continue
+        # anything else (passive, another memory, another expression): copied unchanged
+        if flag == 1:
+            size, k = _uleb(data, k)
+        else:
+            if flag == 2:
+                _, k = _uleb(data, k)
+            k = data.index(0x0B, k) + 1  # a constant expression: i32.const/global.get, then end
+            size, k = _uleb(data, k)
+        k += size
+        segments.append((None, data[start:k]))
+    runs: list[tuple[int, int, int]] = []  # (length, segment, start)
+    zeros = re.compile(b"\0{%d,}" % _MIN_ZERO_RUN)
+    for index, (base, body) in enumerate(segments):
+        if base is None:
+            continue
+        for match in zeros.finditer(body):
+            if 0 < match.start() and match.end() < len(body):
+                runs.append((match.end() - match.start(), index, match.start()))
+    runs.sort(reverse=True)
+    cuts: dict[int, list[int]] = {}
+    for _length, index, start in runs[:max(0, limit - len(segments))]:
+        cuts.setdefault(index, []).append(start)
+    out = bytearray()
+    total = 0
+    for index, (base, body) in enumerate(segments):
+        if base is None:
+            out += body
+            total += 1
+            continue
+        pieces: list[tuple[int, bytes]] = []
+        begin = 0
+        for start in sorted(cuts.get(index, ())):
+            end = start
+            while end < len(body) and body[end] == 0:
+                end += 1
+            pieces.append((begin, body[begin:start]))
+            begin = end
+        pieces.append((begin, body[begin:]))
+        for at, piece in pieces:
+            out += b"\0\x41" + _enc_sleb(base + at) + b"\x0b" + _enc_uleb(len(piece)) + piece
+            total += 1
+    new_data = _enc_uleb(total) + bytes(out)
+    result = bytearray(module[:8])
+    for sid, body in sections:
+        if sid == 11:
+            body = new_data
+        elif sid == 12:  # the data count section
+            body = _enc_uleb(total)
+        result += _section(sid, body)
+    return bytes(result)
+
+
+def pack_data_segments(component: bytes, limit: int = MAX_DATA_SEGMENTS) -> bytes:
+    """``component`` (or a core module) with the zeros of its modules' data segments left out."""
+    if component[4:8] == b"\x01\x00\x00\x00":
+        return _pack_module(component, limit)
+    result = bytearray(component[:8])
+    i = 8
+    while i < len(component):
+        sid = component[i]
+        size, j = _uleb(component, i + 1)
+        body = component[j:j + size]
+        if sid in (1, 4):  # a core module, a nested component
+            body = pack_data_segments(body, limit)
+        result += _section(sid, body)
+        i = j + size
+    return bytes(result)
