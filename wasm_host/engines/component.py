@@ -54,7 +54,7 @@ BUNDLED = {
     "tomli": "tomli",
     "justhtml": "justhtml",  # the raw-HTML sanitizer (renderer.sanitize)
 }
-GUEST_FILES = ("app.py", "warmup.py", "collect.py")
+GUEST_FILES = ("app.py", "warmup.py", "collect.py", "lean.py")
 WARMUP_ZONE = "Europe/Berlin"
 
 Log = Callable[[str], None]
@@ -276,7 +276,7 @@ def _stage_bundle(full: Path, bundle: Path, modules: list[str]) -> None:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(candidate, target)
                 break
-    for name in ("app.py", "warmup.py", "warmup_tz.py"):
+    for name in ("app.py", "warmup.py", "warmup_tz.py", "lean.py"):
         shutil.copyfile(full / name, bundle / name)
     # Not a module: read by `import renderer` while componentize-py pre-initialises
     # the component, and held in the snapshot (the component has no files at run time).
@@ -307,7 +307,8 @@ def build_component(out: Path, workdir: Path, log: Log | None = None) -> None:
 def stage_core(workdir: Path, bundle: Path) -> None:
     """The render core in ``bundle`` exactly as the component bundles it (only the modules its
     warm-up loads, pure-Python copies of its dependencies), for other components built on it
-    (``wasmblog deploy``). The render component's own guest files are left out."""
+    (``wasmblog deploy``), with ``lean`` (what goes into the snapshot). The render component's
+    own guest files are left out."""
     full = workdir / "full"
     full.mkdir()
     _stage_full(full)
