@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT / "wasm_host" / "engines" / "guest"))
 
 from wasm_host.bench.runner import leb128  # noqa: E402  after the sys.path line above
 
-PACKAGES = ("renderer", "pygments", "jinja2", "mistune", "markupsafe", "yaml", "frontmatter", "tomli", "tzdata",
-            "warmup")
+PACKAGES = ("renderer", "pygments", "jinja2", "mistune", "justhtml", "markupsafe", "yaml", "frontmatter", "tomli",
+            "tzdata", "warmup")
 
 
 def sections(data: bytes, depth: int = 0, out: list | None = None, name: str = "component") -> list:
@@ -74,11 +74,12 @@ def _owner(frames: list[tracemalloc.Frame]) -> tuple[str, str]:
 
 def heap(top: int) -> None:
     """Run in a fresh process (``--heap-only``): imports count too."""
+    import lean  # first, as the guest imports it
     import encodings.unicode_escape  # noqa: F401  (as the guest imports them)
     import jinja2.debug  # noqa: F401  imported lazily by jinja2 on errors: the guest cannot
 
     import renderer
-    from renderer import highlight
+    from renderer import sanitize
     from wasm_host.engines.zones import zone_data
 
     import warmup
@@ -86,7 +87,8 @@ def heap(top: int) -> None:
     def sources(items):
         return [renderer.Source(path, data, tuple(resources)) for path, data, resources in items]
 
-    highlight.preload()
+    lean.preload_highlighting()
+    sanitize.preload()
     warmup.run(lambda s, c, z, sc: renderer.parse_posts(sources(s), c, z, sc),
                lambda p, c, o: renderer.plan_site(p, c, renderer.BuildOptions(*o)), renderer.render_pages,
                lambda s, c, t, o, z: renderer.render_site(sources(s), c, t, renderer.BuildOptions(*o), z),

@@ -156,8 +156,9 @@ def test_fenced_code_is_highlighted_with_pygments(engine, lang, token):
 @pytest.mark.wasm
 @pytest.mark.slow
 def test_every_supported_language_is_highlighted_alike_by_both_engines():
-    """Lexers outside highlight.WARM_LEXERS are compiled on first use inside the sandbox: each must
-    work there (nothing left to import) and give the native bytes."""
+    """Lexers outside highlight.WARM_LEXERS are compiled on first use inside the sandbox, most of
+    their modules too (the guest's lean.LazyModules keeps them as compressed source): each must
+    work there and give the native bytes."""
     from pygments.lexers import get_all_lexers
 
     from renderer import highlight

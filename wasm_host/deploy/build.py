@@ -32,7 +32,7 @@ from renderer import BuildOptions, Diagnostic, OutputFile, SiteResult, finalize,
 from renderer.diagnostics import error, megabytes, warning
 
 from ..engines import NativeRenderer
-from ..engines.component import CORE_DIR, stage_core
+from ..engines.component import CORE_DIR, pack_data_segments, precompile, stage_core
 from ..site import build_time_micros, load_site, output_files, parse_and_plan
 from ..site.build import Counted, site_wide
 from ..site.mime import content_type
@@ -165,6 +165,7 @@ def componentize(bundle: Path, out: Path) -> None:
     proc = subprocess.run(command, cwd=bundle, env=env, capture_output=True, text=True)
     if proc.returncode != 0 or not out.is_file():
         raise DeployError("componentize-py failed:\n" + (proc.stderr or proc.stdout)[-6000:])
+    out.write_bytes(pack_data_segments(out.read_bytes()))
 
 
 SPIN_TOML = """\
@@ -235,6 +236,8 @@ def deploy(site_dir: Path | str, out_dir: Path | str, *, drafts: bool = False, f
         bundle = work / "bundle"
         bundle.mkdir()
         stage(plan, bundle, work)
+        say("compiling the core, the guest and the site with componentize-py's CPython")
+        precompile(bundle, work)  # the snapshot then holds no compilation's leftovers (see precompile)
         say(f"componentizing the site ({report.pages} pages, {report.static_embedded} static files) "
             "with componentize-py")
         raw = work / "raw.wasm"

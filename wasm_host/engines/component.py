@@ -24,6 +24,7 @@ import importlib.util
 import importlib.metadata
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -53,7 +54,7 @@ BUNDLED = {
     "tomli": "tomli",
     "justhtml": "justhtml",  # the raw-HTML sanitizer (renderer.sanitize)
 }
-GUEST_FILES = ("app.py", "warmup.py", "collect.py")
+GUEST_FILES = ("app.py", "warmup.py", "collect.py", "lean.py")
 WARMUP_ZONE = "Europe/Berlin"
 
 Log = Callable[[str], None]
@@ -94,6 +95,8 @@ def _versions() -> dict[str, str]:
     versions = {dist: importlib.metadata.version(dist) for dist in BUNDLED.values()}
     versions["componentize-py"] = importlib.metadata.version("componentize-py")
     versions["tzdata"] = importlib.metadata.version("tzdata")
+    versions["data segments"] = f"packed, at most {MAX_DATA_SEGMENTS}"  # pack_data_segments (below)
+    versions["bytecode"] = "precompiled by the guest's CPython"  # precompile (below)
     return versions
 
 
@@ -274,11 +277,68 @@ def _stage_bundle(full: Path, bundle: Path, modules: list[str]) -> None:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(candidate, target)
                 break
-    for name in ("app.py", "warmup.py", "warmup_tz.py"):
+    for name in ("app.py", "warmup.py", "warmup_tz.py", "lean.py"):
         shutil.copyfile(full / name, bundle / name)
     # Not a module: read by `import renderer` while componentize-py pre-initialises
     # the component, and held in the snapshot (the component has no files at run time).
     shutil.copytree(full / "renderer" / "themes", bundle / "renderer" / "themes")
+
+
+# A first componentize-py run over the bundle, whose guest only compiles it: CPython 3.14 inside
+# componentize-py writes the bytecode (``__pycache__``) beside the sources, and the real run then
+# loads it instead of compiling. Compiling needs memory for a moment (justhtml's parser: some
+# 10 MB), which the real guest freed but kept in its snapshot: 34.4 MB without this pass, 32.4-32.6
+# with it (three builds each); the pass takes some 20-30 s.
+_PRECOMPILE = "wasmblog_precompile"
+_PRECOMPILE_APP = """\
+import compileall
+import os
+
+import wit_world
+
+
+class WitWorld(wit_world.WitWorld):
+    def parse_posts(self, *args):
+        raise NotImplementedError
+
+    def plan_site(self, *args):
+        raise NotImplementedError
+
+    def render_pages(self, *args):
+        raise NotImplementedError
+
+    def render_site(self, *args):
+        raise NotImplementedError
+
+    def render_markdown(self, *args):
+        raise NotImplementedError
+
+
+if not compileall.compile_dir(os.path.dirname(os.path.abspath(__file__)), quiet=1):
+    raise SystemExit("compiling the bundle failed")
+"""
+
+
+def _componentize_py() -> str:
+    exe = Path(sys.executable).with_name("componentize-py")
+    return str(exe) if exe.exists() else "componentize-py"
+
+
+def precompile(bundle: Path, workdir: Path) -> None:
+    """Write the bundle's bytecode with the guest's own CPython (see ``_PRECOMPILE``)."""
+    app = bundle / f"{_PRECOMPILE}.py"
+    app.write_text(_PRECOMPILE_APP)
+    command = [_componentize_py(), "-d", str(WIT_DIR), "-w", WORLD, "componentize", _PRECOMPILE, "-p", str(bundle),
+               "-o", str(workdir / "precompile.wasm"), "--stub-wasi"]
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")}
+    proc = subprocess.run(command, cwd=bundle, env=env, capture_output=True, text=True)
+    app.unlink()
+    for cached in (bundle / "__pycache__").glob(f"{_PRECOMPILE}.*"):
+        cached.unlink()
+    (workdir / "precompile.wasm").unlink(missing_ok=True)
+    if proc.returncode != 0:
+        raise ComponentBuildError("componentize-py failed compiling the bundle:\n"
+                                  + (proc.stderr or proc.stdout)[-6000:])
 
 
 def build_component(out: Path, workdir: Path, log: Log | None = None) -> None:
@@ -291,23 +351,184 @@ def build_component(out: Path, workdir: Path, log: Log | None = None) -> None:
     _stage_full(full)
     modules = _imported_modules(full)
     _stage_bundle(full, bundle, modules)
-    say(f"componentizing {sum(1 for _ in bundle.rglob('*.py'))} modules with componentize-py")
-    exe = Path(sys.executable).with_name("componentize-py")
-    command = [str(exe) if exe.exists() else "componentize-py", "-d", str(WIT_DIR), "-w", WORLD,
+    say(f"compiling {sum(1 for _ in bundle.rglob('*.py'))} modules with componentize-py's CPython")
+    precompile(bundle, workdir)
+    say("componentizing them with componentize-py")
+    command = [_componentize_py(), "-d", str(WIT_DIR), "-w", WORLD,
                "componentize", "app", "-p", str(bundle), "-o", str(out), "--stub-wasi"]
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")}
     proc = subprocess.run(command, cwd=bundle, env=env, capture_output=True, text=True)
     if proc.returncode != 0 or not out.is_file():
         raise ComponentBuildError("componentize-py failed:\n" + (proc.stderr or proc.stdout)[-6000:])
+    out.write_bytes(pack_data_segments(out.read_bytes()))
 
 
 def stage_core(workdir: Path, bundle: Path) -> None:
     """The render core in ``bundle`` exactly as the component bundles it (only the modules its
     warm-up loads, pure-Python copies of its dependencies), for other components built on it
-    (``wasmblog deploy``). The render component's own guest files are left out."""
+    (``wasmblog deploy``), with ``lean`` (what goes into the snapshot). The render component's
+    own guest files are left out."""
     full = workdir / "full"
     full.mkdir()
     _stage_full(full)
     _stage_bundle(full, bundle, _imported_modules(full))
     for name in ("app.py", "warmup.py", "warmup_tz.py"):
         (bundle / name).unlink(missing_ok=True)
+
+
+# --- the component's data segments, packed -------------------------------------------------
+
+# componentize-py stores the pre-initialised memory as data segments that run through short
+# runs of zeros (about 45% of their bytes are zeros: reference counts, NULL pointers, empty
+# hash-table slots). A segment costs some 8 bytes (its offset and length), so a run of zeros
+# longer than that is cheaper left out, as wasm-opt's memory packing does: the memory an
+# instance starts with is the same bytes. Engines refuse modules of more than 100,000 data
+# segments (wasmparser's and the browsers' limit), so the longest runs are left out first,
+# up to this many segments.
+MAX_DATA_SEGMENTS = 90_000
+_MIN_ZERO_RUN = 12  # shorter runs cost about as much as a segment
+
+
+def _uleb(data: bytes, i: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        byte = data[i]
+        i += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            return value, i
+
+
+def _sleb(data: bytes, i: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        byte = data[i]
+        i += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            if byte & 0x40:
+                value -= 1 << shift
+            return value, i
+
+
+def _enc_uleb(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        if value:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return bytes(out)
+
+
+def _enc_sleb(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        if (value == 0 and not byte & 0x40) or (value == -1 and byte & 0x40):
+            out.append(byte)
+            return bytes(out)
+        out.append(byte | 0x80)
+
+
+def _section(sid: int, body: bytes) -> bytes:
+    return bytes([sid]) + _enc_uleb(len(body)) + body
+
+
+def _pack_module(module: bytes, limit: int) -> bytes:
+    """A core module with its active data segments split around their longest runs of zeros."""
+    sections: list[tuple[int, bytes]] = []
+    i = 8
+    while i < len(module):
+        sid = module[i]
+        size, j = _uleb(module, i + 1)
+        sections.append((sid, module[j:j + size]))
+        i = j + size
+    data = next((body for sid, body in sections if sid == 11), None)
+    if data is None:
+        return module
+    # (offset or None for a segment kept as it is, its raw encoding or bytes)
+    segments: list[tuple[int | None, bytes]] = []
+    count, k = _uleb(data, 0)
+    for _ in range(count):
+        start = k
+        flag, k = _uleb(data, k)
+        if flag == 0 and data[k] == 0x41:  # active, memory 0, offset (i32.const N)
+            offset, k2 = _sleb(data, k + 1)
+            if data[k2] == 0x0B:
+                size, k3 = _uleb(data, k2 + 1)
+                segments.append((offset, data[k3:k3 + size]))
+                k = k3 + size
+                continue
+        # anything else (passive, another memory, another expression): copied unchanged
+        if flag == 1:
+            size, k = _uleb(data, k)
+        else:
+            if flag == 2:
+                _, k = _uleb(data, k)
+            k = data.index(0x0B, k) + 1  # a constant expression: i32.const/global.get, then end
+            size, k = _uleb(data, k)
+        k += size
+        segments.append((None, data[start:k]))
+    runs: list[tuple[int, int, int]] = []  # (length, segment, start)
+    zeros = re.compile(b"\0{%d,}" % _MIN_ZERO_RUN)
+    for index, (base, body) in enumerate(segments):
+        if base is None:
+            continue
+        for match in zeros.finditer(body):
+            if 0 < match.start() and match.end() < len(body):
+                runs.append((match.end() - match.start(), index, match.start()))
+    runs.sort(reverse=True)
+    cuts: dict[int, list[int]] = {}
+    for _length, index, start in runs[:max(0, limit - len(segments))]:
+        cuts.setdefault(index, []).append(start)
+    out = bytearray()
+    total = 0
+    for index, (base, body) in enumerate(segments):
+        if base is None:
+            out += body
+            total += 1
+            continue
+        pieces: list[tuple[int, bytes]] = []
+        begin = 0
+        for start in sorted(cuts.get(index, ())):
+            end = start
+            while end < len(body) and body[end] == 0:
+                end += 1
+            pieces.append((begin, body[begin:start]))
+            begin = end
+        pieces.append((begin, body[begin:]))
+        for at, piece in pieces:
+            out += b"\0\x41" + _enc_sleb(base + at) + b"\x0b" + _enc_uleb(len(piece)) + piece
+            total += 1
+    new_data = _enc_uleb(total) + bytes(out)
+    result = bytearray(module[:8])
+    for sid, body in sections:
+        if sid == 11:
+            body = new_data
+        elif sid == 12:  # the data count section
+            body = _enc_uleb(total)
+        result += _section(sid, body)
+    return bytes(result)
+
+
+def pack_data_segments(component: bytes, limit: int = MAX_DATA_SEGMENTS) -> bytes:
+    """``component`` (or a core module) with the zeros of its modules' data segments left out."""
+    if component[4:8] == b"\x01\x00\x00\x00":
+        return _pack_module(component, limit)
+    result = bytearray(component[:8])
+    i = 8
+    while i < len(component):
+        sid = component[i]
+        size, j = _uleb(component, i + 1)
+        body = component[j:j + size]
+        if sid in (1, 4):  # a core module, a nested component
+            body = pack_data_segments(body, limit)
+        result += _section(sid, body)
+        i = j + size
+    return bytes(result)

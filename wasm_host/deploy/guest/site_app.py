@@ -14,6 +14,8 @@ The handler never traps: a trap would take the engine's instance down (and
 
 from __future__ import annotations
 
+import lean  # first: it compiles the biggest module before anything else is loaded (see lean)
+
 # Modules the core reaches lazily (codecs by name, jinja2's error path): import them into the snapshot.
 import encodings.latin_1
 import encodings.unicode_escape
@@ -22,10 +24,11 @@ import encodings.utf_16_be
 import encodings.utf_16_le
 import encodings.utf_8_sig  # noqa: F401  looked up by name on first use: imported for the snapshot
 import gc
+import sys
 
 import jinja2.debug  # noqa: F401  imported lazily by jinja2 on errors: the guest cannot
 from componentize_py_types import Ok
-from renderer import highlight, routing, sanitize
+from renderer import routing, sanitize
 from wit_world import exports
 from wit_world.imports import types as http
 
@@ -104,7 +107,7 @@ class IncomingHandler(exports.IncomingHandler):
 
 def _warm(site: DeployedSite) -> None:
     """Answer one request of every kind, so every module and cache is in the snapshot."""
-    highlight.preload()
+    lean.preload_highlighting()
     sanitize.preload()
     kinds: dict[str, str] = {}
     for path, job in site.pages.items():
@@ -124,6 +127,8 @@ def _warm(site: DeployedSite) -> None:
 
 SITE = DeployedSite.from_data(site_data)
 _warm(SITE)
+sys.meta_path.insert(0, lean.lazy_modules())  # the bundled modules not loaded (rare languages' lexers)
 # Everything alive now lives as long as the instance: out of the cyclic GC's sight (see the render guest).
 gc.collect()
+lean.zero_free_memory()
 gc.freeze()

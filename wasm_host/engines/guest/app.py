@@ -13,6 +13,8 @@ type's annotations, so the two stay in step with the WIT file.
 
 from __future__ import annotations
 
+import lean  # first: it compiles the biggest module before anything else is loaded (see lean)
+
 # Modules the core reaches lazily (codecs by name, jinja2's error path):
 import encodings.latin_1
 import encodings.unicode_escape
@@ -24,6 +26,7 @@ import dataclasses
 import enum
 import gc
 import json
+import sys
 import typing
 
 import jinja2.debug  # noqa: F401  imported lazily by jinja2 on errors: the guest cannot
@@ -32,7 +35,7 @@ import renderer.model as model
 import renderer.templates
 import wit_world
 from componentize_py_types import Err
-from renderer import codec, highlight, sanitize
+from renderer import codec, sanitize
 from renderer.diagnostics import describe_exception
 
 import warmup
@@ -162,7 +165,7 @@ class WitWorld(wit_world.WitWorld):
 
 def _warm() -> None:
     """Exercise every stage and error path so the snapshot holds it all."""
-    highlight.preload()
+    lean.preload_highlighting()
     sanitize.preload()
     world = WitWorld()
 
@@ -198,10 +201,13 @@ def _warm() -> None:
     except Err:
         pass
     renderer.templates.forget_overrides()
+    # The bundled modules the warm-up did not load (rare languages' lexers) stay importable.
+    sys.meta_path.insert(0, lean.lazy_modules())
     # Everything alive now lives as long as the instance: move it out of the
     # cyclic GC's sight, so a collection during a render does not walk (and
     # page in) the whole snapshot heap of a fresh instance.
     gc.collect()
+    lean.zero_free_memory()
     gc.freeze()
 
 
