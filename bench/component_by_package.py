@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,12 +68,12 @@ POLICY = "from renderer import sanitize\nsanitize.preload()\n"
 SMALL = ("markupsafe", "yaml", "frontmatter", "tomli")
 
 
-def _steps(before: bool) -> list[tuple[str, object]]:
-    def root(name: str) -> object:
+def _steps(before: bool) -> list[tuple[str, Callable[[str], bool]]]:
+    def root(name: str) -> Callable[[str], bool]:
         return lambda m: m.split(".")[0] == name
 
-    stdlib = ("standard library (what the core imports)",
-              lambda m: m.split(".")[0] not in {"renderer", *c.BUNDLED})
+    stdlib: tuple[str, Callable[[str], bool]] = ("standard library (what the core imports)",
+                                                lambda m: m.split(".")[0] not in {"renderer", *c.BUNDLED})
     steps = [stdlib,
              ("justhtml (the raw-HTML sanitizer)", root("justhtml")),
              ("MarkupSafe, PyYAML, python-frontmatter, tomli", lambda m: m.split(".")[0] in SMALL),
@@ -134,7 +135,7 @@ def main() -> int:
         rows.append(("CPython alone (an app that imports nothing)", _build(bundle, empty, work / "0.wasm", not before)))
         imported: list[str] = []
         for index, (label, wanted) in enumerate(_steps(before), 1):
-            step = [m for m in modules if wanted(m)]  # type: ignore[operator]
+            step = [m for m in modules if wanted(m)]
             if "justhtml.parser.engine" in step and not before:
                 step.remove("justhtml.parser.engine")
                 step.insert(0, "justhtml.parser.engine")
