@@ -34,7 +34,8 @@ from renderer.diagnostics import error, megabytes, warning
 from ..engines import NativeRenderer
 from ..engines.component import CORE_DIR, pack_data_segments, precompile, stage_core
 from ..site import build_time_micros, load_site, output_files, parse_and_plan
-from ..site.build import Counted, site_wide
+from ..site.build import site_wide
+from ..site.uptodate import Counted
 from ..site.mime import content_type
 from ..site.output import check_place, claim_files, record_files
 from ..site.stages import shared_diagnostics

@@ -381,7 +381,8 @@ MAX_DATA_SEGMENTS = 90_000
 _MIN_ZERO_RUN = 12  # shorter runs cost about as much as a segment
 
 
-def _uleb(data: bytes, i: int) -> tuple[int, int]:
+def _leb(data: bytes, i: int, signed: bool = False) -> tuple[int, int]:
+    """The LEB128 number at ``data[i]`` (unsigned, or ``signed``) and the index after it."""
     value = shift = 0
     while True:
         byte = data[i]
@@ -389,20 +390,17 @@ def _uleb(data: bytes, i: int) -> tuple[int, int]:
         value |= (byte & 0x7F) << shift
         shift += 7
         if not byte & 0x80:
+            if signed and byte & 0x40:
+                value -= 1 << shift
             return value, i
+
+
+def _uleb(data: bytes, i: int) -> tuple[int, int]:
+    return _leb(data, i)
 
 
 def _sleb(data: bytes, i: int) -> tuple[int, int]:
-    value = shift = 0
-    while True:
-        byte = data[i]
-        i += 1
-        value |= (byte & 0x7F) << shift
-        shift += 7
-        if not byte & 0x80:
-            if byte & 0x40:
-                value -= 1 << shift
-            return value, i
+    return _leb(data, i, signed=True)
 
 
 def _enc_uleb(value: int) -> bytes:

@@ -30,26 +30,13 @@ from .incremental import RenderedJob, Reuse, StageMemo, StoredFile
 from .output import check_copies, check_place, claim, merge_static, spare_path, validate, write_site
 from .reader import SiteInput, build_time_micros, load_site
 from . import uptodate
+from .uptodate import Counted
 from .stages import executor, parse_and_plan, parse_sources, plan_input, run_render, shared_diagnostics
 
 Progress = Callable[[str, int, int], None]
 Linkable = Callable[[str, bytes], bool]
 
 __all__ = ["BuildReport", "build", "output_files", "parse_sources", "plan_input", "render"]
-
-
-class Counted:
-    """Error and warning counts of a report's ``diagnostics`` (build, check, deploy)."""
-
-    diagnostics: list[Diagnostic]
-
-    @property
-    def errors(self) -> int:
-        return sum(d.is_error for d in self.diagnostics)
-
-    @property
-    def warnings(self) -> int:
-        return len(self.diagnostics) - self.errors
 
 
 @dataclass

@@ -30,7 +30,8 @@ from renderer.templates import TEMPLATE_FOR_KIND
 from renderer.templates.views import Urls
 
 from ..engines import Renderer
-from .build import Counted, Progress, output_files, render_traced
+from .build import Progress, output_files, render_traced
+from .uptodate import Counted
 from .reader import SiteInput, build_time_micros, load_site
 
 PLACEHOLDER_ORIGIN = "http://site.invalid"  # pages' origin when base_url is only a path

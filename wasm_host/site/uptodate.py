@@ -54,6 +54,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from collections.abc import Sequence
 
 FORMAT = 1
 RACY_NS = 2_000_000_000  # 2 s: FAT's mtime tick, the coarsest file system a site may be on
@@ -270,7 +271,22 @@ class Line:
         return self.severity == "error"
 
 
-class Replay:
+class Counted:
+    """Error and warning counts of a report's ``diagnostics`` (build, check, deploy, and a build found
+    up to date: here, where importing it imports nothing of the core)."""
+
+    diagnostics: Sequence[Any]  # each with ``is_error``
+
+    @property
+    def errors(self) -> int:
+        return sum(d.is_error for d in self.diagnostics)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.diagnostics) - self.errors
+
+
+class Replay(Counted):
     """The report ``wasmblog build`` gives for an output found up to date: the last build's, every
     result reused (what a build that re-checked every result would say), as :class:`.build.BuildReport`."""
 
@@ -293,14 +309,6 @@ class Replay:
         self.posts, self.pages, self.static, self.parsed = found.posts, found.pages, found.static, found.parsed
         self.diagnostics = [Line(*d) for d in found.diagnostics]
         self.written, self.stopped, self.cached = True, False, True
-
-    @property
-    def errors(self) -> int:
-        return sum(d.is_error for d in self.diagnostics)
-
-    @property
-    def warnings(self) -> int:
-        return len(self.diagnostics) - self.errors
 
     @property
     def reused(self) -> int:
