@@ -20,6 +20,7 @@ zeroed, segments as componentize-py writes them, justhtml after Pygments).
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import shutil
 import subprocess
@@ -159,24 +160,15 @@ def main() -> int:
     return 0
 
 
-# zero_free_memory, as lean has it (lean itself imports justhtml: not for the early steps)
-_ZERO = '''
-def _zero():
-    gc.collect()
-    floor = max(id(o) for o in gc.get_objects())
-    held = []
-    size = 1 << 16
-    while size >= 600:
-        while True:
-            block = bytes(size)
-            if id(block) > floor:
-                del block
-                break
-            held.append(block)
-        size //= 2
-    held.clear()
-_zero()
-'''
+def _zero_source() -> str:
+    """lean.zero_free_memory's own text, then a call of it: run inside a step's app, which leaves out
+    justhtml (importing lean would import it)."""
+    text = (c.GUEST_DIR / "lean.py").read_text(encoding="utf-8")
+    node = next(n for n in ast.parse(text).body if isinstance(n, ast.FunctionDef) and n.name == "zero_free_memory")
+    return "\n" + (ast.get_source_segment(text, node) or "") + "\nzero_free_memory()\n"
+
+
+_ZERO = _zero_source()
 
 if __name__ == "__main__":
     sys.exit(main())

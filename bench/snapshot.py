@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "wasm_host" / "engines" / "guest"))
 
-from wasm_host.bench.runner import leb128  # noqa: E402  after the sys.path line above
+from wasm_host.engines.component import leb128  # noqa: E402  after the sys.path line above
 
 PACKAGES = ("renderer", "pygments", "jinja2", "mistune", "justhtml", "markupsafe", "yaml", "frontmatter", "tomli",
             "tzdata", "warmup")

@@ -28,7 +28,7 @@ import renderer
 from renderer import BuildOptions, PageJob, Post, Source
 
 from ..engines import SandboxFault
-from ..engines.component import cache_root, ensure_component
+from ..engines.component import cache_root, ensure_component, leb128
 from ..site import load_site
 from . import corpus
 from .measure import BUILD_TIME, run_measured, stats
@@ -70,18 +70,6 @@ def _corpus(workdir: Path, n: int) -> Path:
 
 
 # --- start-up and footprint ---------------------------------------------------------
-
-
-def leb128(buf: bytes, i: int) -> tuple[int, int]:
-    """The unsigned LEB128 number at ``buf[i]`` (as WebAssembly writes sizes), and the index after it."""
-    result = shift = 0
-    while True:
-        b = buf[i]
-        i += 1
-        result |= (b & 0x7F) << shift
-        shift += 7
-        if b < 0x80:
-            return result, i
 
 
 def _initial_memory_bytes(wasm: Path) -> int:

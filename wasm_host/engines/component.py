@@ -297,13 +297,13 @@ import os
 import wit_world
 
 
-def _unused(self, *args):
-    raise NotImplementedError
+def _answers_nothing(self, *args):
+    raise RuntimeError("the precompile pass only compiles the bundle; it answers no call")
 
 
 # Every export of the world, whatever it holds (a new export needs no change here).
 WitWorld = type("WitWorld", (wit_world.WitWorld,),
-                {name: _unused for name in getattr(wit_world.WitWorld, "__abstractmethods__", ())})
+                {name: _answers_nothing for name in getattr(wit_world.WitWorld, "__abstractmethods__", ())})
 
 
 if not compileall.compile_dir(os.path.dirname(os.path.abspath(__file__)), quiet=1):
@@ -381,8 +381,9 @@ MAX_DATA_SEGMENTS = 90_000
 _MIN_ZERO_RUN = 12  # shorter runs cost about as much as a segment
 
 
-def _leb(data: bytes, i: int, signed: bool = False) -> tuple[int, int]:
-    """The LEB128 number at ``data[i]`` (unsigned, or ``signed``) and the index after it."""
+def leb128(data: bytes, i: int, signed: bool = False) -> tuple[int, int]:
+    """The LEB128 number at ``data[i]`` (as WebAssembly writes sizes: unsigned, or ``signed``) and the
+    index after it."""
     value = shift = 0
     while True:
         byte = data[i]
@@ -393,14 +394,6 @@ def _leb(data: bytes, i: int, signed: bool = False) -> tuple[int, int]:
             if signed and byte & 0x40:
                 value -= 1 << shift
             return value, i
-
-
-def _uleb(data: bytes, i: int) -> tuple[int, int]:
-    return _leb(data, i)
-
-
-def _sleb(data: bytes, i: int) -> tuple[int, int]:
-    return _leb(data, i, signed=True)
 
 
 def _enc_uleb(value: int) -> bytes:
@@ -436,7 +429,7 @@ def _pack_module(module: bytes, limit: int) -> bytes:
     i = 8
     while i < len(module):
         sid = module[i]
-        size, j = _uleb(module, i + 1)
+        size, j = leb128(module, i + 1)
         sections.append((sid, module[j:j + size]))
         i = j + size
     data = next((body for sid, body in sections if sid == 11), None)
@@ -444,25 +437,25 @@ def _pack_module(module: bytes, limit: int) -> bytes:
         return module
     # (offset or None for a segment kept as it is, its raw encoding or bytes)
     segments: list[tuple[int | None, bytes]] = []
-    count, k = _uleb(data, 0)
+    count, k = leb128(data, 0)
     for _ in range(count):
         start = k
-        flag, k = _uleb(data, k)
+        flag, k = leb128(data, k)
         if flag == 0 and data[k] == 0x41:  # active, memory 0, offset (i32.const N)
-            offset, k2 = _sleb(data, k + 1)
+            offset, k2 = leb128(data, k + 1, signed=True)
             if data[k2] == 0x0B:
-                size, k3 = _uleb(data, k2 + 1)
+                size, k3 = leb128(data, k2 + 1)
                 segments.append((offset, data[k3:k3 + size]))
                 k = k3 + size
                 continue
         # anything else (passive, another memory, another expression): copied unchanged
         if flag == 1:
-            size, k = _uleb(data, k)
+            size, k = leb128(data, k)
         else:
             if flag == 2:
-                _, k = _uleb(data, k)
+                _, k = leb128(data, k)
             k = data.index(0x0B, k) + 1  # a constant expression: i32.const/global.get, then end
-            size, k = _uleb(data, k)
+            size, k = leb128(data, k)
         k += size
         segments.append((None, data[start:k]))
     runs: list[tuple[int, int, int]] = []  # (length, segment, start)
@@ -515,7 +508,7 @@ def pack_data_segments(component: bytes, limit: int = MAX_DATA_SEGMENTS) -> byte
     i = 8
     while i < len(component):
         sid = component[i]
-        size, j = _uleb(component, i + 1)
+        size, j = leb128(component, i + 1)
         body = component[j:j + size]
         if sid in (1, 4):  # a core module, a nested component
             body = pack_data_segments(body, limit)

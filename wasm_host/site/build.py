@@ -62,17 +62,7 @@ class BuildReport(Counted):
         return self.reuse.pages_reused
 
     def to_json(self, prefix: str = "") -> dict[str, Any]:
-        return {
-            "site": self.site, "out": self.out, "engine": self.engine, "jobs": self.jobs,
-            "posts": self.posts, "pages": self.pages, "static": self.static,
-            "seconds": round(self.seconds, 4), "written": self.written, "stopped": self.stopped,
-            "errors": self.errors, "warnings": self.warnings,
-            "cache": {"enabled": self.cached, **self.reuse.to_json()},
-            "diagnostics": [{"path": prefix + d.path if not d.path.startswith("<") else d.path, "line": d.line,
-                             "severity": d.severity, "message": d.message,
-                             "text": d.format(prefix if not d.path.startswith("<") else "")}
-                            for d in self.diagnostics],
-        }
+        return uptodate.build_json(self, {"enabled": self.cached, **self.reuse.to_json()}, prefix)
 
 
 @dataclass

@@ -104,10 +104,7 @@ class CheckReport(Counted):
             "site": self.site, "engine": self.engine, "pages": self.pages, "links": self.links,
             "anchors": self.anchors, "external": self.external, "broken": self.broken,
             "seconds": round(self.seconds, 4), "errors": self.errors, "warnings": self.warnings,
-            "diagnostics": [{"path": prefix + d.path if not d.path.startswith("<") else d.path, "line": d.line,
-                             "severity": d.severity, "message": d.message,
-                             "text": d.format(prefix if not d.path.startswith("<") else "")}
-                            for d in self.diagnostics],
+            "diagnostics": self.diagnostics_json(prefix),
         }
 
 

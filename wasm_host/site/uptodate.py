@@ -285,6 +285,27 @@ class Counted:
     def warnings(self) -> int:
         return len(self.diagnostics) - self.errors
 
+    def diagnostics_json(self, prefix: str = "") -> list[dict[str, Any]]:
+        """The diagnostics as ``--json`` gives them: a site file's path after ``prefix`` (where the
+        command ran), a path in angle brackets (``<renderer>``) as it is."""
+        out = []
+        for d in self.diagnostics:
+            shown = "" if d.path.startswith("<") else prefix
+            out.append({"path": shown + d.path, "line": d.line, "severity": d.severity, "message": d.message,
+                        "text": d.format(shown)})
+        return out
+
+
+def build_json(report: Any, cache: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """``wasmblog build --json``'s report, built or replayed (``cache``: what came from the render cache)."""
+    return {
+        "site": report.site, "out": report.out, "engine": report.engine, "jobs": report.jobs,
+        "posts": report.posts, "pages": report.pages, "static": report.static,
+        "seconds": round(report.seconds, 4), "written": report.written, "stopped": report.stopped,
+        "errors": report.errors, "warnings": report.warnings, "cache": cache,
+        "diagnostics": report.diagnostics_json(prefix),
+    }
+
 
 class Replay(Counted):
     """The report ``wasmblog build`` gives for an output found up to date: the last build's, every
@@ -315,18 +336,8 @@ class Replay(Counted):
         return self.pages
 
     def to_json(self, prefix: str = "") -> dict[str, Any]:
-        return {
-            "site": self.site, "out": self.out, "engine": self.engine, "jobs": self.jobs,
-            "posts": self.posts, "pages": self.pages, "static": self.static,
-            "seconds": round(self.seconds, 4), "written": self.written, "stopped": self.stopped,
-            "errors": self.errors, "warnings": self.warnings,
-            "cache": {"enabled": True, "posts_parsed": 0, "posts_reused": self.parsed, "plan_reused": True,
-                      "pages_reused": self.pages},
-            "diagnostics": [{"path": prefix + d.path if not d.path.startswith("<") else d.path, "line": d.line,
-                             "severity": d.severity, "message": d.message,
-                             "text": d.format(prefix if not d.path.startswith("<") else "")}
-                            for d in self.diagnostics],
-        }
+        return build_json(self, {"enabled": True, "posts_parsed": 0, "posts_reused": self.parsed,
+                                 "plan_reused": True, "pages_reused": self.pages}, prefix)
 
 
 def options_key(site: Path | str, out: Path | str, engine: str, drafts: bool, future: bool, strict: bool,
